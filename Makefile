@@ -1,0 +1,77 @@
+# syscontainer-hooks: the OCI hook and its companion CLI.
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share/syscontainer-hooks
+DESTDIR  ?=
+VERSION  := 0.1.0
+
+CC       ?= cc
+PKGS     := libcjson libmnl libudev libselinux
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs libcjson)
+CFLAGS   ?= -O2
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_FORTIFY_SOURCE=2 \
+            -fstack-protector-strong -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" \
+            -Ilib $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS)
+
+BUILD    ?= build
+LIB_SRC  := $(wildcard lib/*.c)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+HOOK_SRC := $(wildcard hooks/syscontainer-hooks/*.c)
+HOOK_OBJ := $(HOOK_SRC:%.c=$(BUILD)/%.o)
+TOOL_SRC := $(wildcard tools/syscontainer-tools/*.c)
+TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+HOOK     := $(BUILD)/syscontainer-hooks
+TOOL     := $(BUILD)/syscontainer-tools
+
+.PHONY: all check unit e2e install asan clean demo
+all: $(HOOK) $(TOOL)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libsch.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(HOOK): $(HOOK_OBJ) $(BUILD)/libsch.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(TOOL): $(TOOL_OBJ) $(BUILD)/libsch.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libsch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unused-parameter $(shell pkg-config --cflags cmocka) -o $@ $< \
+		$(BUILD)/libsch.a $(LDLIBS) $(shell pkg-config --libs cmocka)
+
+# Unit tests, then the end-to-end tests on real runc/crun containers (root).
+check: all $(UNIT_BIN)
+	tests/run-all $(BUILD)
+
+unit: $(UNIT_BIN)
+	tests/run-all --unit-only $(BUILD)
+
+e2e: all
+	tests/run-all --e2e-only $(BUILD)
+
+demo: all
+	example/demo.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" check
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -m 0755 $(HOOK) $(TOOL) $(DESTDIR)$(BINDIR)/
+	install -m 0644 man/syscontainer-hooks.1 man/syscontainer-tools.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 example/hookspec.json $(DESTDIR)$(DATADIR)/
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,151 @@
+/* syscontainer-hooks: an OCI hook that re-applies, at every container
+ * start, the devices and paths added to the container while it ran. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hook.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+/* The hook must never hang a container start. */
+#define HOOK_DEADLINE_SECONDS 30
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+static void usage(FILE *f)
+{
+	fputs("Usage: syscontainer-hooks --state STATE [--log FILE] [--root DIR] [--with-relabel]\n"
+	      "\n"
+	      "OCI runtime hook for system containers. Reads the OCI state JSON on stdin.\n"
+	      "At prestart (or createRuntime) it re-applies every device and path saved by\n"
+	      "syscontainer-tools for the container; at poststop it cleans up after it.\n"
+	      "\n"
+	      "  --state STATE    prestart, createRuntime, poststart or poststop\n"
+	      "  --log FILE       append log lines to FILE ('-' = stderr; default: syslog)\n"
+	      "  --root DIR       state store (default $SYSCONTAINER_HOOKS_ROOT or\n"
+	      "                   " STORE_ROOT_DEFAULT ")\n"
+	      "  --with-relabel   SELinux relabel (not available in this version)\n"
+	      "  --version        print the version\n"
+	      "  --help           this text\n"
+	      "\n"
+	      "Exit status: 0 done (or nothing to do), 1 failure, 2 usage error.\n", f);
+}
+
+static void on_deadline(int sig)
+{
+	static const char msg[] = "syscontainer-hooks: deadline exceeded, giving up\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_FAIL);
+	_exit(EXIT_FAIL);
+}
+
+static int parse_args(int argc, char **argv, struct hook_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "state", required_argument, NULL, 's' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "with-relabel", optional_argument, NULL, 'R' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	/* getopt_long_only: the original hook also took -state, -log */
+	while ((c = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o->state = optarg; break;
+		case 'l': o->log = optarg; break;
+		case 'r': o->root = optarg; break;
+		case 'R': o->with_relabel = !optarg || strcmp(optarg, "false") != 0; break;
+		case 'V': printf("syscontainer-hooks %s\n", VERSION); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "syscontainer-hooks: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (!o->state) {
+		fputs("syscontainer-hooks: --state is required\n", stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int read_state(struct oci_state *st, struct err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
+	if (read_fd_all(STDIN_FILENO, OCI_STATE_MAX, &buf, &len, e) < 0)
+		return err_wrap(e, "OCI state on stdin");
+	return oci_state_parse(buf, len, st, e);
+}
+
+static int run(const struct hook_opts *o, struct err *e)
+{
+	struct oci_state st;
+	int r = 0;
+
+	if (read_state(&st, e) < 0)
+		return -1;
+	if (!strcmp(o->state, "prestart") || !strcmp(o->state, "createRuntime"))
+		r = hook_prestart(o, &st, e);
+	else if (!strcmp(o->state, "poststop"))
+		r = hook_poststop(o, &st, e);
+	else
+		log_info("%s: %s: nothing to do", st.id, o->state);
+	if (r < 0)
+		err_wrap(e, "%s %s", o->state, st.id);
+	oci_state_free(&st);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct hook_opts o = { 0 };
+	struct err e = { 0 };
+	int r;
+
+	if (parse_args(argc, argv, &o) < 0)
+		return EXIT_USAGE;
+	if (!strcmp(o.state, "createContainer") || !strcmp(o.state, "startContainer")) {
+		fprintf(stderr, "syscontainer-hooks: --state %s runs inside the container; "
+			"register the hook as prestart or createRuntime\n", o.state);
+		return EXIT_USAGE;
+	}
+	if (strcmp(o.state, "prestart") && strcmp(o.state, "createRuntime") &&
+	    strcmp(o.state, "poststart") && strcmp(o.state, "poststop")) {
+		fprintf(stderr, "syscontainer-hooks: unknown --state '%s' "
+			"(prestart, createRuntime, poststart, poststop)\n", o.state);
+		return EXIT_USAGE;
+	}
+	if (o.with_relabel) {
+		fputs("syscontainer-hooks: --with-relabel is not available in this version\n", stderr);
+		return EXIT_USAGE;
+	}
+	signal(SIGALRM, on_deadline);
+	alarm(HOOK_DEADLINE_SECONDS);
+	if (log_open("syscontainer-hooks", o.log, &e) < 0) {
+		fprintf(stderr, "syscontainer-hooks: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	r = run(&o, &e);
+	if (r < 0) {
+		log_error("%s", e.msg);
+		fprintf(stderr, "syscontainer-hooks: %s\n", e.msg);
+	}
+	log_close();
+	return r < 0 ? EXIT_FAIL : 0;
+}

@@ -1,0 +1,205 @@
+/* prestart / createRuntime: the container's namespaces exist, its init
+ * waits, its rootfs is mounted but not yet its root. Re-create every saved
+ * device node and bind mount inside it in one pass through its mount
+ * namespace, grant the devices in its cgroup, then write the runtime record
+ * the CLI uses to find it. Nothing here touches the host outside the
+ * container's own cgroup and the record, so a failure needs no undo: the
+ * runtime tears the half-made container down. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "cgroup.h"
+#include "container.h"
+#include "hook.h"
+#include "log.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+struct prestart {
+	const struct oci_state *st;
+	struct oci_spec spec;
+	char *rootfs;
+	int pidfd, mntns_fd;
+	struct store store;
+	struct saved_device *devs;
+	size_t n_devs;
+	struct path_spec *binds;
+	size_t n_binds;
+	struct ns_op *ops;
+	size_t n_ops;
+	bool *dev_present;      /* devices whose host node exists now */
+	char *cgroup;
+	char **baseline;
+	size_t n_baseline;
+	bool dirty;
+};
+
+static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
+{
+	if (p->st->pid <= 0)
+		return err_set(e, EINVAL, "the OCI state has no pid");
+	if (oci_spec_load(p->st->bundle, &p->spec, e) < 0)
+		return -1;
+	p->rootfs = oci_rootfs_path(p->st, &p->spec);
+	if (pid_open_mntns(p->st->pid, &p->pidfd, &p->mntns_fd, e) < 0)
+		return -1;
+	if (store_open(store_root(o->root), p->st->id, STORE_READ, &p->store, e) < 0 ||
+	    store_devices(&p->store, &p->devs, &p->n_devs, e) < 0 ||
+	    store_binds(&p->store, &p->binds, &p->n_binds, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* The devices cgroup and the rules the runtime set, before ours. */
+static int read_cgroup(struct prestart *p, struct err *e)
+{
+	struct err ignored = { 0 };
+
+	if (cgroup_dir(p->st->pid, "devices", &p->cgroup, p->n_devs ? e : &ignored) < 0)
+		return p->n_devs ? -1 : 0;
+	if (cgroup_device_list(p->cgroup, &p->baseline, &p->n_baseline, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* A saved device whose host node is gone (an unplugged disk) is skipped
+ * with a warning so that the container still starts; it stays saved. */
+static int add_device_ops(struct prestart *p, struct err *e)
+{
+	p->dev_present = xcalloc(p->n_devs, sizeof(bool));
+	for (size_t i = 0; i < p->n_devs; i++) {
+		struct saved_device *d = &p->devs[i];
+		struct host_device h;
+		struct err why = { 0 };
+
+		if (host_device_stat(d->host, &h, &why) < 0) {
+			log_warn("%s: device %s skipped: %s", p->st->id, d->host, why.msg);
+			continue;
+		}
+		if (device_refresh(d, &h)) {
+			log_info("%s: device %s is now %c %lld:%lld", p->st->id, d->host, d->type,
+				 (long long)d->major, (long long)d->minor);
+			p->dirty = true;
+		}
+		device_mknod_op(&p->ops[p->n_ops++], d, &h, &p->spec, true);
+		p->dev_present[i] = true;
+	}
+	(void)e;
+	return 0;
+}
+
+static int add_bind_ops(struct prestart *p, struct err *e)
+{
+	for (size_t i = 0; i < p->n_binds; i++) {
+		struct ns_op *op = &p->ops[p->n_ops];
+
+		if (bind_op(op, &p->binds[i], &p->spec, e) < 0) {
+			if (e->code != ENOENT)
+				return err_wrap(e, "path %s", p->binds[i].ctr);
+			log_warn("%s: path %s skipped: %s", p->st->id, p->binds[i].ctr, e->msg);
+			err_clear(e);
+			continue;
+		}
+		p->n_ops++;
+	}
+	return 0;
+}
+
+static int apply(struct prestart *p, struct err *e)
+{
+	const struct ns_op *bad;
+
+	p->ops = xcalloc(p->n_devs + p->n_binds, sizeof(*p->ops));
+	if (add_device_ops(p, e) < 0 || add_bind_ops(p, e) < 0)
+		return -1;
+	if (p->n_ops == 0)
+		return 0;
+	if (ns_run(p->mntns_fd, p->rootfs, p->ops, p->n_ops, true, e) < 0)
+		return -1;
+	bad = ns_first_failure(p->ops, p->n_ops);
+	if (bad)
+		return err_set(e, bad->code, "%s", bad->msg);
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct saved_device *d = &p->devs[i];
+
+		if (p->dev_present[i] &&
+		    cgroup_device_allow(p->cgroup, d->type, d->major, d->minor, d->perms, e) < 0)
+			return err_wrap(e, "device %s", d->ctr);
+	}
+	return 0;
+}
+
+/* Write refreshed device numbers back (hosts renumber across reboots). */
+static int save_refreshed(struct prestart *p, struct err *e)
+{
+	if (!p->dirty)
+		return 0;
+	cJSON_DeleteItemFromObjectCaseSensitive(p->store.doc, "deviceToAdd");
+	for (size_t i = 0; i < p->n_devs; i++)
+		store_add_device(&p->store, &p->devs[i]);
+	return store_save(&p->store, e);
+}
+
+static int write_record(struct prestart *p, struct err *e)
+{
+	struct record r = {
+		.id = p->st->id,
+		.pid = p->st->pid,
+		.bundle = p->st->bundle,
+		.rootfs = p->rootfs,
+		.devices_cgroup = p->cgroup,
+		.baseline = p->baseline,
+		.n_baseline = p->n_baseline,
+	};
+	struct stat st;
+
+	if (fstat(p->mntns_fd, &st) < 0)
+		return err_sys(e, errno, "stat mount namespace");
+	r.mntns_dev = st.st_dev;
+	r.mntns_ino = st.st_ino;
+	return record_write(record_dir(), &r, e);
+}
+
+static void cleanup(struct prestart *p)
+{
+	ns_ops_close(p->ops, p->n_ops);
+	free(p->ops);
+	free(p->dev_present);
+	saved_devices_free(p->devs, p->n_devs);
+	path_specs_free(p->binds, p->n_binds);
+	store_close(&p->store);
+	oci_spec_free(&p->spec);
+	str_list_free(p->baseline, p->n_baseline);
+	free(p->cgroup);
+	free(p->rootfs);
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	if (p->mntns_fd >= 0)
+		close(p->mntns_fd);
+}
+
+int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct err *e)
+{
+	struct prestart p = { .st = st, .pidfd = -1, .mntns_fd = -1 };
+	int r;
+
+	p.store.lock_fd = -1;
+	r = load(&p, o, e);
+	if (r == 0)
+		r = read_cgroup(&p, e);
+	if (r == 0)
+		r = apply(&p, e);
+	if (r == 0)
+		r = save_refreshed(&p, e);
+	if (r == 0)
+		r = write_record(&p, e);
+	if (r == 0)
+		log_info("%s: prestart: %zu device(s) and %zu path(s) applied (pid %d)", st->id,
+			 p.n_devs, p.n_binds, st->pid);
+	cleanup(&p);
+	return r;
+}

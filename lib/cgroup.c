@@ -1,0 +1,206 @@
+#include "cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static int has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && strncmp(p, word, n) == 0)
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+int cgroup_proc_path(const char *text, const char *controller, char **path, struct err *e)
+{
+	_cleanup_free_ char *buf = xstrdup(text);
+	char *save = NULL;
+
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(line, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		if (has_word(c1 + 1, controller) && c2[1] == '/') {
+			*path = xstrdup(c2 + 1);
+			return 0;
+		}
+	}
+	return err_set(e, ENOENT, "no cgroup v1 '%s' hierarchy for the process", controller);
+}
+
+/* Split a mountinfo line into fields; the optional fields end at "-". */
+int cgroup_mount_of(const char *text, const char *controller, char **mountpoint,
+		    char **mount_root, struct err *e)
+{
+	_cleanup_free_ char *buf = xstrdup(text);
+	char *save = NULL;
+
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[32];
+		int n = 0, dash = -1;
+		char *fs = NULL, *save2 = NULL;
+
+		for (char *tok = strtok_r(line, " ", &save2); tok && n < 32;
+		     tok = strtok_r(NULL, " ", &save2)) {
+			if (strcmp(tok, "-") == 0 && dash < 0)
+				dash = n;
+			f[n++] = tok;
+		}
+		if (dash < 6 || n < dash + 4)
+			continue;
+		fs = f[dash + 1];
+		if (strcmp(fs, "cgroup") || !has_word(f[dash + 3], controller))
+			continue;
+		*mount_root = xstrdup(f[3]);
+		*mountpoint = xstrdup(f[4]);
+		return 0;
+	}
+	return err_set(e, ENOENT, "cgroup v1 '%s' controller is not mounted "
+		       "(cgroup v2 device control is not supported yet)", controller);
+}
+
+int cgroup_dir(int pid, const char *controller, char **dir, struct err *e)
+{
+	_cleanup_free_ char *proc = xasprintf("/proc/%d/cgroup", pid);
+	_cleanup_free_ char *cg = NULL, *mi = NULL, *path = NULL, *mnt = NULL, *root = NULL;
+	_cleanup_free_ char *joined = NULL;
+	const char *rel;
+
+	if (read_file_at(AT_FDCWD, proc, MAX_FILE_SIZE, &cg, NULL, e) < 0 ||
+	    read_file_at(AT_FDCWD, "/proc/self/mountinfo", MAX_FILE_SIZE, &mi, NULL, e) < 0)
+		return -1;
+	if (cgroup_mount_of(mi, controller, &mnt, &root, e) < 0 ||
+	    cgroup_proc_path(cg, controller, &path, e) < 0)
+		return err_wrap(e, "pid %d", pid);
+	/* the mount may show a sub-tree only (cgroup namespace) */
+	rel = path;
+	if (strcmp(root, "/") != 0) {
+		if (!str_has_prefix(path, root))
+			return err_set(e, ENOENT, "cgroup %s of pid %d is outside the mounted %s",
+				       path, pid, root);
+		rel = path + strlen(root);
+	}
+	joined = xasprintf("%s/%s", mnt, rel);
+	*dir = path_clean(joined);
+	return 0;
+}
+
+char *cgroup_device_rule(char type, int64_t major, int64_t minor, const char *perms)
+{
+	return xasprintf("%c %lld:%lld %s", type, (long long)major, (long long)minor, perms);
+}
+
+unsigned device_perms_bits(const char *perms)
+{
+	unsigned bits = 0;
+
+	for (; perms && *perms; perms++)
+		bits |= *perms == 'r' ? 1u : *perms == 'w' ? 2u : *perms == 'm' ? 4u : 0u;
+	return bits;
+}
+
+void device_perms_string(unsigned bits, char out[4])
+{
+	int i = 0;
+
+	if (bits & 1)
+		out[i++] = 'r';
+	if (bits & 2)
+		out[i++] = 'w';
+	if (bits & 4)
+		out[i++] = 'm';
+	out[i] = '\0';
+}
+
+static int num_matches(const char *field, int64_t v)
+{
+	char *end;
+	long long n;
+
+	if (strcmp(field, "*") == 0)
+		return 1;
+	n = strtoll(field, &end, 10);
+	return *end == '\0' && end != field && n == v;
+}
+
+unsigned cgroup_list_access(char *const *lines, size_t n, char type, int64_t major,
+			    int64_t minor)
+{
+	unsigned bits = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char t, majs[16], mins[16], acc[8];
+
+		if (sscanf(lines[i], "%c %15[^:]:%15s %7s", &t, majs, mins, acc) != 4)
+			continue;
+		if (t != 'a' && t != type)
+			continue;
+		if (t == 'a' || (num_matches(majs, major) && num_matches(mins, minor)))
+			bits |= device_perms_bits(acc);
+	}
+	return bits;
+}
+
+static int device_write(const char *dir, const char *file, char type, int64_t major,
+			int64_t minor, const char *perms, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+	_cleanup_free_ char *rule = cgroup_device_rule(type, major, minor, perms);
+
+	return write_file(path, rule, e);
+}
+
+int cgroup_device_allow(const char *dir, char type, int64_t major, int64_t minor,
+			const char *perms, struct err *e)
+{
+	return device_write(dir, "devices.allow", type, major, minor, perms, e);
+}
+
+int cgroup_device_deny(const char *dir, char type, int64_t major, int64_t minor,
+		       const char *perms, struct err *e)
+{
+	return device_write(dir, "devices.deny", type, major, minor, perms, e);
+}
+
+int cgroup_device_list(const char *dir, char ***lines, size_t *n, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/devices.list", dir);
+	_cleanup_free_ char *buf = NULL;
+	char *save = NULL;
+	size_t cap = 16;
+
+	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &buf, NULL, e) < 0)
+		return -1;
+	*n = 0;
+	*lines = xcalloc(cap, sizeof(char *));
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (*n == cap) {
+			cap *= 2;
+			*lines = xrealloc(*lines, cap * sizeof(char *));
+		}
+		(*lines)[(*n)++] = xstrdup(l);
+	}
+	return 0;
+}
+
+void str_list_free(char **lines, size_t n)
+{
+	for (size_t i = 0; lines && i < n; i++)
+		free(lines[i]);
+	free(lines);
+}

@@ -1,0 +1,144 @@
+#include "container.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container_id.h"
+#include "util.h"
+
+static int sys_pidfd_open(int pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int sys_pidfd_send_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int pid_open_mntns(int pid, int *pidfd_out, int *mntns_out, struct err *e)
+{
+	_cleanup_free_ char *ns = xasprintf("/proc/%d/ns/mnt", pid);
+	_cleanup_close_ int pidfd = sys_pidfd_open(pid);
+	_cleanup_close_ int nsfd = -1;
+
+	if (pidfd < 0)
+		return err_sys(e, errno, "process %d", pid);
+	nsfd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return err_sys(e, errno, "open %s", ns);
+	if (sys_pidfd_send_signal(pidfd, 0) < 0)
+		return err_sys(e, errno, "process %d", pid);
+	*pidfd_out = steal_fd(&pidfd);
+	*mntns_out = steal_fd(&nsfd);
+	return 0;
+}
+
+/* Collect ids in @dir that start with @prefix; exact match wins. */
+static void scan_ids(const char *dir, const char *prefix, char **found, int *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!container_id_valid(de->d_name) || !str_has_prefix(de->d_name, prefix))
+			continue;
+		if (*found && strcmp(*found, de->d_name) == 0)
+			continue;
+		if (strcmp(de->d_name, prefix) == 0) {
+			free(*found);
+			*found = xstrdup(de->d_name);
+			*count = -1000; /* exact match: unique whatever else matches */
+			break;
+		}
+		if (!*found)
+			*found = xstrdup(de->d_name);
+		(*count)++;
+	}
+	closedir(d);
+}
+
+int container_resolve_id(const char *rundir, const char *store_root, const char *arg,
+			 char **id, struct err *e)
+{
+	char *found = NULL;
+	int count = 0;
+
+	if (container_id_check(arg, e) < 0)
+		return -1;
+	scan_ids(rundir, arg, &found, &count);
+	if (count >= 0)
+		scan_ids(store_root, arg, &found, &count);
+	if (count > 1) {
+		free(found);
+		return err_set(e, EINVAL, "container id prefix '%s' is ambiguous", arg);
+	}
+	/* an id nobody knows yet is still valid: the container may be new */
+	*id = found ? found : xstrdup(arg);
+	return 0;
+}
+
+int container_attach(const char *rundir, const char *id, struct container *c, struct err *e)
+{
+	struct stat st;
+
+	memset(c, 0, sizeof(*c));
+	c->pidfd = c->mntns_fd = -1;
+	if (record_read(rundir, id, &c->rec, e) < 0) {
+		if (e->code == ENOENT)
+			err_set(e, ENOENT, "container %s is not running (no runtime record in %s; "
+				"was it started with the syscontainer-hooks prestart hook?)", id, rundir);
+		return -1;
+	}
+	if (pid_open_mntns(c->rec.pid, &c->pidfd, &c->mntns_fd, e) < 0 ||
+	    fstat(c->mntns_fd, &st) < 0) {
+		err_set(e, ENOENT, "container %s is not running (its process %d is gone)", id,
+			c->rec.pid);
+		goto fail;
+	}
+	if ((uint64_t)st.st_dev != c->rec.mntns_dev || (uint64_t)st.st_ino != c->rec.mntns_ino) {
+		err_set(e, ESTALE, "container %s: process %d is no longer the container "
+			"(mount namespace changed); stale runtime record", id, c->rec.pid);
+		goto fail;
+	}
+	if (oci_spec_load(c->rec.bundle, &c->spec, e) < 0) {
+		err_wrap(e, "container %s", id);
+		goto fail;
+	}
+	return 0;
+fail:
+	container_detach(c);
+	return -1;
+}
+
+void container_detach(struct container *c)
+{
+	record_free(&c->rec);
+	oci_spec_free(&c->spec);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	if (c->mntns_fd >= 0)
+		close(c->mntns_fd);
+	c->pidfd = c->mntns_fd = -1;
+}
+
+void container_root_ids(const struct oci_spec *sp, unsigned *uid, unsigned *gid)
+{
+	uint32_t u = 0, g = 0;
+
+	if (idmap_to_host(sp->uid_maps, sp->n_uid_maps, 0, &u) < 0)
+		u = 0;
+	if (idmap_to_host(sp->gid_maps, sp->n_gid_maps, 0, &g) < 0)
+		g = 0;
+	*uid = u;
+	*gid = g;
+}

@@ -1,0 +1,74 @@
+#include "json.h"
+
+#include <errno.h>
+#include <string.h>
+
+static int depth_ok(const char *buf, size_t len)
+{
+	int depth = 0;
+	int in_str = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = 0;
+			continue;
+		}
+		if (c == '"')
+			in_str = 1;
+		else if (c == '{' || c == '[') {
+			if (++depth > JSON_MAX_DEPTH)
+				return 0;
+		} else if (c == '}' || c == ']')
+			depth--;
+	}
+	return 1;
+}
+
+int json_parse(const char *buf, size_t len, cJSON **out, struct err *e)
+{
+	const char *end = NULL;
+	cJSON *doc;
+
+	if (len == 0)
+		return err_set(e, EINVAL, "empty input");
+	if (memchr(buf, '\0', len))
+		return err_set(e, EINVAL, "NUL byte in JSON");
+	if (!depth_ok(buf, len))
+		return err_set(e, EINVAL, "JSON nested deeper than %d levels", JSON_MAX_DEPTH);
+	doc = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+	if (!doc) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= buf && at <= buf + len ? (size_t)(at - buf) : len;
+
+		if (off >= len)
+			return err_set(e, EINVAL, "truncated JSON (input ends at byte %zu)", len);
+		return err_set(e, EINVAL, "invalid JSON at byte %zu", off);
+	}
+	while (end && end < buf + len && strchr(" \t\r\n", *end))
+		end++;
+	if (end && end < buf + len) {
+		cJSON_Delete(doc);
+		return err_set(e, EINVAL, "trailing data after JSON at byte %zu",
+			       (size_t)(end - buf));
+	}
+	*out = doc;
+	return 0;
+}
+
+int json_opt_string(const cJSON *obj, const char *key, const char **out, struct err *e)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = NULL;
+	if (!it || cJSON_IsNull(it))
+		return 0;
+	if (!cJSON_IsString(it))
+		return err_set(e, EINVAL, "\"%s\" is not a string", key);
+	*out = it->valuestring;
+	return 0;
+}

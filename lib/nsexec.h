@@ -1,0 +1,49 @@
+/* Work inside a container's mount namespace. One child per run: fork, join
+ * the namespace with setns, run every operation of the batch against the
+ * container root, and hand each result back to the parent through a shared
+ * anonymous mapping. Entering once per run, not once per item, keeps the
+ * hook cheap with many devices. */
+#ifndef SCH_NSEXEC_H
+#define SCH_NSEXEC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum ns_op_kind {
+	NS_OP_MKNOD,    /* create a device node */
+	NS_OP_RMNODE,   /* remove a device node (absent is fine) */
+	NS_OP_BIND,     /* move a detached mount (open_tree clone) onto a path */
+	NS_OP_UNBIND,   /* lazily unmount a path */
+};
+
+#define NS_MSG_MAX 512
+
+struct ns_op {
+	enum ns_op_kind kind;
+	const char *path;       /* container path, absolute and cleaned */
+	mode_t mode;            /* MKNOD: S_IFCHR/S_IFBLK | permission bits */
+	dev_t rdev;             /* MKNOD */
+	uid_t uid;              /* owner of what we create */
+	gid_t gid;
+	bool force;             /* MKNOD: replace a non-directory already there */
+	int tree_fd;            /* BIND: detached mount */
+	bool is_dir;            /* BIND: the source is a directory */
+	/* results */
+	bool done;              /* the operation ran */
+	int code;               /* 0 or errno */
+	char msg[NS_MSG_MAX];
+};
+
+/* Run @ops in the mount namespace @mntns_fd with @root (a path as seen in
+ * that namespace) as the container root. With @stop_on_error the batch
+ * stops at the first failure. Returns -1 only when the child could not
+ * run at all; per-operation failures are in ops[i].code/msg. */
+int ns_run(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool stop_on_error,
+	   struct err *e);
+
+/* The first failed operation, or NULL. */
+const struct ns_op *ns_first_failure(const struct ns_op *ops, size_t n);
+
+#endif

@@ -1,0 +1,160 @@
+#include "oci_spec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "json.h"
+#include "util.h"
+
+static int parse_maps(const cJSON *linux_obj, const char *key, struct id_map **out,
+		      size_t *n, struct err *e)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(linux_obj, key);
+	const cJSON *it;
+	size_t i = 0;
+
+	if (!arr || cJSON_IsNull(arr))
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return err_set(e, EINVAL, "linux.%s is not an array", key);
+	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
+	cJSON_ArrayForEach(it, arr) {
+		const char *names[3] = { "containerID", "hostID", "size" };
+		double v[3];
+
+		for (int k = 0; k < 3; k++) {
+			const cJSON *f = cJSON_GetObjectItemCaseSensitive(it, names[k]);
+
+			if (!cJSON_IsNumber(f) || f->valuedouble < 0 ||
+			    f->valuedouble > UINT32_MAX)
+				return err_set(e, EINVAL, "linux.%s[%zu].%s is not a valid id",
+					       key, i, names[k]);
+			v[k] = f->valuedouble;
+		}
+		(*out)[i].ctr = (uint32_t)v[0];
+		(*out)[i].host = (uint32_t)v[1];
+		(*out)[i].size = (uint32_t)v[2];
+		i++;
+	}
+	*n = i;
+	return 0;
+}
+
+static int parse_env(const cJSON *process, struct oci_spec *sp, struct err *e)
+{
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(process, "env");
+	const cJSON *it;
+
+	if (!env || cJSON_IsNull(env))
+		return 0;
+	if (!cJSON_IsArray(env))
+		return err_set(e, EINVAL, "process.env is not an array");
+	sp->env = xcalloc((size_t)cJSON_GetArraySize(env), sizeof(char *));
+	cJSON_ArrayForEach(it, env) {
+		if (!cJSON_IsString(it))
+			return err_set(e, EINVAL, "process.env[%zu] is not a string", sp->n_env);
+		sp->env[sp->n_env++] = xstrdup(it->valuestring);
+	}
+	return 0;
+}
+
+static int parse_doc(const cJSON *doc, struct oci_spec *sp, struct err *e)
+{
+	const cJSON *root, *linux_obj, *process;
+	const char *s;
+
+	if (!cJSON_IsObject(doc))
+		return err_set(e, EINVAL, "not a JSON object");
+	root = cJSON_GetObjectItemCaseSensitive(doc, "root");
+	if (!cJSON_IsObject(root))
+		return err_set(e, EINVAL, "no \"root\" object");
+	if (json_opt_string(root, "path", &s, e) < 0)
+		return err_wrap(e, "root");
+	if (!s || !*s)
+		return err_set(e, EINVAL, "no root.path");
+	sp->root_path = xstrdup(s);
+
+	linux_obj = cJSON_GetObjectItemCaseSensitive(doc, "linux");
+	if (linux_obj && !cJSON_IsNull(linux_obj)) {
+		if (!cJSON_IsObject(linux_obj))
+			return err_set(e, EINVAL, "\"linux\" is not an object");
+		if (json_opt_string(linux_obj, "cgroupsPath", &s, e) < 0)
+			return err_wrap(e, "linux");
+		if (s)
+			sp->cgroups_path = xstrdup(s);
+		if (parse_maps(linux_obj, "uidMappings", &sp->uid_maps, &sp->n_uid_maps, e) < 0 ||
+		    parse_maps(linux_obj, "gidMappings", &sp->gid_maps, &sp->n_gid_maps, e) < 0)
+			return -1;
+	}
+	process = cJSON_GetObjectItemCaseSensitive(doc, "process");
+	if (process && cJSON_IsObject(process) && parse_env(process, sp, e) < 0)
+		return -1;
+	return 0;
+}
+
+int oci_spec_parse(const char *json, size_t len, struct oci_spec *sp, struct err *e)
+{
+	_cleanup_cjson_ cJSON *doc = NULL;
+
+	memset(sp, 0, sizeof(*sp));
+	if (json_parse(json, len, &doc, e) < 0 || parse_doc(doc, sp, e) < 0) {
+		oci_spec_free(sp);
+		return -1;
+	}
+	return 0;
+}
+
+int oci_spec_load(const char *bundle, struct oci_spec *sp, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
+	memset(sp, 0, sizeof(*sp));
+	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &buf, &len, e) < 0)
+		return -1;
+	if (oci_spec_parse(buf, len, sp, e) < 0)
+		return err_wrap(e, "%s", path);
+	return 0;
+}
+
+void oci_spec_free(struct oci_spec *sp)
+{
+	free(sp->root_path);
+	free(sp->cgroups_path);
+	free(sp->uid_maps);
+	free(sp->gid_maps);
+	for (size_t i = 0; i < sp->n_env; i++)
+		free(sp->env[i]);
+	free(sp->env);
+	memset(sp, 0, sizeof(*sp));
+}
+
+char *oci_rootfs_path(const struct oci_state *st, const struct oci_spec *sp)
+{
+	const char *root = st->root ? st->root : sp->root_path;
+	_cleanup_free_ char *joined = NULL;
+
+	if (!root)
+		return NULL;
+	if (root[0] == '/')
+		return path_clean(root);
+	joined = xasprintf("%s/%s", st->bundle, root);
+	return path_clean(joined);
+}
+
+int idmap_to_host(const struct id_map *maps, size_t n, uint32_t id, uint32_t *out)
+{
+	if (n == 0) {
+		*out = id;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (id >= maps[i].ctr && id - maps[i].ctr < maps[i].size) {
+			*out = maps[i].host + (id - maps[i].ctr);
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,146 @@
+#include "record.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "container_id.h"
+#include "json.h"
+#include "util.h"
+
+const char *record_dir(void)
+{
+	const char *env = getenv("SYSCONTAINER_HOOKS_RUNDIR");
+
+	return env && *env ? env : RECORD_DIR_DEFAULT;
+}
+
+int record_write(const char *rundir, const struct record *r, struct err *e)
+{
+	_cleanup_cjson_ cJSON *o = cJSON_CreateObject();
+	_cleanup_free_ char *dir = xasprintf("%s/%s", rundir, r->id);
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, RECORD_FILE);
+	_cleanup_free_ char *text = NULL;
+	cJSON *base;
+
+	cJSON_AddStringToObject(o, "id", r->id);
+	cJSON_AddNumberToObject(o, "pid", r->pid);
+	cJSON_AddStringToObject(o, "bundle", r->bundle);
+	cJSON_AddStringToObject(o, "rootfs", r->rootfs);
+	cJSON_AddNumberToObject(o, "mntnsDev", (double)r->mntns_dev);
+	cJSON_AddNumberToObject(o, "mntnsIno", (double)r->mntns_ino);
+	if (r->devices_cgroup)
+		cJSON_AddStringToObject(o, "devicesCgroup", r->devices_cgroup);
+	base = cJSON_AddArrayToObject(o, "deviceBaseline");
+	for (size_t i = 0; i < r->n_baseline; i++)
+		cJSON_AddItemToArray(base, cJSON_CreateString(r->baseline[i]));
+	text = cJSON_PrintUnformatted(o);
+	if (mkdir_p(rundir, 0700, e) < 0)
+		return -1;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_sys(e, errno, "mkdir %s", dir);
+	return write_file_atomic(path, text, strlen(text), 0600, e);
+}
+
+static int get_u64(const cJSON *o, const char *key, uint64_t *out, struct err *e)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(it) || it->valuedouble < 0)
+		return err_set(e, EINVAL, "no number \"%s\"", key);
+	*out = (uint64_t)it->valuedouble;
+	return 0;
+}
+
+static int parse_baseline(const cJSON *o, struct record *r, struct err *e)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "deviceBaseline"), *it;
+
+	if (!arr)
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return err_set(e, EINVAL, "\"deviceBaseline\" is not an array");
+	r->baseline = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
+	cJSON_ArrayForEach(it, arr) {
+		if (!cJSON_IsString(it))
+			return err_set(e, EINVAL, "\"deviceBaseline\" holds a non-string");
+		r->baseline[r->n_baseline++] = xstrdup(it->valuestring);
+	}
+	return 0;
+}
+
+int record_parse(const char *json, size_t len, struct record *r, struct err *e)
+{
+	_cleanup_cjson_ cJSON *o = NULL;
+	const char *id, *bundle, *rootfs, *cg;
+	uint64_t pid = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (json_parse(json, len, &o, e) < 0)
+		return -1;
+	if (json_opt_string(o, "id", &id, e) < 0 || json_opt_string(o, "bundle", &bundle, e) < 0 ||
+	    json_opt_string(o, "rootfs", &rootfs, e) < 0 ||
+	    json_opt_string(o, "devicesCgroup", &cg, e) < 0)
+		return -1;
+	if (!id || !container_id_valid(id) || !bundle || !rootfs)
+		return err_set(e, EINVAL, "missing id, bundle or rootfs");
+	if (get_u64(o, "pid", &pid, e) < 0 || pid == 0 || pid > 4194304 ||
+	    get_u64(o, "mntnsDev", &r->mntns_dev, e) < 0 ||
+	    get_u64(o, "mntnsIno", &r->mntns_ino, e) < 0)
+		return err_set(e, EINVAL, "missing or invalid pid or namespace");
+	r->pid = (int)pid;
+	r->id = xstrdup(id);
+	r->bundle = xstrdup(bundle);
+	r->rootfs = xstrdup(rootfs);
+	r->devices_cgroup = cg ? xstrdup(cg) : NULL;
+	if (parse_baseline(o, r, e) < 0) {
+		record_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int record_read(const char *rundir, const char *id, struct record *r, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s/%s", rundir, id, RECORD_FILE);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	if (container_id_check(id, e) < 0)
+		return -1;
+	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &buf, &len, e) < 0)
+		return -1;
+	if (record_parse(buf, len, r, e) < 0)
+		return err_wrap(e, "corrupt runtime record %s", path);
+	return 0;
+}
+
+int record_remove(const char *rundir, const char *id, struct err *e)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/%s", rundir, id);
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, RECORD_FILE);
+
+	if (container_id_check(id, e) < 0)
+		return -1;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_sys(e, errno, "remove %s", path);
+	if (rmdir(dir) < 0 && errno != ENOENT)
+		return err_sys(e, errno, "remove %s", dir);
+	return 0;
+}
+
+void record_free(struct record *r)
+{
+	free(r->id);
+	free(r->bundle);
+	free(r->rootfs);
+	free(r->devices_cgroup);
+	for (size_t i = 0; i < r->n_baseline; i++)
+		free(r->baseline[i]);
+	free(r->baseline);
+	memset(r, 0, sizeof(*r));
+}

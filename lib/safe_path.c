@@ -1,0 +1,102 @@
+#include "safe_path.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int openat2_beneath(int dirfd, const char *name, int flags, unsigned mode)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC | O_NOFOLLOW),
+		.mode = mode,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+}
+
+static int component_error(struct err *e, int code, const char *path, size_t prefix_len)
+{
+	if (code == ELOOP)
+		return err_set(e, ELOOP, "%.*s is a symlink; symlinks in container paths are not followed",
+			       (int)prefix_len, path);
+	if (code == ENOTDIR)
+		return err_set(e, ENOTDIR, "%.*s is not a directory", (int)prefix_len, path);
+	return err_sys(e, code, "open %.*s in the container", (int)prefix_len, path);
+}
+
+/* Open (and with @create, make) one directory component below @cur. */
+static int open_dir_component(int cur, const char *name, bool create, uid_t uid, gid_t gid)
+{
+	int fd = openat2_beneath(cur, name, O_PATH | O_DIRECTORY, 0);
+
+	if (fd >= 0 || errno != ENOENT || !create)
+		return fd;
+	if (mkdirat(cur, name, 0755) < 0 && errno != EEXIST)
+		return -1;
+	fd = openat2_beneath(cur, name, O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0 && fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int safe_open_parent(int rootfd, const char *path, bool create, uid_t uid, gid_t gid,
+		     int *dirfd, const char **last, struct err *e)
+{
+	_cleanup_free_ char *buf = xstrdup(path);
+	_cleanup_close_ int cur = -1;
+	char *p = buf, *slash;
+
+	if (path[0] != '/' || strcmp(path, "/") == 0)
+		return err_set(e, EINVAL, "container path '%s' is not an absolute file path", path);
+	cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	if (cur < 0)
+		return err_sys(e, errno, "dup");
+	while (*p == '/')
+		p++;
+	while ((slash = strchr(p, '/')) != NULL) {
+		int next;
+
+		*slash = '\0';
+		if (strcmp(p, "..") == 0 || strcmp(p, ".") == 0)
+			return err_set(e, EINVAL, "container path '%s' is not clean", path);
+		next = open_dir_component(cur, p, create, uid, gid);
+		if (next < 0)
+			return component_error(e, errno, path, (size_t)(slash - buf));
+		close(cur);
+		cur = next;
+		p = slash + 1;
+		while (*p == '/')
+			p++;
+	}
+	if (!*p || strcmp(p, "..") == 0 || strcmp(p, ".") == 0)
+		return err_set(e, EINVAL, "container path '%s' has no file name", path);
+	*last = path + (p - buf);
+	*dirfd = steal_fd(&cur);
+	return 0;
+}
+
+int safe_open(int rootfd, const char *path, int flags, struct err *e)
+{
+	_cleanup_close_ int dir = -1;
+	const char *last;
+	int fd;
+
+	if (safe_open_parent(rootfd, path, false, 0, 0, &dir, &last, e) < 0)
+		return -1;
+	fd = openat2_beneath(dir, last, flags, 0);
+	if (fd < 0)
+		return component_error(e, errno, path, strlen(path));
+	return fd;
+}

@@ -1,0 +1,26 @@
+/* Paths inside a container root that was written by the container itself.
+ * Every component is opened relative to the previous one with openat2
+ * (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS): a
+ * symlink anywhere in the path is refused, never followed, so nothing we
+ * create or mount can land outside the root. */
+#ifndef SCH_SAFE_PATH_H
+#define SCH_SAFE_PATH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/* Open the directory that holds @path (absolute, cleaned) under @rootfd
+ * as an O_PATH fd and point @last at the final component of @path. With
+ * @create, missing directories are made (0755, owned by @uid:@gid). */
+int safe_open_parent(int rootfd, const char *path, bool create, uid_t uid, gid_t gid,
+		     int *dirfd, const char **last, struct err *e);
+
+/* Open @path under @rootfd with @flags (O_PATH etc.), refusing symlinks. */
+int safe_open(int rootfd, const char *path, int flags, struct err *e);
+
+/* openat2 of one component below @dirfd with the resolve flags above. */
+int openat2_beneath(int dirfd, const char *name, int flags, unsigned mode);
+
+#endif

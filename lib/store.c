@@ -1,0 +1,316 @@
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "container_id.h"
+#include "json.h"
+#include "util.h"
+
+#define KEY_DEVICES "deviceToAdd"
+#define KEY_BINDS "bindToAdd"
+
+const char *store_root(const char *flag)
+{
+	const char *env = getenv("SYSCONTAINER_HOOKS_ROOT");
+
+	if (flag && *flag)
+		return flag;
+	if (env && *env)
+		return env;
+	return STORE_ROOT_DEFAULT;
+}
+
+static void device_elems_free(struct saved_device *d, size_t n);
+static void path_elems_free(struct path_spec *p, size_t n);
+
+static int device_from_json(const cJSON *it, struct saved_device *d, struct err *e)
+{
+	const char *type, *host, *ctr, *perms, *parent;
+	const cJSON *maj = cJSON_GetObjectItemCaseSensitive(it, "Major");
+	const cJSON *min = cJSON_GetObjectItemCaseSensitive(it, "Minor");
+
+	memset(d, 0, sizeof(*d));
+	if (!cJSON_IsObject(it))
+		return err_set(e, EINVAL, "not an object");
+	if (json_opt_string(it, "Type", &type, e) < 0 ||
+	    json_opt_string(it, "PathOnHost", &host, e) < 0 ||
+	    json_opt_string(it, "PathInContainer", &ctr, e) < 0 ||
+	    json_opt_string(it, "CgroupPermissions", &perms, e) < 0 ||
+	    json_opt_string(it, "Parent", &parent, e) < 0)
+		return -1;
+	if (!type || (strcmp(type, "b") && strcmp(type, "c")))
+		return err_set(e, EINVAL, "Type must be \"b\" or \"c\"");
+	if (!cJSON_IsNumber(maj) || maj->valuedouble < 0 || maj->valuedouble > 0xfffff ||
+	    !cJSON_IsNumber(min) || min->valuedouble < 0 || min->valuedouble > 0xfffff)
+		return err_set(e, EINVAL, "Major/Minor missing or out of range");
+	if (!host || host[0] != '/')
+		return err_set(e, EINVAL, "PathOnHost is not an absolute path");
+	if (!ctr || ctr[0] != '/')
+		return err_set(e, EINVAL, "PathInContainer is not an absolute path");
+	if (!device_perms_valid(perms))
+		return err_set(e, EINVAL, "CgroupPermissions is not a subset of rwm");
+	d->type = type[0];
+	d->major = (int64_t)maj->valuedouble;
+	d->minor = (int64_t)min->valuedouble;
+	d->host = xstrdup(host);
+	d->ctr = path_clean(ctr);
+	strcpy(d->perms, perms);
+	d->parent = xstrdup(parent ? parent : "");
+	return 0;
+}
+
+static const cJSON *optional_array(const cJSON *doc, const char *key, struct err *e)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key);
+
+	if (arr && !cJSON_IsNull(arr) && !cJSON_IsArray(arr)) {
+		err_set(e, EINVAL, "\"%s\" is not an array", key);
+		return (const cJSON *)-1;
+	}
+	return arr;
+}
+
+static int walk_devices(const cJSON *doc, struct saved_device *out, size_t *n, struct err *e)
+{
+	const cJSON *arr = optional_array(doc, KEY_DEVICES, e), *it;
+	size_t i = 0;
+
+	if (arr == (const cJSON *)-1)
+		return -1;
+	cJSON_ArrayForEach(it, arr) {
+		struct saved_device d;
+
+		if (device_from_json(it, &d, e) < 0) {
+			device_elems_free(out, out ? i : 0);
+			return err_wrap(e, "%s[%zu]", KEY_DEVICES, i);
+		}
+		if (out)
+			out[i] = d;
+		else
+			device_elems_free(&d, 1);
+		i++;
+	}
+	*n = i;
+	return 0;
+}
+
+static int walk_binds(const cJSON *doc, struct path_spec *out, size_t *n, struct err *e)
+{
+	const cJSON *arr = optional_array(doc, KEY_BINDS, e), *it;
+	size_t i = 0;
+
+	if (arr == (const cJSON *)-1)
+		return -1;
+	cJSON_ArrayForEach(it, arr) {
+		struct path_spec p;
+
+		if (!cJSON_IsString(it)) {
+			path_elems_free(out, out ? i : 0);
+			return err_set(e, EINVAL, "%s[%zu] is not a string", KEY_BINDS, i);
+		}
+		if (parse_path_spec(it->valuestring, &p, e) < 0) {
+			path_elems_free(out, out ? i : 0);
+			return err_wrap(e, "%s[%zu]", KEY_BINDS, i);
+		}
+		if (out)
+			out[i] = p;
+		else
+			path_spec_free(&p);
+		i++;
+	}
+	*n = i;
+	return 0;
+}
+
+int store_validate(const cJSON *doc, struct err *e)
+{
+	size_t n;
+
+	if (!cJSON_IsObject(doc))
+		return err_set(e, EINVAL, "not a JSON object");
+	if (walk_devices(doc, NULL, &n, e) < 0 || walk_binds(doc, NULL, &n, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int load(struct store *s, struct err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, s->path, MAX_FILE_SIZE, &buf, &len, e) < 0) {
+		if (e->code != ENOENT)
+			return -1;
+		s->doc = cJSON_CreateObject();
+		return 0;
+	}
+	if (json_parse(buf, len, &s->doc, e) < 0 || store_validate(s->doc, e) < 0)
+		return err_wrap(e, "corrupt state file %s (left as it is)", s->path);
+	return 0;
+}
+
+static int take_lock(struct store *s, struct err *e)
+{
+	_cleanup_free_ char *lock = xasprintf("%s/.lock", s->dir);
+
+	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (s->lock_fd < 0)
+		return err_sys(e, errno, "open lock %s", lock);
+	while (flock(s->lock_fd, LOCK_EX) < 0) {
+		if (errno != EINTR)
+			return err_sys(e, errno, "lock %s", lock);
+	}
+	return 0;
+}
+
+int store_open(const char *root, const char *id, int mode, struct store *s, struct err *e)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	s->lock_fd = -1;
+	if (container_id_check(id, e) < 0)
+		return -1;
+	s->dir = xasprintf("%s/%s", root, id);
+	s->path = xasprintf("%s/%s", s->dir, STORE_FILE);
+	if (mode == STORE_CREATE) {
+		if (mkdir_p(root, 0700, e) < 0 ||
+		    (mkdir(s->dir, 0700) < 0 && errno != EEXIST)) {
+			if (!e->code)
+				err_sys(e, errno, "mkdir %s", s->dir);
+			goto fail;
+		}
+	} else if (lstat(s->dir, &st) < 0 && errno == ENOENT) {
+		s->doc = cJSON_CreateObject();
+		return 0;
+	}
+	if (take_lock(s, e) < 0 || load(s, e) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+int store_save(struct store *s, struct err *e)
+{
+	_cleanup_free_ char *text = cJSON_PrintUnformatted(s->doc);
+	_cleanup_free_ char *line = NULL;
+
+	if (s->lock_fd < 0)
+		return err_set(e, EINVAL, "state of %s is not open for writing", s->dir);
+	line = xasprintf("%s\n", text);
+	return write_file_atomic(s->path, line, strlen(line), 0600, e);
+}
+
+void store_close(struct store *s)
+{
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);      /* releases the flock */
+	cJSON_Delete(s->doc);
+	free(s->dir);
+	free(s->path);
+	memset(s, 0, sizeof(*s));
+	s->lock_fd = -1;
+}
+
+int store_devices(const struct store *s, struct saved_device **out, size_t *n, struct err *e)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->doc, KEY_DEVICES);
+
+	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
+	if (walk_devices(s->doc, *out, n, e) < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void device_elems_free(struct saved_device *d, size_t n)
+{
+	for (size_t i = 0; d && i < n; i++) {
+		free(d[i].host);
+		free(d[i].ctr);
+		free(d[i].parent);
+	}
+}
+
+void saved_devices_free(struct saved_device *d, size_t n)
+{
+	device_elems_free(d, n);
+	free(d);
+}
+
+static cJSON *array_of(struct store *s, const char *key)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->doc, key);
+
+	if (!cJSON_IsArray(arr)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(s->doc, key);
+		arr = cJSON_AddArrayToObject(s->doc, key);
+	}
+	return arr;
+}
+
+void store_add_device(struct store *s, const struct saved_device *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	char type[2] = { d->type, '\0' };
+
+	cJSON_AddStringToObject(o, "Type", type);
+	cJSON_AddNumberToObject(o, "Major", (double)d->major);
+	cJSON_AddNumberToObject(o, "Minor", (double)d->minor);
+	cJSON_AddStringToObject(o, "PathOnHost", d->host);
+	cJSON_AddStringToObject(o, "PathInContainer", d->ctr);
+	cJSON_AddStringToObject(o, "CgroupPermissions", d->perms);
+	cJSON_AddStringToObject(o, "Parent", d->parent ? d->parent : "");
+	cJSON_AddItemToArray(array_of(s, KEY_DEVICES), o);
+}
+
+void store_remove_device(struct store *s, size_t index)
+{
+	cJSON_DeleteItemFromArray(array_of(s, KEY_DEVICES), (int)index);
+}
+
+int store_binds(const struct store *s, struct path_spec **out, size_t *n, struct err *e)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->doc, KEY_BINDS);
+
+	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
+	if (walk_binds(s->doc, *out, n, e) < 0) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void path_elems_free(struct path_spec *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++)
+		path_spec_free(&p[i]);
+}
+
+void path_specs_free(struct path_spec *p, size_t n)
+{
+	path_elems_free(p, n);
+	free(p);
+}
+
+void store_add_bind(struct store *s, const struct path_spec *p)
+{
+	_cleanup_free_ char *str = path_spec_format(p);
+
+	cJSON_AddItemToArray(array_of(s, KEY_BINDS), cJSON_CreateString(str));
+}
+
+void store_remove_bind(struct store *s, size_t index)
+{
+	cJSON_DeleteItemFromArray(array_of(s, KEY_BINDS), (int)index);
+}

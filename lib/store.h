@@ -1,0 +1,64 @@
+/* The per-container state file <root>/<id>/hook.json: what was added to a
+ * container and must come back at its next start. The hook and the CLI
+ * take the same exclusive lock (<root>/<id>/.lock) across every
+ * read-modify-write; every write is atomic. The JSON document is kept as a
+ * whole, so fields this version does not handle survive a rewrite. */
+#ifndef SCH_STORE_H
+#define SCH_STORE_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "spec_parse.h"
+
+#define STORE_ROOT_DEFAULT "/var/lib/syscontainer-hooks"
+#define STORE_FILE "hook.json"
+
+struct store {
+	char *dir;      /* <root>/<id> */
+	char *path;     /* <dir>/hook.json */
+	int lock_fd;    /* -1 when the directory does not exist (nothing saved) */
+	cJSON *doc;
+};
+
+/* One entry of "deviceToAdd" (field names of the original tool). */
+struct saved_device {
+	char type;              /* 'b' or 'c' */
+	int64_t major, minor;
+	char *host;             /* PathOnHost */
+	char *ctr;              /* PathInContainer */
+	char perms[4];          /* CgroupPermissions */
+	char *parent;           /* Parent: the disk of a partition, or "" */
+};
+
+/* --root, else $SYSCONTAINER_HOOKS_ROOT, else STORE_ROOT_DEFAULT. */
+const char *store_root(const char *flag);
+
+enum { STORE_READ = 0, STORE_CREATE = 1 };
+
+/* Lock and load the state of container @id. STORE_READ on a container that
+ * has no directory gives an empty document and no lock; STORE_CREATE makes
+ * the directories (0700). A corrupt file is an error naming its path. */
+int store_open(const char *root, const char *id, int mode, struct store *s, struct err *e);
+/* Atomically write the document (mode 0600). */
+int store_save(struct store *s, struct err *e);
+/* Unlock and free. */
+void store_close(struct store *s);
+
+/* Check a whole document; used on load and by the unit tests. */
+int store_validate(const cJSON *doc, struct err *e);
+
+int store_devices(const struct store *s, struct saved_device **out, size_t *n, struct err *e);
+void saved_devices_free(struct saved_device *d, size_t n);
+void store_add_device(struct store *s, const struct saved_device *d);
+void store_remove_device(struct store *s, size_t index);
+
+int store_binds(const struct store *s, struct path_spec **out, size_t *n, struct err *e);
+void path_specs_free(struct path_spec *p, size_t n);
+void store_add_bind(struct store *s, const struct path_spec *p);
+void store_remove_bind(struct store *s, size_t index);
+
+#endif

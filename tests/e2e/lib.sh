@@ -1,0 +1,156 @@
+# Shared helpers for the end-to-end tests: a busybox rootfs, bundles whose
+# config.json runs our hook, real runc/crun containers, assertions, and a
+# cleanup that runs even when a test fails. Source it; needs root.
+set -u
+
+E2E_BUILD=$(cd "${E2E_BUILD:-build}" && pwd)
+HOOK=$E2E_BUILD/syscontainer-hooks
+TOOL=$E2E_BUILD/syscontainer-tools
+RUNTIME=${RUNTIME:-runc}
+E2E_TMP=$(mktemp -d /tmp/sch-e2e.XXXXXX)
+export SYSCONTAINER_HOOKS_ROOT=$E2E_TMP/store
+export SYSCONTAINER_HOOKS_RUNDIR=$E2E_TMP/run
+HOOK_LOG=$E2E_TMP/hook.log
+E2E_PASS=0
+E2E_FAIL=0
+E2E_CONTAINERS=()
+E2E_LOOPS=()
+E2E_CLEANUPS=()
+# unique per run, so a crashed earlier run never collides with this one
+E2E_TAG=e2e$$
+
+e2e_name() { echo "sch-$E2E_TAG-$1"; }
+
+ok() { E2E_PASS=$((E2E_PASS + 1)); echo "ok - $*"; }
+not_ok() { E2E_FAIL=$((E2E_FAIL + 1)); echo "not ok - $*"; }
+
+# check "description" command...: passes when the command succeeds
+check() {
+	local what=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$what"; else not_ok "$what"; fi
+}
+# check_fails "description" command...: passes when the command fails
+check_fails() {
+	local what=$1; shift
+	if "$@" >/dev/null 2>&1; then not_ok "$what"; else ok "$what"; fi
+}
+check_eq() {
+	local what=$1 want=$2 got=$3
+	if [ "$want" = "$got" ]; then ok "$what"; else not_ok "$what (want '$want', got '$got')"; fi
+}
+check_match() {
+	local what=$1 pattern=$2 got=$3
+	if printf '%s' "$got" | grep -Eq -- "$pattern"; then ok "$what"
+	else not_ok "$what ('$got' does not match /$pattern/)"; fi
+}
+
+# rt ARGS...: the runtime. crun 1.8 refuses hybrid cgroups, so it runs in
+# a private mount namespace without the cgroup2 mount.
+rt() {
+	if [ "$RUNTIME" = crun ]; then
+		unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun "$@"' crun "$@"
+	else
+		runc "$@"
+	fi
+}
+
+e2e_rootfs() {
+	local dir=$1 a
+	mkdir -p "$dir"/bin "$dir"/dev "$dir"/proc "$dir"/sys "$dir"/tmp "$dir"/etc "$dir"/mnt
+	cp /bin/busybox "$dir"/bin/busybox
+	for a in sh ls cat dd stat sleep mount grep head tail od wc test touch echo \
+		 readlink mkdir rm ip ping true false id sync; do
+		ln -sf busybox "$dir/bin/$a"
+	done
+	echo "root:x:0:0:root:/:/bin/sh" >"$dir"/etc/passwd
+}
+
+# e2e_bundle ID: a bundle whose config.json has our hook at prestart and
+# poststop and runs "sleep" as the container's process.
+e2e_bundle() {
+	local id=$1 b=$E2E_TMP/bundles/$1
+	mkdir -p "$b"
+	e2e_rootfs "$b/rootfs"
+	(cd "$b" && runc spec && mv config.json spec.json)
+	local env
+	env=$(jq -nc --arg r "$SYSCONTAINER_HOOKS_ROOT" --arg d "$SYSCONTAINER_HOOKS_RUNDIR" \
+		'["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d]')
+	jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --argjson env "$env" --arg cg "/sch-e2e/$id" '
+		.process.terminal = false |
+		.process.args = ["/bin/sleep", "100000"] |
+		.root.readonly = false |
+		.linux.cgroupsPath = $cg |
+		.hooks = {
+		  prestart: [{path: $hook, args: ["syscontainer-hooks", "--state", "prestart", "--log", $log], env: $env}],
+		  poststop: [{path: $hook, args: ["syscontainer-hooks", "--state", "poststop", "--log", $log], env: $env}]
+		}' "$b/spec.json" >"$b/config.json"
+	rm "$b/spec.json"
+}
+
+e2e_bundle_dir() { echo "$E2E_TMP/bundles/$1"; }
+
+# e2e_run ID: start the container detached; stderr kept in $E2E_TMP/ID.err
+e2e_run() {
+	local id=$1
+	E2E_CONTAINERS+=("$id")
+	(cd "$(e2e_bundle_dir "$id")" && rt run -d "$id" </dev/null >/dev/null 2>"$E2E_TMP/$id.err")
+}
+
+e2e_stop() {
+	local id=$1 i
+	rt kill "$id" KILL >/dev/null 2>&1
+	for i in $(seq 50); do
+		rt state "$id" 2>/dev/null | grep -q '"status": "stopped"' && break
+		sleep 0.1
+	done
+	rt delete "$id" >/dev/null 2>&1 || rt delete -f "$id" >/dev/null 2>&1
+}
+
+e2e_restart() { e2e_stop "$1"; e2e_run "$1"; }
+
+e2e_pid() { rt state "$1" | jq -r .pid; }
+
+# e2e_exec ID CMD...: run a command inside the container
+e2e_exec() { local id=$1; shift; rt exec "$id" "$@"; }
+
+# e2e_loop: a loop device over a fresh 8 MiB file, detached at cleanup
+e2e_loop() {
+	local f
+	f=$(mktemp "$E2E_TMP/disk.XXXXXX")
+	dd if=/dev/urandom of="$f" bs=1M count=8 status=none
+	local dev
+	dev=$(losetup --find --show "$f") || return 1
+	E2E_LOOPS+=("$dev")
+	echo "$dev"
+}
+
+# devices cgroup directory of a running container
+e2e_devices_cgroup() {
+	local pid path
+	pid=$(e2e_pid "$1")
+	path=$(awk -F: '$2 ~ /(^|,)devices(,|$)/ {print $3}' "/proc/$pid/cgroup")
+	echo "/sys/fs/cgroup/devices$path"
+}
+
+e2e_cleanup() {
+	local id dev c
+	for c in "${E2E_CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1; done
+	for id in "${E2E_CONTAINERS[@]}"; do rt delete -f "$id" >/dev/null 2>&1; done
+	for dev in "${E2E_LOOPS[@]}"; do losetup -d "$dev" >/dev/null 2>&1; done
+	rmdir /sys/fs/cgroup/*/sch-e2e/* /sys/fs/cgroup/*/sch-e2e 2>/dev/null
+	if [ "${E2E_KEEP:-0}" = 1 ]; then echo "# kept $E2E_TMP"; else rm -rf "$E2E_TMP"; fi
+}
+trap e2e_cleanup EXIT
+
+e2e_summary() {
+	echo "$E2E_PASS passed, $E2E_FAIL failed"
+	[ "$E2E_FAIL" -eq 0 ]
+}
+
+# e2e_require_root: the suite creates containers; it must not pass by skipping
+e2e_require_root() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "not ok - end-to-end tests need root"
+		exit 1
+	fi
+}

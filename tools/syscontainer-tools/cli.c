@@ -1,0 +1,108 @@
+#include "cli.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+int usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "syscontainer-tools %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'syscontainer-tools %s --help')\n", cmd->name);
+	return EXIT_USAGE;
+}
+
+int fail(const struct command *cmd, const struct err *e)
+{
+	fprintf(stderr, "syscontainer-tools %s: %s\n", cmd->name, e->msg);
+	log_error("%s: %s", cmd->name, e->msg);
+	return EXIT_FAIL;
+}
+
+void command_help(const struct command *cmd, FILE *f)
+{
+	fprintf(f, "Usage: syscontainer-tools %s %s\n\n%s", cmd->name, cmd->args, cmd->help);
+}
+
+int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
+		struct err *e)
+{
+	struct err not_running = { 0 };
+
+	memset(t, 0, sizeof(*t));
+	t->c.pidfd = t->c.mntns_fd = -1;
+	t->store.lock_fd = -1;
+	if (container_resolve_id(cli->rundir, cli->root, arg, &t->id, e) < 0)
+		return -1;
+	/* refuse early, before creating anything, when it must run and does not */
+	if (need == TARGET_MUST_RUN) {
+		if (container_attach(cli->rundir, t->id, &t->c, e) < 0)
+			goto fail;
+		container_detach(&t->c);
+	}
+	if (store_open(cli->root, t->id, create, &t->store, e) < 0)
+		goto fail;
+	/* attach again under the lock: the prestart hook holds it while it runs */
+	if (container_attach(cli->rundir, t->id, &t->c, &not_running) == 0) {
+		t->running = true;
+	} else if (need == TARGET_MUST_RUN || not_running.code != ENOENT) {
+		*e = not_running;
+		goto fail;
+	}
+	return 0;
+fail:
+	target_close(t);
+	return -1;
+}
+
+void target_close(struct target *t)
+{
+	if (t->running)
+		container_detach(&t->c);
+	store_close(&t->store);
+	free(t->id);
+	memset(t, 0, sizeof(*t));
+}
+
+void print_json(const void *cjson, bool pretty)
+{
+	char *s = pretty ? cJSON_Print(cjson) : cJSON_PrintUnformatted(cjson);
+
+	printf("%s\n", s);
+	free(s);
+}
+
+int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
+		int (*on_flag)(int c, const char *arg, void *ctx), void *ctx, int *end)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long_only(argc, argv, "-hp", opts, NULL)) != -1) {
+		if (c == 1) {
+			/* "-" in optstring: positional arguments come back in order */
+			argv[(*end)++] = optarg;
+			continue;
+		}
+		if (c == 'h') {
+			command_help(cmd, stdout);
+			return 0;
+		}
+		if (c == '?' || c == ':')
+			return usage_error(cmd, "unknown flag or missing value: '%s'",
+					   argv[optind - 1]);
+		if (on_flag(c, optarg, ctx) < 0)
+			return EXIT_USAGE;
+	}
+	return -1;
+}

@@ -1,0 +1,64 @@
+/* syscontainer-tools: shared pieces of the command implementations. */
+#ifndef SCH_CLI_H
+#define SCH_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "container.h"
+#include "error.h"
+#include "store.h"
+
+enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	const char *root;       /* state store */
+	const char *rundir;     /* runtime records */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *args;       /* usage line after the command name */
+	const char *help;       /* flags and notes, printed by --help */
+};
+
+/* Print "syscontainer-tools CMD: message" and a hint; returns EXIT_USAGE. */
+int usage_error(const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print the one-line error; returns EXIT_FAIL. */
+int fail(const struct command *cmd, const struct err *e);
+void command_help(const struct command *cmd, FILE *f);
+
+/* The container a command works on, locked for the whole command. */
+struct target {
+	char *id;
+	bool running;
+	struct container c;     /* valid when running */
+	struct store store;
+};
+
+enum { TARGET_MUST_RUN = 0, TARGET_MAY_BE_STOPPED = 1 };
+
+/* Resolve @arg to a container id, take its state lock (creating its state
+ * directory with @create) and attach to it if it runs. TARGET_MUST_RUN
+ * fails when it is not running. */
+int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
+		struct err *e);
+void target_close(struct target *t);
+
+struct option;
+/* Parse the flags of @cmd (anywhere on the line); --help is handled here.
+ * @on_flag gets each other flag. Returns -1 to go on, or an exit status
+ * to return at once. On -1, argv[1] .. argv[*end - 1] are the
+ * positional arguments. */
+int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
+		int (*on_flag)(int c, const char *arg, void *ctx), void *ctx, int *end);
+
+/* Print a JSON value, indented with @pretty. */
+void print_json(const void *cjson, bool pretty);
+
+extern const struct command cmd_add_device, cmd_remove_device, cmd_list_device,
+	cmd_add_path, cmd_remove_path, cmd_list_path, cmd_list;
+
+#endif

@@ -1,0 +1,473 @@
+/* add-device, remove-device, list-device. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "apply.h"
+#include "cgroup.h"
+#include "cli.h"
+#include "json.h"
+#include "log.h"
+#include "util.h"
+
+struct device_flags {
+	bool force;
+	bool config_only;
+	bool pretty;
+	bool sub_partition;
+	const char *unavailable;
+};
+
+enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE };
+
+static int device_flag(int c, const char *arg, void *ctx)
+{
+	struct device_flags *f = ctx;
+
+	(void)arg;
+	switch (c) {
+	case F_FORCE: f->force = true; break;
+	case F_CONFIG_ONLY: f->config_only = true; break;
+	case F_SUB_PARTITION: f->sub_partition = true; break;
+	case 'p': f->pretty = true; break;
+	case F_UNAVAILABLE: f->unavailable = "device QoS and partition flags are"; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* The cgroup directory recorded at prestart, or found now. */
+static int devices_cgroup(const struct target *t, char **dir, struct err *e)
+{
+	if (t->c.rec.devices_cgroup) {
+		*dir = xstrdup(t->c.rec.devices_cgroup);
+		return 0;
+	}
+	return cgroup_dir(t->c.rec.pid, "devices", dir, e);
+}
+
+/* Undo the cgroup rules of devices [0, n) of @add, given what was saved. */
+static void undo_allow(const char *cg, const struct target *t, const struct saved_device *add,
+		       size_t n, const struct saved_device *saved, size_t n_saved)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned bits = device_deny_bits(&add[i], t->c.rec.baseline, t->c.rec.n_baseline,
+						 saved, n_saved, SIZE_MAX);
+		struct err ignored;
+		char perms[4];
+
+		device_perms_string(bits, perms);
+		if (bits)
+			cgroup_device_deny(cg, add[i].type, add[i].major, add[i].minor, perms,
+					   &ignored);
+	}
+}
+
+/* Remove the nodes created by the operations that succeeded. */
+static void undo_nodes(const struct target *t, const struct ns_op *done, size_t n)
+{
+	struct ns_op *ops = xcalloc(n, sizeof(*ops));
+	size_t k = 0;
+	struct err ignored;
+
+	for (size_t i = 0; i < n; i++)
+		if (done[i].done && !done[i].code)
+			device_rmnode_op(&ops[k++], done[i].path);
+	if (k)
+		ns_run(t->c.mntns_fd, "/", ops, k, false, &ignored);
+	free(ops);
+}
+
+static int add_live(const struct target *t, const struct saved_device *add,
+		    const struct host_device *hosts, size_t n, bool force,
+		    const struct saved_device *saved, size_t n_saved, struct err *e)
+{
+	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
+	_cleanup_free_ char *cg = NULL;
+	const struct ns_op *bad;
+
+	if (devices_cgroup(t, &cg, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		device_mknod_op(&ops[i], &add[i], &hosts[i], &t->c.spec, force);
+	if (ns_run(t->c.mntns_fd, "/", ops, n, true, e) < 0)
+		return -1;
+	bad = ns_first_failure(ops, n);
+	if (bad) {
+		err_set(e, bad->code, "%s", bad->msg);
+		undo_nodes(t, ops, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (cgroup_device_allow(cg, add[i].type, add[i].major, add[i].minor, add[i].perms,
+					e) < 0) {
+			undo_allow(cg, t, add, i, saved, n_saved);
+			undo_nodes(t, ops, n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_conflicts(const struct device_spec *specs, size_t n,
+			   const struct saved_device *saved, size_t n_saved, const char *id,
+			   struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n_saved; j++)
+			if (strcmp(specs[i].ctr, saved[j].ctr) == 0)
+				return err_set(e, EEXIST, "container path %s of container %s is already "
+					       "used by device %s", specs[i].ctr, id, saved[j].host);
+	}
+	return 0;
+}
+
+/* Read the host nodes of the new devices into saved_device entries. */
+static int stat_hosts(const struct device_spec *specs, size_t n, struct saved_device *add,
+		      struct host_device *hosts, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (host_device_stat(specs[i].host, &hosts[i], e) < 0)
+			return -1;
+		add[i].type = hosts[i].type;
+		add[i].major = hosts[i].major;
+		add[i].minor = hosts[i].minor;
+		add[i].host = specs[i].host;
+		add[i].ctr = specs[i].ctr;
+		add[i].parent = "";
+		strcpy(add[i].perms, specs[i].perms);
+	}
+	return 0;
+}
+
+static int add_devices(const struct device_flags *f, struct cli *cli, const char *arg,
+		       const struct device_spec *specs, size_t n, struct err *e)
+{
+	_cleanup_free_ struct saved_device *add = xcalloc(n, sizeof(*add));
+	_cleanup_free_ struct host_device *hosts = xcalloc(n, sizeof(*hosts));
+	struct saved_device *saved = NULL;
+	size_t n_saved = 0;
+	bool live;
+	struct target t;
+	int r = -1;
+
+	if (target_open(cli, arg, f->config_only ? TARGET_MAY_BE_STOPPED : TARGET_MUST_RUN,
+			STORE_CREATE, &t, e) < 0)
+		return -1;
+	live = t.running && !f->config_only;
+	if (store_devices(&t.store, &saved, &n_saved, e) < 0 ||
+	    check_conflicts(specs, n, saved, n_saved, t.id, e) < 0 ||
+	    stat_hosts(specs, n, add, hosts, e) < 0)
+		goto out;
+	if (live && add_live(&t, add, hosts, n, f->force, saved, n_saved, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		store_add_device(&t.store, &add[i]);
+	if (store_save(&t.store, e) < 0) {
+		if (live) {
+			struct err ignored;
+			_cleanup_free_ char *cg = NULL;
+
+			if (devices_cgroup(&t, &cg, &ignored) == 0)
+				undo_allow(cg, &t, add, n, saved, n_saved);
+			/* every node was created: mark them all done for the undo */
+			_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
+			for (size_t i = 0; i < n; i++) {
+				device_rmnode_op(&ops[i], add[i].ctr);
+				ops[i].done = true;
+			}
+			undo_nodes(&t, ops, n);
+		}
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		printf("Add device (%s) to container(%s,%s) done.\n", add[i].host, t.id, add[i].ctr);
+		log_info("%s: added device %s at %s (%c %lld:%lld %s)%s", t.id, add[i].host,
+			 add[i].ctr, add[i].type, (long long)add[i].major, (long long)add[i].minor,
+			 add[i].perms, live ? "" : ", saved only");
+	}
+	r = 0;
+out:
+	saved_devices_free(saved, n_saved);
+	target_close(&t);
+	return r;
+}
+
+static int parse_specs(const struct command *cmd, int mode, char **args, size_t n,
+		       struct device_spec **out)
+{
+	struct device_spec *specs = xcalloc(n, sizeof(*specs));
+	struct err e = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (parse_device_spec(args[i], mode, &specs[i], &e) < 0)
+			goto bad;
+		for (size_t j = 0; j < i && mode == SPEC_DEVICE_ADD; j++)
+			if (strcmp(specs[i].ctr, specs[j].ctr) == 0) {
+				err_set(&e, EINVAL, "container path %s is given twice", specs[i].ctr);
+				goto bad;
+			}
+	}
+	*out = specs;
+	return -1;
+bad:
+	for (size_t i = 0; i < n; i++)
+		device_spec_free(&specs[i]);
+	free(specs);
+	return usage_error(cmd, "%s", e.msg);
+}
+
+static void free_specs(struct device_spec *specs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		device_spec_free(&specs[i]);
+	free(specs);
+}
+
+static const struct option add_opts[] = {
+	{ "force", no_argument, NULL, F_FORCE },
+	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
+	{ "follow-partition", no_argument, NULL, F_UNAVAILABLE },
+	{ "device-read-bps", required_argument, NULL, F_UNAVAILABLE },
+	{ "device-write-bps", required_argument, NULL, F_UNAVAILABLE },
+	{ "device-read-iops", required_argument, NULL, F_UNAVAILABLE },
+	{ "device-write-iops", required_argument, NULL, F_UNAVAILABLE },
+	{ "blkio-weight-device", required_argument, NULL, F_UNAVAILABLE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_add_device(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_add_device;
+	struct device_flags f = { 0 };
+	struct device_spec *specs = NULL;
+	struct err e = { 0 };
+	int end = 1, r;
+	size_t n;
+
+	r = parse_flags(cmd, argc, argv, add_opts, device_flag, &f, &end);
+	if (r >= 0)
+		return r;
+	if (f.unavailable)
+		return usage_error(cmd, "%s not available in this version", f.unavailable);
+	if (f.pretty)
+		return usage_error(cmd, "unknown flag -p");
+	if (end < 3)
+		return usage_error(cmd, "needs a container and at least one device");
+	n = (size_t)end - 2;
+	r = parse_specs(cmd, SPEC_DEVICE_ADD, argv + 2, n, &specs);
+	if (r >= 0)
+		return r;
+	r = add_devices(&f, cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	free_specs(specs, n);
+	return r;
+}
+
+const struct command cmd_add_device = {
+	.name = "add-device",
+	.run = run_add_device,
+	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only]",
+	.help = "Create each host device node inside the running container (same type,\n"
+		"major:minor and mode; owner mapped through its user namespace), allow it in\n"
+		"the container's devices cgroup, and save it so the prestart hook re-creates\n"
+		"it at every start. PERMS is a subset of rwm (default rwm); CTRDEV defaults to\n"
+		"HOSTDEV. A container path may hold one device; a batch is all or nothing.\n"
+		"\n"
+		"  --force               replace a file already at the container path\n"
+		"  --update-config-only  only save; do not touch the container (which then\n"
+		"                        need not be running)\n"
+		"\n"
+		"Symlinks in the container path are refused, never followed.\n",
+};
+
+/* Index of the saved device that @s names, or -1. */
+static long match_saved(const struct device_spec *s, const struct saved_device *saved,
+			size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool host_ok = !s->host || strcmp(s->host, saved[i].host) == 0;
+		bool ctr_ok = !s->ctr || strcmp(s->ctr, saved[i].ctr) == 0;
+
+		if (host_ok && ctr_ok)
+			return (long)i;
+	}
+	return -1;
+}
+
+static int remove_live(const struct target *t, struct saved_device *saved, size_t n_saved,
+		       const bool *gone, struct err *e)
+{
+	_cleanup_free_ struct ns_op *ops = xcalloc(n_saved, sizeof(*ops));
+	_cleanup_free_ struct saved_device *keep = xcalloc(n_saved, sizeof(*keep));
+	_cleanup_free_ char *cg = NULL;
+	const struct ns_op *bad;
+	size_t k = 0, nk = 0;
+
+	if (devices_cgroup(t, &cg, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n_saved; i++) {
+		if (gone[i])
+			device_rmnode_op(&ops[k++], saved[i].ctr);
+		else
+			keep[nk++] = saved[i];
+	}
+	if (ns_run(t->c.mntns_fd, "/", ops, k, true, e) < 0)
+		return -1;
+	bad = ns_first_failure(ops, k);
+	if (bad)
+		return err_set(e, bad->code, "%s", bad->msg);
+	for (size_t i = 0; i < n_saved; i++) {
+		unsigned bits;
+		char perms[4];
+
+		if (!gone[i])
+			continue;
+		bits = device_deny_bits(&saved[i], t->c.rec.baseline, t->c.rec.n_baseline, keep, nk,
+					SIZE_MAX);
+		device_perms_string(bits, perms);
+		if (bits && cgroup_device_deny(cg, saved[i].type, saved[i].major, saved[i].minor,
+					       perms, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
+			  size_t n, struct err *e)
+{
+	struct saved_device *saved = NULL;
+	size_t n_saved = 0;
+	bool *gone = NULL;
+	struct target t;
+	int r = -1;
+
+	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
+		return -1;
+	if (store_devices(&t.store, &saved, &n_saved, e) < 0)
+		goto out;
+	gone = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
+	for (size_t i = 0; i < n; i++) {
+		long at = match_saved(&specs[i], saved, n_saved);
+
+		if (at < 0) {
+			err_set(e, ENOENT, "device %s%s%s was not added to container %s",
+				specs[i].host ? specs[i].host : "", specs[i].ctr ? ":" : "",
+				specs[i].ctr ? specs[i].ctr : "", t.id);
+			goto out;
+		}
+		gone[at] = true;
+	}
+	if (t.running && remove_live(&t, saved, n_saved, gone, e) < 0)
+		goto out;
+	for (size_t i = n_saved; i-- > 0;)
+		if (gone[i])
+			store_remove_device(&t.store, i);
+	if (store_save(&t.store, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n_saved; i++) {
+		if (!gone[i])
+			continue;
+		printf("Remove device (%s) from container(%s,%s) done.\n", saved[i].host, t.id,
+		       saved[i].ctr);
+		log_info("%s: removed device %s at %s%s", t.id, saved[i].host, saved[i].ctr,
+			 t.running ? "" : ", saved state only");
+	}
+	r = 0;
+out:
+	free(gone);
+	saved_devices_free(saved, n_saved);
+	target_close(&t);
+	return r;
+}
+
+static const struct option remove_opts[] = {
+	{ "follow-partition", no_argument, NULL, F_UNAVAILABLE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_remove_device(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_remove_device;
+	struct device_flags f = { 0 };
+	struct device_spec *specs = NULL;
+	struct err e = { 0 };
+	int end = 1, r;
+	size_t n;
+
+	r = parse_flags(cmd, argc, argv, remove_opts, device_flag, &f, &end);
+	if (r >= 0)
+		return r;
+	if (f.unavailable)
+		return usage_error(cmd, "%s not available in this version", f.unavailable);
+	if (f.pretty)
+		return usage_error(cmd, "unknown flag -p");
+	if (end < 3)
+		return usage_error(cmd, "needs a container and at least one device");
+	n = (size_t)end - 2;
+	r = parse_specs(cmd, SPEC_DEVICE_REMOVE, argv + 2, n, &specs);
+	if (r >= 0)
+		return r;
+	r = remove_devices(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	free_specs(specs, n);
+	return r;
+}
+
+const struct command cmd_remove_device = {
+	.name = "remove-device",
+	.run = run_remove_device,
+	.args = "CONTAINER HOSTDEV[:CTRDEV]...",
+	.help = "Remove devices added with add-device: the node goes from the running\n"
+		"container, its cgroup access is withdrawn (unless the runtime itself or\n"
+		"another saved device grants it), and it is no longer re-added at restart.\n"
+		"Either path may be left empty (':/dev/x' or '/dev/sdb:'). A stopped container\n"
+		"only has its saved state changed.\n",
+};
+
+static const struct option list_opts[] = {
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "sub-partition", no_argument, NULL, F_SUB_PARTITION },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_list_device(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_list_device;
+	struct device_flags f = { 0 };
+	_cleanup_cjson_ cJSON *out = cJSON_CreateArray();
+	const cJSON *arr, *it;
+	struct err e = { 0 };
+	struct target t;
+	int end = 1, r;
+
+	r = parse_flags(cmd, argc, argv, list_opts, device_flag, &f, &end);
+	if (r >= 0)
+		return r;
+	if (end != 2)
+		return usage_error(cmd, "needs exactly one container");
+	if (target_open(cli, argv[1], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+		return fail(cmd, &e);
+	arr = cJSON_GetObjectItemCaseSensitive(t.store.doc, "deviceToAdd");
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *parent = cJSON_GetObjectItemCaseSensitive(it, "Parent");
+
+		if (f.sub_partition || !cJSON_IsString(parent) || !*parent->valuestring)
+			cJSON_AddItemToArray(out, cJSON_Duplicate(it, true));
+	}
+	print_json(out, f.pretty);
+	target_close(&t);
+	return 0;
+}
+
+const struct command cmd_list_device = {
+	.name = "list-device",
+	.run = run_list_device,
+	.args = "CONTAINER [--pretty] [--sub-partition]",
+	.help = "Print the saved devices of the container as a JSON array.\n"
+		"\n"
+		"  -p, --pretty          indent the JSON\n"
+		"  --sub-partition       include partitions added by following a disk\n",
+};

@@ -1,0 +1,93 @@
+/* list: everything saved for a container, as text or JSON. */
+#include <getopt.h>
+#include <string.h>
+
+#include "cli.h"
+#include "store.h"
+#include "util.h"
+
+struct list_flags {
+	bool json;
+	bool pretty;
+};
+
+enum { F_JSON = 256 };
+
+static int list_flag(int c, const char *arg, void *ctx)
+{
+	struct list_flags *f = ctx;
+
+	(void)arg;
+	if (c == F_JSON)
+		f->json = true;
+	else if (c == 'p')
+		f->pretty = true;
+	else
+		return -1;
+	return 0;
+}
+
+static const struct option opts[] = {
+	{ "json", no_argument, NULL, F_JSON },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int print_text(const struct target *t, struct err *e)
+{
+	struct saved_device *devs = NULL;
+	struct path_spec *paths = NULL;
+	size_t nd = 0, np = 0;
+
+	if (store_devices(&t->store, &devs, &nd, e) < 0 ||
+	    store_binds(&t->store, &paths, &np, e) < 0) {
+		saved_devices_free(devs, nd);
+		return -1;
+	}
+	printf("container %s: %s\n", t->id, t->running ? "running" : "not running");
+	printf("devices (%zu):\n", nd);
+	for (size_t i = 0; i < nd; i++)
+		printf("  %-24s -> %-24s %c %lld:%lld %s\n", devs[i].host, devs[i].ctr, devs[i].type,
+		       (long long)devs[i].major, (long long)devs[i].minor, devs[i].perms);
+	printf("paths (%zu):\n", np);
+	for (size_t i = 0; i < np; i++)
+		printf("  %-24s -> %-24s %s\n", paths[i].host, paths[i].ctr, paths[i].options);
+	saved_devices_free(devs, nd);
+	path_specs_free(paths, np);
+	return 0;
+}
+
+static int run_list(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_list;
+	struct list_flags f = { 0 };
+	struct err e = { 0 };
+	struct target t;
+	int end = 1, r;
+
+	r = parse_flags(cmd, argc, argv, opts, list_flag, &f, &end);
+	if (r >= 0)
+		return r;
+	if (end != 2)
+		return usage_error(cmd, "needs exactly one container");
+	if (target_open(cli, argv[1], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+		return fail(cmd, &e);
+	r = 0;
+	if (f.json)
+		print_json(t.store.doc, f.pretty);
+	else if (print_text(&t, &e) < 0)
+		r = fail(cmd, &e);
+	target_close(&t);
+	return r;
+}
+
+const struct command cmd_list = {
+	.name = "list",
+	.run = run_list,
+	.args = "CONTAINER [--json [--pretty]]",
+	.help = "Show everything saved for the container and whether it is running.\n"
+		"\n"
+		"  --json                print the saved state (hook.json) as JSON\n"
+		"  -p, --pretty          indent the JSON\n",
+};

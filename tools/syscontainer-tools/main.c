@@ -1,0 +1,105 @@
+/* syscontainer-tools: add devices and host paths to a running system
+ * container and save them, so the syscontainer-hooks prestart hook puts
+ * them back at every restart. The command line is that of the original
+ * syscontainer-tools, so existing operator scripts keep working. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "log.h"
+#include "record.h"
+#include "store.h"
+
+static const struct command *const commands[] = {
+	&cmd_add_device, &cmd_remove_device, &cmd_list_device,
+	&cmd_add_path, &cmd_remove_path, &cmd_list_path, &cmd_list,
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: syscontainer-tools [GLOBAL FLAGS] COMMAND CONTAINER [ARGS...] [FLAGS]\n"
+	      "\n"
+	      "Add devices and host paths to a running system container and save them so\n"
+	      "that the syscontainer-hooks prestart hook re-applies them at every restart.\n"
+	      "CONTAINER is a container id or a unique prefix of one.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->args);
+	fputs("\n"
+	      "Global flags (before the command):\n"
+	      "  --root DIR            state store (default $SYSCONTAINER_HOOKS_ROOT or\n"
+	      "                        " STORE_ROOT_DEFAULT ")\n"
+	      "  --log FILE            append log lines to FILE ('-' or '.' = stderr;\n"
+	      "                        default: syslog)\n"
+	      "  --log-level L, --log-format F, --syslog-service S\n"
+	      "                        accepted for compatibility with the original tool\n"
+	      "  --version, --help\n"
+	      "\n"
+	      "Runtime records are read from $SYSCONTAINER_HOOKS_RUNDIR or " RECORD_DIR_DEFAULT ".\n"
+	      "Exit status: 0 success, 1 failure, 2 usage error.\n"
+	      "'syscontainer-tools COMMAND --help' describes each command.\n", f);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "log-format", required_argument, NULL, 'F' },
+		{ "syslog-service", required_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { 0 };
+	const char *log = NULL;
+	const struct command *cmd;
+	struct err e = { 0 };
+	int c, r;
+
+	/* "+": stop at the command; its own flags are parsed by the command */
+	while ((c = getopt_long_only(argc, argv, "+hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': cli.root = optarg; break;
+		case 'l': log = strcmp(optarg, ".") == 0 ? "-" : optarg; break;
+		case 'L': case 'F': case 'S': break;
+		case 'v': printf("syscontainer-tools %s\n", VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = find_command(argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, "syscontainer-tools: unknown command '%s' (see 'syscontainer-tools --help')\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	cli.root = store_root(cli.root);
+	cli.rundir = record_dir();
+	if (log_open("syscontainer-tools", log, &e) < 0) {
+		fprintf(stderr, "syscontainer-tools: %s\n", e.msg);
+		return EXIT_FAIL;
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0;     /* re-initialise getopt for the command's flags */
+	r = cmd->run(&cli, argc, argv);
+	log_close();
+	return r;
+}

@@ -1,0 +1,322 @@
+/* add-path, remove-path, list-path: bind mounts of host paths. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+#include "apply.h"
+#include "cli.h"
+#include "json.h"
+#include "log.h"
+#include "util.h"
+
+struct path_flags {
+	bool pretty;
+};
+
+static int path_flag(int c, const char *arg, void *ctx)
+{
+	struct path_flags *f = ctx;
+
+	(void)arg;
+	if (c != 'p')
+		return -1;
+	f->pretty = true;
+	return 0;
+}
+
+static const struct option no_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option list_opts[] = {
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_paths(const struct command *cmd, char **args, size_t n, struct path_spec **out)
+{
+	struct path_spec *specs = xcalloc(n, sizeof(*specs));
+	struct err e = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (parse_path_spec(args[i], &specs[i], &e) < 0)
+			goto bad;
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(specs[i].ctr, specs[j].ctr) == 0) {
+				err_set(&e, EINVAL, "container path %s is given twice", specs[i].ctr);
+				goto bad;
+			}
+	}
+	*out = specs;
+	return -1;
+bad:
+	path_specs_free(specs, n);
+	return usage_error(cmd, "%s", e.msg);
+}
+
+/* Parse flags and the "CONTAINER SPEC..." arguments of add-path/remove-path. */
+static int path_args(const struct command *cmd, int argc, char **argv, struct path_spec **specs,
+		     size_t *n)
+{
+	struct path_flags f = { 0 };
+	int end = 1, r;
+
+	r = parse_flags(cmd, argc, argv, no_opts, path_flag, &f, &end);
+	if (r >= 0)
+		return r;
+	if (f.pretty)
+		return usage_error(cmd, "unknown flag -p");
+	if (end < 3)
+		return usage_error(cmd, "needs a container and at least one path");
+	*n = (size_t)end - 2;
+	return parse_paths(cmd, argv + 2, *n, specs);
+}
+
+static void unbind_done(const struct target *t, const struct ns_op *done, size_t n)
+{
+	struct ns_op *ops = xcalloc(n, sizeof(*ops));
+	struct err ignored;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (done[i].done && !done[i].code)
+			bind_unbind_op(&ops[k++], done[i].path);
+	if (k)
+		ns_run(t->c.mntns_fd, "/", ops, k, false, &ignored);
+	free(ops);
+}
+
+static int add_live(const struct target *t, const struct path_spec *specs, size_t n,
+		    struct ns_op *ops, struct err *e)
+{
+	const struct ns_op *bad;
+	int r = -1;
+
+	for (size_t i = 0; i < n; i++)
+		if (bind_op(&ops[i], &specs[i], &t->c.spec, e) < 0)
+			goto out;
+	if (ns_run(t->c.mntns_fd, "/", ops, n, true, e) < 0)
+		goto out;
+	bad = ns_first_failure(ops, n);
+	if (bad) {
+		err_set(e, bad->code, "%s", bad->msg);
+		unbind_done(t, ops, n);
+		goto out;
+	}
+	r = 0;
+out:
+	ns_ops_close(ops, n);
+	return r;
+}
+
+static int add_paths(struct cli *cli, const char *arg, const struct path_spec *specs, size_t n,
+		     struct err *e)
+{
+	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
+	struct path_spec *saved = NULL;
+	size_t n_saved = 0;
+	struct target t;
+	int r = -1;
+
+	for (size_t i = 0; i < n; i++)
+		ops[i].tree_fd = -1;
+	if (target_open(cli, arg, TARGET_MUST_RUN, STORE_CREATE, &t, e) < 0)
+		return -1;
+	if (store_binds(&t.store, &saved, &n_saved, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n_saved; j++)
+			if (strcmp(specs[i].ctr, saved[j].ctr) == 0) {
+				err_set(e, EEXIST, "container path %s of container %s is already used by "
+					"host path %s", specs[i].ctr, t.id, saved[j].host);
+				goto out;
+			}
+	if (add_live(&t, specs, n, ops, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		store_add_bind(&t.store, &specs[i]);
+	if (store_save(&t.store, e) < 0) {
+		for (size_t i = 0; i < n; i++)
+			ops[i].done = true;
+		unbind_done(&t, ops, n);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		printf("Add path (%s) to container(%s,%s) done.\n", specs[i].host, t.id, specs[i].ctr);
+		log_info("%s: added path %s at %s (%s)", t.id, specs[i].host, specs[i].ctr,
+			 specs[i].options);
+	}
+	r = 0;
+out:
+	path_specs_free(saved, n_saved);
+	target_close(&t);
+	return r;
+}
+
+static int run_add_path(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_add_path;
+	struct path_spec *specs = NULL;
+	struct err e = { 0 };
+	size_t n = 0;
+	int r;
+
+	r = path_args(cmd, argc, argv, &specs, &n);
+	if (r >= 0)
+		return r;
+	r = add_paths(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	path_specs_free(specs, n);
+	return r;
+}
+
+const struct command cmd_add_path = {
+	.name = "add-path",
+	.run = run_add_path,
+	.args = "CONTAINER HOSTPATH:CTRPATH[:ro|rw]...",
+	.help = "Bind-mount each host file or directory into the running container\n"
+		"(recursively, read-only with ro; default rw) and save it so the prestart\n"
+		"hook mounts it again at every start. A missing mount point is created; a\n"
+		"container path may hold one host path; a batch is all or nothing.\n"
+		"The options private, rprivate and rslave of the original tool are accepted;\n"
+		"the mount is always private to the container.\n"
+		"\n"
+		"Symlinks in the container path are refused, never followed.\n",
+};
+
+static long match_saved(const struct path_spec *s, const struct path_spec *saved, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s->host, saved[i].host) == 0 && strcmp(s->ctr, saved[i].ctr) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int remove_live(const struct target *t, const struct path_spec *saved, size_t n_saved,
+		       const bool *gone, struct err *e)
+{
+	_cleanup_free_ struct ns_op *ops = xcalloc(n_saved ? n_saved : 1, sizeof(*ops));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n_saved; i++)
+		if (gone[i])
+			bind_unbind_op(&ops[k++], saved[i].ctr);
+	if (ns_run(t->c.mntns_fd, "/", ops, k, false, e) < 0)
+		return -1;
+	for (size_t i = 0; i < k; i++) {
+		/* already unmounted (by hand, or the mount point was replaced) is fine */
+		if (ops[i].code == EINVAL)
+			log_warn("%s: %s", t->id, ops[i].msg);
+		else if (ops[i].code)
+			return err_set(e, ops[i].code, "%s", ops[i].msg);
+	}
+	return 0;
+}
+
+static int remove_paths(struct cli *cli, const char *arg, const struct path_spec *specs,
+			size_t n, struct err *e)
+{
+	struct path_spec *saved = NULL;
+	size_t n_saved = 0;
+	bool *gone = NULL;
+	struct target t;
+	int r = -1;
+
+	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
+		return -1;
+	if (store_binds(&t.store, &saved, &n_saved, e) < 0)
+		goto out;
+	gone = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
+	for (size_t i = 0; i < n; i++) {
+		long at = match_saved(&specs[i], saved, n_saved);
+
+		if (at < 0) {
+			err_set(e, ENOENT, "path %s:%s was not added to container %s", specs[i].host,
+				specs[i].ctr, t.id);
+			goto out;
+		}
+		gone[at] = true;
+	}
+	if (t.running && remove_live(&t, saved, n_saved, gone, e) < 0)
+		goto out;
+	for (size_t i = n_saved; i-- > 0;)
+		if (gone[i])
+			store_remove_bind(&t.store, i);
+	if (store_save(&t.store, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n_saved; i++) {
+		if (!gone[i])
+			continue;
+		printf("Remove path (%s) from container(%s,%s) done.\n", saved[i].host, t.id,
+		       saved[i].ctr);
+		log_info("%s: removed path %s at %s%s", t.id, saved[i].host, saved[i].ctr,
+			 t.running ? "" : ", saved state only");
+	}
+	r = 0;
+out:
+	free(gone);
+	path_specs_free(saved, n_saved);
+	target_close(&t);
+	return r;
+}
+
+static int run_remove_path(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_remove_path;
+	struct path_spec *specs = NULL;
+	struct err e = { 0 };
+	size_t n = 0;
+	int r;
+
+	r = path_args(cmd, argc, argv, &specs, &n);
+	if (r >= 0)
+		return r;
+	r = remove_paths(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	path_specs_free(specs, n);
+	return r;
+}
+
+const struct command cmd_remove_path = {
+	.name = "remove-path",
+	.run = run_remove_path,
+	.args = "CONTAINER HOSTPATH:CTRPATH[:OPTIONS]...",
+	.help = "Unmount paths added with add-path from the running container and stop\n"
+		"re-adding them at restart. OPTIONS, if given, are ignored. The mount point\n"
+		"is left in place; nothing under it is ever deleted. A stopped container\n"
+		"only has its saved state changed.\n",
+};
+
+static int run_list_path(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_list_path;
+	struct path_flags f = { 0 };
+	_cleanup_cjson_ cJSON *out = NULL;
+	struct err e = { 0 };
+	struct target t;
+	int end = 1, r;
+
+	r = parse_flags(cmd, argc, argv, list_opts, path_flag, &f, &end);
+	if (r >= 0)
+		return r;
+	if (end != 2)
+		return usage_error(cmd, "needs exactly one container");
+	if (target_open(cli, argv[1], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+		return fail(cmd, &e);
+	out = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t.store.doc, "bindToAdd"), true);
+	if (!out)
+		out = cJSON_CreateArray();
+	print_json(out, f.pretty);
+	target_close(&t);
+	return 0;
+}
+
+const struct command cmd_list_path = {
+	.name = "list-path",
+	.run = run_list_path,
+	.args = "CONTAINER [--pretty]",
+	.help = "Print the saved paths of the container as a JSON array of\n"
+		"\"hostpath:containerpath:options\" strings.\n"
+		"\n"
+		"  -p, --pretty          indent the JSON\n",
+};
