@@ -13,7 +13,7 @@
 int openat2_beneath(int dirfd, const char *name, int flags, unsigned mode)
 {
 	struct open_how how = {
-		.flags = (unsigned)(flags | O_CLOEXEC | O_NOFOLLOW),
+		.flags = (unsigned)(flags | O_CLOEXEC),
 		.mode = mode,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};

@@ -14,7 +14,6 @@ HOOK_LOG=$E2E_TMP/hook.log
 E2E_PASS=0
 E2E_FAIL=0
 E2E_CONTAINERS=()
-E2E_LOOPS=()
 E2E_CLEANUPS=()
 # unique per run, so a crashed earlier run never collides with this one
 E2E_TAG=e2e$$
@@ -59,7 +58,7 @@ e2e_rootfs() {
 	mkdir -p "$dir"/bin "$dir"/dev "$dir"/proc "$dir"/sys "$dir"/tmp "$dir"/etc "$dir"/mnt
 	cp /bin/busybox "$dir"/bin/busybox
 	for a in sh ls cat dd stat sleep mount grep head tail od wc test touch echo \
-		 readlink mkdir rm ip ping true false id sync; do
+		 readlink mkdir rm ip ping true false id sync md5sum ln; do
 		ln -sf busybox "$dir/bin/$a"
 	done
 	echo "root:x:0:0:root:/:/bin/sh" >"$dir"/etc/passwd
@@ -113,15 +112,13 @@ e2e_pid() { rt state "$1" | jq -r .pid; }
 # e2e_exec ID CMD...: run a command inside the container
 e2e_exec() { local id=$1; shift; rt exec "$id" "$@"; }
 
-# e2e_loop: a loop device over a fresh 8 MiB file, detached at cleanup
+# e2e_loop: a loop device over a fresh 8 MiB file under $E2E_TMP; the
+# cleanup detaches every loop device backed by a file there
 e2e_loop() {
 	local f
 	f=$(mktemp "$E2E_TMP/disk.XXXXXX")
 	dd if=/dev/urandom of="$f" bs=1M count=8 status=none
-	local dev
-	dev=$(losetup --find --show "$f") || return 1
-	E2E_LOOPS+=("$dev")
-	echo "$dev"
+	losetup --find --show "$f"
 }
 
 # devices cgroup directory of a running container
@@ -136,7 +133,9 @@ e2e_cleanup() {
 	local id dev c
 	for c in "${E2E_CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1; done
 	for id in "${E2E_CONTAINERS[@]}"; do rt delete -f "$id" >/dev/null 2>&1; done
-	for dev in "${E2E_LOOPS[@]}"; do losetup -d "$dev" >/dev/null 2>&1; done
+	for dev in $(losetup -nO NAME,BACK-FILE | awk -v d="$E2E_TMP/" 'index($2, d) == 1 {print $1}'); do
+		losetup -d "$dev" >/dev/null 2>&1
+	done
 	rmdir /sys/fs/cgroup/*/sch-e2e/* /sys/fs/cgroup/*/sch-e2e 2>/dev/null
 	if [ "${E2E_KEEP:-0}" = 1 ]; then echo "# kept $E2E_TMP"; else rm -rf "$E2E_TMP"; fi
 }

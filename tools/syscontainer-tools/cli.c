@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "container_id.h"
 #include "log.h"
 #include "util.h"
 
@@ -85,6 +86,7 @@ void print_json(const void *cjson, bool pretty)
 int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
 		int (*on_flag)(int c, const char *arg, void *ctx), void *ctx, int *end)
 {
+	struct err e = { 0 };
 	int c;
 
 	opterr = 0;
@@ -102,7 +104,10 @@ int parse_flags(const struct command *cmd, int argc, char **argv, const struct o
 			return usage_error(cmd, "unknown flag or missing value: '%s'",
 					   argv[optind - 1]);
 		if (on_flag(c, optarg, ctx) < 0)
-			return EXIT_USAGE;
+			return usage_error(cmd, "flag '%s' does not apply here", argv[optind - 1]);
 	}
+	/* every command takes the container first */
+	if (*end >= 2 && container_id_check(argv[1], &e) < 0)
+		return usage_error(cmd, "%s", e.msg);
 	return -1;
 }
