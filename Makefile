@@ -29,7 +29,12 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HOOK     := $(BUILD)/syscontainer-hooks
 TOOL     := $(BUILD)/syscontainer-tools
 
-.PHONY: all check unit e2e install asan clean demo
+.PHONY: all check unit e2e install asan clean demo deps
+
+# Debian packages needed to build and to run the tests (run as root).
+DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
+        libselinux1-dev libcmocka-dev runc crun busybox-static jq iproute2 \
+        util-linux fdisk
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
@@ -62,6 +67,10 @@ e2e: all
 
 demo: all
 	example/demo.sh $(BUILD)
+
+deps:
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
 
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
