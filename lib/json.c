@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <string.h>
 
-static int depth_ok(const char *buf, size_t len)
+/* One pass over the text: the deepest nesting, and whether the text ends
+ * inside a string or an open object/array (then it was cut short). */
+static void scan(const char *buf, size_t len, int *max_depth, int *open_at_end)
 {
-	int depth = 0;
-	int in_str = 0;
+	int depth = 0, in_str = 0;
 
+	*max_depth = 0;
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 
@@ -21,31 +23,33 @@ static int depth_ok(const char *buf, size_t len)
 		if (c == '"')
 			in_str = 1;
 		else if (c == '{' || c == '[') {
-			if (++depth > JSON_MAX_DEPTH)
-				return 0;
+			if (++depth > *max_depth)
+				*max_depth = depth;
 		} else if (c == '}' || c == ']')
 			depth--;
 	}
-	return 1;
+	*open_at_end = in_str || depth > 0;
 }
 
 int json_parse(const char *buf, size_t len, cJSON **out, struct err *e)
 {
 	const char *end = NULL;
+	int depth, open_at_end;
 	cJSON *doc;
 
 	if (len == 0)
 		return err_set(e, EINVAL, "empty input");
 	if (memchr(buf, '\0', len))
 		return err_set(e, EINVAL, "NUL byte in JSON");
-	if (!depth_ok(buf, len))
+	scan(buf, len, &depth, &open_at_end);
+	if (depth > JSON_MAX_DEPTH)
 		return err_set(e, EINVAL, "JSON nested deeper than %d levels", JSON_MAX_DEPTH);
 	doc = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!doc) {
 		const char *at = cJSON_GetErrorPtr();
 		size_t off = at && at >= buf && at <= buf + len ? (size_t)(at - buf) : len;
 
-		if (off >= len)
+		if (open_at_end || off >= len)
 			return err_set(e, EINVAL, "truncated JSON (input ends at byte %zu)", len);
 		return err_set(e, EINVAL, "invalid JSON at byte %zu", off);
 	}

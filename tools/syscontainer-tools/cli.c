@@ -84,13 +84,17 @@ void print_json(const void *cjson, bool pretty)
 }
 
 int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
-		int (*on_flag)(int c, const char *arg, void *ctx), void *ctx, int *end)
+		int (*on_flag)(int c, const char *name, const char *arg, void *ctx), void *ctx,
+		int *end)
 {
 	struct err e = { 0 };
-	int c;
+	int c, li = -1;
 
 	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, "-hp", opts, NULL)) != -1) {
+	while ((c = getopt_long_only(argc, argv, "-hp", opts, &li)) != -1) {
+		const char *name = li >= 0 ? opts[li].name : "p";
+
+		li = -1;
 		if (c == 1) {
 			/* "-" in optstring: positional arguments come back in order */
 			argv[(*end)++] = optarg;
@@ -103,7 +107,7 @@ int parse_flags(const struct command *cmd, int argc, char **argv, const struct o
 		if (c == '?' || c == ':')
 			return usage_error(cmd, "unknown flag or missing value: '%s'",
 					   argv[optind - 1]);
-		if (on_flag(c, optarg, ctx) < 0)
+		if (on_flag(c, name, optarg, ctx) < 0)
 			return usage_error(cmd, "flag '%s' does not apply here", argv[optind - 1]);
 	}
 	/* every command takes the container first */

@@ -21,7 +21,7 @@ struct device_flags {
 
 enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE };
 
-static int device_flag(int c, const char *arg, void *ctx)
+static int device_flag(int c, const char *name, const char *arg, void *ctx)
 {
 	struct device_flags *f = ctx;
 
@@ -31,7 +31,7 @@ static int device_flag(int c, const char *arg, void *ctx)
 	case F_CONFIG_ONLY: f->config_only = true; break;
 	case F_SUB_PARTITION: f->sub_partition = true; break;
 	case 'p': f->pretty = true; break;
-	case F_UNAVAILABLE: f->unavailable = "device QoS and partition flags are"; break;
+	case F_UNAVAILABLE: f->unavailable = name; break;
 	default: return -1;
 	}
 	return 0;
@@ -251,7 +251,7 @@ static int run_add_device(struct cli *cli, int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (f.unavailable)
-		return usage_error(cmd, "%s not available in this version", f.unavailable);
+		return usage_error(cmd, "--%s is not available in this version", f.unavailable);
 	if (f.pretty)
 		return usage_error(cmd, "unknown flag -p");
 	if (end < 3)
@@ -401,7 +401,7 @@ static int run_remove_device(struct cli *cli, int argc, char **argv)
 	if (r >= 0)
 		return r;
 	if (f.unavailable)
-		return usage_error(cmd, "%s not available in this version", f.unavailable);
+		return usage_error(cmd, "--%s is not available in this version", f.unavailable);
 	if (f.pretty)
 		return usage_error(cmd, "unknown flag -p");
 	if (end < 3)

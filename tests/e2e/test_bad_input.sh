@@ -1,0 +1,273 @@
+#!/bin/bash
+# Bad input to the CLI and to the hook, against a real running container that
+# already has one device and one path saved. Every refusal must: exit with the
+# documented status (2 usage error, 1 runtime failure), print exactly one
+# non-empty line on stderr that names the offending value, print nothing on
+# stdout, and change nothing: the saved hook.json and the runtime record stay
+# byte for byte the same, and no node or mount appears in the container.
+# E2E_VERBOSE=1 prints each case's exit status and stderr as a "#" line.
+. "$(dirname "$0")/lib.sh"
+e2e_require_root
+
+id=$(e2e_name bad)
+e2e_bundle "$id"
+check "$RUNTIME container starts with the hook" e2e_run "$id"
+pid=$(e2e_pid "$id")
+bundle=$(e2e_bundle_dir "$id")
+
+saved_dir=$E2E_TMP/saved-dir
+other_dir=$E2E_TMP/other-dir
+mkdir -p "$saved_dir" "$other_dir"
+check "add-device /dev/null:/dev/saved-null" \
+	"$TOOL" add-device "$id" /dev/null:/dev/saved-null
+check "add-path $saved_dir:/mnt/saved" "$TOOL" add-path "$id" "$saved_dir:/mnt/saved"
+
+store=$SYSCONTAINER_HOOKS_ROOT/$id/hook.json
+record=$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json
+check "hook.json saved" test -s "$store"
+check "runtime record written" test -s "$record"
+cp "$store" "$E2E_TMP/hook.json.before"
+cp "$record" "$E2E_TMP/record.json.before"
+
+OUT=$E2E_TMP/out
+ERR=$E2E_TMP/err
+
+# run_capture CMD...: run with stdout in $OUT, stderr in $ERR; status in $RC
+run_capture() {
+	"$@" >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+}
+
+# what a container shows: device nodes, mount points, mounts
+ctr_nodes() { e2e_exec "$1" ls -a /dev /mnt 2>&1; }
+ctr_mounts() { e2e_exec "$1" cat /proc/self/mounts 2>&1; }
+
+# expect_output DESC RC PATTERN: the status, one stderr line matching
+# PATTERN (an extended regex; empty: any), nothing on stdout
+expect_output() {
+	local what=$1 want_rc=$2 pattern=$3 shown
+	shown=$(head -c 400 "$ERR" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n/\\n/g')
+	[ "${E2E_VERBOSE:-0}" = 1 ] && echo "# $what: exit $RC, stderr: $shown"
+	check_eq "$what: exit status" "$want_rc" "$RC"
+	if [ "$(wc -l <"$ERR")" -eq 1 ] && [ "$(grep -c . "$ERR")" -eq 1 ]; then
+		ok "$what: stderr is one non-empty line"
+	else
+		not_ok "$what: stderr is one non-empty line (got '$shown')"
+	fi
+	if [ -n "$pattern" ]; then
+		if grep -Eq -- "$pattern" "$ERR"; then ok "$what: stderr names /$pattern/"
+		else not_ok "$what: stderr names /$pattern/ (got '$shown')"; fi
+	fi
+	if [ -s "$OUT" ]; then
+		not_ok "$what: stdout is empty (got '$(head -c 200 "$OUT")')"
+	else
+		ok "$what: stdout is empty"
+	fi
+}
+
+# The state watched by cli_case: a container, its hook.json and a copy of it.
+W_ID= W_STORE= W_COPY= W_NODES= W_MOUNTS=
+watch_target() {
+	W_ID=$1 W_STORE=$2 W_COPY=$3
+	W_NODES=$(ctr_nodes "$W_ID")
+	W_MOUNTS=$(ctr_mounts "$W_ID")
+}
+
+# cli_case "RC|PATTERN|DESCRIPTION|ARG|ARG...": "<empty>" stands for "".
+cli_case() {
+	local f a args=() rc pattern what
+	IFS='|' read -r -a f <<<"$1"
+	rc=${f[0]} pattern=${f[1]} what=${f[2]}
+	for a in "${f[@]:3}"; do
+		[ "$a" = "<empty>" ] && a=
+		args+=("$a")
+	done
+	run_capture "$TOOL" "${args[@]}"
+	expect_output "$what" "$rc" "$pattern"
+	check "$what: $(basename "$W_STORE") unchanged" cmp -s "$W_COPY" "$W_STORE"
+	check_eq "$what: no new node in the container" "$W_NODES" "$(ctr_nodes "$W_ID")"
+	check_eq "$what: no new mount in the container" "$W_MOUNTS" "$(ctr_mounts "$W_ID")"
+}
+
+long_id=$(printf 'a%.0s' $(seq 129))
+missing=$E2E_TMP/does-not-exist
+
+cli_cases=(
+	# add-device: malformed specs and flags (usage errors)
+	"2|empty|add-device: empty spec|add-device|$id|<empty>"
+	"2|'dev/zero'|add-device: relative host path|add-device|$id|dev/zero:/dev/rel"
+	"2|'dev/rel'|add-device: relative container path|add-device|$id|/dev/zero:dev/rel"
+	"2|/dev/zero:/a:rw:x|add-device: 4 parts|add-device|$id|/dev/zero:/a:rw:x"
+	"2|'rwx'|add-device: perms rwx|add-device|$id|/dev/zero:/dev/z1:rwx"
+	"2|'rr'|add-device: perms rr|add-device|$id|/dev/zero:/dev/z1:rr"
+	"2|/dev/zero:/'|add-device: container path /|add-device|$id|/dev/zero:/"
+	"2|/dev/twice|add-device: same container path twice|add-device|$id|/dev/zero:/dev/twice|/dev/null:/dev/twice"
+	"2|--no-such-flag|add-device: unknown flag|add-device|$id|/dev/zero:/dev/z2|--no-such-flag"
+	"2|device-read-bps|add-device: QoS flag --device-read-bps|add-device|$id|/dev/zero:/dev/z3|--device-read-bps|/dev/zero:1mb"
+	"2||add-device: only the container|add-device|$id"
+	# add-device: runtime failures
+	"1|/dev/saved-null|add-device: container path already saved|add-device|$id|/dev/zero:/dev/saved-null"
+	"1|/dev/does-not-exist|add-device: missing host device|add-device|$id|/dev/does-not-exist"
+	"1|/etc/hostname|add-device: host regular file|add-device|$id|/etc/hostname:/dev/hn"
+	# add-path: malformed specs (usage errors)
+	"2|$other_dir|add-path: 1 part|add-path|$id|$other_dir"
+	"2|$other_dir:/mnt/x:rw:x|add-path: 4 parts|add-path|$id|$other_dir:/mnt/x:rw:x"
+	"2|'rx'|add-path: option rx|add-path|$id|$other_dir:/mnt/x:rx"
+	"2|ro,rw|add-path: options ro,rw|add-path|$id|$other_dir:/mnt/x:ro,rw"
+	"2|':/mnt/x'|add-path: empty host part|add-path|$id|:/mnt/x"
+	"2|'mnt/x'|add-path: relative container path|add-path|$id|$other_dir:mnt/x"
+	"2||add-path: only the container|add-path|$id"
+	# add-path: runtime failures
+	"1|/mnt/saved|add-path: container path already saved|add-path|$id|$other_dir:/mnt/saved"
+	"1|$missing|add-path: missing host path|add-path|$id|$missing:/mnt/x"
+	# container ids
+	"2|\.\./x|id ../x (add-device)|add-device|../x|/dev/zero:/dev/z4"
+	"2|\.\./x|id ../x (remove-path)|remove-path|../x|$saved_dir:/mnt/saved"
+	"2|empty|id empty (add-device)|add-device|<empty>|/dev/zero:/dev/z4"
+	"2|empty|id empty (list-device)|list-device|<empty>"
+	"2|longer than 128|id of 129 characters (add-device)|add-device|$long_id|/dev/zero:/dev/z4"
+	"2|a/b|id a/b (add-device)|add-device|a/b|/dev/zero:/dev/z4"
+	"2|a/b|id a/b (list)|list|a/b"
+	"1|nosuchcontainer.*not running|unknown id (add-device)|add-device|nosuchcontainer|/dev/zero:/dev/z4"
+	"1|nosuchcontainer.*not running|unknown id (add-path)|add-path|nosuchcontainer|$other_dir:/mnt/x"
+	# removing what was never added
+	"1|/dev/never-added|remove-device: never added|remove-device|$id|/dev/zero:/dev/never-added"
+	"1|/mnt/never|remove-path: never added|remove-path|$id|$other_dir:/mnt/never"
+)
+
+watch_target "$id" "$store" "$E2E_TMP/hook.json.before"
+for c in "${cli_cases[@]}"; do
+	cli_case "$c"
+done
+check "runtime record unchanged by the CLI cases" cmp -s "$E2E_TMP/record.json.before" "$record"
+check_fails "no state directory created for nosuchcontainer" \
+	test -e "$SYSCONTAINER_HOOKS_ROOT/nosuchcontainer"
+check_match "the saved device is still listed" '"PathInContainer":"/dev/saved-null"' \
+	"$("$TOOL" list-device "$id" 2>&1)"
+check_match "the saved path is still listed" "$saved_dir:/mnt/saved:rw" \
+	"$("$TOOL" list-path "$id" 2>&1)"
+
+# --- the hook, fed bad OCI states on stdin -----------------------------------
+states=$E2E_TMP/states
+mkdir -p "$states"
+good="\"id\":\"$id\",\"bundle\":\"$bundle\",\"pid\":$pid"
+: >"$states/empty"
+printf 'not json' >"$states/not-json"
+printf '{%s,"status":"created"' "$good" >"$states/truncated"
+printf '[{%s}]' "$good" >"$states/array"
+printf '{"bundle":"%s","pid":%d}' "$bundle" "$pid" >"$states/no-id"
+printf '{"id":"../x","bundle":"%s","pid":%d}' "$bundle" "$pid" >"$states/id-dotdot"
+printf '{"id":"%s","pid":%d}' "$id" "$pid" >"$states/no-bundle"
+printf '{"id":"%s","bundle":"bundles/%s","pid":%d}' "$id" "$id" "$pid" >"$states/bundle-relative"
+printf '{"id":"%s","bundle":"%s","pid":"%d"}' "$id" "$bundle" "$pid" >"$states/pid-string"
+{
+	printf '{%s,"pad":"' "$good"
+	head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' a
+	printf '"}'
+} >"$states/big"
+# a NUL inside the id: a parser that stops at it would see the running id
+printf '{"id":"%s\0x","bundle":"%s","pid":%d}' "$id" "$bundle" "$pid" >"$states/nul"
+{
+	printf '{%s,"deep":' "$good"
+	printf '[%.0s' $(seq 100)
+	printf ']%.0s' $(seq 100)
+	printf '}'
+} >"$states/deep"
+check "the big state is over 2 MiB" test "$(stat -c %s "$states/big")" -gt $((2 * 1024 * 1024))
+
+hook_cases=(
+	"empty|empty stdin|empty"
+	"invalid JSON|not json|not-json"
+	"truncated|truncated JSON|truncated"
+	"not a JSON object|JSON array|array"
+	"\"id\"|id missing|no-id"
+	"\.\./x|id ../x|id-dotdot"
+	"bundle|bundle missing|no-bundle"
+	"bundle|bundle relative|bundle-relative"
+	"pid|pid as a string|pid-string"
+	"1048576|2 MiB state|big"
+	"NUL|NUL byte|nul"
+	"deeper|nesting 100 levels deep|deep"
+)
+
+# hook_run DESC RC PATTERN STATEFILE HOOK-ARGS...
+hook_run() {
+	local what=$1 rc=$2 pattern=$3 file=$4
+	shift 4
+	"$HOOK" "$@" --log "$E2E_TMP/bad-hook.log" <"$file" >"$OUT" 2>"$ERR"
+	RC=$?
+	expect_output "$what" "$rc" "$pattern"
+	check "$what: hook.json unchanged" cmp -s "$E2E_TMP/hook.json.before" "$store"
+	check "$what: runtime record unchanged" cmp -s "$E2E_TMP/record.json.before" "$record"
+}
+
+for c in "${hook_cases[@]}"; do
+	IFS='|' read -r pattern what file <<<"$c"
+	for st in prestart poststop; do
+		hook_run "hook $st: $what" 1 "$pattern" "$states/$file" --state "$st"
+	done
+done
+
+# a valid state whose bundle has no config.json
+nocfg_id=$(e2e_name nocfg)
+mkdir -p "$E2E_TMP/bundle-nocfg"
+printf '{"ociVersion":"1.0.2","id":"%s","status":"created","pid":%d,"bundle":"%s"}' \
+	"$nocfg_id" "$pid" "$E2E_TMP/bundle-nocfg" >"$states/nocfg"
+hook_run "hook prestart: bundle without config.json" 1 "config\.json" "$states/nocfg" \
+	--state prestart
+check_fails "hook prestart: no record written for $nocfg_id" \
+	test -e "$SYSCONTAINER_HOOKS_RUNDIR/$nocfg_id"
+
+# poststop of a container never seen: nothing to do, silently
+unseen=$(e2e_name never-seen)
+printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","bundle":"%s"}' \
+	"$unseen" "$E2E_TMP/bundle-nocfg" >"$states/unseen"
+"$HOOK" --state poststop --log "$E2E_TMP/bad-hook.log" <"$states/unseen" >"$OUT" 2>"$ERR"
+check_eq "hook poststop of an unknown id: exit status" 0 "$?"
+check_eq "hook poststop of an unknown id: stderr empty" "" "$(cat "$ERR")"
+check_eq "hook poststop of an unknown id: stdout empty" "" "$(cat "$OUT")"
+check "hook poststop of an unknown id: record of $id unchanged" \
+	cmp -s "$E2E_TMP/record.json.before" "$record"
+
+# --state values the hook refuses; stdin is a valid state of the running container
+printf '{"ociVersion":"1.0.2",%s,"status":"running"}' "$good" >"$states/running"
+hook_run "hook --state bogus" 2 "bogus" "$states/running" --state bogus
+hook_run "hook --state createContainer" 2 "createContainer" "$states/running" \
+	--state createContainer
+
+# --- a corrupt hook.json -------------------------------------------------------
+id2=$(e2e_name corrupt)
+e2e_bundle "$id2"
+check "second container starts" e2e_run "$id2"
+store2=$SYSCONTAINER_HOOKS_ROOT/$id2/hook.json
+mkdir -p "$(dirname "$store2")"
+printf '{not json' >"$store2"
+printf '{not json' >"$E2E_TMP/corrupt.before"
+store2_re=$(printf '%s' "$store2" | sed 's/[.[\*^$()+?{|]/\\&/g')
+
+corrupt_cases=(
+	"1|$store2_re|corrupt state: add-device|add-device|$id2|/dev/zero:/dev/z6"
+	"1|$store2_re|corrupt state: list|list|$id2"
+	"1|$store2_re|corrupt state: list --json|list|$id2|--json"
+	"1|$store2_re|corrupt state: list-device|list-device|$id2"
+	"1|$store2_re|corrupt state: list-path|list-path|$id2"
+	"1|$store2_re|corrupt state: add-path|add-path|$id2|$other_dir:/mnt/x"
+	"1|$store2_re|corrupt state: remove-device|remove-device|$id2|/dev/null"
+	"1|$store2_re|corrupt state: remove-path|remove-path|$id2|$other_dir:/mnt/x"
+)
+watch_target "$id2" "$store2" "$E2E_TMP/corrupt.before"
+for c in "${corrupt_cases[@]}"; do
+	cli_case "$c"
+done
+check_eq "corrupt hook.json left with its bytes" "{not json" "$(cat "$store2")"
+check "no temporary file left beside the corrupt hook.json" \
+	test "$(ls -A "$(dirname "$store2")" | grep -vx -e hook.json -e .lock)" = ""
+
+# the first container was not touched by anything above
+check "hook.json of $id unchanged at the end" cmp -s "$E2E_TMP/hook.json.before" "$store"
+check "runtime record of $id unchanged at the end" cmp -s "$E2E_TMP/record.json.before" "$record"
+
+e2e_stop "$id2"
+e2e_stop "$id"
+check_fails "poststop removed the runtime record" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id"
+e2e_summary
