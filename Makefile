@@ -9,12 +9,13 @@ VERSION  := 0.1.0
 CC       ?= cc
 PKGS     := libcjson libmnl libudev libselinux
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs libcjson)
+PKG_LIBS   := $(shell pkg-config --libs libcjson libmnl)
 CFLAGS   ?= -O2
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_FORTIFY_SOURCE=2 \
+# project flags stay even when CFLAGS is given on the command line
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_FORTIFY_SOURCE=2 \
             -fstack-protector-strong -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" \
             -Ilib $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS)
+override LDLIBS += $(PKG_LIBS)
 
 BUILD    ?= build
 LIB_SRC  := $(wildcard lib/*.c)

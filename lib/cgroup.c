@@ -146,7 +146,9 @@ unsigned cgroup_list_access(char *const *lines, size_t n, char type, int64_t maj
 	for (size_t i = 0; i < n; i++) {
 		char t, majs[16], mins[16], acc[8];
 
-		if (sscanf(lines[i], "%c %15[^:]:%15s %7s", &t, majs, mins, acc) != 4)
+		/* "type major:minor access"; "b8:0 rwm" is no rule for b 8:0 */
+		if (sscanf(lines[i], "%c %15[^:]:%15s %7s", &t, majs, mins, acc) != 4 ||
+		    lines[i][1] != ' ')
 			continue;
 		if (t != 'a' && t != type)
 			continue;

@@ -4,9 +4,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* An error is one line: control characters from user input become '?'. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 static void vformat(struct err *e, const char *fmt, va_list ap)
 {
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	one_line(e->msg);
 }
 
 int err_set(struct err *e, int code, const char *fmt, ...)
@@ -45,6 +54,7 @@ int err_wrap(struct err *e, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
 	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+	one_line(e->msg);
 	return -1;
 }
 

@@ -3,20 +3,26 @@
 #include <errno.h>
 #include <string.h>
 
-/* One pass over the text: the deepest nesting, and whether the text ends
- * inside a string or an open object/array (then it was cut short). */
-static void scan(const char *buf, size_t len, int *max_depth, int *open_at_end)
+/* One pass over the text: the deepest nesting, whether the text ends
+ * inside a string or an open object/array (then it was cut short), and
+ * whether a string holds "\u0000", which cJSON would decode into a C
+ * string cut short at that point ("c1\u0000/../x" read as "c1"). */
+static void scan(const char *buf, size_t len, int *max_depth, int *open_at_end,
+		 int *nul_escape)
 {
 	int depth = 0, in_str = 0;
 
 	*max_depth = 0;
+	*nul_escape = 0;
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 
 		if (in_str) {
-			if (c == '\\')
+			if (c == '\\') {
+				if (len - i > 5 && memcmp(buf + i + 1, "u0000", 5) == 0)
+					*nul_escape = 1;
 				i++;
-			else if (c == '"')
+			} else if (c == '"')
 				in_str = 0;
 			continue;
 		}
@@ -34,16 +40,18 @@ static void scan(const char *buf, size_t len, int *max_depth, int *open_at_end)
 int json_parse(const char *buf, size_t len, cJSON **out, struct err *e)
 {
 	const char *end = NULL;
-	int depth, open_at_end;
+	int depth, open_at_end, nul_escape;
 	cJSON *doc;
 
 	if (len == 0)
 		return err_set(e, EINVAL, "empty input");
 	if (memchr(buf, '\0', len))
 		return err_set(e, EINVAL, "NUL byte in JSON");
-	scan(buf, len, &depth, &open_at_end);
+	scan(buf, len, &depth, &open_at_end, &nul_escape);
 	if (depth > JSON_MAX_DEPTH)
 		return err_set(e, EINVAL, "JSON nested deeper than %d levels", JSON_MAX_DEPTH);
+	if (nul_escape)
+		return err_set(e, EINVAL, "NUL character (\\u0000) in a JSON string");
 	doc = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!doc) {
 		const char *at = cJSON_GetErrorPtr();

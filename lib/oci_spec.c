@@ -27,11 +27,13 @@ static int parse_maps(const cJSON *linux_obj, const char *key, struct id_map **o
 			const cJSON *f = cJSON_GetObjectItemCaseSensitive(it, names[k]);
 
 			if (!cJSON_IsNumber(f) || f->valuedouble < 0 ||
-			    f->valuedouble > UINT32_MAX)
+			    f->valuedouble > UINT32_MAX || f->valuedouble != (double)(uint32_t)f->valuedouble)
 				return err_set(e, EINVAL, "linux.%s[%zu].%s is not a valid id",
 					       key, i, names[k]);
 			v[k] = f->valuedouble;
 		}
+		if (v[0] + v[2] > (double)UINT32_MAX + 1 || v[1] + v[2] > (double)UINT32_MAX + 1)
+			return err_set(e, EINVAL, "linux.%s[%zu] goes past the largest id", key, i);
 		(*out)[i].ctr = (uint32_t)v[0];
 		(*out)[i].host = (uint32_t)v[1];
 		(*out)[i].size = (uint32_t)v[2];

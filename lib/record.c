@@ -26,6 +26,9 @@ int record_write(const char *rundir, const struct record *r, struct err *e)
 	_cleanup_free_ char *text = NULL;
 	cJSON *base;
 
+	/* the id becomes a directory name under @rundir */
+	if (container_id_check(r->id, e) < 0)
+		return -1;
 	cJSON_AddStringToObject(o, "id", r->id);
 	cJSON_AddNumberToObject(o, "pid", r->pid);
 	cJSON_AddStringToObject(o, "bundle", r->bundle);

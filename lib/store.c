@@ -46,12 +46,14 @@ static int device_from_json(const cJSON *it, struct saved_device *d, struct err 
 	if (!type || (strcmp(type, "b") && strcmp(type, "c")))
 		return err_set(e, EINVAL, "Type must be \"b\" or \"c\"");
 	if (!cJSON_IsNumber(maj) || maj->valuedouble < 0 || maj->valuedouble > 0xfffff ||
-	    !cJSON_IsNumber(min) || min->valuedouble < 0 || min->valuedouble > 0xfffff)
+	    maj->valuedouble != (int)maj->valuedouble ||
+	    !cJSON_IsNumber(min) || min->valuedouble < 0 || min->valuedouble > 0xfffff ||
+	    min->valuedouble != (int)min->valuedouble)
 		return err_set(e, EINVAL, "Major/Minor missing or out of range");
 	if (!host || host[0] != '/')
 		return err_set(e, EINVAL, "PathOnHost is not an absolute path");
-	if (!ctr || ctr[0] != '/')
-		return err_set(e, EINVAL, "PathInContainer is not an absolute path");
+	if (!ctr || ctr[0] != '/' || !ctr[1])
+		return err_set(e, EINVAL, "PathInContainer is not an absolute file path");
 	if (!device_perms_valid(perms))
 		return err_set(e, EINVAL, "CgroupPermissions is not a subset of rwm");
 	d->type = type[0];
@@ -179,10 +181,10 @@ int store_open(const char *root, const char *id, int mode, struct store *s, stru
 	s->dir = xasprintf("%s/%s", root, id);
 	s->path = xasprintf("%s/%s", s->dir, STORE_FILE);
 	if (mode == STORE_CREATE) {
-		if (mkdir_p(root, 0700, e) < 0 ||
-		    (mkdir(s->dir, 0700) < 0 && errno != EEXIST)) {
-			if (!e->code)
-				err_sys(e, errno, "mkdir %s", s->dir);
+		if (mkdir_p(root, 0700, e) < 0)
+			goto fail;
+		if (mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
+			err_sys(e, errno, "mkdir %s", s->dir);
 			goto fail;
 		}
 	} else if (lstat(s->dir, &st) < 0 && errno == ENOENT) {

@@ -1,0 +1,433 @@
+/* Paths under a container root that the container itself may have laid
+ * out: a temp dir stands in for the rootfs, opened O_PATH as the hook
+ * opens the real one. */
+#include "unit.h"
+
+#include "safe_path.h"
+
+/* <outer>/root is the fake rootfs; <outer> stands for the host around it. */
+struct fixture {
+	char *outer;
+	char *root;
+	int rootfd;
+};
+
+/* Valgrind up to 3.19 does not know openat2 (syscall 437) and fails it
+ * with ENOSYS, as would a kernel older than 5.6: nothing here can run. */
+static bool have_openat2(void)
+{
+	int fd = openat2_beneath(AT_FDCWD, ".", O_PATH, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0 || errno != ENOSYS;
+}
+
+/* First thing in every test: skipped, not failed, without openat2. */
+static void needs_openat2(void)
+{
+	if (!have_openat2())
+		skip();
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	f->outer = unit_tmpdir();
+	f->root = unit_join(f->outer, "root");
+	assert_int_equal(mkdir(f->root, 0755), 0);
+	f->rootfd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(f->rootfd >= 0);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	unit_case_teardown(state);
+	close(f->rootfd);
+	unit_rm_rf(f->outer);
+	free(f->outer);
+	free(f->root);
+	free(f);
+	return 0;
+}
+
+#define PATH_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+static char *at(const struct fixture *f, const char *rel)
+{
+	return unit_join(f->root, rel);
+}
+
+static void make_dir(const struct fixture *f, const char *rel)
+{
+	char *p = at(f, rel);
+
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+}
+
+static void make_file(const struct fixture *f, const char *rel)
+{
+	char *p = at(f, rel);
+
+	unit_write(p, "x", 1);
+	free(p);
+}
+
+static void make_link(const struct fixture *f, const char *target, const char *rel)
+{
+	char *p = at(f, rel);
+
+	assert_int_equal(symlink(target, p), 0);
+	free(p);
+}
+
+/* @fd refers to the same inode as <root>/@rel. */
+static void assert_same_file(int fd, const struct fixture *f, const char *rel)
+{
+	char *p = at(f, rel);
+	struct stat a, b;
+
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(lstat(p, &b), 0);
+	assert_true(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	free(p);
+}
+
+/* Only "root" in <outer>, and /etc without our probe. */
+static void assert_nothing_outside(const struct fixture *f)
+{
+	assert_int_equal(unit_count_entries(f->outer), 1);
+	assert_false(unit_exists("/etc/sch-unit-probe"));
+}
+
+static void parent_existing(void **state)
+{
+	static const char path[] = "/a/b/node";
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	const char *last = NULL;
+	int dir = -1;
+
+	needs_openat2();
+	make_dir(f, "a");
+	make_dir(f, "a/b");
+	assert_int_equal(safe_open_parent(f->rootfd, path, false, 0, 0, &dir, &last, &e), 0);
+	assert_ptr_equal(last, path + strlen("/a/b/"));
+	assert_string_equal(last, "node");
+	assert_same_file(dir, f, "a/b");
+	close(dir);
+
+	/* a file directly under the root */
+	assert_int_equal(safe_open_parent(f->rootfd, "/node", false, 0, 0, &dir, &last, &e), 0);
+	assert_string_equal(last, "node");
+	assert_same_file(dir, f, ".");
+	close(dir);
+}
+
+static void parent_creates(void **state)
+{
+	static const char path[] = "/dev/disk/by-id/x";
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	const char *last = NULL;
+	struct stat st;
+	mode_t old;
+	int dir = -1;
+	char *p;
+
+	needs_openat2();
+	make_dir(f, "dev");
+	old = umask(022);
+	assert_int_equal(safe_open_parent(f->rootfd, path, true, 1234, 5678, &dir, &last, &e), 0);
+	umask(old);
+	assert_string_equal(last, "x");
+	assert_same_file(dir, f, "dev/disk/by-id");
+	close(dir);
+
+	/* the new directories: 0755, owned as asked; the existing one untouched */
+	p = at(f, "dev/disk/by-id");
+	assert_int_equal(stat(p, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(st.st_uid, 1234);
+	assert_int_equal(st.st_gid, 5678);
+	free(p);
+	p = at(f, "dev/disk");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_uid, 1234);
+	free(p);
+	p = at(f, "dev");
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_uid, getuid());
+	free(p);
+	/* the last component is not made */
+	p = at(f, "dev/disk/by-id/x");
+	assert_false(unit_exists(p));
+	free(p);
+
+	/* again: everything there now */
+	assert_int_equal(safe_open_parent(f->rootfd, path, true, 0, 0, &dir, &last, &e), 0);
+	close(dir);
+	assert_nothing_outside(f);
+}
+
+static void parent_missing_no_create(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	const char *last = NULL;
+	int dir = -1;
+
+	needs_openat2();
+	assert_int_equal(safe_open_parent(f->rootfd, "/a/b/c", false, 0, 0, &dir, &last, &e), -1);
+	assert_int_equal(e.code, ENOENT);
+	assert_err_line(e);
+	assert_err_mentions(e, "/a");
+	assert_int_equal(dir, -1);
+	assert_int_equal(unit_count_entries(f->root), 0);
+}
+
+static void symlink_component(void **state)
+{
+	static const struct {
+		const char *what, *path, *component;
+	} t[] = {
+		{ "a/link -> /etc", "/a/link/x", "/a/link" },
+		{ "link -> ..", "/up/x", "/up" },
+		{ "link -> .. deeper", "/up/root/x", "/up" },
+		{ "relative link inside the root", "/a/rel/x", "/a/rel" },
+		{ "dangling link", "/dangle/x", "/dangle" },
+	};
+	struct fixture *f = *state;
+
+	needs_openat2();
+	make_dir(f, "a");
+	make_dir(f, "b");
+	make_link(f, "/etc", "a/link");
+	make_link(f, "..", "up");
+	make_link(f, "../b", "a/rel");
+	make_link(f, "../sch-unit-probe", "dangle");
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		for (int create = 0; create <= 1; create++) {
+			struct err e = { 0 };
+			const char *last = NULL;
+			int dir = -1;
+
+			unit_case("%s (create %d)", t[i].what, create);
+			assert_int_equal(safe_open_parent(f->rootfd, t[i].path, create, 0, 0, &dir,
+							  &last, &e), -1);
+			assert_int_equal(e.code, ELOOP);
+			assert_err_line(e);
+			assert_err_mentions(e, t[i].component);
+			assert_int_equal(dir, -1);
+		}
+	}
+	unit_case_done();
+}
+
+/* With create, a symlink anywhere makes nothing anywhere: not where it
+ * points, not beside the root, not inside it. */
+static void nothing_created_outside(void **state)
+{
+	static const char *const paths[] = {
+		"/a/link/sch-unit-probe/x",
+		"/a/link/sch-unit-probe",
+		"/up/sch-unit-probe/x",
+		"/up/root/new/x",
+		"/dangle/x",
+		"/dangle/sub/x",
+	};
+	struct fixture *f = *state;
+
+	needs_openat2();
+	make_dir(f, "a");
+	make_link(f, "/etc", "a/link");
+	make_link(f, "..", "up");
+	make_link(f, "../sch-unit-probe", "dangle");
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct err e = { 0 };
+		const char *last = NULL;
+		int dir = -1;
+		int rc;
+
+		unit_case("%s", paths[i]);
+		rc = safe_open_parent(f->rootfd, paths[i], true, 0, 0, &dir, &last, &e);
+		if (rc == 0) {
+			/* only "/a/link/sch-unit-probe": its parent is the link */
+			close(dir);
+			fail_msg("%s: opened the parent through a symlink", paths[i]);
+		}
+		assert_nothing_outside(f);
+	}
+	unit_case_done();
+	/* inside the root: only what the test made */
+	assert_int_equal(unit_count_entries(f->root), 3);
+	{
+		char *a = at(f, "a");
+
+		assert_int_equal(unit_count_entries(a), 1);
+		free(a);
+	}
+}
+
+static void not_a_directory(void **state)
+{
+	struct fixture *f = *state;
+
+	needs_openat2();
+	make_dir(f, "a");
+	make_file(f, "a/file");
+	for (int create = 0; create <= 1; create++) {
+		struct err e = { 0 };
+		const char *last = NULL;
+		int dir = -1;
+
+		unit_case("create %d", create);
+		assert_int_equal(safe_open_parent(f->rootfd, "/a/file/x", create, 0, 0, &dir, &last,
+						  &e), -1);
+		assert_int_equal(e.code, ENOTDIR);
+		assert_err_line(e);
+		assert_err_mentions(e, "/a/file");
+		assert_int_equal(dir, -1);
+	}
+	unit_case_done();
+}
+
+static void bad_paths(void **state)
+{
+	static const char *const paths[] = {
+		"", "/", "rel/x", "x", "/a/../b", "/./x", "/a/.", "/a/..", "/a/",
+	};
+	struct fixture *f = *state;
+
+	needs_openat2();
+	make_dir(f, "a");
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct err e = { 0 };
+		const char *last = NULL;
+		int dir = -1;
+
+		unit_case("'%s'", paths[i]);
+		assert_int_equal(safe_open_parent(f->rootfd, paths[i], true, 0, 0, &dir, &last, &e),
+				 -1);
+		assert_int_equal(e.code, EINVAL);
+		assert_err_line(e);
+		assert_int_equal(dir, -1);
+	}
+	unit_case_done();
+	assert_int_equal(unit_count_entries(f->root), 1);
+	assert_nothing_outside(f);
+}
+
+static void open_file(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	char buf[4] = { 0 };
+	int fd;
+
+	needs_openat2();
+	make_dir(f, "a");
+	make_file(f, "a/file");
+	fd = safe_open(f->rootfd, "/a/file", O_RDONLY, &e);
+	assert_true(fd >= 0);
+	assert_same_file(fd, f, "a/file");
+	assert_int_equal(read(fd, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "x");
+	close(fd);
+
+	fd = safe_open(f->rootfd, "/a", O_PATH | O_DIRECTORY, &e);
+	assert_true(fd >= 0);
+	assert_same_file(fd, f, "a");
+	close(fd);
+
+	assert_int_equal(safe_open(f->rootfd, "/a/missing", O_PATH, &e), -1);
+	assert_int_equal(e.code, ENOENT);
+	assert_err_line(e);
+	assert_err_mentions(e, "/a/missing");
+}
+
+static void open_final_symlink(void **state)
+{
+	static const struct {
+		const char *what;
+		int flags;
+	} t[] = {
+		{ "O_RDONLY", O_RDONLY },
+		{ "O_PATH", O_PATH },
+		{ "O_PATH | O_DIRECTORY", O_PATH | O_DIRECTORY },
+		{ "O_WRONLY", O_WRONLY },
+	};
+	static const char *const links[] = { "/a/passwd", "/a/up", "/a/inside", "/a/dangle" };
+	struct fixture *f = *state;
+
+	needs_openat2();
+	make_dir(f, "a");
+	make_file(f, "a/file");
+	make_link(f, "/etc/passwd", "a/passwd");
+	make_link(f, "..", "a/up");
+	make_link(f, "file", "a/inside");
+	make_link(f, "/nonexistent-sch-unit", "a/dangle");
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		for (size_t k = 0; k < sizeof(links) / sizeof(links[0]); k++) {
+			struct err e = { 0 };
+			int fd;
+
+			unit_case("%s %s", links[k], t[i].what);
+			fd = safe_open(f->rootfd, links[k], t[i].flags, &e);
+			if (fd >= 0)
+				close(fd);
+			assert_int_equal(fd, -1);
+			assert_int_equal(e.code, ELOOP);
+			assert_err_line(e);
+			assert_err_mentions(e, links[k]);
+		}
+	}
+	unit_case_done();
+}
+
+/* One component at a time: openat2_beneath on its own. */
+static void beneath(void **state)
+{
+	struct fixture *f = *state;
+	int fd;
+
+	needs_openat2();
+	make_dir(f, "a");
+	make_link(f, "a", "la");
+	fd = openat2_beneath(f->rootfd, "a", O_PATH | O_DIRECTORY, 0);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(openat2_beneath(f->rootfd, "la", O_PATH, 0), -1);
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(openat2_beneath(f->rootfd, "..", O_PATH, 0), -1);
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(openat2_beneath(f->rootfd, "/etc", O_PATH, 0), -1);
+	assert_int_equal(errno, EXDEV);
+	assert_int_equal(openat2_beneath(f->rootfd, "a/../..", O_PATH, 0), -1);
+	assert_int_equal(errno, EXDEV);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		PATH_TEST(parent_existing),
+		PATH_TEST(parent_creates),
+		PATH_TEST(parent_missing_no_create),
+		PATH_TEST(symlink_component),
+		PATH_TEST(nothing_created_outside),
+		PATH_TEST(not_a_directory),
+		PATH_TEST(bad_paths),
+		PATH_TEST(open_file),
+		PATH_TEST(open_final_symlink),
+		PATH_TEST(beneath),
+	};
+
+	return cmocka_run_group_tests_name("test_safe_path", tests, NULL, NULL);
+}

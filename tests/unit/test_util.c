@@ -1,0 +1,609 @@
+/* util, json, container ids and the runtime record. */
+#include "unit.h"
+
+#include "container_id.h"
+#include "json.h"
+#include "record.h"
+#include "util.h"
+
+/* ---- path_clean ---- */
+
+static void clean(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} t[] = {
+		{ "/", "/" },
+		{ "//", "/" },
+		{ "///", "/" },
+		{ "//a//b/", "/a/b" },
+		{ "/a/./b", "/a/b" },
+		{ "/a/b/.", "/a/b" },
+		{ "/./", "/" },
+		{ "/a/../../b", "/b" },
+		{ "/..", "/" },
+		{ "/../..", "/" },
+		{ "/../a", "/a" },
+		{ "/a/..", "/" },
+		{ "/a/b/..", "/a" },
+		{ "/a/b/../", "/a" },
+		{ "/a/b/../..", "/" },
+		{ "/a/b/c/../../d", "/a/d" },
+		{ "/dev//x/../y", "/dev/y" },
+		{ "/a/...", "/a/..." },
+		{ "/a/..b/.c", "/a/..b/.c" },
+		{ "/a/b", "/a/b" },
+		{ "/abc/def/", "/abc/def" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *got;
+
+		unit_case("%s", t[i].in);
+		got = path_clean(t[i].in);
+		assert_string_equal(got, t[i].want);
+		free(got);
+	}
+	unit_case_done();
+}
+
+/* ---- container ids ---- */
+
+static const char id128[] =
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+static const char id129[] =
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+static void ids(void **state)
+{
+	static const char *const good[] = {
+		"a", "c1", "A_b.c-d", "0", "9abc", "abc.", "a..b", "a-", id128,
+	};
+	static const char *const bad[] = {
+		"", "-a", ".a", "_a", "../x", "..", ".", "a/b", "/a", "a b", "a\n", "a\tb",
+		"a:b", "é", "a\xff", id129,
+	};
+
+	assert_int_equal(sizeof(id128) - 1, CONTAINER_ID_MAX);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		struct err e = { 0 };
+
+		unit_case("good #%zu", i);
+		assert_true(container_id_valid(good[i]));
+		assert_int_equal(container_id_check(good[i], &e), 0);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct err e = { 0 };
+
+		unit_case("bad #%zu", i);
+		assert_false(container_id_valid(bad[i]));
+		assert_int_equal(container_id_check(bad[i], &e), -1);
+		assert_int_equal(e.code, EINVAL);
+		assert_true(e.msg[0] != '\0');
+	}
+	unit_case_done();
+	assert_false(container_id_valid(NULL));
+}
+
+static void id_messages(void **state)
+{
+	struct err e = { 0 };
+
+	assert_int_equal(container_id_check("../x", &e), -1);
+	assert_err_line(e);
+	assert_non_null(strstr(e.msg, "'../x'"));
+	assert_int_equal(container_id_check("", &e), -1);
+	assert_err_line(e);
+	assert_non_null(strstr(e.msg, "empty"));
+	assert_int_equal(container_id_check(id129, &e), -1);
+	assert_err_line(e);
+	assert_non_null(strstr(e.msg, "128"));
+	/* a long id is not copied whole into the message */
+	assert_true(strlen(e.msg) < 120);
+}
+
+/* ---- json_parse ---- */
+
+#define OPEN8 "[[[[[[[["
+#define OPEN64 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8
+#define CLOSE8 "]]]]]]]]"
+#define CLOSE64 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8
+_Static_assert(JSON_MAX_DEPTH == 64, "update OPEN64/CLOSE64");
+
+static void json_good(void **state)
+{
+	static const char *const docs[] = {
+		"{}", "[]", "1", "\"s\"", "null", " {\"a\":1}\n", "\t[1,2]\r\n ",
+		OPEN64 CLOSE64,
+		/* the object counts: 1 + 63 */
+		"{\"a\":" OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 "[[[[[[["
+		CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 "]]]]]]]}",
+		/* an escaped backslash, then the letters u0000; \u0001 */
+		"[\"a\\\\u0000\"]", "[\"\\u0001\"]",
+		/* brackets inside strings are no nesting */
+		"[\"" OPEN64 OPEN8 "\"]",
+		"[\"\\\"" OPEN64 OPEN8 "\"]",
+	};
+
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		cJSON *doc = NULL;
+		struct err e = { 0 };
+
+		unit_case("good #%zu", i);
+		assert_int_equal(json_parse(docs[i], strlen(docs[i]), &doc, &e), 0);
+		assert_non_null(doc);
+		cJSON_Delete(doc);
+	}
+	unit_case_done();
+}
+
+static void json_bad(void **state)
+{
+	static const struct {
+		const char *what, *text;
+		size_t len;
+		const char *needle;
+	} t[] = {
+		{ "empty", "", 0, "empty" },
+		{ "NUL inside", "{\"a\":\0\"b\"}", 9, "NUL" },
+		{ "NUL at the end", "{}\0", 3, "NUL" },
+		/* a C string would end there: "c1\u0000/../x" is not "c1" */
+		{ "escaped NUL in a string", "[\"c1\\u0000/../x\"]", 0, "NUL" },
+		{ "escaped NUL in a key", "{\"a\\u0000b\":1}", 0, "NUL" },
+		{ "one level too deep", "[" OPEN64 CLOSE64 "]", 0, "64" },
+		{ "one level too deep, objects", "{\"a\":" OPEN64 CLOSE64 "}", 0, "64" },
+		{ "deep and unclosed", OPEN64 OPEN64, 0, "64" },
+		{ "trailing garbage", "{} x", 0, "trailing" },
+		{ "trailing second document", "[1][2]", 0, "trailing" },
+		{ "trailing after blanks", "{}\n\n}", 0, "trailing" },
+		{ "truncated object", "{\"a\":", 0, "truncated" },
+		{ "truncated string", "{\"a\":\"bc", 0, "truncated" },
+		{ "truncated array", "[1,2", 0, "truncated" },
+		{ "invalid", "{a:1}", 0, "invalid" },
+		{ "blanks only", "   ", 0, NULL },
+		{ "a word", "hello", 0, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t len = t[i].len ? t[i].len : strlen(t[i].text);
+		cJSON *doc = NULL;
+		struct err e = { 0 };
+
+		unit_case("%s", t[i].what);
+		assert_int_equal(json_parse(t[i].text, len, &doc, &e), -1);
+		assert_null(doc);
+		assert_int_equal(e.code, EINVAL);
+		assert_err_line(e);
+		assert_err_mentions(e, t[i].needle);
+	}
+	unit_case_done();
+}
+
+/* Only @len bytes count, even when more follow in memory. */
+static void json_length_bound(void **state)
+{
+	static const char text[] = "{\"a\":1} trailing";
+	cJSON *doc = NULL;
+	struct err e = { 0 };
+
+	assert_int_equal(json_parse(text, 7, &doc, &e), 0);
+	assert_int_equal(cJSON_GetObjectItem(doc, "a")->valueint, 1);
+	cJSON_Delete(doc);
+	assert_int_equal(json_parse(text, 5, &doc, &e), -1);
+	assert_non_null(strstr(e.msg, "truncated"));
+}
+
+static void json_opt(void **state)
+{
+	static const char text[] = "{\"s\":\"x\",\"n\":1,\"z\":null}";
+	cJSON *doc = NULL;
+	struct err e = { 0 };
+	const char *out = "unset";
+
+	assert_int_equal(json_parse(text, strlen(text), &doc, &e), 0);
+	assert_int_equal(json_opt_string(doc, "s", &out, &e), 0);
+	assert_string_equal(out, "x");
+	assert_int_equal(json_opt_string(doc, "missing", &out, &e), 0);
+	assert_null(out);
+	assert_int_equal(json_opt_string(doc, "z", &out, &e), 0);
+	assert_null(out);
+	assert_int_equal(json_opt_string(doc, "n", &out, &e), -1);
+	assert_null(out);
+	assert_non_null(strstr(e.msg, "\"n\""));
+	cJSON_Delete(doc);
+}
+
+/* ---- write_file_atomic ---- */
+
+static void atomic_write(void **state)
+{
+	char *dir = unit_tmpdir();
+	char *path = unit_join(dir, "f.json");
+	struct err e = { 0 };
+	struct stat st;
+	char *got;
+	size_t len;
+
+	/* new file */
+	assert_int_equal(write_file_atomic(path, "first\n", 6, 0600, &e), 0);
+	got = unit_read(path, &len);
+	assert_int_equal(len, 6);
+	assert_memory_equal(got, "first\n", 6);
+	free(got);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	/* replaced: shorter content, another mode, a new inode */
+	{
+		ino_t old = st.st_ino;
+
+		assert_int_equal(write_file_atomic(path, "2nd", 3, 0644, &e), 0);
+		got = unit_read(path, &len);
+		assert_int_equal(len, 3);
+		assert_memory_equal(got, "2nd", 3);
+		free(got);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal(st.st_mode & 07777, 0644);
+		assert_true(st.st_ino != old);
+	}
+
+	/* empty content, bytes with a NUL */
+	assert_int_equal(write_file_atomic(path, "", 0, 0600, &e), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(write_file_atomic(path, "a\0b", 3, 0600, &e), 0);
+	got = unit_read(path, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(got, "a\0b", 3);
+	free(got);
+
+	/* no temporary file left behind */
+	assert_int_equal(unit_count_entries(dir), 1);
+
+	unit_rm_rf(dir);
+	free(path);
+	free(dir);
+}
+
+/* The umask does not narrow or widen the mode asked for. */
+static void atomic_write_mode(void **state)
+{
+	char *dir = unit_tmpdir();
+	char *path = unit_join(dir, "m");
+	struct err e = { 0 };
+	struct stat st;
+	mode_t old = umask(077);
+
+	assert_int_equal(write_file_atomic(path, "x", 1, 0640, &e), 0);
+	umask(old);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	unit_rm_rf(dir);
+	free(path);
+	free(dir);
+}
+
+static void atomic_write_fails(void **state)
+{
+	char *dir = unit_tmpdir();
+	char *missing = unit_join(dir, "no/such/f");
+	char *target = unit_join(dir, "d");
+	char *inside = unit_join(target, "keep");
+	struct err e = { 0 };
+
+	/* no directory to write in */
+	assert_int_equal(write_file_atomic(missing, "x", 1, 0600, &e), -1);
+	assert_int_equal(e.code, ENOENT);
+	assert_err_line(e);
+	assert_err_mentions(e, missing);
+
+	/* a non-empty directory in the way: the rename fails, nothing is left */
+	assert_int_equal(mkdir(target, 0755), 0);
+	unit_write(inside, "k", 1);
+	assert_int_equal(write_file_atomic(target, "x", 1, 0600, &e), -1);
+	assert_err_line(e);
+	assert_err_mentions(e, target);
+	assert_int_equal(unit_count_entries(dir), 1);
+	assert_int_equal(unit_count_entries(target), 1);
+
+	unit_rm_rf(dir);
+	free(inside);
+	free(target);
+	free(missing);
+	free(dir);
+}
+
+/* ---- the runtime record ---- */
+
+static void record_round_trip(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *rundir = unit_join(tmp, "run/nested");
+	char *base[] = { "a *:* rwm", "c 1:3 rwm" };
+	struct record r = {
+		.id = "c1", .pid = 4242, .bundle = "/run/b/c1", .rootfs = "/run/b/c1/rootfs",
+		.mntns_dev = 4, .mntns_ino = 4026532000ull, .devices_cgroup = "/sys/fs/cgroup/devices/c1",
+		.baseline = base, .n_baseline = 2,
+	};
+	struct record got;
+	struct err e = { 0 };
+	char *dir = unit_join(rundir, "c1");
+	char *file = unit_join(dir, RECORD_FILE);
+	struct stat st;
+
+	assert_int_equal(record_write(rundir, &r, &e), 0);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+
+	assert_int_equal(record_read(rundir, "c1", &got, &e), 0);
+	assert_string_equal(got.id, "c1");
+	assert_int_equal(got.pid, 4242);
+	assert_string_equal(got.bundle, r.bundle);
+	assert_string_equal(got.rootfs, r.rootfs);
+	assert_true(got.mntns_dev == 4);
+	assert_true(got.mntns_ino == 4026532000ull);
+	assert_string_equal(got.devices_cgroup, r.devices_cgroup);
+	assert_int_equal(got.n_baseline, 2);
+	assert_string_equal(got.baseline[0], "a *:* rwm");
+	assert_string_equal(got.baseline[1], "c 1:3 rwm");
+	record_free(&got);
+	assert_null(got.id);
+
+	/* rewritten: no cgroup, no baseline */
+	r.devices_cgroup = NULL;
+	r.n_baseline = 0;
+	r.pid = 7;
+	assert_int_equal(record_write(rundir, &r, &e), 0);
+	assert_int_equal(record_read(rundir, "c1", &got, &e), 0);
+	assert_int_equal(got.pid, 7);
+	assert_null(got.devices_cgroup);
+	assert_int_equal(got.n_baseline, 0);
+	record_free(&got);
+	assert_int_equal(unit_count_entries(dir), 1);
+
+	/* gone after remove; removing twice is fine */
+	assert_int_equal(record_remove(rundir, "c1", &e), 0);
+	assert_false(unit_exists(dir));
+	assert_int_equal(record_remove(rundir, "c1", &e), 0);
+	assert_int_equal(record_read(rundir, "c1", &got, &e), -1);
+	assert_int_equal(e.code, ENOENT);
+	assert_err_line(e);
+	assert_null(got.id);
+
+	unit_rm_rf(tmp);
+	free(file);
+	free(dir);
+	free(rundir);
+	free(tmp);
+}
+
+static void record_bad_ids(void **state)
+{
+	static const char *const bad[] = { "", "..", "../x", "a/b", ".x", id129 };
+	char *tmp = unit_tmpdir();
+	char *rundir = unit_join(tmp, "run");
+	struct record r = {
+		.pid = 1, .bundle = "/b", .rootfs = "/b/rootfs", .mntns_dev = 1, .mntns_ino = 2,
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct record got;
+		struct err e = { 0 };
+
+		unit_case("bad id #%zu", i);
+		assert_int_equal(record_read(rundir, bad[i], &got, &e), -1);
+		assert_int_equal(e.code, EINVAL);
+		assert_int_equal(record_remove(rundir, bad[i], &e), -1);
+		assert_int_equal(e.code, EINVAL);
+		r.id = (char *)bad[i];
+		assert_int_equal(record_write(rundir, &r, &e), -1);
+		assert_int_equal(e.code, EINVAL);
+		assert_err_line(e);
+	}
+	unit_case_done();
+	/* nothing written, neither in the run dir nor beside it */
+	assert_int_equal(unit_count_entries(tmp), 0);
+	unit_rm_rf(tmp);
+	free(rundir);
+	free(tmp);
+}
+
+static void record_corrupt_file(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *dir = unit_join(tmp, "c1");
+	char *file = unit_join(dir, RECORD_FILE);
+	struct record got;
+	struct err e = { 0 };
+
+	assert_int_equal(mkdir(dir, 0700), 0);
+	unit_write(file, "{\"id\":\"c1\"", 10);
+	assert_int_equal(record_read(tmp, "c1", &got, &e), -1);
+	assert_int_equal(e.code, EINVAL);
+	assert_err_line(e);
+	assert_err_mentions(e, file);
+	assert_null(got.id);
+	unit_rm_rf(tmp);
+	free(file);
+	free(dir);
+	free(tmp);
+}
+
+static void record_parse_good(void **state)
+{
+	static const char text[] =
+		"{\"id\":\"c1\",\"pid\":12,\"bundle\":\"/b\",\"rootfs\":\"/b/r\","
+		"\"mntnsDev\":3,\"mntnsIno\":4026531840,\"extra\":true}";
+	struct record r;
+	struct err e = { 0 };
+
+	assert_int_equal(record_parse(text, strlen(text), &r, &e), 0);
+	assert_string_equal(r.id, "c1");
+	assert_int_equal(r.pid, 12);
+	assert_string_equal(r.bundle, "/b");
+	assert_string_equal(r.rootfs, "/b/r");
+	assert_true(r.mntns_dev == 3);
+	assert_true(r.mntns_ino == 4026531840ull);
+	assert_null(r.devices_cgroup);
+	assert_int_equal(r.n_baseline, 0);
+	record_free(&r);
+}
+
+#define REC(extra) "{\"id\":\"c1\",\"bundle\":\"/b\",\"rootfs\":\"/b/r\"" extra "}"
+#define NS ",\"mntnsDev\":3,\"mntnsIno\":9"
+
+static void record_parse_bad(void **state)
+{
+	static const struct {
+		const char *what, *text;
+	} t[] = {
+		{ "not JSON", "record" },
+		{ "truncated", REC(",\"pid\":1" NS ",\"deviceBaseline\":[\"a") },
+		{ "an array", "[]" },
+		{ "no id", "{\"pid\":1,\"bundle\":\"/b\",\"rootfs\":\"/r\"" NS "}" },
+		{ "id a number", "{\"id\":1,\"pid\":1,\"bundle\":\"/b\",\"rootfs\":\"/r\"" NS "}" },
+		{ "id ../x", "{\"id\":\"../x\",\"pid\":1,\"bundle\":\"/b\",\"rootfs\":\"/r\"" NS "}" },
+		{ "no bundle", "{\"id\":\"c1\",\"pid\":1,\"rootfs\":\"/r\"" NS "}" },
+		{ "no rootfs", "{\"id\":\"c1\",\"pid\":1,\"bundle\":\"/b\"" NS "}" },
+		{ "rootfs a number", "{\"id\":\"c1\",\"pid\":1,\"bundle\":\"/b\",\"rootfs\":2" NS "}" },
+		{ "devicesCgroup a number", REC(",\"pid\":1" NS ",\"devicesCgroup\":5") },
+		{ "no pid", REC(NS) },
+		{ "pid 0", REC(",\"pid\":0" NS) },
+		{ "pid negative", REC(",\"pid\":-3" NS) },
+		{ "pid too large", REC(",\"pid\":4194305" NS) },
+		{ "pid a string", REC(",\"pid\":\"12\"" NS) },
+		{ "no mntnsDev", REC(",\"pid\":1,\"mntnsIno\":9") },
+		{ "no mntnsIno", REC(",\"pid\":1,\"mntnsDev\":3") },
+		{ "mntnsIno negative", REC(",\"pid\":1,\"mntnsDev\":3,\"mntnsIno\":-9") },
+		{ "deviceBaseline not an array", REC(",\"pid\":1" NS ",\"deviceBaseline\":\"a\"") },
+		{ "deviceBaseline with a number", REC(",\"pid\":1" NS ",\"deviceBaseline\":[\"a *:* rwm\",1]") },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct record r;
+		struct err e = { 0 };
+
+		unit_case("%s", t[i].what);
+		memset(&r, 0xa5, sizeof(r));
+		assert_int_equal(record_parse(t[i].text, strlen(t[i].text), &r, &e), -1);
+		assert_int_equal(e.code, EINVAL);
+		assert_err_line(e);
+		assert_null(r.id);
+		assert_null(r.bundle);
+		assert_null(r.rootfs);
+		assert_null(r.devices_cgroup);
+		assert_null(r.baseline);
+		assert_int_equal(r.n_baseline, 0);
+	}
+	unit_case_done();
+}
+
+static void record_dir_env(void **state)
+{
+	setenv("SYSCONTAINER_HOOKS_RUNDIR", "/tmp/elsewhere", 1);
+	assert_string_equal(record_dir(), "/tmp/elsewhere");
+	setenv("SYSCONTAINER_HOOKS_RUNDIR", "", 1);
+	assert_string_equal(record_dir(), RECORD_DIR_DEFAULT);
+	unsetenv("SYSCONTAINER_HOOKS_RUNDIR");
+	assert_string_equal(record_dir(), RECORD_DIR_DEFAULT);
+}
+
+/* The hook writes to record_dir(): the env var steers it into a temp dir. */
+static void record_via_env(void **state)
+{
+	char *tmp = unit_tmpdir();
+	struct record r = {
+		.id = "env1", .pid = 9, .bundle = "/b", .rootfs = "/b/r", .mntns_dev = 1, .mntns_ino = 2,
+	};
+	struct record got;
+	struct err e = { 0 };
+	char *dir = unit_join(tmp, "env1");
+
+	setenv("SYSCONTAINER_HOOKS_RUNDIR", tmp, 1);
+	assert_int_equal(record_write(record_dir(), &r, &e), 0);
+	assert_true(unit_exists(dir));
+	assert_int_equal(record_read(record_dir(), "env1", &got, &e), 0);
+	assert_int_equal(got.pid, 9);
+	record_free(&got);
+	assert_int_equal(record_remove(record_dir(), "env1", &e), 0);
+	assert_false(unit_exists(dir));
+	unsetenv("SYSCONTAINER_HOOKS_RUNDIR");
+	unit_rm_rf(tmp);
+	free(dir);
+	free(tmp);
+}
+
+/* ---- small helpers ---- */
+
+static void helpers(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *deep = unit_join(tmp, "a/b/c");
+	char *file = unit_join(tmp, "f");
+	struct err e = { 0 };
+	struct stat st;
+	char *s;
+
+	assert_true(str_has_prefix("/sys/fs/cgroup", "/sys"));
+	assert_true(str_has_prefix("abc", ""));
+	assert_false(str_has_prefix("/sy", "/sys"));
+
+	s = xasprintf("%s-%d", "x", 5);
+	assert_string_equal(s, "x-5");
+	free(s);
+
+	assert_int_equal(mkdir_p(deep, 0700, &e), 0);
+	assert_int_equal(stat(deep, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(mkdir_p(deep, 0700, &e), 0);
+
+	unit_write(file, "hello", 5);
+	{
+		char *buf = NULL;
+		size_t len = 0;
+
+		assert_int_equal(read_file_at(AT_FDCWD, file, 100, &buf, &len, &e), 0);
+		assert_int_equal(len, 5);
+		assert_string_equal(buf, "hello");
+		free(buf);
+		assert_int_equal(read_file_at(AT_FDCWD, file, 4, &buf, &len, &e), -1);
+		assert_int_equal(e.code, EFBIG);
+		assert_err_mentions(e, file);
+		assert_int_equal(read_file_at(AT_FDCWD, deep, 100, &buf, &len, &e), -1);
+		assert_err_line(e);
+	}
+	unit_rm_rf(tmp);
+	free(file);
+	free(deep);
+	free(tmp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		UNIT_TEST(clean),
+		UNIT_TEST(ids),
+		UNIT_TEST(id_messages),
+		UNIT_TEST(json_good),
+		UNIT_TEST(json_bad),
+		UNIT_TEST(json_length_bound),
+		UNIT_TEST(json_opt),
+		UNIT_TEST(atomic_write),
+		UNIT_TEST(atomic_write_mode),
+		UNIT_TEST(atomic_write_fails),
+		UNIT_TEST(record_round_trip),
+		UNIT_TEST(record_bad_ids),
+		UNIT_TEST(record_corrupt_file),
+		UNIT_TEST(record_parse_good),
+		UNIT_TEST(record_parse_bad),
+		UNIT_TEST(record_dir_env),
+		UNIT_TEST(record_via_env),
+		UNIT_TEST(helpers),
+	};
+
+	return cmocka_run_group_tests_name("test_util", tests, NULL, NULL);
+}

@@ -1,0 +1,155 @@
+/* Shared by every unit test: cmocka and its prerequisites, and a few
+ * helpers for tests that need a scratch directory on the host. */
+#ifndef SCH_UNIT_H
+#define SCH_UNIT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An error message the top of the program can print as one line. */
+#define assert_err_line(e) do {					\
+		assert_true((e).msg[0] != '\0');			\
+		assert_null(strchr((e).msg, '\n'));			\
+	} while (0)
+
+/* @needle (when not NULL) appears in the message. */
+#define assert_err_mentions(e, needle) do {				\
+		if ((needle) && !strstr((e).msg, (needle)))		\
+			fail_msg("message \"%s\" does not mention \"%s\"",	\
+				 (e).msg, (needle));			\
+	} while (0)
+
+/* The table row being checked, printed by the teardown when a test fails
+ * so that a failure names its row. unit_case_done() after a loop. */
+static char unit_case_buf[512];
+
+static inline void unit_case(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void unit_case(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(unit_case_buf, sizeof(unit_case_buf), fmt, ap);
+	va_end(ap);
+}
+
+static inline void unit_case_done(void)
+{
+	unit_case_buf[0] = '\0';
+}
+
+static inline int unit_case_teardown(void **state)
+{
+	(void)state;
+	if (unit_case_buf[0])
+		print_error("# in case: %s\n", unit_case_buf);
+	unit_case_buf[0] = '\0';
+	return 0;
+}
+
+#define UNIT_TEST(f) cmocka_unit_test_teardown(f, unit_case_teardown)
+
+/* A fresh directory under /tmp; free() the result after unit_rm_rf(). */
+static inline char *unit_tmpdir(void)
+{
+	char tmpl[] = "/tmp/sch-unit-XXXXXX";
+
+	assert_non_null(mkdtemp(tmpl));
+	return strdup(tmpl);
+}
+
+static inline int unit_rm_one(const char *path, const struct stat *st, int flag,
+			      struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* rm -rf, never following symlinks out of @path. */
+static inline void unit_rm_rf(const char *path)
+{
+	nftw(path, unit_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static inline char *unit_join(const char *dir, const char *name)
+{
+	char *r = NULL;
+
+	assert_true(asprintf(&r, "%s/%s", dir, name) >= 0);
+	return r;
+}
+
+static inline void unit_write(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The whole file, NUL-terminated; NULL when it cannot be read. */
+static inline char *unit_read(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = n + 4096 + 1;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		r = fread(buf + n, 1, 4096, f);
+		n += r;
+	} while (r > 0);
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static inline int unit_exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* Number of entries in @dir other than "." and ".."; -1 if unreadable. */
+static inline int unit_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+#endif
