@@ -41,6 +41,19 @@ int pid_open_mntns(int pid, int *pidfd_out, int *mntns_out, struct err *e)
 	return 0;
 }
 
+int pid_open_ns(int pidfd, int pid, const char *ns, int *fd_out, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/ns/%s", pid, ns);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	if (sys_pidfd_send_signal(pidfd, 0) < 0)
+		return err_sys(e, errno, "process %d", pid);
+	*fd_out = steal_fd(&fd);
+	return 0;
+}
+
 /* Collect ids in @dir that start with @prefix; exact match wins. */
 static void scan_ids(const char *dir, const char *prefix, char **found, int *count)
 {

@@ -31,6 +31,9 @@ void container_detach(struct container *c);
  * checked with the pidfd after the open, so it cannot be a reused pid. */
 int pid_open_mntns(int pid, int *pidfd, int *mntns_fd, struct err *e);
 
+/* Open /proc/@pid/ns/@ns and check with @pidfd that it is still that process. */
+int pid_open_ns(int pidfd, int pid, const char *ns, int *fd, struct err *e);
+
 /* Host uid/gid that the container's root maps to (identity without userns). */
 void container_root_ids(const struct oci_spec *sp, unsigned *uid, unsigned *gid);
 

@@ -20,4 +20,9 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 /* poststop: forget the runtime record. */
 int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct err *e);
 
+/* Network interfaces and routes (network.c). */
+struct cJSON;
+int hook_network_up(const char *id, int pid, int pidfd, const struct cJSON *doc, struct err *e);
+int hook_network_down(const char *id, const struct cJSON *doc, struct err *e);
+
 #endif

@@ -194,6 +194,8 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	if (r == 0)
 		r = apply(&p, e);
 	if (r == 0)
+		r = hook_network_up(st->id, st->pid, p.pidfd, p.store.doc, e);
+	if (r == 0)
 		r = save_refreshed(&p, e);
 	if (r == 0)
 		r = write_record(&p, e);

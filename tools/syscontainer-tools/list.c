@@ -1,9 +1,11 @@
 /* list: everything saved for a container, as text or JSON. */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "store.h"
+#include "store_net.h"
 #include "util.h"
 
 struct list_flags {
@@ -35,6 +37,33 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static int print_net(const struct target *t, struct err *e)
+{
+	struct nic_spec *nics = NULL;
+	struct route_spec *routes = NULL;
+	size_t nn = 0, nr = 0;
+
+	if (store_nics(t->store.doc, &nics, &nn, e) < 0 ||
+	    store_routes(t->store.doc, &routes, &nr, e) < 0) {
+		free(nics);
+		return -1;
+	}
+	printf("interfaces (%zu):\n", nn);
+	for (size_t i = 0; i < nn; i++)
+		printf("  %-4s %-15s -> %-15s %s%s%s mtu %d qlen %d%s%s\n", nics[i].type,
+		       nics[i].host, nics[i].ctr, nics[i].ip, nics[i].mac[0] ? " mac " : "",
+		       nics[i].mac, nics[i].mtu, nics[i].qlen, nics[i].bridge[0] ? " bridge " : "",
+		       nics[i].bridge);
+	printf("routes (%zu):\n", nr);
+	for (size_t i = 0; i < nr; i++)
+		printf("  %s%s%s%s%s%s%s\n", routes[i].dest[0] ? routes[i].dest : "default",
+		       routes[i].gw[0] ? " via " : "", routes[i].gw, routes[i].dev[0] ? " dev " : "",
+		       routes[i].dev, routes[i].src[0] ? " src " : "", routes[i].src);
+	free(nics);
+	free(routes);
+	return 0;
+}
+
 static int print_text(const struct target *t, struct err *e)
 {
 	struct saved_device *devs = NULL;
@@ -56,7 +85,7 @@ static int print_text(const struct target *t, struct err *e)
 		printf("  %-24s -> %-24s %s\n", paths[i].host, paths[i].ctr, paths[i].options);
 	saved_devices_free(devs, nd);
 	path_specs_free(paths, np);
-	return 0;
+	return print_net(t, e);
 }
 
 static int run_list(struct cli *cli, int argc, char **argv)

@@ -14,15 +14,18 @@
 
 static const struct command *const commands[] = {
 	&cmd_add_device, &cmd_remove_device, &cmd_list_device,
-	&cmd_add_path, &cmd_remove_path, &cmd_list_path, &cmd_list,
+	&cmd_add_path, &cmd_remove_path, &cmd_list_path, &cmd_add_nic, &cmd_remove_nic,
+	&cmd_update_nic, &cmd_list_nic, &cmd_add_route, &cmd_remove_route, &cmd_list_route,
+	&cmd_list,
 };
 
 static void usage(FILE *f)
 {
 	fputs("Usage: syscontainer-tools [GLOBAL FLAGS] COMMAND CONTAINER [ARGS...] [FLAGS]\n"
 	      "\n"
-	      "Add devices and host paths to a running system container and save them so\n"
-	      "that the syscontainer-hooks prestart hook re-applies them at every restart.\n"
+	      "Add devices, host paths, network interfaces and routes to a running system\n"
+	      "container and save them so that the syscontainer-hooks prestart hook\n"
+	      "re-applies them at every restart.\n"
 	      "CONTAINER is a container id or a unique prefix of one.\n"
 	      "\n"
 	      "Commands:\n", f);

@@ -1,0 +1,116 @@
+/* The network half of the hook: at prestart, recreate every saved
+ * interface and route in the container's new network namespace and pin
+ * that namespace; at poststop, delete the host ends of veth pairs, give eth
+ * links back to the host and unpin. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "hook.h"
+#include "log.h"
+#include "net_apply.h"
+#include "record.h"
+#include "store_net.h"
+#include "util.h"
+
+static void undo_nics(struct net_ctx *c, const struct nic_spec *nics, size_t n, const char *id)
+{
+	for (size_t i = n; i-- > 0;) {
+		struct err why = { 0 };
+
+		if (net_remove_nic(c, &nics[i], &why) < 0)
+			log_error("%s: undo %s: %s", id, nics[i].ctr, why.msg);
+	}
+}
+
+static int bring_up(struct net_ctx *c, const char *id, const struct nic_spec *nics, size_t nn,
+		    const struct route_spec *routes, size_t nr, struct err *e)
+{
+	size_t i;
+
+	for (i = 0; i < nn; i++)
+		if (net_add_nic(c, &nics[i], e) < 0)
+			goto undo;
+	for (size_t k = 0; k < nr; k++)
+		if (net_add_route(c, &routes[k], e) < 0)
+			goto undo;
+	return 0;
+undo:
+	undo_nics(c, nics, i, id);
+	return -1;
+}
+
+int hook_network_up(const char *id, int pid, int pidfd, const cJSON *doc, struct err *e)
+{
+	struct nic_spec *nics = NULL;
+	struct route_spec *routes = NULL;
+	size_t nn = 0, nr = 0;
+	struct net_ctx c = { .host_netns_fd = -1 };
+	int netns = -1, r = -1;
+
+	if (store_nics(doc, &nics, &nn, e) < 0 || store_routes(doc, &routes, &nr, e) < 0)
+		goto out;
+	if (nn == 0 && nr == 0) {
+		r = 0;
+		goto out;
+	}
+	if (pid_open_ns(pidfd, pid, "net", &netns, e) < 0)
+		goto out;
+	if (nn && netns_pin(record_dir(), id, pid, e) < 0)
+		goto out;
+	if (net_ctx_open(netns, &c, e) < 0 || bring_up(&c, id, nics, nn, routes, nr, e) < 0) {
+		struct err ignored;
+
+		netns_unpin(record_dir(), id, &ignored);
+		goto out;
+	}
+	log_info("%s: prestart: %zu interface(s) and %zu route(s) applied", id, nn, nr);
+	r = 0;
+out:
+	net_ctx_close(&c);
+	if (netns >= 0)
+		close(netns);
+	free(nics);
+	free(routes);
+	return r;
+}
+
+int hook_network_down(const char *id, const cJSON *doc, struct err *e)
+{
+	struct nic_spec *nics = NULL;
+	size_t nn = 0;
+	struct net_ctx c = { .host_netns_fd = -1 };
+	struct err why = { 0 };
+	int netns = -1, r = 0;
+
+	if (store_nics(doc, &nics, &nn, e) < 0)
+		return -1;
+	if (netns_pin_open(record_dir(), id, &netns, &why) < 0 && nn)
+		log_info("%s: poststop: %s; only host-side links are cleaned", id, why.msg);
+	if (nn && net_ctx_open(netns, &c, e) < 0) {
+		r = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < nn; i++) {
+		err_clear(&why);
+		if (net_remove_nic(&c, &nics[i], &why) < 0) {
+			/* keep going: every other link still gets cleaned */
+			log_error("%s: poststop: %s", id, why.msg);
+			if (r == 0)
+				*e = why;
+			r = -1;
+		}
+	}
+	if (netns_unpin(record_dir(), id, &why) < 0 && r == 0) {
+		*e = why;
+		r = -1;
+	}
+out:
+	net_ctx_close(&c);
+	if (netns >= 0)
+		close(netns);
+	free(nics);
+	return r;
+}

@@ -1,0 +1,306 @@
+#include "net_apply.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/random.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int net_ctx_open(int ctr_netns_fd, struct net_ctx *c, struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->ctr_netns_fd = ctr_netns_fd;
+	c->host_netns_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (c->host_netns_fd < 0)
+		return err_sys(e, errno, "open host network namespace");
+	if (nl_open(-1, &c->host, e) < 0 ||
+	    (ctr_netns_fd >= 0 && nl_open(ctr_netns_fd, &c->ctr, e) < 0)) {
+		net_ctx_close(c);
+		return -1;
+	}
+	return 0;
+}
+
+void net_ctx_close(struct net_ctx *c)
+{
+	nl_close(c->host);
+	nl_close(c->ctr);
+	if (c->host_netns_fd >= 0)
+		close(c->host_netns_fd);
+	memset(c, 0, sizeof(*c));
+	c->host_netns_fd = -1;
+}
+
+/* MAC, MTU, qlen, address and up, on the container side. */
+static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	struct link_attrs a = LINK_ATTRS_KEEP;
+	unsigned char mac[6];
+	struct ip_addr ip;
+	int idx;
+
+	if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
+		return -1;
+	if (n->mac[0]) {
+		if (parse_mac(n->mac, mac, e) < 0)
+			return -1;
+		a.mac = mac;
+	}
+	a.mtu = n->mtu;
+	a.qlen = n->qlen;
+	if (nl_link_set(c->ctr, idx, &a, e) < 0)
+		return err_wrap(e, "configure %s in the container", n->ctr);
+	if (parse_cidr(n->ip, &ip, e) < 0)
+		return -1;
+	if (nl_addr(c->ctr, RTM_NEWADDR, idx, &ip, e) < 0)
+		return err_wrap(e, "add address %s to %s", n->ip, n->ctr);
+	a = (struct link_attrs)LINK_ATTRS_KEEP;
+	a.up = 1;
+	if (nl_link_set(c->ctr, idx, &a, e) < 0)
+		return err_wrap(e, "bring %s up in the container", n->ctr);
+	return 0;
+}
+
+static int configure_host_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	struct link_attrs a = LINK_ATTRS_KEEP;
+	int idx, br = 0;
+
+	if (n->bridge[0] && nl_link_index(c->host, n->bridge, &br, e) < 0)
+		return err_wrap(e, "bridge");
+	if (nl_link_index(c->host, n->host, &idx, e) < 0)
+		return -1;
+	a.mtu = n->mtu;
+	a.master = br;
+	a.up = 1;
+	if (nl_link_set(c->host, idx, &a, e) < 0)
+		return err_wrap(e, "configure %s on the host%s%s", n->host,
+				br ? " and attach it to " : "", br ? n->bridge : "");
+	return 0;
+}
+
+static void delete_host_link(struct net_ctx *c, const char *name)
+{
+	struct err ignored;
+	int idx;
+
+	if (nl_link_index(c->host, name, &idx, &ignored) == 0)
+		nl_link_del(c->host, idx, &ignored);
+}
+
+static int add_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	int idx;
+
+	if (nl_link_index(c->host, n->host, &idx, e) == 0)
+		return err_set(e, EEXIST, "the host already has an interface named %s", n->host);
+	if (nl_veth_create(c->host, n->host, n->ctr, c->ctr_netns_fd, e) < 0)
+		return -1;
+	if (configure_host_veth(c, n, e) < 0 || configure_ctr(c, n, e) < 0) {
+		delete_host_link(c, n->host);
+		return -1;
+	}
+	return 0;
+}
+
+static int move_link(struct nl *from, const char *name, int to_netns, const char *new_name,
+		     struct err *e)
+{
+	struct link_attrs a = LINK_ATTRS_KEEP;
+	int idx;
+
+	if (nl_link_index(from, name, &idx, e) < 0)
+		return -1;
+	a.up = 0;
+	if (nl_link_set(from, idx, &a, e) < 0)
+		return err_wrap(e, "bring %s down", name);
+	a.up = -1;
+	a.netns_fd = to_netns;
+	a.name = new_name;
+	if (nl_link_set(from, idx, &a, e) < 0)
+		return err_wrap(e, "move %s", name);
+	return 0;
+}
+
+static int add_eth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	if (move_link(c->host, n->host, c->ctr_netns_fd, n->ctr, e) < 0)
+		return err_wrap(e, "move host interface %s into the container as %s", n->host, n->ctr);
+	if (configure_ctr(c, n, e) < 0) {
+		struct err ignored;
+
+		move_link(c->ctr, n->ctr, c->host_netns_fd, n->host, &ignored);
+		return -1;
+	}
+	return 0;
+}
+
+int net_add_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	int r = strcmp(n->type, "eth") == 0 ? add_eth(c, n, e) : add_veth(c, n, e);
+
+	if (r < 0)
+		return err_wrap(e, "add %s interface %s", n->type, n->ctr);
+	return 0;
+}
+
+int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	int idx;
+
+	if (strcmp(n->type, "eth") == 0) {
+		if (!c->ctr)
+			return err_set(e, ENOENT, "cannot reach the container's network namespace "
+				       "to give %s back to the host", n->host);
+		if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
+			return e->code == ENODEV ? 0 : -1;
+		if (move_link(c->ctr, n->ctr, c->host_netns_fd, n->host, e) < 0)
+			return err_wrap(e, "give %s back to the host as %s", n->ctr, n->host);
+		return 0;
+	}
+	/* A veth pair goes with its container end, which is certainly ours;
+	 * a host link of the same name may belong to someone else. Without
+	 * the container's namespace the pair died with it. */
+	if (!c->ctr)
+		return 0;
+	if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
+		return e->code == ENODEV ? 0 : -1;
+	if (nl_link_del(c->ctr, idx, e) < 0)
+		return err_wrap(e, "delete %s", n->ctr);
+	return 0;
+}
+
+int route_to_req(struct net_ctx *c, const struct route_spec *r, struct route_req *q,
+		 struct err *e)
+{
+	memset(q, 0, sizeof(*q));
+	if (r->dest[0] && strcmp(r->dest, "default") != 0 && parse_cidr(r->dest, &q->dst, e) < 0)
+		return -1;
+	if (r->gw[0] && parse_ip(r->gw, &q->gw, e) < 0)
+		return -1;
+	if (r->src[0] && parse_ip(r->src, &q->src, e) < 0)
+		return -1;
+	q->family = q->dst.family ? q->dst.family : q->gw.family ? q->gw.family :
+		    q->src.family ? q->src.family : AF_INET;
+	if (r->dev[0] && c && nl_link_index(c->ctr, r->dev, &q->oif, e) < 0)
+		return err_wrap(e, "route device");
+	return 0;
+}
+
+static void route_text(const struct route_spec *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s%s", r->dest[0] ? r->dest : "default",
+		 r->gw[0] ? " via " : "", r->gw, r->dev[0] ? " dev " : "", r->dev,
+		 r->src[0] ? " src " : "", r->src);
+}
+
+int net_add_route(struct net_ctx *c, const struct route_spec *r, struct err *e)
+{
+	struct route_req q;
+	char text[256];
+
+	route_text(r, text, sizeof(text));
+	if (route_to_req(c, r, &q, e) < 0 || nl_route(c->ctr, RTM_NEWROUTE, &q, e) < 0)
+		return err_wrap(e, "add route %s", text);
+	return 0;
+}
+
+int net_del_route(struct net_ctx *c, const struct route_spec *r, struct err *e)
+{
+	struct route_req q;
+	char text[256];
+
+	route_text(r, text, sizeof(text));
+	if (route_to_req(c, r, &q, e) < 0)
+		return err_wrap(e, "delete route %s", text);
+	if (nl_route(c->ctr, RTM_DELROUTE, &q, e) < 0) {
+		if (e->code == ESRCH)
+			return 0;       /* already gone */
+		return err_wrap(e, "delete route %s", text);
+	}
+	return 0;
+}
+
+void veth_random_name(const char *id, char out[IFNAMSIZ])
+{
+	unsigned char rnd[3] = { 0 };
+	char prefix[10];
+	size_t i;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+		unsigned v = (unsigned)getpid() ^ (unsigned)time(NULL);
+
+		memcpy(rnd, &v, sizeof(rnd));
+	}
+	for (i = 0; i < 9 && id[i]; i++)
+		prefix[i] = id[i];
+	prefix[i] = '\0';
+	snprintf(out, IFNAMSIZ, "%s_%02x%02x%x", prefix, rnd[0], rnd[1], rnd[2] & 0xf);
+}
+
+static char *pin_path(const char *rundir, const char *id)
+{
+	return xasprintf("%s/%s/netns", rundir, id);
+}
+
+int netns_pin(const char *rundir, const char *id, int pid, struct err *e)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/%s", rundir, id);
+	_cleanup_free_ char *path = pin_path(rundir, id);
+	_cleanup_free_ char *src = xasprintf("/proc/%d/ns/net", pid);
+	struct stat a, b;
+	int fd;
+
+	if (stat(src, &a) < 0)
+		return err_sys(e, errno, "stat %s", src);
+	if (stat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 0;               /* already pinned */
+	/* a pin left by a crashed run: drop it */
+	umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+	if (mkdir_p(dir, 0700, e) < 0)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return err_sys(e, errno, "create %s", path);
+	close(fd);
+	if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+		return err_sys(e, errno, "pin network namespace on %s", path);
+	return 0;
+}
+
+int netns_pin_open(const char *rundir, const char *id, int *fd, struct err *e)
+{
+	_cleanup_free_ char *path = pin_path(rundir, id);
+
+	struct statfs sfs;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (*fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	if (fstatfs(*fd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC) {
+		close(*fd);
+		*fd = -1;
+		return err_set(e, ENOENT, "%s is not a pinned namespace", path);
+	}
+	return 0;
+}
+
+int netns_unpin(const char *rundir, const char *id, struct err *e)
+{
+	_cleanup_free_ char *path = pin_path(rundir, id);
+
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+		return err_sys(e, errno, "unpin %s", path);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return err_sys(e, errno, "remove %s", path);
+	return 0;
+}

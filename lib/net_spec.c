@@ -1,0 +1,354 @@
+#include "net_spec.h"
+
+#include <arpa/inet.h>
+#include <cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+#include "util.h"
+
+#define MAX_ROUTES 1024
+
+bool ifname_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
+			return false;
+	}
+	return true;
+}
+
+static int name_error(struct err *e, const char *what, const char *name)
+{
+	return err_set(e, EINVAL, "invalid %s '%.40s': 1 to %d characters of [A-Za-z0-9_.-]",
+		       what, name, IFNAMSIZ - 1);
+}
+
+int parse_nic_name(const char *s, char host[IFNAMSIZ], char ctr[IFNAMSIZ], struct err *e)
+{
+	const char *colon = strchr(s, ':');
+	const char *c = colon ? colon + 1 : s;
+	size_t hl = colon ? (size_t)(colon - s) : 0;
+
+	if (colon && strchr(c, ':'))
+		return err_set(e, EINVAL, "invalid --name '%.40s': use [HOST:]CTR", s);
+	if (!ifname_valid(c))
+		return name_error(e, "container interface name", c);
+	if (hl >= IFNAMSIZ)
+		return name_error(e, "host interface name", s);
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	if (hl && !ifname_valid(host))
+		return name_error(e, "host interface name", host);
+	strcpy(ctr, c);
+	return 0;
+}
+
+/* Decimal digits only, within [lo, hi]. */
+static int parse_uint(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !isdigit((unsigned char)s[0]) || strlen(s) > 10)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_addr(const char *text, struct ip_addr *out)
+{
+	memset(out->bytes, 0, sizeof(out->bytes));
+	if (inet_pton(AF_INET, text, out->bytes) == 1)
+		out->family = AF_INET;
+	else if (inet_pton(AF_INET6, text, out->bytes) == 1)
+		out->family = AF_INET6;
+	else
+		return -1;
+	return 0;
+}
+
+int parse_cidr(const char *s, struct ip_addr *out, struct err *e)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	long prefix;
+
+	memset(out, 0, sizeof(*out));
+	if (!slash || (size_t)(slash - s) >= sizeof(buf))
+		return err_set(e, EINVAL, "invalid address '%.64s': use ADDR/PREFIX", s);
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	if (parse_addr(buf, out) < 0)
+		return err_set(e, EINVAL, "invalid address '%.64s': '%s' is not an IP address", s, buf);
+	if (parse_uint(slash + 1, 0, out->family == AF_INET ? 32 : 128, &prefix) < 0) {
+		memset(out, 0, sizeof(*out));
+		return err_set(e, EINVAL, "invalid address '%.64s': bad prefix length", s);
+	}
+	out->prefix = (int)prefix;
+	return 0;
+}
+
+int parse_ip(const char *s, struct ip_addr *out, struct err *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (strlen(s) >= 64 || parse_addr(s, out) < 0) {
+		memset(out, 0, sizeof(*out));
+		return err_set(e, EINVAL, "invalid IP address '%.64s'", s);
+	}
+	out->prefix = -1;
+	return 0;
+}
+
+void ip_addr_format(const struct ip_addr *a, char *buf, size_t len)
+{
+	char text[INET6_ADDRSTRLEN] = "";
+	size_t n;
+
+	inet_ntop(a->family, a->bytes, text, sizeof(text));
+	snprintf(buf, len, "%s", text);
+	n = strlen(buf);
+	if (a->prefix >= 0 && n < len)
+		snprintf(buf + n, len - n, "/%d", a->prefix);
+}
+
+int parse_mac(const char *s, unsigned char mac[6], struct err *e)
+{
+	unsigned v[6];
+	char tail;
+	bool zero = true;
+
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &tail) != 6)
+		return err_set(e, EINVAL, "invalid MAC address '%.40s': use aa:bb:cc:dd:ee:ff", s);
+	for (int i = 0; i < 6; i++) {
+		if (!isxdigit((unsigned char)s[i * 3]) || !isxdigit((unsigned char)s[i * 3 + 1]) ||
+		    (i < 5 && s[i * 3 + 2] != ':'))
+			return err_set(e, EINVAL, "invalid MAC address '%.40s': use aa:bb:cc:dd:ee:ff", s);
+		mac[i] = (unsigned char)v[i];
+		zero = zero && !v[i];
+	}
+	if (zero)
+		return err_set(e, EINVAL, "invalid MAC address '%s': all zero", s);
+	if (mac[0] & 1)
+		return err_set(e, EINVAL, "invalid MAC address '%s': multicast", s);
+	return 0;
+}
+
+int parse_mtu(const char *s, int *mtu, struct err *e)
+{
+	long v;
+
+	if (parse_uint(s, MTU_MIN, MTU_MAX, &v) < 0)
+		return err_set(e, EINVAL, "invalid MTU '%.20s': use %d to %d", s, MTU_MIN, MTU_MAX);
+	*mtu = (int)v;
+	return 0;
+}
+
+int parse_qlen(const char *s, int *qlen, struct err *e)
+{
+	long v;
+
+	if (parse_uint(s, 0, QLEN_MAX, &v) < 0)
+		return err_set(e, EINVAL, "invalid queue length '%.20s': use 0 to %d", s, QLEN_MAX);
+	*qlen = (int)v;
+	return 0;
+}
+
+int nic_validate(const struct nic_spec *n, struct err *e)
+{
+	struct ip_addr ip;
+	unsigned char mac[6];
+	bool eth = strcmp(n->type, "eth") == 0;
+
+	if (!eth && strcmp(n->type, "veth") != 0)
+		return err_set(e, EINVAL, "unsupported interface type '%s' (veth or eth)", n->type);
+	if (!ifname_valid(n->ctr))
+		return name_error(e, "container interface name", n->ctr);
+	if (n->host[0] && !ifname_valid(n->host))
+		return name_error(e, "host interface name", n->host);
+	if (eth && !n->host[0])
+		return err_set(e, EINVAL, "an eth interface needs its host name: --name HOST:CTR");
+	if (eth && n->bridge[0])
+		return err_set(e, EINVAL, "an eth interface cannot be put on a bridge");
+	if (n->bridge[0] && !ifname_valid(n->bridge))
+		return name_error(e, "bridge name", n->bridge);
+	if (!n->ip[0])
+		return err_set(e, EINVAL, "interface %s needs an address (--ip ADDR/N)", n->ctr);
+	if (parse_cidr(n->ip, &ip, e) < 0)
+		return -1;
+	if (n->mac[0] && parse_mac(n->mac, mac, e) < 0)
+		return -1;
+	if (n->mtu < MTU_MIN || n->mtu > MTU_MAX)
+		return err_set(e, EINVAL, "invalid MTU %d: use %d to %d", n->mtu, MTU_MIN, MTU_MAX);
+	if (n->qlen < 0 || n->qlen > QLEN_MAX)
+		return err_set(e, EINVAL, "invalid queue length %d: use 0 to %d", n->qlen, QLEN_MAX);
+	return 0;
+}
+
+static bool is_default(const char *dest)
+{
+	return !dest[0] || strcmp(dest, "default") == 0;
+}
+
+static int route_check(const struct route_spec *r, bool need_target, struct err *e)
+{
+	struct ip_addr a;
+	int family = 0;
+	const char *what[2] = { "gw", "src" };
+	const char *val[2] = { r->gw, r->src };
+
+	if (!is_default(r->dest)) {
+		if (parse_cidr(r->dest, &a, e) < 0)
+			return err_wrap(e, "dest");
+		family = a.family;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!val[i][0])
+			continue;
+		if (parse_ip(val[i], &a, e) < 0)
+			return err_wrap(e, "%s", what[i]);
+		if (family && a.family != family)
+			return err_set(e, EINVAL, "%s %s is not of the same address family as the route",
+				       what[i], val[i]);
+		family = a.family;
+	}
+	if (r->dev[0] && !ifname_valid(r->dev))
+		return name_error(e, "route device", r->dev);
+	if (need_target && !r->gw[0] && !r->dev[0])
+		return err_set(e, EINVAL, "route to %s needs a gw or a dev",
+			       is_default(r->dest) ? "default" : r->dest);
+	return 0;
+}
+
+int route_validate(const struct route_spec *r, struct err *e)
+{
+	return route_check(r, true, e);
+}
+
+int route_filter_validate(const struct route_spec *r, struct err *e)
+{
+	return route_check(r, false, e);
+}
+
+static int route_from_json(const cJSON *o, bool filter, struct route_spec *r, struct err *e)
+{
+	static const char *const keys[] = { "dest", "src", "gw", "dev" };
+	char *fields[] = { r->dest, r->src, r->gw, r->dev };
+	size_t sizes[] = { sizeof(r->dest), sizeof(r->src), sizeof(r->gw), sizeof(r->dev) };
+	const cJSON *m;
+
+	memset(r, 0, sizeof(*r));
+	if (!cJSON_IsObject(o))
+		return err_set(e, EINVAL, "not an object");
+	cJSON_ArrayForEach(m, o) {
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(keys); k++)
+			if (strcmp(m->string, keys[k]) == 0)
+				break;
+		if (k == ARRAY_SIZE(keys))
+			return err_set(e, EINVAL, "unknown member \"%.40s\" (dest, src, gw, dev)",
+				       m->string);
+		if (!cJSON_IsString(m))
+			return err_set(e, EINVAL, "\"%s\" is not a string", keys[k]);
+		if (strlen(m->valuestring) >= sizes[k])
+			return err_set(e, EINVAL, "\"%s\" is too long", keys[k]);
+		strcpy(fields[k], m->valuestring);
+	}
+	return route_check(r, !filter, e);
+}
+
+int parse_routes_json(const char *json, bool filter, struct route_spec **out, size_t *n,
+		      struct err *e)
+{
+	_cleanup_cjson_ cJSON *doc = NULL;
+	const cJSON *it;
+	size_t i = 0;
+	int count;
+
+	*out = NULL;
+	*n = 0;
+	if (json_parse(json, strlen(json), &doc, e) < 0)
+		return err_wrap(e, "routes");
+	if (!cJSON_IsArray(doc))
+		return err_set(e, EINVAL, "routes must be a JSON array of {\"dest\",\"src\",\"gw\",\"dev\"}");
+	count = cJSON_GetArraySize(doc);
+	if (count == 0)
+		return err_set(e, EINVAL, "no route given");
+	if (count > MAX_ROUTES)
+		return err_set(e, EINVAL, "more than %d routes", MAX_ROUTES);
+	*out = xcalloc((size_t)count, sizeof(**out));
+	cJSON_ArrayForEach(it, doc) {
+		if (route_from_json(it, filter, &(*out)[i], e) < 0) {
+			free(*out);
+			*out = NULL;
+			return err_wrap(e, "route %zu", i);
+		}
+		i++;
+	}
+	*n = i;
+	return 0;
+}
+
+bool route_matches(const struct route_spec *f, const struct route_spec *r)
+{
+	if (f->dest[0] && (is_default(f->dest) ? !is_default(r->dest) : strcmp(f->dest, r->dest)))
+		return false;
+	return (!f->src[0] || !strcmp(f->src, r->src)) && (!f->gw[0] || !strcmp(f->gw, r->gw)) &&
+	       (!f->dev[0] || !strcmp(f->dev, r->dev));
+}
+
+bool route_equal(const struct route_spec *a, const struct route_spec *b)
+{
+	bool dest = is_default(a->dest) ? is_default(b->dest) : !strcmp(a->dest, b->dest);
+
+	return dest && !strcmp(a->src, b->src) && !strcmp(a->gw, b->gw) && !strcmp(a->dev, b->dev);
+}
+
+static bool same_ip(const char *a, const char *b)
+{
+	struct ip_addr x, y;
+	struct err ignored;
+
+	if (parse_cidr(a, &x, &ignored) < 0 || parse_cidr(b, &y, &ignored) < 0)
+		return false;
+	return x.family == y.family && !memcmp(x.bytes, y.bytes, sizeof(x.bytes));
+}
+
+int nic_conflicts(const struct nic_spec *n, const struct nic_spec *saved, size_t n_saved,
+		  struct err *e)
+{
+	if (n_saved >= NIC_MAX_PER_CONTAINER)
+		return err_set(e, EEXIST, "the container already has %d interfaces",
+			       NIC_MAX_PER_CONTAINER);
+	for (size_t i = 0; i < n_saved; i++) {
+		const struct nic_spec *s = &saved[i];
+
+		if (!strcmp(n->ctr, s->ctr))
+			return err_set(e, EEXIST, "interface name %s is already used in the container", n->ctr);
+		if (n->host[0] && !strcmp(n->host, s->host))
+			return err_set(e, EEXIST, "host interface name %s is already used", n->host);
+		if (n->mac[0] && !strcasecmp(n->mac, s->mac))
+			return err_set(e, EEXIST, "MAC address %s is already used by %s", n->mac, s->ctr);
+		if (same_ip(n->ip, s->ip))
+			return err_set(e, EEXIST, "address %s is already used by %s", n->ip, s->ctr);
+	}
+	return 0;
+}

@@ -1,0 +1,322 @@
+#include "netlink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+struct nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+	char buf[NL_BUF_SIZE];
+};
+
+static int open_here(struct nl *nl, struct err *e)
+{
+	struct timeval tv = { NL_TIMEOUT_MS / 1000, (NL_TIMEOUT_MS % 1000) * 1000 };
+	int one = 1;
+
+	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->sock)
+		return err_sys(e, errno, "open netlink socket");
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		return err_sys(e, errno, "bind netlink socket");
+	/* best effort: older kernels lack these */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		return err_sys(e, errno, "set netlink timeout");
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	return 0;
+}
+
+int nl_open(int netns_fd, struct nl **out, struct err *e)
+{
+	struct nl *nl = xcalloc(1, sizeof(*nl));
+	_cleanup_close_ int self = -1;
+	int r;
+
+	if (netns_fd >= 0) {
+		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self < 0 || setns(netns_fd, CLONE_NEWNET) < 0) {
+			free(nl);
+			return err_sys(e, errno, "enter network namespace");
+		}
+	}
+	r = open_here(nl, e);
+	/* the socket stays in the namespace it was made in; we go home */
+	if (self >= 0 && setns(self, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "cannot return to the host network namespace: %s\n", strerror(errno));
+		abort();
+	}
+	if (r < 0) {
+		nl_close(nl);
+		return -1;
+	}
+	*out = nl;
+	return 0;
+}
+
+void nl_close(struct nl *nl)
+{
+	if (!nl)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+static struct nlmsghdr *put_header(void *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	return nlh;
+}
+
+static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, int index)
+{
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = index;
+	return ifi;
+}
+
+struct nlmsghdr *nlmsg_getlink(void *buf, const char *name)
+{
+	struct nlmsghdr *nlh = put_header(buf, RTM_GETLINK, 0);
+
+	put_ifinfo(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+struct nlmsghdr *nlmsg_veth(void *buf, const char *name, const char *peer, int peer_netns_fd)
+{
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *linkinfo, *data, *peer_attr;
+	struct ifinfomsg *pi;
+
+	put_ifinfo(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	/* the peer's ifinfomsg sits at the start of VETH_INFO_PEER */
+	pi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pi));
+	pi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	if (peer_netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
+	mnl_attr_nest_end(nlh, peer_attr);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nlh;
+}
+
+struct nlmsghdr *nlmsg_setlink(void *buf, int index, const struct link_attrs *a)
+{
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi = put_ifinfo(nlh, index);
+
+	if (a->up >= 0) {
+		ifi->ifi_change = IFF_UP;
+		ifi->ifi_flags = a->up ? IFF_UP : 0;
+	}
+	if (a->name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, a->name);
+	if (a->mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, a->mac);
+	if (a->mtu > 0)
+		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)a->mtu);
+	if (a->qlen >= 0)
+		mnl_attr_put_u32(nlh, IFLA_TXQLEN, (uint32_t)a->qlen);
+	if (a->master)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, a->master < 0 ? 0u : (uint32_t)a->master);
+	if (a->netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)a->netns_fd);
+	return nlh;
+}
+
+struct nlmsghdr *nlmsg_dellink(void *buf, int index)
+{
+	struct nlmsghdr *nlh = put_header(buf, RTM_DELLINK, 0);
+
+	put_ifinfo(nlh, index);
+	return nlh;
+}
+
+static size_t addr_len(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+struct nlmsghdr *nlmsg_addr(void *buf, uint16_t type, int index, const struct ip_addr *a)
+{
+	struct nlmsghdr *nlh = put_header(buf, type,
+					  type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+
+	ifa->ifa_family = (unsigned char)a->family;
+	ifa->ifa_prefixlen = (unsigned char)(a->prefix < 0 ? addr_len(a->family) * 8 : (size_t)a->prefix);
+	ifa->ifa_index = (unsigned)index;
+	mnl_attr_put(nlh, IFA_LOCAL, addr_len(a->family), a->bytes);
+	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(a->family), a->bytes);
+	return nlh;
+}
+
+struct nlmsghdr *nlmsg_route(void *buf, uint16_t type, const struct route_req *r)
+{
+	struct nlmsghdr *nlh = put_header(buf, type,
+					  type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	size_t len = addr_len(r->family);
+
+	rtm->rtm_family = (unsigned char)r->family;
+	rtm->rtm_dst_len = (unsigned char)(r->dst.family ? r->dst.prefix : 0);
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_type = RTN_UNICAST;
+	if (type == RTM_DELROUTE)
+		rtm->rtm_scope = RT_SCOPE_NOWHERE;
+	else
+		rtm->rtm_scope = r->gw.family ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	if (rtm->rtm_dst_len)
+		mnl_attr_put(nlh, RTA_DST, len, r->dst.bytes);
+	if (r->gw.family)
+		mnl_attr_put(nlh, RTA_GATEWAY, len, r->gw.bytes);
+	if (r->src.family)
+		mnl_attr_put(nlh, RTA_PREFSRC, len, r->src.bytes);
+	if (r->oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
+	return nlh;
+}
+
+static int extack_cb(const struct nlattr *attr, void *data)
+{
+	const char **msg = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		*msg = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e)
+{
+	const struct nlmsgerr *ne = mnl_nlmsg_get_payload(nlh);
+	const char *msg = NULL;
+	size_t off;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ne)))
+		return err_set(e, EBADMSG, "truncated netlink error message");
+	if (ne->error == 0)
+		return 0;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+		off = sizeof(*ne);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off += ne->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len)
+			mnl_attr_parse_payload((const char *)ne + off,
+					       nlh->nlmsg_len - mnl_nlmsg_size(off), extack_cb, &msg);
+	}
+	if (msg && *msg)
+		return err_set(e, -ne->error, "%s (%s)", strerror(-ne->error), msg);
+	return err_set(e, -ne->error, "%s", strerror(-ne->error));
+}
+
+/* Send @nlh and read until its ACK; @cb sees the other replies. */
+static int talk(struct nl *nl, struct nlmsghdr *nlh,
+		void (*cb)(const struct nlmsghdr *, void *), void *data, struct err *e)
+{
+	unsigned int seq = ++nl->seq;
+
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return err_sys(e, errno, "netlink send");
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+		const struct nlmsghdr *m;
+		int left;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_sys(e, errno == EAGAIN ? ETIMEDOUT : errno, "netlink receive");
+		left = (int)n;
+		for (m = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(m, left);
+		     m = mnl_nlmsg_next(m, &left)) {
+			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->portid)
+				continue;
+			if (m->nlmsg_type == NLMSG_ERROR)
+				return nlmsg_ack(m, e);
+			if (cb)
+				cb(m, data);
+		}
+	}
+}
+
+static void index_cb(const struct nlmsghdr *m, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(m);
+
+	if (m->nlmsg_type == RTM_NEWLINK)
+		*(int *)data = ifi->ifi_index;
+}
+
+int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e)
+{
+	*index = 0;
+	if (talk(nl, nlmsg_getlink(nl->buf, name), index_cb, index, e) < 0) {
+		if (e->code == ENODEV)
+			return err_set(e, ENODEV, "no interface named %s", name);
+		return err_wrap(e, "look up interface %s", name);
+	}
+	if (*index <= 0)
+		return err_set(e, ENODEV, "no interface named %s", name);
+	return 0;
+}
+
+int nl_veth_create(struct nl *nl, const char *name, const char *peer, int peer_netns_fd,
+		   struct err *e)
+{
+	if (talk(nl, nlmsg_veth(nl->buf, name, peer, peer_netns_fd), NULL, NULL, e) < 0)
+		return err_wrap(e, "create veth pair %s/%s", name, peer);
+	return 0;
+}
+
+int nl_link_set(struct nl *nl, int index, const struct link_attrs *a, struct err *e)
+{
+	return talk(nl, nlmsg_setlink(nl->buf, index, a), NULL, NULL, e);
+}
+
+int nl_link_del(struct nl *nl, int index, struct err *e)
+{
+	return talk(nl, nlmsg_dellink(nl->buf, index), NULL, NULL, e);
+}
+
+int nl_addr(struct nl *nl, uint16_t type, int index, const struct ip_addr *a, struct err *e)
+{
+	return talk(nl, nlmsg_addr(nl->buf, type, index, a), NULL, NULL, e);
+}
+
+int nl_route(struct nl *nl, uint16_t type, const struct route_req *r, struct err *e)
+{
+	return talk(nl, nlmsg_route(nl->buf, type, r), NULL, NULL, e);
+}

@@ -1,0 +1,174 @@
+#include "store_net.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "json.h"
+#include "util.h"
+
+#define KEY_NICS "networkInterfaces"
+#define KEY_ROUTES "networkRoute"
+
+static int copy_str(const cJSON *o, const char *key, char *dst, size_t len, struct err *e)
+{
+	const char *s;
+
+	if (json_opt_string(o, key, &s, e) < 0)
+		return -1;
+	if (!s)
+		s = "";
+	if (strlen(s) >= len)
+		return err_set(e, EINVAL, "\"%s\" is too long", key);
+	strcpy(dst, s);
+	return 0;
+}
+
+static int get_int(const cJSON *o, const char *key, int dflt, int *out, struct err *e)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!it || cJSON_IsNull(it)) {
+		*out = dflt;
+		return 0;
+	}
+	if (!cJSON_IsNumber(it) || it->valuedouble != (int)it->valuedouble)
+		return err_set(e, EINVAL, "\"%s\" is not an integer", key);
+	*out = (int)it->valuedouble;
+	return 0;
+}
+
+static int nic_from_json(const cJSON *o, struct nic_spec *n, struct err *e)
+{
+	memset(n, 0, sizeof(*n));
+	if (!cJSON_IsObject(o))
+		return err_set(e, EINVAL, "not an object");
+	if (copy_str(o, "Type", n->type, sizeof(n->type), e) < 0 ||
+	    copy_str(o, "HostNicName", n->host, sizeof(n->host), e) < 0 ||
+	    copy_str(o, "CtrNicName", n->ctr, sizeof(n->ctr), e) < 0 ||
+	    copy_str(o, "Ip", n->ip, sizeof(n->ip), e) < 0 ||
+	    copy_str(o, "Mac", n->mac, sizeof(n->mac), e) < 0 ||
+	    copy_str(o, "Bridge", n->bridge, sizeof(n->bridge), e) < 0 ||
+	    get_int(o, "Mtu", 1500, &n->mtu, e) < 0 || get_int(o, "Qlen", 1000, &n->qlen, e) < 0)
+		return -1;
+	if (!n->host[0])
+		return err_set(e, EINVAL, "no HostNicName");
+	return nic_validate(n, e);
+}
+
+static int route_from_json(const cJSON *o, struct route_spec *r, struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	if (!cJSON_IsObject(o))
+		return err_set(e, EINVAL, "not an object");
+	if (copy_str(o, "dest", r->dest, sizeof(r->dest), e) < 0 ||
+	    copy_str(o, "src", r->src, sizeof(r->src), e) < 0 ||
+	    copy_str(o, "gw", r->gw, sizeof(r->gw), e) < 0 ||
+	    copy_str(o, "dev", r->dev, sizeof(r->dev), e) < 0)
+		return -1;
+	return route_validate(r, e);
+}
+
+#define DEFINE_READER(fname, type, key, conv)                                        \
+	int fname(const cJSON *doc, type **out, size_t *n, struct err *e)            \
+	{                                                                            \
+		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key), *it;  \
+		size_t i = 0;                                                        \
+                                                                                     \
+		*out = NULL;                                                         \
+		*n = 0;                                                              \
+		if (!arr || cJSON_IsNull(arr))                                       \
+			return 0;                                                    \
+		if (!cJSON_IsArray(arr))                                             \
+			return err_set(e, EINVAL, "\"%s\" is not an array", key);    \
+		*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(type));       \
+		cJSON_ArrayForEach(it, arr) {                                        \
+			if (conv(it, &(*out)[i], e) < 0) {                           \
+				free(*out);                                          \
+				*out = NULL;                                         \
+				return err_wrap(e, "%s[%zu]", key, i);               \
+			}                                                            \
+			i++;                                                         \
+		}                                                                    \
+		*n = i;                                                              \
+		return 0;                                                            \
+	}
+
+DEFINE_READER(store_nics, struct nic_spec, KEY_NICS, nic_from_json)
+DEFINE_READER(store_routes, struct route_spec, KEY_ROUTES, route_from_json)
+
+int store_net_validate(const cJSON *doc, struct err *e)
+{
+	struct nic_spec *nics;
+	struct route_spec *routes;
+	size_t n;
+
+	if (store_nics(doc, &nics, &n, e) < 0)
+		return -1;
+	free(nics);
+	if (store_routes(doc, &routes, &n, e) < 0)
+		return -1;
+	free(routes);
+	return 0;
+}
+
+static cJSON *array_of(cJSON *doc, const char *key)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key);
+
+	if (!cJSON_IsArray(arr)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
+		arr = cJSON_AddArrayToObject(doc, key);
+	}
+	return arr;
+}
+
+cJSON *nic_to_json(const struct nic_spec *n)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "Ip", n->ip);
+	cJSON_AddStringToObject(o, "Mac", n->mac);
+	cJSON_AddNumberToObject(o, "Mtu", n->mtu);
+	cJSON_AddNumberToObject(o, "Qlen", n->qlen);
+	cJSON_AddStringToObject(o, "Type", n->type);
+	cJSON_AddStringToObject(o, "Bridge", n->bridge);
+	cJSON_AddStringToObject(o, "HostNicName", n->host);
+	cJSON_AddStringToObject(o, "CtrNicName", n->ctr);
+	return o;
+}
+
+cJSON *route_to_json(const struct route_spec *r)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "dest", r->dest);
+	cJSON_AddStringToObject(o, "src", r->src);
+	cJSON_AddStringToObject(o, "gw", r->gw);
+	cJSON_AddStringToObject(o, "dev", r->dev);
+	return o;
+}
+
+void store_add_nic(cJSON *doc, const struct nic_spec *n)
+{
+	cJSON_AddItemToArray(array_of(doc, KEY_NICS), nic_to_json(n));
+}
+
+void store_remove_nic(cJSON *doc, size_t index)
+{
+	cJSON_DeleteItemFromArray(array_of(doc, KEY_NICS), (int)index);
+}
+
+void store_replace_nic(cJSON *doc, size_t index, const struct nic_spec *n)
+{
+	cJSON_ReplaceItemInArray(array_of(doc, KEY_NICS), (int)index, nic_to_json(n));
+}
+
+void store_add_route(cJSON *doc, const struct route_spec *r)
+{
+	cJSON_AddItemToArray(array_of(doc, KEY_ROUTES), route_to_json(r));
+}
+
+void store_remove_route(cJSON *doc, size_t index)
+{
+	cJSON_DeleteItemFromArray(array_of(doc, KEY_ROUTES), (int)index);
+}

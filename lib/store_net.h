@@ -1,0 +1,27 @@
+/* The network part of hook.json: "networkInterfaces" and "networkRoute",
+ * with the field names of the original tool. */
+#ifndef SCH_STORE_NET_H
+#define SCH_STORE_NET_H
+
+#include <cJSON.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "net_spec.h"
+
+/* Read and validate; on error the message names the entry. */
+int store_nics(const cJSON *doc, struct nic_spec **out, size_t *n, struct err *e);
+int store_routes(const cJSON *doc, struct route_spec **out, size_t *n, struct err *e);
+/* Validate both lists of a document (used when hook.json is loaded). */
+int store_net_validate(const cJSON *doc, struct err *e);
+
+void store_add_nic(cJSON *doc, const struct nic_spec *n);
+void store_remove_nic(cJSON *doc, size_t index);
+void store_replace_nic(cJSON *doc, size_t index, const struct nic_spec *n);
+void store_add_route(cJSON *doc, const struct route_spec *r);
+void store_remove_route(cJSON *doc, size_t index);
+
+cJSON *nic_to_json(const struct nic_spec *n);
+cJSON *route_to_json(const struct route_spec *r);
+
+#endif

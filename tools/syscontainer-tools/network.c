@@ -1,0 +1,496 @@
+/* add-nic, remove-nic, update-nic, list-nic. */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/rtnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "log.h"
+#include "net_apply.h"
+#include "store_net.h"
+#include "util.h"
+
+struct nic_flags {
+	struct nic_spec nic;
+	bool has_type, has_name, has_ip, has_mac, has_mtu, has_qlen, has_bridge;
+	bool config_only;
+	bool pretty;
+	const char *filter;
+	struct err e;
+};
+
+enum { F_TYPE = 256, F_NAME, F_IP, F_MAC, F_MTU, F_QLEN, F_BRIDGE, F_CONFIG_ONLY, F_FILTER };
+
+static int copy_value(char *dst, size_t len, const char *flag, const char *v, struct err *e)
+{
+	if (strlen(v) >= len)
+		return err_set(e, EINVAL, "--%s value '%.40s' is too long", flag, v);
+	strcpy(dst, v);
+	return 0;
+}
+
+static int nic_flag(int c, const char *name, const char *arg, void *ctx)
+{
+	struct nic_flags *f = ctx;
+	struct nic_spec *n = &f->nic;
+
+	switch (c) {
+	case F_TYPE: f->has_type = true; return copy_value(n->type, sizeof(n->type), name, arg, &f->e);
+	case F_NAME: f->has_name = true; return parse_nic_name(arg, n->host, n->ctr, &f->e);
+	case F_IP: f->has_ip = true; return copy_value(n->ip, sizeof(n->ip), name, arg, &f->e);
+	case F_MAC: f->has_mac = true; return copy_value(n->mac, sizeof(n->mac), name, arg, &f->e);
+	case F_MTU: f->has_mtu = true; return parse_mtu(arg, &n->mtu, &f->e);
+	case F_QLEN: f->has_qlen = true; return parse_qlen(arg, &n->qlen, &f->e);
+	case F_BRIDGE:
+		f->has_bridge = true;
+		return copy_value(n->bridge, sizeof(n->bridge), name, arg, &f->e);
+	case F_CONFIG_ONLY: f->config_only = true; return 0;
+	case F_FILTER: f->filter = arg; return 0;
+	case 'p': f->pretty = true; return 0;
+	}
+	return err_set(&f->e, EINVAL, "flag --%s does not apply here", name);
+}
+
+/* Parse flags; one positional argument, the container. */
+static int nic_args(const struct command *cmd, int argc, char **argv, const struct option *opts,
+		    struct nic_flags *f)
+{
+	int end = 1, r;
+
+	f->nic.mtu = 1500;
+	f->nic.qlen = 1000;
+	r = parse_flags(cmd, argc, argv, opts, nic_flag, f, &end);
+	if (r == EXIT_USAGE && f->e.msg[0])
+		return usage_error(cmd, "%s", f->e.msg);
+	if (r >= 0)
+		return r;
+	if (end != 2)
+		return usage_error(cmd, "needs exactly one container (flags carry the rest)");
+	return -1;
+}
+
+/* The container's network namespace, checked against its pidfd. */
+static int open_net(const struct target *t, struct net_ctx *c, int *netns, struct err *e)
+{
+	*netns = -1;
+	if (pid_open_ns(t->c.pidfd, t->c.rec.pid, "net", netns, e) < 0)
+		return -1;
+	if (net_ctx_open(*netns, c, e) < 0) {
+		close(*netns);
+		*netns = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void close_net(struct net_ctx *c, int netns)
+{
+	net_ctx_close(c);
+	if (netns >= 0)
+		close(netns);
+}
+
+static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
+{
+	struct nic_spec *saved = NULL, *n = &f->nic;
+	struct net_ctx c = { .host_netns_fd = -1 };
+	size_t n_saved = 0;
+	int netns = -1, r = -1;
+	bool live;
+	struct target t;
+
+	if (target_open(cli, arg, f->config_only ? TARGET_MAY_BE_STOPPED : TARGET_MUST_RUN,
+			STORE_CREATE, &t, e) < 0)
+		return -1;
+	live = t.running && !f->config_only;
+	if (!n->host[0] && strcmp(n->type, "veth") == 0)
+		veth_random_name(t.id, n->host);
+	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0 ||
+	    nic_validate(n, e) < 0 || nic_conflicts(n, saved, n_saved, e) < 0)
+		goto out;
+	if (live) {
+		if (open_net(&t, &c, &netns, e) < 0 ||
+		    netns_pin(cli->rundir, t.id, t.c.rec.pid, e) < 0 || net_add_nic(&c, n, e) < 0)
+			goto out;
+	}
+	store_add_nic(t.store.doc, n);
+	if (store_save(&t.store, e) < 0) {
+		struct err ignored;
+
+		if (live)
+			net_remove_nic(&c, n, &ignored);
+		goto out;
+	}
+	printf("Add network interface (%s) to container (%s,%s) done\n", n->host, t.id, n->ctr);
+	log_info("%s: added %s interface %s (host %s, ip %s)%s", t.id, n->type, n->ctr, n->host,
+		 n->ip, live ? "" : ", saved only");
+	r = 0;
+out:
+	close_net(&c, netns);
+	free(saved);
+	target_close(&t);
+	return r;
+}
+
+static const struct option add_opts[] = {
+	{ "type", required_argument, NULL, F_TYPE },
+	{ "name", required_argument, NULL, F_NAME },
+	{ "ip", required_argument, NULL, F_IP },
+	{ "mac", required_argument, NULL, F_MAC },
+	{ "mtu", required_argument, NULL, F_MTU },
+	{ "qlen", required_argument, NULL, F_QLEN },
+	{ "bridge", required_argument, NULL, F_BRIDGE },
+	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_add_nic(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_add_nic;
+	struct nic_flags f = { 0 };
+	int r = nic_args(cmd, argc, argv, add_opts, &f);
+
+	if (r >= 0)
+		return r;
+	if (!f.has_type || !f.has_name || !f.has_ip)
+		return usage_error(cmd, "--type, --name and --ip are required");
+	if (f.pretty)
+		return usage_error(cmd, "unknown flag -p");
+	if (nic_validate(&f.nic, &f.e) < 0)
+		return usage_error(cmd, "%s", f.e.msg);
+	return add_nic(cli, argv[1], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+}
+
+const struct command cmd_add_nic = {
+	.name = "add-nic",
+	.run = run_add_nic,
+	.args = "CONTAINER --type veth|eth --name [HOST:]CTR --ip ADDR/N [--mac MAC] [--mtu N] "
+		"[--qlen N] [--bridge BR] [--update-config-only]",
+	.help = "Give the running container a network interface and save it so the prestart\n"
+		"hook recreates it at every start.\n"
+		"\n"
+		"  --type veth|eth       veth: a new pair, one end in the container; eth: move an\n"
+		"                        existing host interface in (and back at removal/stop)\n"
+		"  --name [HOST:]CTR     interface names on the host and in the container; for\n"
+		"                        veth without HOST a name is made from the container id\n"
+		"  --ip ADDR/N           IPv4 or IPv6 address with prefix length\n"
+		"  --mac MAC             hardware address in the container\n"
+		"  --mtu N               MTU (68..65535, default 1500)\n"
+		"  --qlen N              transmit queue length (default 1000)\n"
+		"  --bridge BR           attach the host end of a veth to this bridge\n"
+		"  --update-config-only  only save; do not touch the container\n",
+};
+
+/* Index of the saved nic that --name (and --type) designate, or -1. */
+static long find_nic(const struct nic_flags *f, const struct nic_spec *saved, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct nic_spec *s = &saved[i];
+
+		if (f->has_type && strcmp(f->nic.type, s->type) != 0)
+			continue;
+		if (strcmp(f->nic.ctr, s->ctr) == 0 && (!f->nic.host[0] || !strcmp(f->nic.host, s->host)))
+			return (long)i;
+	}
+	return -1;
+}
+
+static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
+{
+	struct nic_spec *saved = NULL;
+	struct net_ctx c = { .host_netns_fd = -1 };
+	size_t n_saved = 0;
+	int netns = -1, r = -1;
+	struct target t;
+	long at;
+
+	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
+		return -1;
+	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0)
+		goto out;
+	at = find_nic(f, saved, n_saved);
+	if (at < 0) {
+		err_set(e, ENOENT, "network interface %s%s%s was not added to container %s",
+			f->nic.host, f->nic.host[0] ? ":" : "", f->nic.ctr, t.id);
+		goto out;
+	}
+	if (t.running && (open_net(&t, &c, &netns, e) < 0 || net_remove_nic(&c, &saved[at], e) < 0))
+		goto out;
+	store_remove_nic(t.store.doc, (size_t)at);
+	if (store_save(&t.store, e) < 0) {
+		struct err ignored;
+
+		if (t.running)
+			net_add_nic(&c, &saved[at], &ignored);
+		goto out;
+	}
+	printf("Remove network interface (%s) from container (%s,%s) done\n", saved[at].host, t.id,
+	       saved[at].ctr);
+	log_info("%s: removed interface %s (host %s)%s", t.id, saved[at].ctr, saved[at].host,
+		 t.running ? "" : ", saved state only");
+	r = 0;
+out:
+	close_net(&c, netns);
+	free(saved);
+	target_close(&t);
+	return r;
+}
+
+static const struct option remove_opts[] = {
+	{ "type", required_argument, NULL, F_TYPE },
+	{ "name", required_argument, NULL, F_NAME },
+	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_remove_nic(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_remove_nic;
+	struct nic_flags f = { 0 };
+	int r = nic_args(cmd, argc, argv, remove_opts, &f);
+
+	if (r >= 0)
+		return r;
+	if (!f.has_name)
+		return usage_error(cmd, "--name is required");
+	if (f.has_type && strcmp(f.nic.type, "veth") && strcmp(f.nic.type, "eth"))
+		return usage_error(cmd, "unsupported --type '%s' (veth or eth)", f.nic.type);
+	return remove_nic(cli, argv[1], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+}
+
+const struct command cmd_remove_nic = {
+	.name = "remove-nic",
+	.run = run_remove_nic,
+	.args = "CONTAINER --name [HOST:]CTR [--type veth|eth]",
+	.help = "Remove an interface added with add-nic: a veth pair is deleted, an eth\n"
+		"interface goes back to the host under its host name. It is no longer\n"
+		"recreated at restart. A stopped container only has its saved state changed.\n",
+};
+
+/* Apply the fields that differ between @old and @new on a live container. */
+static int update_live(struct net_ctx *c, const struct nic_spec *old, const struct nic_spec *new,
+		       struct err *e)
+{
+	struct link_attrs a = LINK_ATTRS_KEEP;
+	unsigned char mac[6];
+	int idx, br;
+
+	if (nl_link_index(c->ctr, old->ctr, &idx, e) < 0)
+		return -1;
+	if (strcasecmp(old->mac, new->mac) && new->mac[0]) {
+		if (parse_mac(new->mac, mac, e) < 0)
+			return -1;
+		a.mac = mac;
+	}
+	if (old->mtu != new->mtu)
+		a.mtu = new->mtu;
+	if (old->qlen != new->qlen)
+		a.qlen = new->qlen;
+	if (nl_link_set(c->ctr, idx, &a, e) < 0)
+		return err_wrap(e, "update %s", old->ctr);
+	if (strcmp(old->ip, new->ip)) {
+		struct ip_addr o, n;
+
+		if (parse_cidr(old->ip, &o, e) < 0 || parse_cidr(new->ip, &n, e) < 0)
+			return -1;
+		/* old first: removing a primary address also removes the
+		 * secondaries of its subnet, which the new one would be */
+		if (nl_addr(c->ctr, RTM_DELADDR, idx, &o, e) < 0 && e->code != EADDRNOTAVAIL)
+			return err_wrap(e, "remove address %s", old->ip);
+		if (nl_addr(c->ctr, RTM_NEWADDR, idx, &n, e) < 0) {
+			struct err ignored;
+
+			nl_addr(c->ctr, RTM_NEWADDR, idx, &o, &ignored);
+			return err_wrap(e, "add address %s", new->ip);
+		}
+	}
+	if (strcmp(new->type, "veth") == 0 && (strcmp(old->bridge, new->bridge) || old->mtu != new->mtu)) {
+		a = (struct link_attrs)LINK_ATTRS_KEEP;
+		if (nl_link_index(c->host, new->host, &idx, e) < 0)
+			return -1;
+		if (strcmp(old->bridge, new->bridge)) {
+			if (nl_link_index(c->host, new->bridge, &br, e) < 0)
+				return err_wrap(e, "bridge");
+			a.master = br;
+		}
+		a.mtu = new->mtu;
+		if (nl_link_set(c->host, idx, &a, e) < 0)
+			return err_wrap(e, "update %s on the host", new->host);
+	}
+	return 0;
+}
+
+static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
+{
+	struct nic_spec *saved = NULL, merged, old;
+	struct net_ctx c = { .host_netns_fd = -1 };
+	size_t n_saved = 0;
+	int netns = -1, r = -1;
+	struct target t;
+	long at;
+
+	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
+		return -1;
+	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0)
+		goto out;
+	f->has_type = false;
+	f->nic.host[0] = '\0';
+	at = find_nic(f, saved, n_saved);
+	if (at < 0) {
+		err_set(e, ENOENT, "network interface %s was not added to container %s", f->nic.ctr, t.id);
+		goto out;
+	}
+	merged = saved[at];
+	if (f->has_ip)
+		strcpy(merged.ip, f->nic.ip);
+	if (f->has_mac)
+		strcpy(merged.mac, f->nic.mac);
+	if (f->has_mtu && f->nic.mtu)
+		merged.mtu = f->nic.mtu;
+	if (f->has_qlen)
+		merged.qlen = f->nic.qlen;
+	if (f->has_bridge)
+		strcpy(merged.bridge, f->nic.bridge);
+	old = saved[at];
+	/* the entry being changed is no conflict with itself */
+	memmove(&saved[at], &saved[at + 1], (n_saved - (size_t)at - 1) * sizeof(*saved));
+	if (nic_validate(&merged, e) < 0 || nic_conflicts(&merged, saved, n_saved - 1, e) < 0)
+		goto out;
+	if (t.running && !f->config_only &&
+	    (open_net(&t, &c, &netns, e) < 0 || update_live(&c, &old, &merged, e) < 0))
+		goto out;
+	store_replace_nic(t.store.doc, (size_t)at, &merged);
+	if (store_save(&t.store, e) < 0)
+		goto out;
+	printf("Update network interface (%s) of container (%s) done\n", merged.ctr, t.id);
+	log_info("%s: updated interface %s (ip %s, mac %s, mtu %d, qlen %d, bridge %s)", t.id,
+		 merged.ctr, merged.ip, merged.mac, merged.mtu, merged.qlen, merged.bridge);
+	r = 0;
+out:
+	close_net(&c, netns);
+	free(saved);
+	target_close(&t);
+	return r;
+}
+
+static const struct option update_opts[] = {
+	{ "name", required_argument, NULL, F_NAME },
+	{ "ip", required_argument, NULL, F_IP },
+	{ "mac", required_argument, NULL, F_MAC },
+	{ "mtu", required_argument, NULL, F_MTU },
+	{ "qlen", required_argument, NULL, F_QLEN },
+	{ "bridge", required_argument, NULL, F_BRIDGE },
+	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_update_nic(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_update_nic;
+	struct nic_flags f = { 0 };
+	int r = nic_args(cmd, argc, argv, update_opts, &f);
+
+	if (r >= 0)
+		return r;
+	if (!f.has_name)
+		return usage_error(cmd, "--name (the interface name in the container) is required");
+	if (f.has_ip && parse_cidr(f.nic.ip, &(struct ip_addr){ 0 }, &f.e) < 0)
+		return usage_error(cmd, "%s", f.e.msg);
+	if (f.has_mac && parse_mac(f.nic.mac, (unsigned char[6]){ 0 }, &f.e) < 0)
+		return usage_error(cmd, "%s", f.e.msg);
+	if (f.has_bridge && !ifname_valid(f.nic.bridge))
+		return usage_error(cmd, "invalid bridge name '%s'", f.nic.bridge);
+	return update_nic(cli, argv[1], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+}
+
+const struct command cmd_update_nic = {
+	.name = "update-nic",
+	.run = run_update_nic,
+	.args = "CONTAINER --name CTR [--ip ADDR/N] [--mac MAC] [--mtu N] [--qlen N] "
+		"[--bridge BR] [--update-config-only]",
+	.help = "Change an interface added with add-nic, live and in the saved state.\n"
+		"Flags not given keep their value (--mtu 0 too).\n",
+};
+
+/* Does saved entry @o match every member of the filter object? Keys are
+ * compared without case, as the original tool did. */
+static bool filter_match(const cJSON *filter, const cJSON *o)
+{
+	const cJSON *want;
+
+	cJSON_ArrayForEach(want, filter) {
+		const cJSON *have = cJSON_GetObjectItem(o, want->string);
+
+		if (!have)
+			return false;
+		if (cJSON_IsString(want) && (!cJSON_IsString(have) ||
+					     strcmp(want->valuestring, have->valuestring)))
+			return false;
+		if (cJSON_IsNumber(want) && (!cJSON_IsNumber(have) ||
+					     want->valuedouble != have->valuedouble))
+			return false;
+	}
+	return true;
+}
+
+int list_filtered(const struct command *cmd, struct cli *cli, const char *arg, const char *key,
+		  const char *filter, bool pretty)
+{
+	_cleanup_cjson_ cJSON *f = NULL;
+	_cleanup_cjson_ cJSON *out = cJSON_CreateArray();
+	const cJSON *it;
+	struct err e = { 0 };
+	struct target t;
+
+	if (filter && (json_parse(filter, strlen(filter), &f, &e) < 0 || !cJSON_IsObject(f)))
+		return usage_error(cmd, "--filter must be a JSON object%s%s", e.msg[0] ? ": " : "",
+				   e.msg);
+	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+		return fail(cmd, &e);
+	if (store_net_validate(t.store.doc, &e) < 0) {
+		target_close(&t);
+		return fail(cmd, &e);
+	}
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(t.store.doc, key))
+		if (!f || filter_match(f, it))
+			cJSON_AddItemToArray(out, cJSON_Duplicate(it, true));
+	print_json(out, pretty);
+	target_close(&t);
+	return 0;
+}
+
+static const struct option list_opts[] = {
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "filter", required_argument, NULL, F_FILTER },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int run_list_nic(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_list_nic;
+	struct nic_flags f = { 0 };
+	int r = nic_args(cmd, argc, argv, list_opts, &f);
+
+	if (r >= 0)
+		return r;
+	return list_filtered(cmd, cli, argv[1], "networkInterfaces", f.filter, f.pretty);
+}
+
+const struct command cmd_list_nic = {
+	.name = "list-nic",
+	.run = run_list_nic,
+	.args = "CONTAINER [--pretty] [--filter JSON]",
+	.help = "Print the saved interfaces as a JSON array.\n"
+		"\n"
+		"  -p, --pretty          indent the JSON\n"
+		"  -f, --filter JSON     only entries whose fields equal those of the object,\n"
+		"                        e.g. '{\"Ip\":\"10.0.0.2/24\",\"Mtu\":1500}'\n",
+};
