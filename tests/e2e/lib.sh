@@ -146,6 +146,39 @@ e2e_summary() {
 	[ "$E2E_FAIL" -eq 0 ]
 }
 
+# Capturing a refused command and checking how it refused.
+OUT=$E2E_TMP/out
+ERR=$E2E_TMP/err
+
+# run_capture CMD...: run with stdout in $OUT, stderr in $ERR; status in $RC
+run_capture() {
+	"$@" >"$OUT" 2>"$ERR" </dev/null
+	RC=$?
+}
+
+# expect_output DESC RC PATTERN: the status, one stderr line matching
+# PATTERN (an extended regex; empty: any), nothing on stdout
+expect_output() {
+	local what=$1 want_rc=$2 pattern=$3 shown
+	shown=$(head -c 400 "$ERR" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n/\\n/g')
+	[ "${E2E_VERBOSE:-0}" = 1 ] && echo "# $what: exit $RC, stderr: $shown"
+	check_eq "$what: exit status" "$want_rc" "$RC"
+	if [ "$(wc -l <"$ERR")" -eq 1 ] && [ "$(grep -c . "$ERR")" -eq 1 ]; then
+		ok "$what: stderr is one non-empty line"
+	else
+		not_ok "$what: stderr is one non-empty line (got '$shown')"
+	fi
+	if [ -n "$pattern" ]; then
+		if grep -Eq -- "$pattern" "$ERR"; then ok "$what: stderr names /$pattern/"
+		else not_ok "$what: stderr names /$pattern/ (got '$shown')"; fi
+	fi
+	if [ -s "$OUT" ]; then
+		not_ok "$what: stdout is empty (got '$(head -c 200 "$OUT")')"
+	else
+		ok "$what: stdout is empty"
+	fi
+}
+
 # e2e_require_root: the suite creates containers; it must not pass by skipping
 e2e_require_root() {
 	if [ "$(id -u)" != 0 ]; then

@@ -29,41 +29,9 @@ check "runtime record written" test -s "$record"
 cp "$store" "$E2E_TMP/hook.json.before"
 cp "$record" "$E2E_TMP/record.json.before"
 
-OUT=$E2E_TMP/out
-ERR=$E2E_TMP/err
-
-# run_capture CMD...: run with stdout in $OUT, stderr in $ERR; status in $RC
-run_capture() {
-	"$@" >"$OUT" 2>"$ERR" </dev/null
-	RC=$?
-}
-
 # what a container shows: device nodes, mount points, mounts
 ctr_nodes() { e2e_exec "$1" ls -a /dev /mnt 2>&1; }
 ctr_mounts() { e2e_exec "$1" cat /proc/self/mounts 2>&1; }
-
-# expect_output DESC RC PATTERN: the status, one stderr line matching
-# PATTERN (an extended regex; empty: any), nothing on stdout
-expect_output() {
-	local what=$1 want_rc=$2 pattern=$3 shown
-	shown=$(head -c 400 "$ERR" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n/\\n/g')
-	[ "${E2E_VERBOSE:-0}" = 1 ] && echo "# $what: exit $RC, stderr: $shown"
-	check_eq "$what: exit status" "$want_rc" "$RC"
-	if [ "$(wc -l <"$ERR")" -eq 1 ] && [ "$(grep -c . "$ERR")" -eq 1 ]; then
-		ok "$what: stderr is one non-empty line"
-	else
-		not_ok "$what: stderr is one non-empty line (got '$shown')"
-	fi
-	if [ -n "$pattern" ]; then
-		if grep -Eq -- "$pattern" "$ERR"; then ok "$what: stderr names /$pattern/"
-		else not_ok "$what: stderr names /$pattern/ (got '$shown')"; fi
-	fi
-	if [ -s "$OUT" ]; then
-		not_ok "$what: stdout is empty (got '$(head -c 200 "$OUT")')"
-	else
-		ok "$what: stdout is empty"
-	fi
-}
 
 # The state watched by cli_case: a container, its hook.json and a copy of it.
 W_ID= W_STORE= W_COPY= W_NODES= W_MOUNTS=

@@ -84,8 +84,9 @@ void print_json(const void *cjson, bool pretty)
 }
 
 int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
-		int (*on_flag)(int c, const char *name, const char *arg, void *ctx), void *ctx,
-		int *end)
+		int (*on_flag)(int c, const char *name, const char *arg, void *ctx,
+			       struct err *e),
+		void *ctx, int *end)
 {
 	struct err e = { 0 };
 	int c, li = -1;
@@ -107,8 +108,11 @@ int parse_flags(const struct command *cmd, int argc, char **argv, const struct o
 		if (c == '?' || c == ':')
 			return usage_error(cmd, "unknown flag or missing value: '%s'",
 					   argv[optind - 1]);
-		if (on_flag(c, name, optarg, ctx) < 0)
-			return usage_error(cmd, "flag '%s' does not apply here", argv[optind - 1]);
+		if (on_flag(c, name, optarg, ctx, &e) < 0) {
+			if (e.msg[0])
+				return usage_error(cmd, "%s", e.msg);
+			return usage_error(cmd, "flag --%s does not apply here", name);
+		}
 	}
 	/* every command takes the container first */
 	if (*end >= 2 && container_id_check(argv[1], &e) < 0)

@@ -49,12 +49,14 @@ void target_close(struct target *t);
 
 struct option;
 /* Parse the flags of @cmd (anywhere on the line); --help is handled here.
- * @on_flag gets each other flag with its long name. Returns -1 to go on, or an exit status
+ * @on_flag gets each other flag with its long name; when it refuses one it
+ * may explain why in @e. Returns -1 to go on, or an exit status
  * to return at once. On -1, argv[1] .. argv[*end - 1] are the
  * positional arguments. */
 int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
-		int (*on_flag)(int c, const char *name, const char *arg, void *ctx), void *ctx,
-		int *end);
+		int (*on_flag)(int c, const char *name, const char *arg, void *ctx,
+			       struct err *e),
+		void *ctx, int *end);
 
 /* Print a JSON value, indented with @pretty. */
 void print_json(const void *cjson, bool pretty);

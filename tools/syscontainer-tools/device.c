@@ -21,11 +21,12 @@ struct device_flags {
 
 enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE };
 
-static int device_flag(int c, const char *name, const char *arg, void *ctx)
+static int device_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct device_flags *f = ctx;
 
 	(void)arg;
+	(void)e;
 	switch (c) {
 	case F_FORCE: f->force = true; break;
 	case F_CONFIG_ONLY: f->config_only = true; break;

@@ -15,11 +15,12 @@ struct list_flags {
 
 enum { F_JSON = 256 };
 
-static int list_flag(int c, const char *name, const char *arg, void *ctx)
+static int list_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct list_flags *f = ctx;
 
 	(void)arg;
+	(void)e;
 	(void)name;
 	if (c == F_JSON)
 		f->json = true;

@@ -33,26 +33,26 @@ static int copy_value(char *dst, size_t len, const char *flag, const char *v, st
 	return 0;
 }
 
-static int nic_flag(int c, const char *name, const char *arg, void *ctx)
+static int nic_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct nic_flags *f = ctx;
 	struct nic_spec *n = &f->nic;
 
 	switch (c) {
-	case F_TYPE: f->has_type = true; return copy_value(n->type, sizeof(n->type), name, arg, &f->e);
-	case F_NAME: f->has_name = true; return parse_nic_name(arg, n->host, n->ctr, &f->e);
-	case F_IP: f->has_ip = true; return copy_value(n->ip, sizeof(n->ip), name, arg, &f->e);
-	case F_MAC: f->has_mac = true; return copy_value(n->mac, sizeof(n->mac), name, arg, &f->e);
-	case F_MTU: f->has_mtu = true; return parse_mtu(arg, &n->mtu, &f->e);
-	case F_QLEN: f->has_qlen = true; return parse_qlen(arg, &n->qlen, &f->e);
+	case F_TYPE: f->has_type = true; return copy_value(n->type, sizeof(n->type), name, arg, e);
+	case F_NAME: f->has_name = true; return parse_nic_name(arg, n->host, n->ctr, e);
+	case F_IP: f->has_ip = true; return copy_value(n->ip, sizeof(n->ip), name, arg, e);
+	case F_MAC: f->has_mac = true; return copy_value(n->mac, sizeof(n->mac), name, arg, e);
+	case F_MTU: f->has_mtu = true; return parse_mtu(arg, &n->mtu, e);
+	case F_QLEN: f->has_qlen = true; return parse_qlen(arg, &n->qlen, e);
 	case F_BRIDGE:
 		f->has_bridge = true;
-		return copy_value(n->bridge, sizeof(n->bridge), name, arg, &f->e);
+		return copy_value(n->bridge, sizeof(n->bridge), name, arg, e);
 	case F_CONFIG_ONLY: f->config_only = true; return 0;
 	case F_FILTER: f->filter = arg; return 0;
 	case 'p': f->pretty = true; return 0;
 	}
-	return err_set(&f->e, EINVAL, "flag --%s does not apply here", name);
+	return err_set(e, EINVAL, "flag --%s does not apply here", name);
 }
 
 /* Parse flags; one positional argument, the container. */
@@ -64,8 +64,6 @@ static int nic_args(const struct command *cmd, int argc, char **argv, const stru
 	f->nic.mtu = 1500;
 	f->nic.qlen = 1000;
 	r = parse_flags(cmd, argc, argv, opts, nic_flag, f, &end);
-	if (r == EXIT_USAGE && f->e.msg[0])
-		return usage_error(cmd, "%s", f->e.msg);
 	if (r >= 0)
 		return r;
 	if (end != 2)

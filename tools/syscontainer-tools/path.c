@@ -13,11 +13,12 @@ struct path_flags {
 	bool pretty;
 };
 
-static int path_flag(int c, const char *name, const char *arg, void *ctx)
+static int path_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct path_flags *f = ctx;
 
 	(void)arg;
+	(void)e;
 	(void)name;
 	if (c != 'p')
 		return -1;

@@ -24,7 +24,7 @@ struct route_flags {
 
 enum { F_DEST = 256, F_GW, F_SRC, F_DEV, F_CONFIG_ONLY, F_FILTER };
 
-static int route_flag(int c, const char *name, const char *arg, void *ctx)
+static int route_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct route_flags *f = ctx;
 	char *dst = NULL;
@@ -38,10 +38,10 @@ static int route_flag(int c, const char *name, const char *arg, void *ctx)
 	case F_CONFIG_ONLY: f->config_only = true; return 0;
 	case F_FILTER: f->filter = arg; return 0;
 	case 'p': f->pretty = true; return 0;
-	default: return err_set(&f->e, EINVAL, "flag --%s does not apply here", name);
+	default: return err_set(e, EINVAL, "flag --%s does not apply here", name);
 	}
 	if (strlen(arg) >= len)
-		return err_set(&f->e, EINVAL, "--%s value '%.40s' is too long", name, arg);
+		return err_set(e, EINVAL, "--%s value '%.40s' is too long", name, arg);
 	strcpy(dst, arg);
 	f->has_one = true;
 	return 0;
@@ -54,8 +54,6 @@ static int route_args(const struct command *cmd, int argc, char **argv, const st
 	int end = 1, r;
 
 	r = parse_flags(cmd, argc, argv, opts, route_flag, f, &end);
-	if (r == EXIT_USAGE && f->e.msg[0])
-		return usage_error(cmd, "%s", f->e.msg);
 	if (r >= 0)
 		return r;
 	if (end == 3 && !f->has_one) {
@@ -304,8 +302,6 @@ static int run_list_route(struct cli *cli, int argc, char **argv)
 	int end = 1, r;
 
 	r = parse_flags(cmd, argc, argv, list_opts, route_flag, &f, &end);
-	if (r == EXIT_USAGE && f.e.msg[0])
-		return usage_error(cmd, "%s", f.e.msg);
 	if (r >= 0)
 		return r;
 	if (end != 2)
