@@ -45,7 +45,7 @@ int record_write(const char *rundir, const struct record *r, struct err *e)
 		return -1;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return err_sys(e, errno, "mkdir %s", dir);
-	return write_file_atomic(path, text, strlen(text), 0600, e);
+	return write_file_atomic(path, text, strlen(text), 0600, WRITE_VOLATILE, e);
 }
 
 static int get_u64(const cJSON *o, const char *key, uint64_t *out, struct err *e)

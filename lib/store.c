@@ -209,7 +209,7 @@ int store_save(struct store *s, struct err *e)
 	if (s->lock_fd < 0)
 		return err_set(e, EINVAL, "state of %s is not open for writing", s->dir);
 	line = xasprintf("%s\n", text);
-	return write_file_atomic(s->path, line, strlen(line), 0600, e);
+	return write_file_atomic(s->path, line, strlen(line), 0600, WRITE_DURABLE, e);
 }
 
 void store_close(struct store *s)

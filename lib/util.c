@@ -202,7 +202,7 @@ int mkdir_p(const char *path, unsigned mode, struct err *e)
 }
 
 int write_file_atomic(const char *path, const char *data, size_t len,
-		      unsigned mode, struct err *e)
+		      unsigned mode, int durable, struct err *e)
 {
 	_cleanup_free_ char *tmp = xasprintf("%s.tmpXXXXXX", path);
 	_cleanup_free_ char *dir = xstrdup(path);
@@ -219,7 +219,7 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return err_sys(e, errno, "create temporary file for %s", path);
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
 		int saved = errno;
 
 		unlink(tmp);
@@ -231,6 +231,8 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 		unlink(tmp);
 		return err_sys(e, saved, "rename %s to %s", tmp, path);
 	}
+	if (!durable)
+		return 0;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd) < 0)
 		return err_sys(e, errno, "fsync directory %s", dir);

@@ -69,10 +69,13 @@ bool str_has_prefix(const char *s, const char *prefix);
 char *path_clean(const char *path);
 
 /* Replace @path with @len bytes of @data: write a temporary file in the
- * same directory, fsync it, rename it over @path, fsync the directory. A
- * crash leaves either the old or the new content, never a torn file. */
+ * same directory and rename it over @path, so a reader or a crash sees the
+ * old or the new content, never a torn file. With WRITE_DURABLE the file
+ * and the directory are fsynced too (state that must survive a reboot);
+ * without it they are not (files on tmpfs such as runtime records). */
+enum { WRITE_VOLATILE = 0, WRITE_DURABLE = 1 };
 int write_file_atomic(const char *path, const char *data, size_t len,
-		      unsigned mode, struct err *e);
+		      unsigned mode, int durable, struct err *e);
 
 /* Make directories along @path (mode @mode), like mkdir -p. Host side only. */
 int mkdir_p(const char *path, unsigned mode, struct err *e);

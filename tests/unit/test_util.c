@@ -227,7 +227,7 @@ static void atomic_write(void **state)
 	size_t len;
 
 	/* new file */
-	assert_int_equal(write_file_atomic(path, "first\n", 6, 0600, &e), 0);
+	assert_int_equal(write_file_atomic(path, "first\n", 6, 0600, WRITE_DURABLE, &e), 0);
 	got = unit_read(path, &len);
 	assert_int_equal(len, 6);
 	assert_memory_equal(got, "first\n", 6);
@@ -239,7 +239,7 @@ static void atomic_write(void **state)
 	{
 		ino_t old = st.st_ino;
 
-		assert_int_equal(write_file_atomic(path, "2nd", 3, 0644, &e), 0);
+		assert_int_equal(write_file_atomic(path, "2nd", 3, 0644, WRITE_VOLATILE, &e), 0);
 		got = unit_read(path, &len);
 		assert_int_equal(len, 3);
 		assert_memory_equal(got, "2nd", 3);
@@ -250,10 +250,10 @@ static void atomic_write(void **state)
 	}
 
 	/* empty content, bytes with a NUL */
-	assert_int_equal(write_file_atomic(path, "", 0, 0600, &e), 0);
+	assert_int_equal(write_file_atomic(path, "", 0, 0600, WRITE_DURABLE, &e), 0);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 0);
-	assert_int_equal(write_file_atomic(path, "a\0b", 3, 0600, &e), 0);
+	assert_int_equal(write_file_atomic(path, "a\0b", 3, 0600, WRITE_DURABLE, &e), 0);
 	got = unit_read(path, &len);
 	assert_int_equal(len, 3);
 	assert_memory_equal(got, "a\0b", 3);
@@ -276,7 +276,7 @@ static void atomic_write_mode(void **state)
 	struct stat st;
 	mode_t old = umask(077);
 
-	assert_int_equal(write_file_atomic(path, "x", 1, 0640, &e), 0);
+	assert_int_equal(write_file_atomic(path, "x", 1, 0640, WRITE_DURABLE, &e), 0);
 	umask(old);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
@@ -294,7 +294,7 @@ static void atomic_write_fails(void **state)
 	struct err e = { 0 };
 
 	/* no directory to write in */
-	assert_int_equal(write_file_atomic(missing, "x", 1, 0600, &e), -1);
+	assert_int_equal(write_file_atomic(missing, "x", 1, 0600, WRITE_DURABLE, &e), -1);
 	assert_int_equal(e.code, ENOENT);
 	assert_err_line(e);
 	assert_err_mentions(e, missing);
@@ -302,7 +302,7 @@ static void atomic_write_fails(void **state)
 	/* a non-empty directory in the way: the rename fails, nothing is left */
 	assert_int_equal(mkdir(target, 0755), 0);
 	unit_write(inside, "k", 1);
-	assert_int_equal(write_file_atomic(target, "x", 1, 0600, &e), -1);
+	assert_int_equal(write_file_atomic(target, "x", 1, 0600, WRITE_DURABLE, &e), -1);
 	assert_err_line(e);
 	assert_err_mentions(e, target);
 	assert_int_equal(unit_count_entries(dir), 1);

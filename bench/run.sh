@@ -1,0 +1,99 @@
+#!/bin/bash
+# Benchmarks of the hook on the container start path (root, after make).
+#   bench/run.sh [BUILD_DIR] [RUNS]
+# (a) the hook alone against a stand-in container (a process in its own
+#     mount and network namespaces and devices cgroup) with 0..1000 saved
+#     devices and 1..16 veth nics with 2 routes each;
+# (b) `runc create` of a busybox container (the start path up to the
+#     container's first instruction), without the hook, with the hook and
+#     nothing saved, and with 10 devices, 2 nics and 4 routes.
+# Medians of RUNS runs (default 100; at most 50 for (b)).
+set -u
+E2E_BUILD=${1:-build}
+RUNS=${2:-100}
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/e2e/lib.sh"
+e2e_require_root
+bench=$E2E_TMP/hookbench
+# runtime records live on tmpfs, as /run/syscontainer-hooks does
+export SYSCONTAINER_HOOKS_RUNDIR=/run/sch-bench-$$
+E2E_CLEANUPS+=("rm -rf $SYSCONTAINER_HOOKS_RUNDIR")
+cc -O2 -o "$bench" "$top/bench/hookbench.c" || exit 1
+
+# --- the stand-in container -------------------------------------------
+b=$E2E_TMP/standin
+mkdir -p "$b/rootfs/dev"
+echo '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"env":[]}}' >"$b/config.json"
+unshare -m -n --propagation private sh -c \
+	"mount -t tmpfs tmpfs '$b/rootfs/dev' && exec sleep 100000" &
+pid=$!
+E2E_CLEANUPS+=("kill $pid")
+for i in $(seq 50); do grep -q "$b/rootfs/dev" "/proc/$pid/mountinfo" 2>/dev/null && break; sleep 0.05; done
+cg=/sys/fs/cgroup/devices/sch-bench-$$
+mkdir -p "$cg" && echo "$pid" >"$cg/cgroup.procs"
+E2E_CLEANUPS+=("rmdir $cg")
+
+state() {  # state ID [PID]
+	jq -nc --arg id "$1" --arg b "$b" --argjson pid "${2:-0}" \
+		'{ociVersion:"1.0.2", id:$id, bundle:$b, status:"creating"} + (if $pid > 0 then {pid:$pid} else {} end)'
+}
+
+# save N devices (/dev/zero at /dev/zI) and M nics with 2 routes each
+save() {  # save ID N M
+	local id=$1 n=$2 m=$3
+	mkdir -p "$SYSCONTAINER_HOOKS_ROOT/$id"
+	jq -nc --argjson n "$n" --argjson m "$m" --arg s "$$" '{
+	  deviceToAdd: [range($n) | {Type:"c", Major:1, Minor:5, PathOnHost:"/dev/zero",
+	                PathInContainer:"/dev/z\(.)", CgroupPermissions:"rwm", Parent:""}],
+	  networkInterfaces: [range($m) | {Ip:"10.61.\(.).2/24", Mac:"", Mtu:1500, Qlen:1000,
+	                Type:"veth", Bridge:"", HostNicName:"bh\($s)_\(.)", CtrNicName:"eth\(. + 1)"}],
+	  networkRoute: [range($m) as $i | {dest:"10.62.\($i).0/24", src:"", gw:"", dev:"eth\($i + 1)"},
+	                {dest:"10.63.\($i).0/24", src:"", gw:"10.61.\($i).1", dev:""}]
+	}' >"$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
+}
+
+hook_row() {  # hook_row LABEL N M
+	local id=bench-$2-$3 r
+	save "$id" "$2" "$3"
+	state "$id" "$pid" >"$E2E_TMP/$id.pre"
+	state "$id" >"$E2E_TMP/$id.post"
+	r=$("$bench" "$RUNS" "$E2E_TMP/$id.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
+		-- sh -c "'$HOOK' --state poststop --log '$E2E_TMP/bench.log' <'$E2E_TMP/$id.post'")
+	printf '| hook prestart, %-28s | %s |\n' "$1" "$r"
+}
+
+echo "| what | wall time |"
+echo "| --- | --- |"
+hook_row "nothing saved" 0 0
+hook_row "10 devices" 10 0
+hook_row "100 devices" 100 0
+hook_row "1000 devices" 1000 0
+hook_row "1 veth nic + 2 routes" 0 1
+hook_row "4 veth nics + 8 routes" 0 4
+hook_row "16 veth nics + 32 routes" 0 16
+
+# --- container start ----------------------------------------------------
+# `runc create` returns once the container is set up and its prestart hooks
+# ran: the start path. The delete (and poststop) after it is not timed.
+start_row() {  # start_row LABEL ID
+	local r b
+	b=$(e2e_bundle_dir "$2")
+	r=$("$bench" "$((RUNS < 50 ? RUNS : 50))" - sh -c \
+		"cd '$b' && runc create '$2' </dev/null >/dev/null 2>&1" \
+		-- sh -c "runc delete -f '$2' >/dev/null 2>&1")
+	printf '| runc create, %-31s | %s |\n' "$1" "$r"
+}
+bundle_true() {  # bundle_true ID with-hook
+	e2e_bundle "$1"
+	local c=$(e2e_bundle_dir "$1")/config.json
+	jq --argjson hook "$2" 'if $hook then . else del(.hooks) end' \
+		"$c" >"$c.new" && mv "$c.new" "$c"
+}
+bundle_true "$(e2e_name nohook)" false
+bundle_true "$(e2e_name empty)" true
+bundle_true "$(e2e_name full)" true
+full=$(e2e_name full)
+save "$full" 10 2
+start_row "no hook" "$(e2e_name nohook)"
+start_row "hook, nothing saved" "$(e2e_name empty)"
+start_row "hook, 10 dev 2 nic 4 rt" "$full"
