@@ -1,8 +1,9 @@
 #!/bin/bash
 # A short demonstration on a real runc container: a busybox container with
 # syscontainer-hooks in its config.json gets a device (a loop device standing
-# in for a disk) and a host directory while it runs, is restarted, and still
-# has both. Run as root after building: example/demo.sh [BUILD_DIR]
+# in for a disk), a host directory and a veth interface on a bridge while it
+# runs, is restarted, and still has all three. Run as root after building:
+# example/demo.sh [BUILD_DIR]
 set -u
 E2E_BUILD=${1:-build}
 . "$(dirname "$0")/../tests/e2e/lib.sh"
@@ -24,14 +25,24 @@ share=$E2E_TMP/share
 mkdir -p "$share" && echo "hello from the host" >"$share/greeting"
 echo "disk: $disk  share: $share"
 
+br=demobr$$
+ip link add "$br" type bridge && ip addr add 10.250.0.1/24 dev "$br" && ip link set "$br" up
+E2E_CLEANUPS+=("ip link del $br")
+echo "bridge: $br 10.250.0.1/24"
+
 step "add them to the running container"
 run "$TOOL" add-device "$id" "$disk:/dev/data-disk:rw" || exit 1
 run "$TOOL" add-path "$id" "$share:/mnt/share:ro" || exit 1
+run "$TOOL" add-nic "$id" --type veth --name "dv$$:eth1" --ip 10.250.0.2/24 --bridge "$br" || exit 1
+run "$TOOL" add-route "$id" --dest default --gw 10.250.0.1 || exit 1
 run "$TOOL" list "$id"
 
+in_net() { nsenter -t "$(e2e_pid "$id")" -n "$@"; }
 step "inside the container"
 run rt exec "$id" ls -l /dev/data-disk
 run rt exec "$id" cat /mnt/share/greeting
+run in_net ip -4 -o addr show dev eth1
+run busybox ping -c 1 -W 2 10.250.0.2
 
 step "restart: runc delete, then runc run with the same id"
 e2e_restart "$id" || { cat "$E2E_TMP/$id.err"; exit 1; }
@@ -41,9 +52,12 @@ step "inside the restarted container, with nothing done by hand"
 run rt exec "$id" ls -l /dev/data-disk || exit 1
 run rt exec "$id" cat /mnt/share/greeting || exit 1
 run rt exec "$id" sh -c 'head -c 1048576 /dev/data-disk | wc -c' || exit 1
+run in_net ip -4 -o addr show dev eth1 || exit 1
+run in_net ip route || exit 1
+run busybox ping -c 1 -W 2 10.250.0.2 || exit 1
 
 step "the hook's log"
 cat "$HOOK_LOG"
 e2e_stop "$id"
 echo
-echo "demo done: the device and the path came back after the restart"
+echo "demo done: the device, the path and the interface came back after the restart"
