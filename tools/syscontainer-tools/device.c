@@ -239,16 +239,20 @@ static const struct option add_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int run_add_device(struct cli *cli, int argc, char **argv)
+static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
+			  size_t n, struct err *e);
+
+/* add-device and remove-device: flags, then CONTAINER SPEC... */
+static int device_command(const struct command *cmd, const struct option *opts, int mode,
+			  struct cli *cli, int argc, char **argv)
 {
-	const struct command *cmd = &cmd_add_device;
 	struct device_flags f = { 0 };
 	struct device_spec *specs = NULL;
 	struct err e = { 0 };
 	int end = 1, r;
 	size_t n;
 
-	r = parse_flags(cmd, argc, argv, add_opts, device_flag, &f, &end);
+	r = parse_flags(cmd, argc, argv, opts, device_flag, &f, &end);
 	if (r >= 0)
 		return r;
 	if (f.unavailable)
@@ -258,12 +262,20 @@ static int run_add_device(struct cli *cli, int argc, char **argv)
 	if (end < 3)
 		return usage_error(cmd, "needs a container and at least one device");
 	n = (size_t)end - 2;
-	r = parse_specs(cmd, SPEC_DEVICE_ADD, argv + 2, n, &specs);
+	r = parse_specs(cmd, mode, argv + 2, n, &specs);
 	if (r >= 0)
 		return r;
-	r = add_devices(&f, cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	if (mode == SPEC_DEVICE_ADD)
+		r = add_devices(&f, cli, argv[1], specs, n, &e);
+	else
+		r = remove_devices(cli, argv[1], specs, n, &e);
 	free_specs(specs, n);
-	return r;
+	return r < 0 ? fail(cmd, &e) : 0;
+}
+
+static int run_add_device(struct cli *cli, int argc, char **argv)
+{
+	return device_command(&cmd_add_device, add_opts, SPEC_DEVICE_ADD, cli, argc, argv);
 }
 
 const struct command cmd_add_device = {
@@ -391,29 +403,7 @@ static const struct option remove_opts[] = {
 
 static int run_remove_device(struct cli *cli, int argc, char **argv)
 {
-	const struct command *cmd = &cmd_remove_device;
-	struct device_flags f = { 0 };
-	struct device_spec *specs = NULL;
-	struct err e = { 0 };
-	int end = 1, r;
-	size_t n;
-
-	r = parse_flags(cmd, argc, argv, remove_opts, device_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (f.unavailable)
-		return usage_error(cmd, "--%s is not available in this version", f.unavailable);
-	if (f.pretty)
-		return usage_error(cmd, "unknown flag -p");
-	if (end < 3)
-		return usage_error(cmd, "needs a container and at least one device");
-	n = (size_t)end - 2;
-	r = parse_specs(cmd, SPEC_DEVICE_REMOVE, argv + 2, n, &specs);
-	if (r >= 0)
-		return r;
-	r = remove_devices(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
-	free_specs(specs, n);
-	return r;
+	return device_command(&cmd_remove_device, remove_opts, SPEC_DEVICE_REMOVE, cli, argc, argv);
 }
 
 const struct command cmd_remove_device = {

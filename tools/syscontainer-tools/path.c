@@ -157,9 +157,13 @@ out:
 	return r;
 }
 
-static int run_add_path(struct cli *cli, int argc, char **argv)
+typedef int (*paths_fn)(struct cli *cli, const char *arg, const struct path_spec *specs,
+			size_t n, struct err *e);
+
+/* add-path and remove-path: CONTAINER SPEC..., then @fn on the specs. */
+static int path_command(const struct command *cmd, paths_fn fn, struct cli *cli, int argc,
+			char **argv)
 {
-	const struct command *cmd = &cmd_add_path;
 	struct path_spec *specs = NULL;
 	struct err e = { 0 };
 	size_t n = 0;
@@ -168,9 +172,14 @@ static int run_add_path(struct cli *cli, int argc, char **argv)
 	r = path_args(cmd, argc, argv, &specs, &n);
 	if (r >= 0)
 		return r;
-	r = add_paths(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	r = fn(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
 	path_specs_free(specs, n);
 	return r;
+}
+
+static int run_add_path(struct cli *cli, int argc, char **argv)
+{
+	return path_command(&cmd_add_path, add_paths, cli, argc, argv);
 }
 
 const struct command cmd_add_path = {
@@ -265,18 +274,7 @@ out:
 
 static int run_remove_path(struct cli *cli, int argc, char **argv)
 {
-	const struct command *cmd = &cmd_remove_path;
-	struct path_spec *specs = NULL;
-	struct err e = { 0 };
-	size_t n = 0;
-	int r;
-
-	r = path_args(cmd, argc, argv, &specs, &n);
-	if (r >= 0)
-		return r;
-	r = remove_paths(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
-	path_specs_free(specs, n);
-	return r;
+	return path_command(&cmd_remove_path, remove_paths, cli, argc, argv);
 }
 
 const struct command cmd_remove_path = {
