@@ -153,14 +153,29 @@ int net_add_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 	return 0;
 }
 
+/* Without the container's namespace the link is either back already (a
+ * second poststop) or out of our reach: when a namespace dies the kernel
+ * returns a physical link to the host under its container name or as devN,
+ * and a host link of that name need not be ours, so it is left alone and
+ * reported. */
+static int eth_back_without_netns(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	int idx;
+
+	if (nl_link_index(c->host, n->host, &idx, e) == 0)
+		return 0;
+	return err_set(e, ENODEV, "interface %s (%s in the container) is not on the host and the "
+		       "container's network namespace is gone; look for it under %s or devN",
+		       n->host, n->ctr, n->ctr);
+}
+
 int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 {
 	int idx;
 
 	if (strcmp(n->type, "eth") == 0) {
 		if (!c->ctr)
-			return err_set(e, ENOENT, "cannot reach the container's network namespace "
-				       "to give %s back to the host", n->host);
+			return eth_back_without_netns(c, n, e);
 		if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
 			return e->code == ENODEV ? 0 : -1;
 		if (move_link(c->ctr, n->ctr, c->host_netns_fd, n->host, e) < 0)
@@ -220,8 +235,11 @@ int net_del_route(struct net_ctx *c, const struct route_spec *r, struct err *e)
 	char text[256];
 
 	route_text(r, text, sizeof(text));
-	if (route_to_req(c, r, &q, e) < 0)
+	if (route_to_req(c, r, &q, e) < 0) {
+		if (e->code == ENODEV)
+			return 0;       /* its device is gone, and the route with it */
 		return err_wrap(e, "delete route %s", text);
+	}
 	if (nl_route(c->ctr, RTM_DELROUTE, &q, e) < 0) {
 		if (e->code == ESRCH)
 			return 0;       /* already gone */

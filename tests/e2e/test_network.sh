@@ -72,7 +72,24 @@ check_match "eth5 now has mtu 1300" "mtu 1300" "$(in_ctr ip -o link show dev eth
 check_match "eth5 now has the new address" "inet ${net%.0}.78/24" \
 	"$(in_ctr ip -o -4 addr show dev eth5)"
 
+# IPv6, and a veth whose host name is made up from the container id
+check "add-nic veth with an IPv6 address and no host name" "$TOOL" add-nic "$id" --type veth \
+	--name eth6 --ip fd00:$((s % 9999))::2/64
+check_match "eth6 has its IPv6 address" "inet6 fd00:$((s % 9999))::2/64" \
+	"$(in_ctr ip -o -6 addr show dev eth6)"
+check_match "the host name is made from the container id" "\"HostNicName\":\"${id:0:9}_[0-9a-f]{5}\"" \
+	"$("$TOOL" list-nic "$id" --filter '{"CtrNicName":"eth6"}')"
+check "add-route of an IPv6 subnet on eth6" "$TOOL" add-route "$id" --dest fd01::/64 --dev eth6
+check_match "the IPv6 route is in the container" "fd01::/64 dev eth6" "$(in_ctr ip -6 route)"
+check "remove-nic eth6" "$TOOL" remove-nic "$id" --name eth6
+check "remove-route fd01::/64 (saved only: its device went with eth6)" \
+	"$TOOL" remove-route "$id" --dest fd01::/64
+
 e2e_stop "$id"
+# poststop again, as after a crash or a runtime retry: quiet success
+state=$(jq -nc --arg id "$id" --arg b "$(e2e_bundle_dir "$id")" '{ociVersion:"1.0.2",id:$id,bundle:$b,status:"stopped"}')
+check_eq "a second poststop succeeds quietly" "0:" \
+	"$(echo "$state" | "$HOOK" --state poststop --log "$HOOK_LOG" 2>&1; echo "$?:")"
 check "after stop: ph$s is back on the host under its name" ip link show "ph$s"
 check_fails "after stop: no host end vh$s left" ip link show "vh$s"
 check_eq "after stop: no netns pin left" "" "$(ls "$SYSCONTAINER_HOOKS_RUNDIR/$id" 2>/dev/null)"
