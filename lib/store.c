@@ -10,6 +10,7 @@
 #include "container_id.h"
 #include "json.h"
 #include "store_net.h"
+#include "store_qos.h"
 #include "util.h"
 
 #define KEY_DEVICES "deviceToAdd"
@@ -137,7 +138,7 @@ int store_validate(const cJSON *doc, struct err *e)
 	if (!cJSON_IsObject(doc))
 		return err_set(e, EINVAL, "not a JSON object");
 	if (walk_devices(doc, NULL, &n, e) < 0 || walk_binds(doc, NULL, &n, e) < 0 ||
-	    store_net_validate(doc, e) < 0)
+	    store_net_validate(doc, e) < 0 || store_qos_validate(doc, e) < 0)
 		return -1;
 	return 0;
 }

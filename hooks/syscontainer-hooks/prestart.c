@@ -17,6 +17,7 @@
 #include "log.h"
 #include "record.h"
 #include "store.h"
+#include "store_qos.h"
 #include "util.h"
 
 struct prestart {
@@ -133,6 +134,41 @@ static int apply(struct prestart *p, struct err *e)
 	return 0;
 }
 
+/* Device QoS, with the numbers the devices have on this host now. */
+static int apply_qos(struct prestart *p, struct err *e)
+{
+	for (int k = 0; k < QOS_KINDS; k++) {
+		struct saved_qos *q = NULL;
+		size_t n = 0;
+
+		if (store_qos(p->store.doc, (enum qos_kind)k, &q, &n, e) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			struct err why = { 0 };
+			int64_t maj, min;
+
+			if (qos_check_device(q[i].path, &maj, &min, &why) < 0) {
+				log_warn("%s: %s of %s skipped: %s", p->st->id, qos_flag((enum qos_kind)k),
+					 q[i].path, why.msg);
+				continue;
+			}
+			if (maj != q[i].major || min != q[i].minor) {
+				store_qos_remove(p->store.doc, (enum qos_kind)k, q[i].major, q[i].minor);
+				store_qos_set(p->store.doc, (enum qos_kind)k, q[i].path, maj, min,
+					      q[i].value);
+				p->dirty = true;
+			}
+			if (qos_apply(p->st->pid, (enum qos_kind)k, maj, min, q[i].value, e) < 0) {
+				err_wrap(e, "%s of %s", qos_flag((enum qos_kind)k), q[i].path);
+				free(q);
+				return -1;
+			}
+		}
+		free(q);
+	}
+	return 0;
+}
+
 /* Write refreshed device numbers back (hosts renumber across reboots). */
 static int save_refreshed(struct prestart *p, struct err *e)
 {
@@ -193,6 +229,8 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 		r = read_cgroup(&p, e);
 	if (r == 0)
 		r = apply(&p, e);
+	if (r == 0)
+		r = apply_qos(&p, e);
 	if (r == 0)
 		r = hook_network_up(st->id, st->pid, p.pidfd, p.store.doc, e);
 	if (r == 0)

@@ -71,7 +71,8 @@ cli_cases=(
 	"2|/dev/zero:/'|add-device: container path /|add-device|$id|/dev/zero:/"
 	"2|/dev/twice|add-device: same container path twice|add-device|$id|/dev/zero:/dev/twice|/dev/null:/dev/twice"
 	"2|--no-such-flag|add-device: unknown flag|add-device|$id|/dev/zero:/dev/z2|--no-such-flag"
-	"2|device-read-bps|add-device: QoS flag --device-read-bps|add-device|$id|/dev/zero:/dev/z3|--device-read-bps|/dev/zero:1mb"
+	"1|/dev/zero is not a block device|add-device: QoS of a char device|add-device|$id|/dev/zero:/dev/z3|--device-read-bps|/dev/zero:1mb"
+	"2|follow-partition|add-device: --follow-partition (not available)|add-device|$id|/dev/zero:/dev/z3|--follow-partition"
 	"2||add-device: only the container|add-device|$id"
 	# add-device: runtime failures
 	"1|/dev/saved-null|add-device: container path already saved|add-device|$id|/dev/zero:/dev/saved-null"

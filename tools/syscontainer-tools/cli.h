@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "container.h"
+#include "qos.h"
 #include "error.h"
 #include "store.h"
 
@@ -47,6 +48,28 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 		struct err *e);
 void target_close(struct target *t);
 
+/* QoS settings of a command (qos.c). */
+struct qos_req {
+	struct qos_spec *q;
+	size_t n;
+	int64_t *major, *minor;         /* of each device, after resolve */
+};
+struct saved_device;
+struct cJSON;
+int qos_req_add(struct qos_req *r, enum qos_kind k, const char *arg, struct err *e);
+void qos_req_free(struct qos_req *r);
+/* Each device must be a block device (a disk) that is in @a or @b. */
+int qos_req_resolve(struct qos_req *r, const struct saved_device *a, size_t na,
+		    const struct saved_device *b, size_t nb, const char *id, struct err *e);
+/* Write the settings into the running container's cgroup; on failure the
+ * ones already written get their saved value back. */
+int qos_req_apply(const struct target *t, const struct qos_req *r, struct err *e);
+void qos_req_save(struct cJSON *doc, const struct qos_req *r);
+void qos_req_report(const char *id, const struct qos_req *r, bool live);
+/* Forget (and, live, lift) every QoS setting of major:minor. */
+void qos_clear_device(const struct target *t, struct cJSON *doc, int64_t maj, int64_t min,
+		      bool live);
+
 struct option;
 /* Parse the flags of @cmd (anywhere on the line); --help is handled here.
  * @on_flag gets each other flag with its long name; when it refuses one it
@@ -63,7 +86,7 @@ void print_json(const void *cjson, bool pretty);
 
 extern const struct command cmd_add_device, cmd_remove_device, cmd_list_device,
 	cmd_add_path, cmd_remove_path, cmd_list_path, cmd_list, cmd_add_nic, cmd_remove_nic,
-	cmd_update_nic, cmd_list_nic, cmd_add_route, cmd_remove_route, cmd_list_route;
+	cmd_update_nic, cmd_list_nic, cmd_update_device, cmd_add_route, cmd_remove_route, cmd_list_route;
 
 /* Print the entries of the array @key of the saved state that match the
  * JSON object @filter (all when NULL). */

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "json.h"
 #include "log.h"
+#include "store_qos.h"
 #include "util.h"
 
 struct device_flags {
@@ -17,16 +18,17 @@ struct device_flags {
 	bool pretty;
 	bool sub_partition;
 	const char *unavailable;
+	struct qos_req qos;
 };
 
-enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE };
+enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE, F_QOS = 512 };
 
 static int device_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct device_flags *f = ctx;
 
-	(void)arg;
-	(void)e;
+	if (c >= F_QOS && c < F_QOS + QOS_KINDS)
+		return qos_req_add(&f->qos, (enum qos_kind)(c - F_QOS), arg, e);
 	switch (c) {
 	case F_FORCE: f->force = true; break;
 	case F_CONFIG_ONLY: f->config_only = true; break;
@@ -111,6 +113,23 @@ static int add_live(const struct target *t, const struct saved_device *add,
 	return 0;
 }
 
+/* Take back every node and rule of a batch that was applied in full. */
+static void undo_live(const struct target *t, const struct saved_device *add, size_t n,
+		      const struct saved_device *saved, size_t n_saved)
+{
+	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
+	_cleanup_free_ char *cg = NULL;
+	struct err ignored;
+
+	if (devices_cgroup(t, &cg, &ignored) == 0)
+		undo_allow(cg, t, add, n, saved, n_saved);
+	for (size_t i = 0; i < n; i++) {
+		device_rmnode_op(&ops[i], add[i].ctr);
+		ops[i].done = true;
+	}
+	undo_nodes(t, ops, n);
+}
+
 static int check_conflicts(const struct device_spec *specs, size_t n,
 			   const struct saved_device *saved, size_t n_saved, const char *id,
 			   struct err *e)
@@ -142,7 +161,7 @@ static int stat_hosts(const struct device_spec *specs, size_t n, struct saved_de
 	return 0;
 }
 
-static int add_devices(const struct device_flags *f, struct cli *cli, const char *arg,
+static int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
 		       const struct device_spec *specs, size_t n, struct err *e)
 {
 	_cleanup_free_ struct saved_device *add = xcalloc(n, sizeof(*add));
@@ -159,27 +178,21 @@ static int add_devices(const struct device_flags *f, struct cli *cli, const char
 	live = t.running && !f->config_only;
 	if (store_devices(&t.store, &saved, &n_saved, e) < 0 ||
 	    check_conflicts(specs, n, saved, n_saved, t.id, e) < 0 ||
-	    stat_hosts(specs, n, add, hosts, e) < 0)
+	    stat_hosts(specs, n, add, hosts, e) < 0 ||
+	    qos_req_resolve(&f->qos, add, n, saved, n_saved, t.id, e) < 0)
 		goto out;
 	if (live && add_live(&t, add, hosts, n, f->force, saved, n_saved, e) < 0)
 		goto out;
+	if (live && qos_req_apply(&t, &f->qos, e) < 0) {
+		undo_live(&t, add, n, saved, n_saved);
+		goto out;
+	}
 	for (size_t i = 0; i < n; i++)
 		store_add_device(&t.store, &add[i]);
+	qos_req_save(t.store.doc, &f->qos);
 	if (store_save(&t.store, e) < 0) {
-		if (live) {
-			struct err ignored;
-			_cleanup_free_ char *cg = NULL;
-
-			if (devices_cgroup(&t, &cg, &ignored) == 0)
-				undo_allow(cg, &t, add, n, saved, n_saved);
-			/* every node was created: mark them all done for the undo */
-			_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
-			for (size_t i = 0; i < n; i++) {
-				device_rmnode_op(&ops[i], add[i].ctr);
-				ops[i].done = true;
-			}
-			undo_nodes(&t, ops, n);
-		}
+		if (live)
+			undo_live(&t, add, n, saved, n_saved);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -188,6 +201,7 @@ static int add_devices(const struct device_flags *f, struct cli *cli, const char
 			 add[i].ctr, add[i].type, (long long)add[i].major, (long long)add[i].minor,
 			 add[i].perms, live ? "" : ", saved only");
 	}
+	qos_req_report(t.id, &f->qos, live);
 	r = 0;
 out:
 	saved_devices_free(saved, n_saved);
@@ -230,11 +244,11 @@ static const struct option add_opts[] = {
 	{ "force", no_argument, NULL, F_FORCE },
 	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
 	{ "follow-partition", no_argument, NULL, F_UNAVAILABLE },
-	{ "device-read-bps", required_argument, NULL, F_UNAVAILABLE },
-	{ "device-write-bps", required_argument, NULL, F_UNAVAILABLE },
-	{ "device-read-iops", required_argument, NULL, F_UNAVAILABLE },
-	{ "device-write-iops", required_argument, NULL, F_UNAVAILABLE },
-	{ "blkio-weight-device", required_argument, NULL, F_UNAVAILABLE },
+	{ "device-read-bps", required_argument, NULL, F_QOS + QOS_READ_BPS },
+	{ "device-write-bps", required_argument, NULL, F_QOS + QOS_WRITE_BPS },
+	{ "device-read-iops", required_argument, NULL, F_QOS + QOS_READ_IOPS },
+	{ "device-write-iops", required_argument, NULL, F_QOS + QOS_WRITE_IOPS },
+	{ "blkio-weight-device", required_argument, NULL, F_QOS + QOS_WEIGHT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -250,27 +264,29 @@ static int device_command(const struct command *cmd, const struct option *opts, 
 	struct device_spec *specs = NULL;
 	struct err e = { 0 };
 	int end = 1, r;
-	size_t n;
+	size_t n = 0;
 
 	r = parse_flags(cmd, argc, argv, opts, device_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (f.unavailable)
-		return usage_error(cmd, "--%s is not available in this version", f.unavailable);
-	if (f.pretty)
-		return usage_error(cmd, "unknown flag -p");
-	if (end < 3)
-		return usage_error(cmd, "needs a container and at least one device");
-	n = (size_t)end - 2;
-	r = parse_specs(cmd, mode, argv + 2, n, &specs);
-	if (r >= 0)
-		return r;
-	if (mode == SPEC_DEVICE_ADD)
-		r = add_devices(&f, cli, argv[1], specs, n, &e);
-	else
-		r = remove_devices(cli, argv[1], specs, n, &e);
-	free_specs(specs, n);
-	return r < 0 ? fail(cmd, &e) : 0;
+	if (r < 0 && f.unavailable)
+		r = usage_error(cmd, "--%s is not available in this version", f.unavailable);
+	if (r < 0 && f.pretty)
+		r = usage_error(cmd, "unknown flag -p");
+	if (r < 0 && end < 3)
+		r = usage_error(cmd, "needs a container and at least one device");
+	if (r < 0) {
+		n = (size_t)end - 2;
+		r = parse_specs(cmd, mode, argv + 2, n, &specs);
+	}
+	if (r < 0) {
+		if (mode == SPEC_DEVICE_ADD)
+			r = add_devices(&f, cli, argv[1], specs, n, &e);
+		else
+			r = remove_devices(cli, argv[1], specs, n, &e);
+		r = r < 0 ? fail(cmd, &e) : 0;
+		free_specs(specs, n);
+	}
+	qos_req_free(&f.qos);
+	return r;
 }
 
 static int run_add_device(struct cli *cli, int argc, char **argv)
@@ -281,7 +297,8 @@ static int run_add_device(struct cli *cli, int argc, char **argv)
 const struct command cmd_add_device = {
 	.name = "add-device",
 	.run = run_add_device,
-	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only]",
+	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only] "
+		"[QoS flags]",
 	.help = "Create each host device node inside the running container (same type,\n"
 		"major:minor and mode; owner mapped through its user namespace), allow it in\n"
 		"the container's devices cgroup, and save it so the prestart hook re-creates\n"
@@ -289,6 +306,11 @@ const struct command cmd_add_device = {
 		"HOSTDEV. A container path may hold one device; a batch is all or nothing.\n"
 		"\n"
 		"  --force               replace a file already at the container path\n"
+		"  --device-read-bps DEV:RATE, --device-write-bps DEV:RATE,\n"
+		"  --device-read-iops DEV:N, --device-write-iops DEV:N,\n"
+		"  --blkio-weight-device DEV:W\n"
+		"                        QoS of a block device of this command or already\n"
+		"                        added (see update-device --help for the units)\n"
 		"  --update-config-only  only save; do not touch the container (which then\n"
 		"                        need not be running)\n"
 		"\n"
@@ -347,6 +369,16 @@ static int remove_live(const struct target *t, struct saved_device *saved, size_
 	return 0;
 }
 
+/* Another saved device, kept, with the numbers of saved[i]? */
+static bool still_used(const struct saved_device *saved, size_t n, const bool *gone, size_t i)
+{
+	for (size_t j = 0; j < n; j++)
+		if (j != i && !gone[j] && saved[j].type == saved[i].type &&
+		    saved[j].major == saved[i].major && saved[j].minor == saved[i].minor)
+			return true;
+	return false;
+}
+
 static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
 			  size_t n, struct err *e)
 {
@@ -374,9 +406,13 @@ static int remove_devices(struct cli *cli, const char *arg, const struct device_
 	}
 	if (t.running && remove_live(&t, saved, n_saved, gone, e) < 0)
 		goto out;
-	for (size_t i = n_saved; i-- > 0;)
-		if (gone[i])
-			store_remove_device(&t.store, i);
+	for (size_t i = n_saved; i-- > 0;) {
+		if (!gone[i])
+			continue;
+		store_remove_device(&t.store, i);
+		if (saved[i].type == 'b' && !still_used(saved, n_saved, gone, i))
+			qos_clear_device(&t, t.store.doc, saved[i].major, saved[i].minor, t.running);
+	}
 	if (store_save(&t.store, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n_saved; i++) {

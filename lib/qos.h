@@ -1,0 +1,55 @@
+/* Device QoS: bandwidth and IOPS throttles and proportional weights of a
+ * block device for a container's cgroup. cgroup v1 writes
+ * blkio.throttle.*_device and blkio.weight_device (or the bfq variant);
+ * cgroup v2 writes io.max and io.weight (or io.bfq.weight). */
+#ifndef SCH_QOS_H
+#define SCH_QOS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+
+enum qos_kind {
+	QOS_READ_BPS,
+	QOS_WRITE_BPS,
+	QOS_READ_IOPS,
+	QOS_WRITE_IOPS,
+	QOS_WEIGHT,
+	QOS_KINDS
+};
+
+#define QOS_WEIGHT_MIN 10
+#define QOS_WEIGHT_MAX 1000
+
+/* "--device-read-bps" etc., and the hook.json list names. */
+const char *qos_flag(enum qos_kind k);
+const char *qos_store_key(enum qos_kind k);
+
+/* "DEVICE:VALUE". Rates take a unit (k, m, g, t, p; optional trailing b;
+ * powers of 1024) and may be fractional ("1.5mb"); IOPS are integers;
+ * weights are 10..1000. 0 means "no limit" and is accepted. */
+struct qos_spec {
+	enum qos_kind kind;
+	char *path;             /* the device as given, absolute */
+	uint64_t value;
+};
+
+int parse_qos(const char *s, enum qos_kind kind, struct qos_spec *out, struct err *e);
+void qos_spec_free(struct qos_spec *q);
+
+/* The cgroup file and line for a setting (pure). */
+const char *qos_v1_file(enum qos_kind k, bool bfq);
+char *qos_v1_line(int64_t major, int64_t minor, uint64_t value);
+const char *qos_v2_file(enum qos_kind k, bool bfq);
+/* v2 io.max key "rbps" etc.; value 0 clears the limit ("max"). */
+char *qos_v2_line(enum qos_kind k, int64_t major, int64_t minor, uint64_t value);
+
+/* Write one setting into the blkio (v1) or io (v2) cgroup of @pid. */
+int qos_apply(int pid, enum qos_kind k, int64_t major, int64_t minor, uint64_t value,
+	      struct err *e);
+
+/* The block device at @path must be a whole disk, not a partition. */
+int qos_check_device(const char *path, int64_t *major, int64_t *minor, struct err *e);
+
+#endif
