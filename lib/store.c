@@ -65,6 +65,7 @@ static int device_from_json(const cJSON *it, struct saved_device *d, struct err 
 	d->ctr = path_clean(ctr);
 	strcpy(d->perms, perms);
 	d->parent = xstrdup(parent ? parent : "");
+	d->follow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "FollowPartition"));
 	return 0;
 }
 
@@ -275,6 +276,8 @@ void store_add_device(struct store *s, const struct saved_device *d)
 	cJSON_AddStringToObject(o, "PathInContainer", d->ctr);
 	cJSON_AddStringToObject(o, "CgroupPermissions", d->perms);
 	cJSON_AddStringToObject(o, "Parent", d->parent ? d->parent : "");
+	if (d->follow)
+		cJSON_AddTrueToObject(o, "FollowPartition");
 	cJSON_AddItemToArray(array_of(s, KEY_DEVICES), o);
 }
 

@@ -32,6 +32,7 @@ struct saved_device {
 	char *ctr;              /* PathInContainer */
 	char perms[4];          /* CgroupPermissions */
 	char *parent;           /* Parent: the disk of a partition, or "" */
+	bool follow;            /* FollowPartition: a disk whose partitions follow it */
 };
 
 /* --root, else $SYSCONTAINER_HOOKS_ROOT, else STORE_ROOT_DEFAULT. */

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "record.h"
 #include "store.h"
+#include "udev_rules.h"
 
 int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct err *e)
 {
@@ -17,6 +18,11 @@ int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct 
 		return -1;
 	r = hook_network_down(st->id, s.doc, e);
 	store_close(&s);
+	/* the container's udev rules go even when their disks are gone */
+	if (udev_rules_remove(st->id, NULL, NULL, &rec) < 0 && r == 0) {
+		*e = rec;
+		r = -1;
+	}
 	if (record_remove(record_dir(), st->id, &rec) < 0 && r == 0) {
 		*e = rec;
 		r = -1;

@@ -18,6 +18,9 @@
 #include "record.h"
 #include "store.h"
 #include "store_qos.h"
+#include "partition.h"
+#include "udev_rules.h"
+#include <stdio.h>
 #include "util.h"
 
 struct prestart {
@@ -169,6 +172,30 @@ static int apply_qos(struct prestart *p, struct err *e)
 	return 0;
 }
 
+/* Disks whose partitions follow them get their udev rule (again): the
+ * disk's kernel name may have changed since the last start. A failure
+ * here costs partition following only, so it is logged, not fatal. */
+static void follow_disks(struct prestart *p)
+{
+	for (size_t i = 0; i < p->n_devs; i++) {
+		struct udev_rule rule = { 0 };
+		struct block_info info;
+		struct err why = { 0 };
+
+		if (!p->devs[i].follow || !p->dev_present[i])
+			continue;
+		snprintf(rule.id, sizeof(rule.id), "%s", p->st->id);
+		snprintf(rule.ctr_disk, sizeof(rule.ctr_disk), "%s", p->devs[i].ctr);
+		if (block_info(p->devs[i].host, &info, &why) == 0) {
+			snprintf(rule.disk, sizeof(rule.disk), "%s", info.name);
+			if (udev_rules_add(&rule, &why) == 0)
+				continue;
+		}
+		log_warn("%s: partitions of %s will not follow: %s", p->st->id, p->devs[i].host,
+			 why.msg);
+	}
+}
+
 /* Write refreshed device numbers back (hosts renumber across reboots). */
 static int save_refreshed(struct prestart *p, struct err *e)
 {
@@ -231,6 +258,8 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 		r = apply(&p, e);
 	if (r == 0)
 		r = apply_qos(&p, e);
+	if (r == 0)
+		follow_disks(&p);
 	if (r == 0)
 		r = hook_network_up(st->id, st->pid, p.pidfd, p.store.doc, e);
 	if (r == 0)

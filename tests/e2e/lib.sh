@@ -10,6 +10,8 @@ RUNTIME=${RUNTIME:-runc}
 E2E_TMP=$(mktemp -d /tmp/sch-e2e.XXXXXX)
 export SYSCONTAINER_HOOKS_ROOT=$E2E_TMP/store
 export SYSCONTAINER_HOOKS_RUNDIR=$E2E_TMP/run
+# the tests never write the host's udev rules
+export SYSCONTAINER_HOOKS_UDEV_RULES=$E2E_TMP/99-syscontainer-tools.rules
 HOOK_LOG=$E2E_TMP/hook.log
 E2E_PASS=0
 E2E_FAIL=0
@@ -73,7 +75,9 @@ e2e_bundle() {
 	(cd "$b" && runc spec && mv config.json spec.json)
 	local env
 	env=$(jq -nc --arg r "$SYSCONTAINER_HOOKS_ROOT" --arg d "$SYSCONTAINER_HOOKS_RUNDIR" \
-		'["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d]')
+		--arg u "$SYSCONTAINER_HOOKS_UDEV_RULES" \
+		'["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d,
+		  "SYSCONTAINER_HOOKS_UDEV_RULES=" + $u]')
 	jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --argjson env "$env" --arg cg "/sch-e2e/$id" '
 		.process.terminal = false |
 		.process.args = ["/bin/sleep", "100000"] |

@@ -72,7 +72,7 @@ cli_cases=(
 	"2|/dev/twice|add-device: same container path twice|add-device|$id|/dev/zero:/dev/twice|/dev/null:/dev/twice"
 	"2|--no-such-flag|add-device: unknown flag|add-device|$id|/dev/zero:/dev/z2|--no-such-flag"
 	"1|/dev/zero is not a block device|add-device: QoS of a char device|add-device|$id|/dev/zero:/dev/z3|--device-read-bps|/dev/zero:1mb"
-	"2|follow-partition|add-device: --follow-partition (not available)|add-device|$id|/dev/zero:/dev/z3|--follow-partition"
+	"1|/dev/zero is not a block device|add-device: --follow-partition of a char device|add-device|$id|/dev/zero:/dev/z3|--follow-partition"
 	"2||add-device: only the container|add-device|$id"
 	# add-device: runtime failures
 	"1|/dev/saved-null|add-device: container path already saved|add-device|$id|/dev/zero:/dev/saved-null"

@@ -1,4 +1,6 @@
-/* add-device, remove-device, list-device. */
+/* add-device, remove-device, list-device, and the udev entry point of
+ * partition following. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -7,9 +9,12 @@
 #include "apply.h"
 #include "cgroup.h"
 #include "cli.h"
+#include "container_id.h"
 #include "json.h"
 #include "log.h"
+#include "partition.h"
 #include "store_qos.h"
+#include "udev_rules.h"
 #include "util.h"
 
 struct device_flags {
@@ -19,9 +24,15 @@ struct device_flags {
 	bool sub_partition;
 	const char *unavailable;
 	struct qos_req qos;
+	bool follow;            /* --follow-partition */
+	/* per spec of the batch, set when following partitions */
+	const char **parents;   /* the disk a partition came with, or NULL */
+	bool *follow_disk;      /* a disk whose partitions follow it */
+	struct udev_rule *rules;
+	size_t n_rules;
 };
 
-enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE, F_QOS = 512 };
+enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE, F_FOLLOW, F_QOS = 512 };
 
 static int device_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
@@ -33,6 +44,7 @@ static int device_flag(int c, const char *name, const char *arg, void *ctx, stru
 	case F_FORCE: f->force = true; break;
 	case F_CONFIG_ONLY: f->config_only = true; break;
 	case F_SUB_PARTITION: f->sub_partition = true; break;
+	case F_FOLLOW: f->follow = true; break;
 	case 'p': f->pretty = true; break;
 	case F_UNAVAILABLE: f->unavailable = name; break;
 	default: return -1;
@@ -113,6 +125,15 @@ static int add_live(const struct target *t, const struct saved_device *add,
 	return 0;
 }
 
+static void remove_rules(const struct target *t, const struct udev_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct err ignored;
+
+		udev_rules_remove(t->id, rules[i].ctr_disk, NULL, &ignored);
+	}
+}
+
 /* Take back every node and rule of a batch that was applied in full. */
 static void undo_live(const struct target *t, const struct saved_device *add, size_t n,
 		      const struct saved_device *saved, size_t n_saved)
@@ -144,8 +165,8 @@ static int check_conflicts(const struct device_spec *specs, size_t n,
 }
 
 /* Read the host nodes of the new devices into saved_device entries. */
-static int stat_hosts(const struct device_spec *specs, size_t n, struct saved_device *add,
-		      struct host_device *hosts, struct err *e)
+static int stat_hosts(const struct device_flags *f, const struct device_spec *specs, size_t n,
+		      struct saved_device *add, struct host_device *hosts, struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (host_device_stat(specs[i].host, &hosts[i], e) < 0)
@@ -155,7 +176,8 @@ static int stat_hosts(const struct device_spec *specs, size_t n, struct saved_de
 		add[i].minor = hosts[i].minor;
 		add[i].host = specs[i].host;
 		add[i].ctr = specs[i].ctr;
-		add[i].parent = "";
+		add[i].parent = f->parents && f->parents[i] ? (char *)f->parents[i] : "";
+		add[i].follow = f->follow_disk && f->follow_disk[i];
 		strcpy(add[i].perms, specs[i].perms);
 	}
 	return 0;
@@ -178,7 +200,7 @@ static int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
 	live = t.running && !f->config_only;
 	if (store_devices(&t.store, &saved, &n_saved, e) < 0 ||
 	    check_conflicts(specs, n, saved, n_saved, t.id, e) < 0 ||
-	    stat_hosts(specs, n, add, hosts, e) < 0 ||
+	    stat_hosts(f, specs, n, add, hosts, e) < 0 ||
 	    qos_req_resolve(&f->qos, add, n, saved, n_saved, t.id, e) < 0)
 		goto out;
 	if (live && add_live(&t, add, hosts, n, f->force, saved, n_saved, e) < 0)
@@ -187,10 +209,20 @@ static int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
 		undo_live(&t, add, n, saved, n_saved);
 		goto out;
 	}
+	for (size_t i = 0; i < f->n_rules; i++) {
+		snprintf(f->rules[i].id, sizeof(f->rules[i].id), "%s", t.id);
+		if (udev_rules_add(&f->rules[i], e) < 0) {
+			remove_rules(&t, f->rules, i);
+			if (live)
+				undo_live(&t, add, n, saved, n_saved);
+			goto out;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		store_add_device(&t.store, &add[i]);
 	qos_req_save(t.store.doc, &f->qos);
 	if (store_save(&t.store, e) < 0) {
+		remove_rules(&t, f->rules, f->n_rules);
 		if (live)
 			undo_live(&t, add, n, saved, n_saved);
 		goto out;
@@ -243,7 +275,7 @@ static void free_specs(struct device_spec *specs, size_t n)
 static const struct option add_opts[] = {
 	{ "force", no_argument, NULL, F_FORCE },
 	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "follow-partition", no_argument, NULL, F_UNAVAILABLE },
+	{ "follow-partition", no_argument, NULL, F_FOLLOW },
 	{ "device-read-bps", required_argument, NULL, F_QOS + QOS_READ_BPS },
 	{ "device-write-bps", required_argument, NULL, F_QOS + QOS_WRITE_BPS },
 	{ "device-read-iops", required_argument, NULL, F_QOS + QOS_READ_IOPS },
@@ -254,7 +286,52 @@ static const struct option add_opts[] = {
 };
 
 static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
-			  size_t n, struct err *e);
+			  size_t n, bool follow, struct err *e);
+
+/* --follow-partition: each spec must be a whole disk; its partitions join
+ * the batch at the disk's container path with the partition suffix, and
+ * the disk gets a udev rule for partitions that appear later. */
+static int follow_partitions(struct device_flags *f, struct device_spec **specs, size_t *n,
+			     struct err *e)
+{
+	size_t n0 = *n;
+
+	f->rules = xcalloc(n0, sizeof(*f->rules));
+	f->follow_disk = xcalloc(n0, sizeof(bool));
+	f->parents = xcalloc(n0, sizeof(char *));
+	for (size_t i = 0; i < n0; i++) {
+		struct device_spec *d = &(*specs)[i];
+		struct block_info info;
+		char **parts = NULL;
+		size_t np = 0;
+
+		if (block_info(d->host, &info, e) < 0 || disk_partitions(d->host, &parts, &np, e) < 0)
+			return err_wrap(e, "--follow-partition");
+		f->follow_disk[i] = true;
+		snprintf(f->rules[f->n_rules].disk, sizeof(f->rules[0].disk), "%s", info.name);
+		snprintf(f->rules[f->n_rules].ctr_disk, sizeof(f->rules[0].ctr_disk), "%s", d->ctr);
+		f->n_rules++;
+		*specs = xrealloc(*specs, (*n + np) * sizeof(**specs));
+		f->parents = xrealloc(f->parents, (*n + np) * sizeof(char *));
+		f->follow_disk = xrealloc(f->follow_disk, (*n + np) * sizeof(bool));
+		d = &(*specs)[i];
+		for (size_t k = 0; k < np; k++) {
+			struct device_spec *p = &(*specs)[*n];
+
+			memset(p, 0, sizeof(*p));
+			p->host = xasprintf("/dev/%s", parts[k]);
+			p->ctr = partition_ctr_path(info.name, parts[k], d->ctr);
+			strcpy(p->perms, d->perms);
+			f->parents[*n] = d->host;
+			f->follow_disk[*n] = false;
+			(*n)++;
+			if (!p->ctr)
+				p->ctr = xasprintf("%s-%s", d->ctr, parts[k]);
+		}
+		str_list_free(parts, np);
+	}
+	return 0;
+}
 
 /* add-device and remove-device: flags, then CONTAINER SPEC... */
 static int device_command(const struct command *cmd, const struct option *opts, int mode,
@@ -277,15 +354,20 @@ static int device_command(const struct command *cmd, const struct option *opts, 
 		n = (size_t)end - 2;
 		r = parse_specs(cmd, mode, argv + 2, n, &specs);
 	}
+	if (r < 0 && f.follow && mode == SPEC_DEVICE_ADD && follow_partitions(&f, &specs, &n, &e) < 0)
+		r = fail(cmd, &e);
 	if (r < 0) {
 		if (mode == SPEC_DEVICE_ADD)
 			r = add_devices(&f, cli, argv[1], specs, n, &e);
 		else
-			r = remove_devices(cli, argv[1], specs, n, &e);
+			r = remove_devices(cli, argv[1], specs, n, f.follow, &e);
 		r = r < 0 ? fail(cmd, &e) : 0;
 		free_specs(specs, n);
 	}
 	qos_req_free(&f.qos);
+	free(f.parents);
+	free(f.follow_disk);
+	free(f.rules);
 	return r;
 }
 
@@ -380,7 +462,7 @@ static bool still_used(const struct saved_device *saved, size_t n, const bool *g
 }
 
 static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
-			  size_t n, struct err *e)
+			  size_t n, bool follow, struct err *e)
 {
 	struct saved_device *saved = NULL;
 	size_t n_saved = 0;
@@ -404,12 +486,19 @@ static int remove_devices(struct cli *cli, const char *arg, const struct device_
 		}
 		gone[at] = true;
 	}
+	/* --follow-partition: the partitions that came with a removed disk go too */
+	for (size_t i = 0; follow && i < n_saved; i++)
+		for (size_t d = 0; d < n_saved && saved[i].parent[0]; d++)
+			if (gone[d] && !saved[d].parent[0] && !strcmp(saved[i].parent, saved[d].host))
+				gone[i] = true;
 	if (t.running && remove_live(&t, saved, n_saved, gone, e) < 0)
 		goto out;
 	for (size_t i = n_saved; i-- > 0;) {
 		if (!gone[i])
 			continue;
 		store_remove_device(&t.store, i);
+		if (saved[i].follow && udev_rules_remove(t.id, saved[i].ctr, NULL, e) < 0)
+			goto out;
 		if (saved[i].type == 'b' && !still_used(saved, n_saved, gone, i))
 			qos_clear_device(&t, t.store.doc, saved[i].major, saved[i].minor, t.running);
 	}
@@ -432,7 +521,7 @@ out:
 }
 
 static const struct option remove_opts[] = {
-	{ "follow-partition", no_argument, NULL, F_UNAVAILABLE },
+	{ "follow-partition", no_argument, NULL, F_FOLLOW },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -497,4 +586,112 @@ const struct command cmd_list_device = {
 		"\n"
 		"  -p, --pretty          indent the JSON\n"
 		"  --sub-partition       include partitions added by following a disk\n",
+};
+
+/* Saved disk of container @id at container path @ctr_disk: its host path
+ * and permissions. */
+static int find_disk(struct cli *cli, const char *id, const char *ctr_disk, char **host,
+		     char perms[4], struct err *e)
+{
+	struct saved_device *saved = NULL;
+	size_t n = 0;
+	struct store s;
+	int r = -1;
+
+	if (store_open(cli->root, id, STORE_READ, &s, e) < 0)
+		return -1;
+	if (store_devices(&s, &saved, &n, e) == 0) {
+		for (size_t i = 0; i < n && r < 0; i++)
+			if (saved[i].follow && !strcmp(saved[i].ctr, ctr_disk)) {
+				*host = xstrdup(saved[i].host);
+				strcpy(perms, saved[i].perms);
+				r = 0;
+			}
+		if (r < 0)
+			err_set(e, ENOENT, "container %s follows no disk at %s", id, ctr_disk);
+	}
+	saved_devices_free(saved, n);
+	store_close(&s);
+	return r;
+}
+
+/* What a udev rule runs when a partition of a followed disk appears or
+ * goes: add or remove it in the container (saved only when it is not
+ * running). Repeated events are harmless. */
+static int udev_partition(struct cli *cli, bool add, const char *id, const char *kernel,
+			  const char *disk, const char *ctr_disk, struct err *e)
+{
+	_cleanup_free_ char *ctr = partition_ctr_path(disk, kernel, ctr_disk);
+	_cleanup_free_ char *host = xasprintf("/dev/%s", kernel);
+	_cleanup_free_ char *disk_host = NULL;
+	struct device_spec spec = { host, ctr, "rwm" };
+	struct device_flags f = { .force = true };
+	struct container c;
+	struct err quiet = { 0 };
+	bool running;
+
+	if (!ctr)
+		return err_set(e, EINVAL, "partition %s is not named after disk %s", kernel, disk);
+	if (!add) {
+		spec.host = NULL;
+		if (remove_devices(cli, id, &spec, 1, false, &quiet) < 0 && quiet.code != ENOENT) {
+			*e = quiet;
+			return -1;
+		}
+		return 0;
+	}
+	if (find_disk(cli, id, ctr_disk, &disk_host, spec.perms, e) < 0)
+		return -1;
+	running = container_attach(cli->rundir, id, &c, &quiet) == 0;
+	if (running)
+		container_detach(&c);
+	f.config_only = !running;
+	f.parents = (const char *[]){ disk_host };
+	if (add_devices(&f, cli, id, &spec, 1, e) < 0)
+		return e->code == EEXIST ? 0 : -1;
+	return 0;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) > 63)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
+			return false;
+	return true;
+}
+
+static int run_udev_partition(struct cli *cli, int argc, char **argv)
+{
+	const struct command *cmd = &cmd_udev_partition;
+	struct err e = { 0 };
+	bool add;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		command_help(cmd, stdout);
+		return 0;
+	}
+	if (argc != 6)
+		return usage_error(cmd, "needs ACTION CONTAINER PARTITION DISK CTRDISK");
+	add = !strcmp(argv[1], "add");
+	if (!add && strcmp(argv[1], "remove"))
+		return usage_error(cmd, "action '%s' is not add or remove", argv[1]);
+	if (container_id_check(argv[2], &e) < 0)
+		return usage_error(cmd, "%s", e.msg);
+	if (!name_ok(argv[3]) || !name_ok(argv[4]) || argv[5][0] != '/')
+		return usage_error(cmd, "invalid partition, disk or container path");
+	if (udev_partition(cli, add, argv[2], argv[3], argv[4], argv[5], &e) < 0)
+		return fail(cmd, &e);
+	return 0;
+}
+
+const struct command cmd_udev_partition = {
+	.name = "udev-partition",
+	.run = run_udev_partition,
+	.args = "add|remove CONTAINER PARTITION DISK CTRDISK",
+	.help = "Run by the udev rule that add-device --follow-partition writes, when a\n"
+		"partition of a followed disk appears or goes: the partition (kernel name\n"
+		"PARTITION of disk DISK) is added to or removed from the container at\n"
+		"CTRDISK plus the partition's suffix. Not meant to be typed.\n",
 };
