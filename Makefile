@@ -56,14 +56,18 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libsch.a
 	$(CC) $(CFLAGS) -Wno-unused-parameter $(shell pkg-config --cflags cmocka) -o $@ $< \
 		$(BUILD)/libsch.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
+$(BUILD)/tests/devctl: tests/e2e/devctl.c $(BUILD)/libsch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsch.a $(LDLIBS)
+
 # Unit tests, then the end-to-end tests on real runc/crun containers (root).
-check: all $(UNIT_BIN)
+check: all $(UNIT_BIN) $(BUILD)/tests/devctl
 	tests/run-all $(BUILD)
 
 unit: $(UNIT_BIN)
 	tests/run-all --unit-only $(BUILD)
 
-e2e: all
+e2e: all $(BUILD)/tests/devctl
 	tests/run-all --e2e-only $(BUILD)
 
 demo: all

@@ -1,0 +1,290 @@
+#include "ebpf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* "SCH1": the first instruction of our prefix; the second holds its length. */
+#define PREFIX_MAGIC 0x53434831
+
+#define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
+						 .off = (o), .imm = (i) })
+#define MOV_IMM(d, i)        INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define MOV_REG(d, s)        INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define AND_IMM(d, i)        INSN(BPF_ALU64 | BPF_AND | BPF_K, d, 0, 0, i)
+#define RSH_IMM(d, i)        INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, i)
+#define LDX_W(d, s, o)       INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
+#define JNE_IMM(d, i, o)     INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, o, i)
+#define JSET_IMM(d, i, o)    INSN(BPF_JMP | BPF_JSET | BPF_K, d, 0, o, i)
+#define JEQ_IMM(d, i, o)     INSN(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
+#define EXIT()               INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+
+static unsigned access_bits(const char *perms)
+{
+	unsigned bits = 0;
+
+	for (; *perms; perms++)
+		bits |= *perms == 'r' ? BPF_DEVCG_ACC_READ : *perms == 'w' ? BPF_DEVCG_ACC_WRITE :
+			*perms == 'm' ? BPF_DEVCG_ACC_MKNOD : 0;
+	return bits;
+}
+
+/* r2 = access, r3 = type, r4 = major, r5 = minor; r1 (ctx) is kept. */
+static size_t load_ctx(struct bpf_insn *o)
+{
+	size_t k = 0;
+
+	o[k++] = LDX_W(BPF_REG_2, BPF_REG_1, 0);
+	o[k++] = MOV_REG(BPF_REG_3, BPF_REG_2);
+	o[k++] = AND_IMM(BPF_REG_3, 0xffff);
+	o[k++] = RSH_IMM(BPF_REG_2, 16);
+	o[k++] = LDX_W(BPF_REG_4, BPF_REG_1, 4);
+	o[k++] = LDX_W(BPF_REG_5, BPF_REG_1, 8);
+	return k;
+}
+
+/* A rule that matches every access: nothing after it can run. */
+static bool unconditional(const struct dev_rule *r)
+{
+	return r->type == 'a' && r->major < 0 && r->minor < 0 && access_bits(r->perms) == 7;
+}
+
+/* One rule: if it matches, return @verdict; else fall through. An allow
+ * rule matches when every requested access is granted by it; a deny rule
+ * when any requested access is denied by it (so "deny w" refuses "rw" too,
+ * as cgroup v1 does). */
+static size_t rule_block(const struct dev_rule *r, int verdict, struct bpf_insn *o)
+{
+	unsigned acc = access_bits(r->perms);
+	bool partial = acc != 7;
+	int n = 2 + (r->type != 'a') + (r->major >= 0) + (r->minor >= 0) +
+		(partial ? (verdict ? 1 : 3) : 0);
+	size_t k = 0;
+
+#define SKIP ((short)(n - (int)k - 1))  /* to the end of the block */
+	if (r->type != 'a')
+		o[k] = JNE_IMM(BPF_REG_3, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR, SKIP), k++;
+	if (r->major >= 0)
+		o[k] = JNE_IMM(BPF_REG_4, (int)r->major, SKIP), k++;
+	if (r->minor >= 0)
+		o[k] = JNE_IMM(BPF_REG_5, (int)r->minor, SKIP), k++;
+	if (partial && verdict) {
+		o[k] = JSET_IMM(BPF_REG_2, (int)(~acc & 7), SKIP), k++;
+	} else if (partial) {
+		o[k++] = MOV_REG(BPF_REG_0, BPF_REG_2);
+		o[k++] = AND_IMM(BPF_REG_0, (int)acc);
+		o[k] = JEQ_IMM(BPF_REG_0, 0, SKIP), k++;
+	}
+#undef SKIP
+	o[k++] = MOV_IMM(BPF_REG_0, verdict);
+	o[k++] = EXIT();
+	return k;
+}
+
+size_t ebpf_allow_prefix(const struct dev_rule *rules, size_t n, struct bpf_insn *out,
+			 bool *allows_all)
+{
+	size_t k = 2;
+
+	*allows_all = false;
+	k += load_ctx(out + k);
+	for (size_t i = 0; i < n; i++) {
+		if (!rules[i].allow)
+			continue;
+		k += rule_block(&rules[i], 1, out + k);
+		if (unconditional(&rules[i])) {
+			*allows_all = true;
+			break;
+		}
+	}
+	out[0] = MOV_IMM(BPF_REG_0, PREFIX_MAGIC);
+	out[1] = MOV_IMM(BPF_REG_0, (int)k);
+	return k;
+}
+
+size_t ebpf_prefix_len(const struct bpf_insn *insns, size_t n)
+{
+	const struct bpf_insn magic = MOV_IMM(BPF_REG_0, PREFIX_MAGIC);
+
+	if (n < 2 || memcmp(&insns[0], &magic, sizeof(magic)) ||
+	    insns[1].code != (BPF_ALU64 | BPF_MOV | BPF_K) || insns[1].imm < 2 ||
+	    (size_t)insns[1].imm > n)
+		return 0;
+	return (size_t)insns[1].imm;
+}
+
+size_t ebpf_device_program(const struct dev_rule *rules, size_t n, struct bpf_insn *out)
+{
+	size_t k = load_ctx(out);
+
+	for (size_t i = n; i-- > 0;) {
+		k += rule_block(&rules[i], rules[i].allow, out + k);
+		if (unconditional(&rules[i]))
+			return k;       /* the earlier rules can never decide */
+	}
+	out[k++] = MOV_IMM(BPF_REG_0, 0);
+	out[k++] = EXIT();
+	return k;
+}
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
+{
+	static char log[4096];
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = (uint32_t)n;
+	a.license = (uint64_t)(uintptr_t)"GPL";
+	a.log_buf = (uint64_t)(uintptr_t)log;
+	a.log_size = sizeof(log);
+	a.log_level = 1;
+	log[0] = '\0';
+	*fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
+	if (*fd < 0) {
+		int saved = errno;
+		char *last = strrchr(log, '\n');
+
+		/* the verifier's first line names the problem; the rest are statistics */
+		last = strchr(log, '\n');
+		if (last)
+			*last = '\0';
+		last = NULL;
+		if (saved == EPERM)
+			return err_sys(e, saved, "load a cgroup device program (BPF not permitted here)");
+		return err_sys(e, saved, "load a cgroup device program%s%s", log[0] ? ": " : "",
+			       last ? last + 1 : log);
+	}
+	return 0;
+}
+
+static int attach(int cg, int prog, unsigned flags, int replace, struct err *e)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)cg;
+	a.attach_bpf_fd = (uint32_t)prog;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = flags;
+	a.replace_bpf_fd = replace >= 0 ? (uint32_t)replace : 0;
+	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0)
+		return err_sys(e, errno, "attach the cgroup device program");
+	return 0;
+}
+
+int ebpf_attach(const char *dir, int prog_fd, struct err *e)
+{
+	_cleanup_close_ int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (cg < 0)
+		return err_sys(e, errno, "open cgroup %s", dir);
+	return attach(cg, prog_fd, BPF_F_ALLOW_MULTI, -1, e);
+}
+
+/* The ids and attach flags of the device programs attached to @cg. */
+static int query(int cg, uint32_t *ids, uint32_t *cnt, uint32_t *flags, struct err *e)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.query.target_fd = (uint32_t)cg;
+	a.query.attach_type = BPF_CGROUP_DEVICE;
+	a.query.prog_ids = (uint64_t)(uintptr_t)ids;
+	a.query.prog_cnt = *cnt;
+	if (sys_bpf(BPF_PROG_QUERY, &a) < 0)
+		return err_sys(e, errno, "query the cgroup's device programs");
+	*cnt = a.query.prog_cnt;
+	*flags = a.query.attach_flags;
+	return 0;
+}
+
+/* The instructions of program @fd. */
+static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
+{
+	struct bpf_prog_info info;
+	union bpf_attr a;
+
+	memset(&info, 0, sizeof(info));
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (uint32_t)fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (uint64_t)(uintptr_t)&info;
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0)
+		return err_sys(e, errno, "read the runtime's device program");
+	*n = info.xlated_prog_len / sizeof(struct bpf_insn);
+	if (*n == 0 || *n > EBPF_MAX_INSNS)
+		return err_set(e, EINVAL, "the runtime's device program cannot be read (%zu instructions)",
+			       *n);
+	*out = xcalloc(*n, sizeof(**out));
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = (uint32_t)(*n * sizeof(struct bpf_insn));
+	info.xlated_prog_insns = (uint64_t)(uintptr_t)*out;
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0) {
+		free(*out);
+		*out = NULL;
+		return err_sys(e, errno, "read the runtime's device program");
+	}
+	return 0;
+}
+
+/* Replace program @id of @cg by our prefix + its own code. */
+static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rules, size_t nr,
+		 struct err *e)
+{
+	_cleanup_close_ int old = -1;
+	_cleanup_close_ int fresh = -1;
+	_cleanup_free_ struct bpf_insn *code = NULL;
+	_cleanup_free_ struct bpf_insn *prog = NULL;
+	union bpf_attr a;
+	size_t n = 0, skip, k;
+	bool all;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_id = id;
+	old = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
+	if (old < 0)
+		return err_sys(e, errno, "open device program %u", id);
+	if (prog_insns(old, &code, &n, e) < 0)
+		return -1;
+	skip = ebpf_prefix_len(code, n);
+	prog = xcalloc(8 + nr * 6 + (n - skip), sizeof(*prog));
+	k = ebpf_allow_prefix(rules, nr, prog, &all);
+	/* after an allow-everything rule the runtime's code could never run */
+	if (!all) {
+		memcpy(prog + k, code + skip, (n - skip) * sizeof(*prog));
+		k += n - skip;
+	}
+	if (ebpf_load(prog, k, &fresh, e) < 0)
+		return -1;
+	if (flags & BPF_F_ALLOW_MULTI)
+		return attach(cg, fresh, BPF_F_ALLOW_MULTI | BPF_F_REPLACE, old, e);
+	/* a single program (override mode) is replaced by attaching anew */
+	return attach(cg, fresh, flags, -1, e);
+}
+
+int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, struct err *e)
+{
+	_cleanup_close_ int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	uint32_t ids[64], cnt = 64, flags = 0;
+
+	if (cg < 0)
+		return err_sys(e, errno, "open cgroup %s", dir);
+	if (query(cg, ids, &cnt, &flags, e) < 0)
+		return -1;
+	for (uint32_t i = 0; i < cnt; i++)
+		if (widen(cg, ids[i], flags, rules, n, e) < 0)
+			return err_wrap(e, "cgroup %s", dir);
+	return 0;
+}

@@ -1,0 +1,47 @@
+/* Device access under cgroup v2: BPF_PROG_TYPE_CGROUP_DEVICE programs.
+ *
+ * With BPF_F_ALLOW_MULTI every attached program must allow an access, so
+ * attaching one more program can only take access away. To add devices we
+ * replace each attached program (BPF_F_REPLACE) with one that first allows
+ * our devices and then runs the replaced program's own instructions
+ * (fetched with BPF_OBJ_GET_INFO_BY_FD) unchanged: the union of what the
+ * runtime allowed and ours. Our part starts with a marker, so a later
+ * change swaps it for a new one instead of stacking them. */
+#ifndef SCH_EBPF_H
+#define SCH_EBPF_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct dev_rule {
+	char type;              /* 'a', 'b' or 'c' */
+	int64_t major, minor;   /* -1: any */
+	char perms[4];          /* subset of "rwm" */
+	bool allow;
+};
+
+#define EBPF_MAX_INSNS 65536
+
+/* Our prefix: allows @rules (allow rules only), else falls through;
+ * @allows_all when one rule allows everything (then nothing may follow). */
+size_t ebpf_allow_prefix(const struct dev_rule *rules, size_t n, struct bpf_insn *out,
+			 bool *allows_all);
+/* Length of our prefix at the start of @insns, 0 when there is none. */
+size_t ebpf_prefix_len(const struct bpf_insn *insns, size_t n);
+/* A whole program as a runtime builds it: rules in order, the last match
+ * wins, default deny. */
+size_t ebpf_device_program(const struct dev_rule *rules, size_t n, struct bpf_insn *out);
+
+int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e);
+/* Attach a whole program to the cgroup directory @dir (BPF_F_ALLOW_MULTI). */
+int ebpf_attach(const char *dir, int prog_fd, struct err *e);
+/* Make the device programs of @dir allow exactly @rules on top of what the
+ * runtime allowed (an empty list takes ours away). No program attached:
+ * nothing restricts devices, nothing to do. */
+int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, struct err *e);
+
+#endif

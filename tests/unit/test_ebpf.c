@@ -1,0 +1,127 @@
+/* Device program generation, checked by running the programs in a small
+ * interpreter of the instructions they use. */
+#include "unit.h"
+
+#include "ebpf.h"
+
+/* Run @p on (type, major, minor, access bits); returns r0 at exit. */
+static int run(const struct bpf_insn *p, size_t n, int type, uint32_t maj, uint32_t min,
+	       uint32_t acc)
+{
+	uint32_t ctx[3] = { (acc << 16) | (uint32_t)type, maj, min };
+	uint64_t r[11] = { 0 };
+	size_t pc = 0;
+
+	for (int steps = 0; steps < 100000 && pc < n; steps++) {
+		const struct bpf_insn *i = &p[pc++];
+		uint64_t src = (i->code & BPF_X) ? r[i->src_reg] : (uint64_t)(int64_t)i->imm;
+		bool jump = false;
+
+		switch (i->code) {
+		case BPF_LDX | BPF_MEM | BPF_W:
+			assert_int_equal(i->src_reg, BPF_REG_1);
+			r[i->dst_reg] = ctx[i->off / 4];
+			continue;
+		case BPF_ALU64 | BPF_MOV | BPF_K:
+		case BPF_ALU64 | BPF_MOV | BPF_X: r[i->dst_reg] = src; continue;
+		case BPF_ALU64 | BPF_AND | BPF_K: r[i->dst_reg] &= src; continue;
+		case BPF_ALU64 | BPF_RSH | BPF_K: r[i->dst_reg] >>= src; continue;
+		case BPF_JMP | BPF_JNE | BPF_K: jump = r[i->dst_reg] != src; break;
+		case BPF_JMP | BPF_JSET | BPF_K: jump = (r[i->dst_reg] & src) != 0; break;
+		case BPF_JMP | BPF_JEQ | BPF_K: jump = r[i->dst_reg] == src; break;
+		case BPF_JMP | BPF_JA: jump = true; break;
+		case BPF_JMP | BPF_EXIT: return (int)r[0];
+		default: fail_msg("unexpected instruction 0x%x at %zu", i->code, pc - 1);
+		}
+		if (jump)
+			pc += (size_t)(ssize_t)i->off;
+	}
+	fail_msg("program ran off its end");
+	return -1;
+}
+
+#define R BPF_DEVCG_ACC_READ
+#define W BPF_DEVCG_ACC_WRITE
+#define M BPF_DEVCG_ACC_MKNOD
+#define B BPF_DEVCG_DEV_BLOCK
+#define C BPF_DEVCG_DEV_CHAR
+
+static struct bpf_insn prog[4096];
+
+static void runtime_program(void **state)
+{
+	struct dev_rule rt[] = {
+		{ 'a', -1, -1, "rwm", false }, { 'c', -1, -1, "m", true }, { 'b', -1, -1, "m", true },
+		{ 'c', 1, 3, "rwm", true }, { 'c', 136, -1, "rw", true }, { 'c', 1, 3, "w", false },
+	};
+	size_t n = ebpf_device_program(rt, 6, prog);
+
+	assert_int_equal(run(prog, n, C, 1, 3, R), 1);
+	assert_int_equal(run(prog, n, C, 1, 3, W), 0);          /* the last rule wins */
+	assert_int_equal(run(prog, n, C, 1, 3, R | W), 0);      /* "deny w" refuses rw too */
+	assert_int_equal(run(prog, n, C, 1, 3, R | M), 1);
+	assert_int_equal(run(prog, n, C, 136, 7, R | W), 1);
+	assert_int_equal(run(prog, n, C, 136, 7, M), 1);        /* c *:* m */
+	assert_int_equal(run(prog, n, B, 8, 0, R), 0);
+	assert_int_equal(run(prog, n, B, 8, 0, M), 1);
+	assert_int_equal(run(prog, n, B, 8, 0, 0), 1);          /* access(F_OK) probe */
+	assert_int_equal(run(prog, n, C, 1, 5, R), 0);
+}
+
+static void allow_everything(void **state)
+{
+	struct dev_rule all[] = { { 'c', 1, 3, "r", true }, { 'a', -1, -1, "rwm", true } };
+	size_t n = ebpf_device_program(all, 2, prog);
+
+	/* nothing after an unconditional rule: the verifier refuses dead code */
+	assert_int_equal(prog[n - 1].code, BPF_JMP | BPF_EXIT);
+	assert_int_equal(run(prog, n, B, 9, 9, R | W | M), 1);
+}
+
+static void prefix_union(void **state)
+{
+	struct dev_rule rt[] = { { 'c', 1, 3, "rwm", true } };
+	struct dev_rule ours[] = { { 'b', 7, 0, "rw", true }, { 'c', 10, -1, "r", true } };
+	struct bpf_insn runtime[64];
+	size_t nr = ebpf_device_program(rt, 1, runtime), k;
+	bool all;
+
+	k = ebpf_allow_prefix(ours, 2, prog, &all);
+	assert_false(all);
+	assert_int_equal(ebpf_prefix_len(prog, k), k);
+	memcpy(prog + k, runtime, nr * sizeof(*prog));
+	k += nr;
+	assert_int_equal(run(prog, k, B, 7, 0, R | W), 1);      /* ours */
+	assert_int_equal(run(prog, k, B, 7, 0, M), 0);          /* not granted by either */
+	assert_int_equal(run(prog, k, C, 10, 200, R), 1);
+	assert_int_equal(run(prog, k, C, 10, 200, W), 0);
+	assert_int_equal(run(prog, k, C, 1, 3, W), 1);          /* the runtime's */
+	assert_int_equal(run(prog, k, B, 7, 1, R), 0);
+	/* the runtime's program alone has no prefix */
+	assert_int_equal(ebpf_prefix_len(runtime, nr), 0);
+}
+
+static void prefix_empty_and_all(void **state)
+{
+	struct dev_rule all = { 'a', -1, -1, "rwm", true };
+	bool allows_all;
+	size_t k = ebpf_allow_prefix(NULL, 0, prog, &allows_all);
+
+	assert_false(allows_all);
+	assert_int_equal(ebpf_prefix_len(prog, k), k);
+	k = ebpf_allow_prefix(&all, 1, prog, &allows_all);
+	assert_true(allows_all);
+	assert_int_equal(run(prog, k, C, 4, 4, W), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(runtime_program),
+		cmocka_unit_test(allow_everything),
+		cmocka_unit_test(prefix_union),
+		cmocka_unit_test(prefix_empty_and_all),
+	};
+
+	return cmocka_run_group_tests_name("test_ebpf", tests, NULL, NULL);
+}
