@@ -27,7 +27,7 @@ echo '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"env":[]}}' >"$b
 unshare -m -n --propagation private sh -c \
 	"mount -t tmpfs tmpfs '$b/rootfs/dev' && exec sleep 100000" &
 pid=$!
-E2E_CLEANUPS+=("kill $pid")
+E2E_CLEANUPS+=("kill -9 $pid; sleep 0.2")
 for i in $(seq 50); do grep -q "$b/rootfs/dev" "/proc/$pid/mountinfo" 2>/dev/null && break; sleep 0.05; done
 cg=/sys/fs/cgroup/devices/sch-bench-$$
 mkdir -p "$cg" && echo "$pid" >"$cg/cgroup.procs"

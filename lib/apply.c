@@ -8,6 +8,8 @@
 #include "bind.h"
 #include "cgroup.h"
 #include "container.h"
+#include "ebpf.h"
+#include "util.h"
 
 static void map_owner(const struct oci_spec *sp, uid_t uid, gid_t gid, uid_t *ou, gid_t *og)
 {
@@ -85,6 +87,25 @@ unsigned device_deny_bits(const struct saved_device *d, char *const *baseline, s
 			keep |= device_perms_bits(others[i].perms);
 	}
 	return device_perms_bits(d->perms) & ~keep;
+}
+
+int devices_v2_set(const char *dir, const struct saved_device *d, size_t n, const bool *present,
+		   struct err *e)
+{
+	_cleanup_free_ struct dev_rule *rules = xcalloc(n ? n : 1, sizeof(*rules));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (present && !present[i])
+			continue;
+		rules[k].type = d[i].type;
+		rules[k].major = d[i].major;
+		rules[k].minor = d[i].minor;
+		strcpy(rules[k].perms, d[i].perms);
+		rules[k].allow = true;
+		k++;
+	}
+	return ebpf_set_allowed(dir, rules, k, e);
 }
 
 bool device_refresh(struct saved_device *d, const struct host_device *h)

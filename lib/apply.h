@@ -32,6 +32,12 @@ void ns_ops_close(struct ns_op *ops, size_t n);
 unsigned device_deny_bits(const struct saved_device *d, char *const *baseline, size_t nb,
 			  const struct saved_device *others, size_t no, size_t self);
 
+/* cgroup v2: make the device programs of @dir allow the devices of @d
+ * (those with present[i], or all when @present is NULL) on top of what the
+ * runtime allowed. */
+int devices_v2_set(const char *dir, const struct saved_device *d, size_t n, const bool *present,
+		   struct err *e);
+
 /* Refresh type/major/minor of @d from its host node @h; true if changed. */
 bool device_refresh(struct saved_device *d, const struct host_device *h);
 

@@ -100,6 +100,43 @@ int cgroup_dir(int pid, const char *controller, char **dir, struct err *e)
 	return 0;
 }
 
+/* The v2 directory of @pid: "0::/path" under the cgroup2 mount. */
+int cgroup_v2_dir(int pid, char **dir, struct err *e)
+{
+	_cleanup_free_ char *proc = xasprintf("/proc/%d/cgroup", pid);
+	_cleanup_free_ char *cg = NULL, *mi = NULL;
+	char *line, *save = NULL, *mnt = NULL;
+
+	if (read_file_at(AT_FDCWD, proc, MAX_FILE_SIZE, &cg, NULL, e) < 0 ||
+	    read_file_at(AT_FDCWD, "/proc/self/mountinfo", MAX_FILE_SIZE, &mi, NULL, e) < 0)
+		return -1;
+	for (line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *dash = strstr(line, " - cgroup2 ");
+		char *f = line;
+
+		if (!dash)
+			continue;
+		for (int i = 0; i < 4 && f; i++)
+			f = strchr(f + 1, ' ');
+		if (f) {
+			char *end = strchr(f + 1, ' ');
+
+			mnt = strndup(f + 1, (size_t)(end - f - 1));
+			break;
+		}
+	}
+	line = strstr(cg, "0::");
+	if (!mnt || !line || (line != cg && line[-1] != '\n')) {
+		free(mnt);
+		return err_set(e, ENOENT, "no cgroup v2 hierarchy for pid %d", pid);
+	}
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	*dir = xasprintf("%s%s", mnt, line);
+	free(mnt);
+	return 0;
+}
+
 char *cgroup_device_rule(char type, int64_t major, int64_t minor, const char *perms)
 {
 	return xasprintf("%c %lld:%lld %s", type, (long long)major, (long long)minor, perms);

@@ -22,6 +22,10 @@ int cgroup_mount_of(const char *mountinfo, const char *controller, char **mountp
 /* Host directory of @pid's cgroup for v1 @controller. */
 int cgroup_dir(int pid, const char *controller, char **dir, struct err *e);
 
+/* Host directory of @pid's cgroup in the cgroup2 hierarchy ("0::/path"
+ * under the cgroup2 mount seen by this process). */
+int cgroup_v2_dir(int pid, char **dir, struct err *e);
+
 /* "b 7:0 rwm" */
 char *cgroup_device_rule(char type, int64_t major, int64_t minor, const char *perms);
 

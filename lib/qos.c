@@ -162,44 +162,6 @@ static bool exists(const char *dir, const char *file)
 	return access(p, F_OK) == 0;
 }
 
-/* The v2 directory of @pid: "0::/path" under the cgroup2 mount. */
-static int v2_dir(int pid, char **dir, struct err *e)
-{
-	_cleanup_free_ char *proc = xasprintf("/proc/%d/cgroup", pid);
-	_cleanup_free_ char *cg = NULL, *mi = NULL;
-	char *line, *save = NULL, *mnt = NULL;
-
-	if (read_file_at(AT_FDCWD, proc, MAX_FILE_SIZE, &cg, NULL, e) < 0 ||
-	    read_file_at(AT_FDCWD, "/proc/self/mountinfo", MAX_FILE_SIZE, &mi, NULL, e) < 0)
-		return -1;
-	for (line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *dash = strstr(line, " - cgroup2 ");
-		char *f = line;
-
-		if (!dash)
-			continue;
-		for (int i = 0; i < 4 && f; i++)
-			f = strchr(f + 1, ' ');
-		if (f) {
-			char *end = strchr(f + 1, ' ');
-
-			mnt = strndup(f + 1, (size_t)(end - f - 1));
-			break;
-		}
-	}
-	line = strstr(cg, "0::");
-	if (!mnt || !line || (line != cg && line[-1] != '\n')) {
-		free(mnt);
-		return err_set(e, ENOENT, "no blkio (cgroup v1) or io (cgroup v2) controller for pid %d",
-			       pid);
-	}
-	line += 3;
-	line[strcspn(line, "\n")] = '\0';
-	*dir = xasprintf("%s%s", mnt, line);
-	free(mnt);
-	return 0;
-}
-
 int qos_apply(int pid, enum qos_kind k, int64_t major, int64_t minor, uint64_t value,
 	      struct err *e)
 {
@@ -218,7 +180,7 @@ int qos_apply(int pid, enum qos_kind k, int64_t major, int64_t minor, uint64_t v
 		}
 		line = qos_v1_line(major, minor, value);
 	} else {
-		if (v2_dir(pid, &dir, e) < 0)
+		if (cgroup_v2_dir(pid, &dir, e) < 0)
 			return -1;
 		file = qos_v2_file(k, false);
 		if (k == QOS_WEIGHT && !exists(dir, file))

@@ -37,6 +37,8 @@ int record_write(const char *rundir, const struct record *r, struct err *e)
 	cJSON_AddNumberToObject(o, "mntnsIno", (double)r->mntns_ino);
 	if (r->devices_cgroup)
 		cJSON_AddStringToObject(o, "devicesCgroup", r->devices_cgroup);
+	if (r->devices_v2)
+		cJSON_AddTrueToObject(o, "devicesV2");
 	base = cJSON_AddArrayToObject(o, "deviceBaseline");
 	for (size_t i = 0; i < r->n_baseline; i++)
 		cJSON_AddItemToArray(base, cJSON_CreateString(r->baseline[i]));
@@ -99,6 +101,7 @@ int record_parse(const char *json, size_t len, struct record *r, struct err *e)
 	r->bundle = xstrdup(bundle);
 	r->rootfs = xstrdup(rootfs);
 	r->devices_cgroup = cg ? xstrdup(cg) : NULL;
+	r->devices_v2 = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "devicesV2"));
 	if (parse_baseline(o, r, e) < 0) {
 		record_free(r);
 		return -1;

@@ -5,6 +5,7 @@
 #ifndef SCH_RECORD_H
 #define SCH_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@ struct record {
 	char *rootfs;           /* host path of the rootfs at prestart */
 	uint64_t mntns_dev, mntns_ino;
 	char *devices_cgroup;   /* v1 devices cgroup directory, or NULL */
+	bool devices_v2;        /* device access is a cgroup v2 program */
 	char **baseline;        /* devices.list as the runtime left it */
 	size_t n_baseline;
 };

@@ -36,7 +36,8 @@ struct prestart {
 	struct ns_op *ops;
 	size_t n_ops;
 	bool *dev_present;      /* devices whose host node exists now */
-	char *cgroup;
+	char *cgroup;           /* v1 devices cgroup */
+	char *cgroup_v2;        /* or the cgroup2 directory, device programs */
 	char **baseline;
 	size_t n_baseline;
 	bool dirty;
@@ -61,12 +62,16 @@ static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 /* The devices cgroup and the rules the runtime set, before ours. */
 static int read_cgroup(struct prestart *p, struct err *e)
 {
-	struct err ignored = { 0 };
+	struct err v1 = { 0 }, v2 = { 0 };
 
-	if (cgroup_dir(p->st->pid, "devices", &p->cgroup, p->n_devs ? e : &ignored) < 0)
-		return p->n_devs ? -1 : 0;
-	if (cgroup_device_list(p->cgroup, &p->baseline, &p->n_baseline, e) < 0)
+	if (cgroup_dir(p->st->pid, "devices", &p->cgroup, &v1) == 0)
+		return cgroup_device_list(p->cgroup, &p->baseline, &p->n_baseline, e);
+	if (cgroup_v2_dir(p->st->pid, &p->cgroup_v2, &v2) == 0)
+		return 0;
+	if (p->n_devs) {
+		*e = v1;
 		return -1;
+	}
 	return 0;
 }
 
@@ -127,6 +132,8 @@ static int apply(struct prestart *p, struct err *e)
 	bad = ns_first_failure(p->ops, p->n_ops);
 	if (bad)
 		return err_set(e, bad->code, "%s", bad->msg);
+	if (p->cgroup_v2)
+		return devices_v2_set(p->cgroup_v2, p->devs, p->n_devs, p->dev_present, e);
 	for (size_t i = 0; i < p->n_devs; i++) {
 		const struct saved_device *d = &p->devs[i];
 
@@ -215,6 +222,7 @@ static int write_record(struct prestart *p, struct err *e)
 		.bundle = p->st->bundle,
 		.rootfs = p->rootfs,
 		.devices_cgroup = p->cgroup,
+		.devices_v2 = p->cgroup_v2 != NULL,
 		.baseline = p->baseline,
 		.n_baseline = p->n_baseline,
 	};
@@ -238,6 +246,7 @@ static void cleanup(struct prestart *p)
 	oci_spec_free(&p->spec);
 	str_list_free(p->baseline, p->n_baseline);
 	free(p->cgroup);
+	free(p->cgroup_v2);
 	free(p->rootfs);
 	if (p->pidfd >= 0)
 		close(p->pidfd);

@@ -94,6 +94,20 @@ static void undo_nodes(const struct target *t, const struct ns_op *done, size_t 
 	free(ops);
 }
 
+/* cgroup v2: programs that allow @a and @b together, over the runtime's. */
+static int v2_allow(const struct target *t, const struct saved_device *a, size_t na,
+		    const struct saved_device *b, size_t nb, struct err *e)
+{
+	_cleanup_free_ struct saved_device *all = xcalloc(na + nb + 1, sizeof(*all));
+	_cleanup_free_ char *dir = NULL;
+
+	if (cgroup_v2_dir(t->c.rec.pid, &dir, e) < 0)
+		return -1;
+	memcpy(all, a, na * sizeof(*a));
+	memcpy(all + na, b, nb * sizeof(*b));
+	return devices_v2_set(dir, all, na + nb, NULL, e);
+}
+
 static int add_live(const struct target *t, const struct saved_device *add,
 		    const struct host_device *hosts, size_t n, bool force,
 		    const struct saved_device *saved, size_t n_saved, struct err *e)
@@ -101,8 +115,9 @@ static int add_live(const struct target *t, const struct saved_device *add,
 	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
 	_cleanup_free_ char *cg = NULL;
 	const struct ns_op *bad;
+	bool v2 = t->c.rec.devices_v2;
 
-	if (devices_cgroup(t, &cg, e) < 0)
+	if (!v2 && devices_cgroup(t, &cg, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		device_mknod_op(&ops[i], &add[i], &hosts[i], &t->c.spec, force);
@@ -113,6 +128,13 @@ static int add_live(const struct target *t, const struct saved_device *add,
 		err_set(e, bad->code, "%s", bad->msg);
 		undo_nodes(t, ops, n);
 		return -1;
+	}
+	if (v2) {
+		if (v2_allow(t, saved, n_saved, add, n, e) < 0) {
+			undo_nodes(t, ops, n);
+			return -1;
+		}
+		return 0;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (cgroup_device_allow(cg, add[i].type, add[i].major, add[i].minor, add[i].perms,
@@ -142,7 +164,9 @@ static void undo_live(const struct target *t, const struct saved_device *add, si
 	_cleanup_free_ char *cg = NULL;
 	struct err ignored;
 
-	if (devices_cgroup(t, &cg, &ignored) == 0)
+	if (t->c.rec.devices_v2)
+		v2_allow(t, saved, n_saved, NULL, 0, &ignored);
+	else if (devices_cgroup(t, &cg, &ignored) == 0)
 		undo_allow(cg, t, add, n, saved, n_saved);
 	for (size_t i = 0; i < n; i++) {
 		device_rmnode_op(&ops[i], add[i].ctr);
@@ -421,8 +445,9 @@ static int remove_live(const struct target *t, struct saved_device *saved, size_
 	_cleanup_free_ char *cg = NULL;
 	const struct ns_op *bad;
 	size_t k = 0, nk = 0;
+	bool v2 = t->c.rec.devices_v2;
 
-	if (devices_cgroup(t, &cg, e) < 0)
+	if (!v2 && devices_cgroup(t, &cg, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n_saved; i++) {
 		if (gone[i])
@@ -435,6 +460,8 @@ static int remove_live(const struct target *t, struct saved_device *saved, size_
 	bad = ns_first_failure(ops, k);
 	if (bad)
 		return err_set(e, bad->code, "%s", bad->msg);
+	if (v2)
+		return v2_allow(t, keep, nk, NULL, 0, e);
 	for (size_t i = 0; i < n_saved; i++) {
 		unsigned bits;
 		char perms[4];
