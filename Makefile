@@ -35,7 +35,7 @@ TOOL     := $(BUILD)/syscontainer-tools
 # Debian packages needed to build and to run the tests (run as root).
 DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
         libselinux1-dev libcmocka-dev runc crun busybox-static jq iproute2 \
-        util-linux fdisk
+        util-linux fdisk podman libkmod-dev bash-completion
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)

@@ -26,7 +26,9 @@ static void usage(FILE *f)
 	      "At prestart (or createRuntime) it re-applies every device and path saved by\n"
 	      "syscontainer-tools for the container; at poststop it cleans up after it.\n"
 	      "\n"
-	      "  --state STATE    prestart, createRuntime, poststart or poststop\n"
+	      "  --state STATE    prestart, createRuntime, poststart, poststop, or auto\n"
+	      "                   (from the state's status: creating/created = prestart,\n"
+	      "                   running = poststart, stopped = poststop)\n"
 	      "  --log FILE       append log lines to FILE ('-' = stderr; default: syslog)\n"
 	      "  --root DIR       state store (default $SYSCONTAINER_HOOKS_ROOT or\n"
 	      "                   " STORE_ROOT_DEFAULT ")\n"
@@ -93,13 +95,37 @@ static int read_state(struct oci_state *st, struct err *e)
 	return oci_state_parse(buf, len, st, e);
 }
 
-static int run(const struct hook_opts *o, struct err *e)
+/* --state auto: the hook point from the state's status, for hook
+ * configurations that give one command for several stages (hooks.d). */
+static const char *state_from_status(const struct oci_state *st)
+{
+	if (!st->status)
+		return NULL;
+	if (!strcmp(st->status, "creating") || !strcmp(st->status, "created"))
+		return "prestart";
+	if (!strcmp(st->status, "running"))
+		return "poststart";
+	if (!strcmp(st->status, "stopped"))
+		return "poststop";
+	return NULL;
+}
+
+static int run(struct hook_opts *o, struct err *e)
 {
 	struct oci_state st;
 	int r = 0;
 
 	if (read_state(&st, e) < 0)
 		return -1;
+	if (!strcmp(o->state, "auto")) {
+		o->state = state_from_status(&st);
+		if (!o->state) {
+			err_set(e, EINVAL, "--state auto: unknown status '%s' in the OCI state",
+				st.status ? st.status : "(none)");
+			oci_state_free(&st);
+			return -1;
+		}
+	}
 	if (!strcmp(o->state, "prestart") || !strcmp(o->state, "createRuntime"))
 		r = hook_prestart(o, &st, e);
 	else if (!strcmp(o->state, "poststop"))
@@ -126,9 +152,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (strcmp(o.state, "prestart") && strcmp(o.state, "createRuntime") &&
-	    strcmp(o.state, "poststart") && strcmp(o.state, "poststop")) {
+	    strcmp(o.state, "poststart") && strcmp(o.state, "poststop") && strcmp(o.state, "auto")) {
 		fprintf(stderr, "syscontainer-hooks: unknown --state '%s' "
-			"(prestart, createRuntime, poststart, poststop)\n", o.state);
+			"(prestart, createRuntime, poststart, poststop, auto)\n", o.state);
 		return EXIT_USAGE;
 	}
 	if (o.with_relabel) {

@@ -1,0 +1,104 @@
+#!/bin/bash
+# Ways in for operators: inject our hooks into a plain bundle, import the
+# original tool's device_hook.json, podman with example/hooks.d, and the
+# hook points that are refused.
+. "$(dirname "$0")/lib.sh"
+e2e_require_root
+top=$(cd "$(dirname "$0")/../.." && pwd)
+
+# --- inject -------------------------------------------------------------------
+id=$(e2e_name inj)
+e2e_bundle "$id"
+b=$(e2e_bundle_dir "$id")
+# a bundle as a runtime user has it: its own hook, none of ours
+jq '.hooks = {prestart: [{path: "/bin/true", args: ["true", "own"]}]}' "$b/config.json" >"$b/c" &&
+	mv "$b/c" "$b/config.json"
+spec=$E2E_TMP/hookspec.json
+jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --arg r "$SYSCONTAINER_HOOKS_ROOT" \
+	--arg d "$SYSCONTAINER_HOOKS_RUNDIR" '
+	(.prestart, .poststop) |= map(.path = $hook | .args += ["--log", $log] |
+		.env = ["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d])' \
+	"$top/example/hookspec.json" >"$spec"
+check_match "inject adds our two hooks" "^2 hook\(s\) added" \
+	"$("$TOOL" inject --bundle "$b" --hookspec "$spec")"
+before=$(cat "$b/config.json")
+check_match "inject again adds nothing" "^0 hook\(s\) added" \
+	"$("$TOOL" inject --bundle "$b" --hookspec "$spec")"
+check_eq "config.json unchanged the second time" "$before" "$(cat "$b/config.json")"
+check_eq "the bundle's own hook stays first" "/bin/true $HOOK" \
+	"$(jq -r '[.hooks.prestart[].path] | join(" ")' "$b/config.json")"
+check_eq "the rest of config.json is kept" '["/bin/sleep","100000"]' \
+	"$(jq -c .process.args "$b/config.json")"
+check "the injected bundle starts" e2e_run "$id"
+check "our prestart ran (runtime record)" test -s "$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json"
+check "add-device works on it" "$TOOL" add-device "$id" /dev/zero:/dev/inj-zero
+e2e_restart "$id"
+check "and the device is back after a restart" e2e_exec "$id" test -c /dev/inj-zero
+e2e_stop "$id"
+run_capture "$TOOL" inject --bundle "$E2E_TMP/nowhere"
+expect_output "inject on a missing bundle" 1 "config.json"
+echo '{"prestart":[{"path":"relative"}]}' >"$E2E_TMP/bad-spec.json"
+run_capture "$TOOL" inject --bundle "$b" --hookspec "$E2E_TMP/bad-spec.json"
+expect_output "inject of a hook-spec with a relative path" 1 "absolute"
+check_eq "config.json untouched by the refused inject" "$before" "$(cat "$b/config.json")"
+
+# --- import -------------------------------------------------------------------
+id2=$(e2e_name imp)
+e2e_bundle "$id2"
+share=$E2E_TMP/imported
+mkdir -p "$share" && echo imported >"$share/f"
+# the original tool's file: Go field names, one key in other case
+cat >"$E2E_TMP/device_hook.json" <<JSON
+{"bindToAdd":["$share:/mnt/imp:rw"],"deviceToAdd":[{"Type":"c","Minor":5,"Major":1,"PathOnHost":"/dev/zero","PathInContainer":"/dev/imp-zero","CgroupPermissions":"rwm","Parent":""}],"readbps":[]}
+JSON
+check "import the original tool's device_hook.json" \
+	"$TOOL" import "$id2" "$E2E_TMP/device_hook.json"
+check "the container starts with the imported state" e2e_run "$id2"
+check "imported device is there" e2e_exec "$id2" test -c /dev/imp-zero
+check_eq "imported path is mounted" imported "$(e2e_exec "$id2" cat /mnt/imp/f 2>&1)"
+run_capture "$TOOL" import "$id2" "$E2E_TMP/device_hook.json"
+expect_output "a second import without --force" 1 "already has saved state"
+echo '{"deviceToAdd":[{"Type":"x"}]}' >"$E2E_TMP/bad_hook.json"
+run_capture "$TOOL" import "$(e2e_name imp2)" "$E2E_TMP/bad_hook.json"
+expect_output "import of a malformed file" 1 "bad_hook.json"
+check_fails "nothing saved for it" test -e "$SYSCONTAINER_HOOKS_ROOT/$(e2e_name imp2)/hook.json"
+e2e_stop "$id2"
+
+# --- hook points ------------------------------------------------------------------
+run_capture "$HOOK" --state createContainer
+expect_output "--state createContainer is refused" 2 "runs inside the container"
+run_capture "$HOOK" --state startContainer
+expect_output "--state startContainer is refused" 2 "createRuntime"
+
+# --- podman with hooks.d -------------------------------------------------------------
+if ! command -v podman >/dev/null; then
+	not_ok "podman is not installed (make deps installs it)"
+	e2e_summary
+	exit 1
+fi
+hooksd=$E2E_TMP/hooks.d
+mkdir -p "$hooksd"
+jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --arg r "$SYSCONTAINER_HOOKS_ROOT" \
+	--arg d "$SYSCONTAINER_HOOKS_RUNDIR" '
+	.hook.path = $hook | .hook.args += ["--log", $log] |
+	.hook.env = ["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d]' \
+	"$top/example/hooks.d/syscontainer-hooks.json" >"$hooksd/syscontainer-hooks.json"
+prf=$E2E_TMP/podman-rootfs
+e2e_rootfs "$prf"
+name=sch-$E2E_TAG-podman
+E2E_CLEANUPS+=("podman rm -f -t 0 $name")
+# --hooks-dir is podman's global flag: every start reads the hooks anew
+pm() { podman --hooks-dir "$hooksd" --runtime runc --cgroup-manager cgroupfs "$@"; }
+check "podman runs a container with --hooks-dir" pm run -d --name "$name" --network none \
+	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --rootfs "$prf" /bin/sleep 100000
+pid_id=$(pm inspect -f '{{.Id}}' "$name" 2>/dev/null)
+check "the hook's runtime record names podman's container id" \
+	test -s "$SYSCONTAINER_HOOKS_RUNDIR/$pid_id/record.json"
+check "add-device to the podman container" "$TOOL" add-device "$pid_id" /dev/zero:/dev/pm-zero
+check "the device is in it" pm exec "$name" test -c /dev/pm-zero
+check "podman restart" pm restart -t 0 "$name"
+check "the saved device is re-applied after the restart" pm exec "$name" test -c /dev/pm-zero
+check "podman rm" pm rm -f -t 0 "$name"
+check_fails "poststop (stage from --state auto) removed the record" \
+	test -e "$SYSCONTAINER_HOOKS_RUNDIR/$pid_id/record.json"
+e2e_summary

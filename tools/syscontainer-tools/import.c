@@ -1,0 +1,171 @@
+/* import: take an existing iSulad device_hook.json (the original tool's
+ * saved state) into our store, so operators switch without re-adding
+ * anything. The original wrote Go field names and read them without
+ * regard to case; here they are put in our spelling and checked. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "json.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+static const char *const top_keys[] = {
+	"deviceToAdd", "bindToAdd", "readIops", "writeIops", "readBps", "writeBps",
+	"blkioWeight", "networkInterfaces", "networkRoute",
+};
+static const char *const entry_keys[] = {
+	"Type", "Major", "Minor", "PathOnHost", "PathInContainer", "CgroupPermissions", "Parent",
+	"major", "minor", "path", "value", "Ip", "Mac", "Mtu", "Qlen", "Bridge", "HostNicName",
+	"CtrNicName", "dest", "src", "gw", "dev",
+};
+
+static const char *canonical(const char *key, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcasecmp(key, keys[i]))
+			return keys[i];
+	return NULL;
+}
+
+/* A copy of @o with known keys spelled our way (case-sensitive). */
+static cJSON *respell(const cJSON *o, const char *const *keys, size_t n, struct err *e)
+{
+	cJSON *out = cJSON_CreateObject();
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, o) {
+		const char *k = canonical(it->string, keys, n);
+
+		if (!k) {
+			cJSON_Delete(out);
+			err_set(e, EINVAL, "unknown field \"%.40s\"", it->string);
+			return NULL;
+		}
+		cJSON_AddItemToObject(out, k, cJSON_Duplicate(it, true));
+	}
+	return out;
+}
+
+static cJSON *convert(const cJSON *in, struct err *e)
+{
+	cJSON *out, *list;
+
+	if (!cJSON_IsObject(in)) {
+		err_set(e, EINVAL, "not a JSON object");
+		return NULL;
+	}
+	out = respell(in, top_keys, ARRAY_SIZE(top_keys), e);
+	if (!out)
+		return NULL;
+	cJSON_ArrayForEach(list, out) {
+		cJSON *it;
+		int i = 0;
+
+		if (!cJSON_IsArray(list))
+			continue;
+		for (it = list->child; it; it = it->next, i++) {
+			cJSON *fixed;
+
+			if (!cJSON_IsObject(it))
+				continue;
+			fixed = respell(it, entry_keys, ARRAY_SIZE(entry_keys), e);
+			if (!fixed) {
+				err_wrap(e, "%s[%d]", list->string, i);
+				cJSON_Delete(out);
+				return NULL;
+			}
+			cJSON_ReplaceItemViaPointer(list, it, fixed);
+			it = fixed;
+		}
+	}
+	return out;
+}
+
+static int import(struct cli *cli, const char *id, const char *file, bool force, struct err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_cjson_ cJSON *in = NULL;
+	cJSON *doc;
+	struct store s;
+	size_t len;
+	int r = -1;
+
+	if (read_file_at(AT_FDCWD, file, MAX_FILE_SIZE, &buf, &len, e) < 0)
+		return -1;
+	if (json_parse(buf, len, &in, e) < 0)
+		return err_wrap(e, "%s", file);
+	doc = convert(in, e);
+	if (!doc || store_validate(doc, e) < 0) {
+		cJSON_Delete(doc);
+		return err_wrap(e, "%s", file);
+	}
+	if (store_open(cli->root, id, STORE_CREATE, &s, e) < 0) {
+		cJSON_Delete(doc);
+		return -1;
+	}
+	if (s.doc->child && !force) {
+		err_set(e, EEXIST, "container %s already has saved state in %s (--force replaces it)",
+			id, s.path);
+		cJSON_Delete(doc);
+		goto out;
+	}
+	cJSON_Delete(s.doc);
+	s.doc = doc;
+	if (store_save(&s, e) < 0)
+		goto out;
+	printf("Imported %s into %s\n", file, s.path);
+	log_info("%s: imported %s", id, file);
+	r = 0;
+out:
+	store_close(&s);
+	return r;
+}
+
+static int import_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
+{
+	(void)name;
+	(void)arg;
+	(void)e;
+	if (c != 256)
+		return -1;
+	*(bool *)ctx = true;
+	return 0;
+}
+
+static int run_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 256 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *cmd = &cmd_import;
+	struct err e = { 0 };
+	bool force = false;
+	int end = 1, r;
+
+	r = parse_flags(cmd, argc, argv, opts, import_flag, &force, &end);
+	if (r >= 0)
+		return r;
+	if (end != 3)
+		return usage_error(cmd, "needs a container id and a file");
+	return import(cli, argv[1], argv[2], force, &e) < 0 ? fail(cmd, &e) : 0;
+}
+
+const struct command cmd_import = {
+	.name = "import",
+	.run = run_import,
+	.args = "CONTAINER FILE [--force]",
+	.help = "Take FILE, a device_hook.json saved by the original syscontainer-tools\n"
+		"(<isulad root>/engines/lcr/<id>/device_hook.json), as the saved state of\n"
+		"CONTAINER: devices, paths, QoS, interfaces and routes are re-applied by the\n"
+		"hook from the container's next start. Field names are matched without\n"
+		"regard to case, as the original tool read them; everything is checked first.\n"
+		"\n"
+		"  --force   replace state already saved for CONTAINER\n",
+};

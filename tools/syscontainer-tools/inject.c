@@ -1,0 +1,237 @@
+/* inject: put our hook entries into a bundle's config.json, the way iSulad
+ * merges a --hook-spec file, so plain runc/crun/containerd users can adopt
+ * the hook. The runtime's own hooks stay, in their order; ours are added
+ * after them; running it twice adds nothing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+#include "log.h"
+#include "util.h"
+
+static const char *const hook_points[] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+};
+
+/* Our default hook-spec: prestart and poststop, the hook beside this CLI. */
+static cJSON *default_spec(void)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	const char *const points[] = { "prestart", "poststop" };
+	cJSON *spec = cJSON_CreateObject();
+	char *slash;
+
+	if (n <= 0)
+		strcpy(path, "/usr/local/bin/syscontainer-tools");
+	else
+		path[n] = '\0';
+	slash = strrchr(path, '/');
+	strcpy(slash + 1, "syscontainer-hooks");
+	for (size_t i = 0; i < ARRAY_SIZE(points); i++) {
+		cJSON *arr = cJSON_AddArrayToObject(spec, points[i]);
+		cJSON *h = cJSON_CreateObject();
+		cJSON *args = cJSON_AddArrayToObject(h, "args");
+
+		cJSON_AddStringToObject(h, "path", path);
+		cJSON_AddItemToArray(args, cJSON_CreateString("syscontainer-hooks"));
+		cJSON_AddItemToArray(args, cJSON_CreateString("--state"));
+		cJSON_AddItemToArray(args, cJSON_CreateString(points[i]));
+		cJSON_AddItemToArray(arr, h);
+	}
+	return spec;
+}
+
+static int check_strings(const cJSON *h, const char *key, struct err *e)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(h, key), *it;
+
+	if (!arr)
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return err_set(e, EINVAL, "\"%s\" is not an array", key);
+	cJSON_ArrayForEach(it, arr)
+		if (!cJSON_IsString(it))
+			return err_set(e, EINVAL, "\"%s\" holds a non-string", key);
+	return 0;
+}
+
+/* A hook entry of the OCI runtime spec: absolute path, string args/env. */
+static int check_hook(const cJSON *h, struct err *e)
+{
+	const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
+	const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(h, "timeout");
+
+	if (!cJSON_IsObject(h))
+		return err_set(e, EINVAL, "a hook is not an object");
+	if (!cJSON_IsString(path) || path->valuestring[0] != '/')
+		return err_set(e, EINVAL, "a hook has no absolute \"path\"");
+	if (timeout && (!cJSON_IsNumber(timeout) || timeout->valuedouble <= 0))
+		return err_set(e, EINVAL, "hook %s: \"timeout\" is not a positive number",
+			       path->valuestring);
+	if (check_strings(h, "args", e) < 0 || check_strings(h, "env", e) < 0)
+		return err_wrap(e, "hook %s", path->valuestring);
+	return 0;
+}
+
+static int check_spec(const cJSON *spec, struct err *e)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsObject(spec))
+		return err_set(e, EINVAL, "not a JSON object");
+	cJSON_ArrayForEach(it, spec) {
+		const cJSON *h;
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(hook_points); i++)
+			if (!strcmp(it->string, hook_points[i]))
+				break;
+		if (i == ARRAY_SIZE(hook_points))
+			return err_set(e, EINVAL, "unknown hook point \"%.40s\"", it->string);
+		if (!cJSON_IsArray(it) && !cJSON_IsNull(it))
+			return err_set(e, EINVAL, "\"%s\" is not an array", it->string);
+		cJSON_ArrayForEach(h, it)
+			if (check_hook(h, e) < 0)
+				return err_wrap(e, "%s", it->string);
+	}
+	return 0;
+}
+
+/* Merge @spec into @config; returns how many hooks were added. */
+static int merge(cJSON *config, const cJSON *spec)
+{
+	cJSON *hooks = cJSON_GetObjectItemCaseSensitive(config, "hooks");
+	const cJSON *point;
+	int added = 0;
+
+	if (!cJSON_IsObject(hooks)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(config, "hooks");
+		hooks = cJSON_AddObjectToObject(config, "hooks");
+	}
+	cJSON_ArrayForEach(point, spec) {
+		cJSON *list = cJSON_GetObjectItemCaseSensitive(hooks, point->string);
+		const cJSON *h;
+
+		cJSON_ArrayForEach(h, point) {
+			const cJSON *have;
+			bool present = false;
+
+			cJSON_ArrayForEach(have, list)
+				present = present || cJSON_Compare(have, h, true);
+			if (present)
+				continue;
+			if (!cJSON_IsArray(list)) {
+				cJSON_DeleteItemFromObjectCaseSensitive(hooks, point->string);
+				list = cJSON_AddArrayToObject(hooks, point->string);
+			}
+			cJSON_AddItemToArray(list, cJSON_Duplicate(h, true));
+			added++;
+		}
+	}
+	return added;
+}
+
+static int load_json(const char *path, cJSON **out, struct err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
+	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &buf, &len, e) < 0)
+		return -1;
+	if (json_parse(buf, len, out, e) < 0)
+		return err_wrap(e, "%s", path);
+	return 0;
+}
+
+static int inject(const char *bundle, const char *spec_file, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
+	_cleanup_cjson_ cJSON *config = NULL;
+	_cleanup_cjson_ cJSON *spec = NULL;
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
+	int added;
+
+	if (spec_file ? load_json(spec_file, &spec, e) < 0 : !(spec = default_spec()))
+		return -1;
+	if (check_spec(spec, e) < 0)
+		return err_wrap(e, "hook-spec %s", spec_file ? spec_file : "(built in)");
+	if (load_json(path, &config, e) < 0 || stat(path, &st) < 0)
+		return e->msg[0] ? -1 : err_sys(e, errno, "stat %s", path);
+	if (!cJSON_IsObject(config))
+		return err_set(e, EINVAL, "%s is not a JSON object", path);
+	added = merge(config, spec);
+	if (added) {
+		text = cJSON_Print(config);
+		char *line = xasprintf("%s\n", text);
+		int r = write_file_atomic(path, line, strlen(line), st.st_mode & 07777, WRITE_DURABLE, e);
+
+		free(line);
+		if (r < 0)
+			return -1;
+	}
+	printf("%d hook(s) added to %s\n", added, path);
+	log_info("inject: %d hook(s) added to %s", added, path);
+	return 0;
+}
+
+struct inject_flags {
+	const char *bundle;
+	const char *spec;
+};
+
+enum { F_BUNDLE = 256, F_HOOKSPEC };
+
+static int inject_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
+{
+	struct inject_flags *f = ctx;
+
+	(void)name;
+	(void)e;
+	if (c == F_BUNDLE)
+		f->bundle = arg;
+	else if (c == F_HOOKSPEC)
+		f->spec = arg;
+	else
+		return -1;
+	return 0;
+}
+
+static int run_inject(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bundle", required_argument, NULL, F_BUNDLE },
+		{ "hookspec", required_argument, NULL, F_HOOKSPEC },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *cmd = &cmd_inject;
+	struct inject_flags f = { 0 };
+	struct err e = { 0 };
+	int end = 1, r;
+
+	(void)cli;
+	r = parse_flags(cmd, argc, argv, opts, inject_flag, &f, &end);
+	if (r >= 0)
+		return r;
+	if (end != 1 || !f.bundle)
+		return usage_error(cmd, "needs --bundle DIR and no container");
+	return inject(f.bundle, f.spec, &e) < 0 ? fail(cmd, &e) : 0;
+}
+
+const struct command cmd_inject = {
+	.name = "inject",
+	.run = run_inject,
+	.args = "--bundle DIR [--hookspec FILE]",
+	.help = "Add the hook entries of an iSulad hook-spec FILE (default: syscontainer-hooks\n"
+		"beside this program at prestart and poststop) to DIR/config.json. The\n"
+		"bundle's own hooks stay, in their order; ours come after them; an entry\n"
+		"already there is not added again. The file is replaced atomically.\n",
+};
