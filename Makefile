@@ -3,13 +3,15 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share/syscontainer-hooks
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
 DESTDIR  ?=
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := libcjson libmnl libudev libselinux
+PKGS     := libcjson libmnl libudev libselinux libkmod
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs libcjson libmnl libudev)
+PKG_LIBS   := $(shell pkg-config --libs libcjson libmnl libudev libkmod)
 CFLAGS   ?= -O2
 # project flags stay even when CFLAGS is given on the command line
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_FORTIFY_SOURCE=2 \
@@ -35,7 +37,7 @@ TOOL     := $(BUILD)/syscontainer-tools
 # Debian packages needed to build and to run the tests (run as root).
 DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
         libselinux1-dev libcmocka-dev runc crun busybox-static jq iproute2 \
-        util-linux fdisk podman libkmod-dev bash-completion
+        util-linux fdisk podman libkmod-dev bash-completion man-db
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
@@ -82,10 +84,17 @@ asan:
 		LDFLAGS="-fsanitize=address,undefined" check
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/hooks.d \
+		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(SYSCONFDIR)/syscontainer-hooks
 	install -m 0755 $(HOOK) $(TOOL) $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/syscontainer-hooks.1 man/syscontainer-tools.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 0644 example/hookspec.json $(DESTDIR)$(DATADIR)/
+	sed 's|/usr/local/bin/|$(BINDIR)/|' example/hookspec.json >$(DESTDIR)$(DATADIR)/hookspec.json
+	sed 's|/usr/local/bin/|$(BINDIR)/|' example/hooks.d/syscontainer-hooks.json \
+		>$(DESTDIR)$(DATADIR)/hooks.d/syscontainer-hooks.json
+	install -m 0644 completion/syscontainer-tools $(DESTDIR)$(COMPDIR)/syscontainer-tools
+	ln -sf syscontainer-tools $(DESTDIR)$(COMPDIR)/syscontainer-hooks
+	test -e $(DESTDIR)$(SYSCONFDIR)/syscontainer-hooks/modules.allow || \
+		install -m 0644 example/modules.allow $(DESTDIR)$(SYSCONFDIR)/syscontainer-hooks/
 
 clean:
 	rm -rf build build-asan

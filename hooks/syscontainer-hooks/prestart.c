@@ -19,6 +19,8 @@
 #include "store.h"
 #include "store_qos.h"
 #include "partition.h"
+#include "modules.h"
+#include <fcntl.h>
 #include "udev_rules.h"
 #include <stdio.h>
 #include "util.h"
@@ -203,6 +205,41 @@ static void follow_disks(struct prestart *p)
 	}
 }
 
+/* KERNEL_MODULES=a,b in the container's environment: loaded on the host
+ * only when the host's allow-list names every one of them. */
+static int load_modules(struct prestart *p, struct err *e)
+{
+	const char *allow_path = modules_allow_path();
+	_cleanup_free_ char *text = NULL;
+	char **names = NULL, **allow = NULL;
+	size_t n = 0, n_allow = 0;
+	int r = -1;
+
+	if (modules_from_env(p->spec.env, p->spec.n_env, &names, &n, e) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (read_file_at(AT_FDCWD, allow_path, MAX_FILE_SIZE, &text, NULL, e) < 0) {
+		if (e->code != ENOENT)
+			goto out;
+		err_clear(e);
+	}
+	if (modules_allow_parse(text ? text : "", &allow, &n_allow, e) < 0) {
+		err_wrap(e, "%s", allow_path);
+		goto out;
+	}
+	if (modules_check_allowed(names, n, allow, n_allow, allow_path, e) < 0 ||
+	    modules_load(names, n, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		log_info("%s: kernel module %s loaded", p->st->id, names[i]);
+	r = 0;
+out:
+	str_list_free(names, n);
+	str_list_free(allow, n_allow);
+	return r;
+}
+
 /* Write refreshed device numbers back (hosts renumber across reboots). */
 static int save_refreshed(struct prestart *p, struct err *e)
 {
@@ -267,6 +304,8 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 		r = apply(&p, e);
 	if (r == 0)
 		r = apply_qos(&p, e);
+	if (r == 0)
+		r = load_modules(&p, e);
 	if (r == 0)
 		follow_disks(&p);
 	if (r == 0)

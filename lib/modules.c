@@ -1,0 +1,155 @@
+#include "modules.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+const char *modules_allow_path(void)
+{
+	const char *env = getenv("SYSCONTAINER_HOOKS_MODULES_ALLOW");
+
+	return env && *env ? env : MODULES_ALLOW_DEFAULT;
+}
+
+bool module_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > MODULE_NAME_MAX)
+		return false;
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) && *name != '_' && *name != '-')
+			return false;
+	return true;
+}
+
+static void push(char ***list, size_t *n, const char *s)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(char *));
+	(*list)[(*n)++] = xstrdup(s);
+}
+
+int modules_from_env(char *const *env, size_t n_env, char ***names, size_t *n, struct err *e)
+{
+	static const char key[] = "KERNEL_MODULES=";
+	_cleanup_free_ char *buf = NULL;
+	char *save = NULL;
+
+	*names = NULL;
+	*n = 0;
+	for (size_t i = 0; i < n_env && !buf; i++)
+		if (str_has_prefix(env[i], key))
+			buf = xstrdup(env[i] + strlen(key));
+	if (!buf)
+		return 0;
+	for (char *m = strtok_r(buf, ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+		if (!module_name_valid(m)) {
+			str_list_free(*names, *n);
+			*names = NULL;
+			*n = 0;
+			return err_set(e, EINVAL, "KERNEL_MODULES: invalid module name '%.64s' "
+				       "(only letters, digits, _ and -)", m);
+		}
+		push(names, n, m);
+	}
+	return 0;
+}
+
+int modules_allow_parse(const char *text, char ***names, size_t *n, struct err *e)
+{
+	_cleanup_free_ char *buf = xstrdup(text);
+	char *save = NULL;
+
+	*names = NULL;
+	*n = 0;
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *end;
+
+		while (isspace((unsigned char)*l))
+			l++;
+		end = l + strlen(l);
+		while (end > l && isspace((unsigned char)end[-1]))
+			*--end = '\0';
+		if (!*l || *l == '#')
+			continue;
+		if (!module_name_valid(l)) {
+			str_list_free(*names, *n);
+			*names = NULL;
+			*n = 0;
+			return err_set(e, EINVAL, "invalid module name '%.64s' in the allow-list", l);
+		}
+		push(names, n, l);
+	}
+	return 0;
+}
+
+/* Module names compare with '-' and '_' the same, as the kernel does. */
+static bool same_module(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
+
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+int modules_check_allowed(char *const *names, size_t n, char *const *allow, size_t n_allow,
+			  const char *allow_path, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool ok = false;
+
+		for (size_t k = 0; k < n_allow && !ok; k++)
+			ok = same_module(names[i], allow[k]);
+		if (!ok)
+			return err_set(e, EPERM, "kernel module %s is not in the allow-list %s; "
+				       "not loaded", names[i], allow_path);
+	}
+	return 0;
+}
+
+int modules_load(char *const *names, size_t n, struct err *e)
+{
+	struct kmod_ctx *ctx;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx)
+		return err_set(e, ENOMEM, "kernel modules: cannot start libkmod");
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct kmod_list *list = NULL, *it;
+		int found = 0;
+
+		if (kmod_module_new_from_lookup(ctx, names[i], &list) < 0) {
+			r = err_set(e, EINVAL, "kernel module %s: lookup failed", names[i]);
+			break;
+		}
+		kmod_list_foreach(it, list) {
+			struct kmod_module *m = kmod_module_get_module(it);
+			int rc = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
+
+			kmod_module_unref(m);
+			found = 1;
+			if (rc < 0) {
+				r = err_sys(e, -rc, "load kernel module %s", names[i]);
+				break;
+			}
+		}
+		kmod_module_unref_list(list);
+		if (!found && r == 0)
+			r = err_set(e, ENOENT, "kernel module %s not found in /lib/modules of this "
+				    "kernel", names[i]);
+	}
+	kmod_unref(ctx);
+	return r;
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# make install lays out the expected tree under DESTDIR and PREFIX; both man
+# pages render without warnings and name every flag the programs accept;
+# the completion completes; the installed programs run.
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+dest=$E2E_TMP/dest
+
+check "make install DESTDIR PREFIX=/usr" make -s -C "$top" install BUILD="$E2E_BUILD" \
+	DESTDIR="$dest" PREFIX=/usr
+for f in usr/bin/syscontainer-hooks usr/bin/syscontainer-tools \
+	usr/share/man/man1/syscontainer-hooks.1 usr/share/man/man1/syscontainer-tools.1 \
+	usr/share/syscontainer-hooks/hookspec.json \
+	usr/share/syscontainer-hooks/hooks.d/syscontainer-hooks.json \
+	usr/share/bash-completion/completions/syscontainer-tools \
+	usr/share/bash-completion/completions/syscontainer-hooks \
+	etc/syscontainer-hooks/modules.allow; do
+	check "installed $f" test -e "$dest/$f"
+done
+check "binaries are executable" test -x "$dest/usr/bin/syscontainer-tools" -a -x "$dest/usr/bin/syscontainer-hooks"
+check_match "installed hookspec points at the installed hook" '"/usr/bin/syscontainer-hooks"' \
+	"$(cat "$dest/usr/share/syscontainer-hooks/hookspec.json")"
+check_match "installed hooks.d file too" '"/usr/bin/syscontainer-hooks"' \
+	"$(cat "$dest/usr/share/syscontainer-hooks/hooks.d/syscontainer-hooks.json")"
+check_match "--version of the tool" "^syscontainer-tools [0-9]" "$("$dest/usr/bin/syscontainer-tools" --version)"
+check_match "--version of the hook" "^syscontainer-hooks [0-9]" "$("$dest/usr/bin/syscontainer-hooks" --version)"
+check "an existing modules.allow is not overwritten" sh -c "
+	echo keep >'$dest/etc/syscontainer-hooks/modules.allow' &&
+	make -s -C '$top' install BUILD='$E2E_BUILD' DESTDIR='$dest' PREFIX=/usr &&
+	grep -qx keep '$dest/etc/syscontainer-hooks/modules.allow'"
+
+for page in syscontainer-hooks syscontainer-tools; do
+	man1=$dest/usr/share/man/man1/$page.1
+	check_match "man -l $page renders" "^${page^^}\(1\)" "$(MANWIDTH=80 man -l "$man1" 2>/dev/null | head -1)"
+	check_eq "$page.1 has no groff warnings" "" "$(groff -man -Tutf8 -ww -z "$man1" 2>&1)"
+done
+
+# every long flag of --help is in the man page
+page=$(MANWIDTH=200 man -l "$dest/usr/share/man/man1/syscontainer-tools.1" 2>/dev/null)
+for cmd in $("$TOOL" --help | awk '/^Commands:/ {on=1; next} on && NF == 0 {on=0} on {print $1}'); do
+	for flag in $("$TOOL" "$cmd" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		check_match "man page names $cmd $flag" -- "${flag}" "$page"
+	done
+done
+hpage=$(MANWIDTH=200 man -l "$dest/usr/share/man/man1/syscontainer-hooks.1" 2>/dev/null)
+for flag in $("$HOOK" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+	check_match "hook man page names $flag" -- "${flag}" "$hpage"
+done
+
+# completion
+comp() {  # comp WORDS...: what completion offers for the last word
+	bash -c '. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _syscontainer_tools
+		printf "%s\n" "${COMPREPLY[@]}"' \
+		"$dest/usr/share/bash-completion/completions/syscontainer-tools" "$@"
+}
+check_match "completion offers commands" "^add-device$" "$(comp syscontainer-tools add-d)"
+check_match "completion offers flags of a command" "^--follow-partition$" \
+	"$(comp syscontainer-tools add-device c1 --fol)"
+check_match "completion offers nic types" "^veth$" "$(comp syscontainer-tools add-nic c1 --type v)"
+e2e_summary
