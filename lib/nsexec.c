@@ -153,6 +153,8 @@ static int run_op(int rootfd, const struct ns_op *op, struct err *e)
 		return op_bind(rootfd, op, e);
 	case NS_OP_UNBIND:
 		return op_unbind(rootfd, op, e);
+	case NS_OP_CALL:
+		return op->call(rootfd, op->arg, e);
 	}
 	return err_set(e, EINVAL, "unknown operation");
 }
@@ -182,6 +184,8 @@ static void child(int mntns_fd, const char *root, const struct ns_op *ops, size_
 			fail(&res[i], &e);
 			if (stop_on_error)
 				break;
+		} else if (e.msg[0]) {
+			snprintf(res[i].msg, sizeof(res[i].msg), "%s", e.msg);
 		}
 	}
 	_exit(0);

@@ -16,7 +16,11 @@ enum ns_op_kind {
 	NS_OP_RMNODE,   /* remove a device node (absent is fine) */
 	NS_OP_BIND,     /* move a detached mount (open_tree clone) onto a path */
 	NS_OP_UNBIND,   /* lazily unmount a path */
+	NS_OP_CALL,     /* run op->call(rootfd, op->arg) */
 };
+
+struct err;
+typedef int (*ns_call_fn)(int rootfd, void *arg, struct err *e);
 
 #define NS_MSG_MAX 512
 
@@ -30,6 +34,8 @@ struct ns_op {
 	bool force;             /* MKNOD: replace a non-directory already there */
 	int tree_fd;            /* BIND: detached mount */
 	bool is_dir;            /* BIND: the source is a directory */
+	ns_call_fn call;        /* CALL; its message (msg) comes back on success too */
+	void *arg;
 	/* results */
 	bool done;              /* the operation ran */
 	int code;               /* 0 or errno */

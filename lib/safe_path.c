@@ -100,3 +100,59 @@ int safe_open(int rootfd, const char *path, int flags, struct err *e)
 		return component_error(e, errno, path, strlen(path));
 	return fd;
 }
+
+int safe_write_file(int rootfd, const char *path, const char *data, size_t len, unsigned mode,
+		    uid_t uid, gid_t gid, struct err *e)
+{
+	_cleanup_close_ int dir = -1;
+	_cleanup_close_ int fd = -1;
+	const char *name;
+
+	if (safe_open_parent(rootfd, path, true, uid, gid, &dir, &name, e) < 0)
+		return -1;
+	fd = openat2_beneath(dir, name, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0)
+		return component_error(e, errno, path, strlen(path));
+	if (fchmod(fd, mode) < 0 || fchown(fd, uid, gid) < 0 || write_all(fd, data, len) < 0)
+		return err_sys(e, errno, "write %s in the container", path);
+	return 0;
+}
+
+int safe_read_file(int rootfd, const char *path, size_t max, char **out, struct err *e)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	fd = safe_open(rootfd, path, O_RDONLY, e);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return err_set(e, EINVAL, "%s in the container is not a regular file", path);
+	if (read_fd_all(fd, max, out, NULL, e) < 0)
+		return err_wrap(e, "%s in the container", path);
+	return 0;
+}
+
+int safe_unlink(int rootfd, const char *path, struct err *e)
+{
+	_cleanup_close_ int dir = -1;
+	const char *name;
+
+	if (safe_open_parent(rootfd, path, false, 0, 0, &dir, &name, e) < 0)
+		return e->code == ENOENT ? 0 : -1;
+	if (unlinkat(dir, name, 0) < 0 && errno != ENOENT)
+		return err_sys(e, errno, "remove %s in the container", path);
+	return 0;
+}
+
+bool safe_exists(int rootfd, const char *path)
+{
+	_cleanup_close_ int dir = -1;
+	struct err ignored;
+	struct stat st;
+	const char *name;
+
+	if (safe_open_parent(rootfd, path, false, 0, 0, &dir, &name, &ignored) < 0)
+		return false;
+	return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}

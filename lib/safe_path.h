@@ -7,6 +7,7 @@
 #define SCH_SAFE_PATH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -19,6 +20,18 @@ int safe_open_parent(int rootfd, const char *path, bool create, uid_t uid, gid_t
 
 /* Open @path under @rootfd with @flags (O_PATH etc.), refusing symlinks. */
 int safe_open(int rootfd, const char *path, int flags, struct err *e);
+
+/* Create or replace the regular file @path with @len bytes of @data, mode
+ * @mode, owner @uid:@gid; missing directories are made. A symlink at
+ * @path or on the way is refused. */
+int safe_write_file(int rootfd, const char *path, const char *data, size_t len, unsigned mode,
+		    uid_t uid, gid_t gid, struct err *e);
+/* Read the regular file @path (at most @max bytes); ENOENT when absent. */
+int safe_read_file(int rootfd, const char *path, size_t max, char **out, struct err *e);
+/* Remove the file @path (not a directory); absent is fine. */
+int safe_unlink(int rootfd, const char *path, struct err *e);
+/* Whether @path exists (without following a final symlink). */
+bool safe_exists(int rootfd, const char *path);
 
 /* openat2 of one component below @dirfd with the resolve flags above. */
 int openat2_beneath(int dirfd, const char *name, int flags, unsigned mode);

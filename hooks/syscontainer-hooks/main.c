@@ -32,7 +32,9 @@ static void usage(FILE *f)
 	      "  --log FILE       append log lines to FILE ('-' = stderr; default: syslog)\n"
 	      "  --root DIR       state store (default $SYSCONTAINER_HOOKS_ROOT or\n"
 	      "                   " STORE_ROOT_DEFAULT ")\n"
-	      "  --with-relabel   SELinux relabel (not available in this version)\n"
+	      "  --with-relabel   when the host has SELinux, prepare the container to\n"
+	      "                   relabel its files at its first boot (never changes the\n"
+	      "                   host's SELinux mode)\n"
 	      "  --version        print the version\n"
 	      "  --help           this text\n"
 	      "\n"
@@ -155,10 +157,6 @@ int main(int argc, char **argv)
 	    strcmp(o.state, "poststart") && strcmp(o.state, "poststop") && strcmp(o.state, "auto")) {
 		fprintf(stderr, "syscontainer-hooks: unknown --state '%s' "
 			"(prestart, createRuntime, poststart, poststop, auto)\n", o.state);
-		return EXIT_USAGE;
-	}
-	if (o.with_relabel) {
-		fputs("syscontainer-hooks: --with-relabel is not available in this version\n", stderr);
 		return EXIT_USAGE;
 	}
 	signal(SIGALRM, on_deadline);

@@ -20,6 +20,7 @@
 #include "store_qos.h"
 #include "partition.h"
 #include "modules.h"
+#include "relabel.h"
 #include <fcntl.h>
 #include "udev_rules.h"
 #include <stdio.h>
@@ -43,6 +44,9 @@ struct prestart {
 	char **baseline;
 	size_t n_baseline;
 	bool dirty;
+	const struct hook_opts *o;
+	struct relabel_owner owner;
+	struct ns_op *relabel;  /* the relabel step among ops, when asked for */
 };
 
 static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
@@ -120,13 +124,35 @@ static int add_bind_ops(struct prestart *p, struct err *e)
 	return 0;
 }
 
+/* --with-relabel: one more step in the same pass through the namespace. */
+static void add_relabel_op(struct prestart *p)
+{
+	struct ns_op *op;
+
+	if (!p->o->with_relabel)
+		return;
+	if (!relabel_host_enabled()) {
+		log_info("%s: SELinux is disabled on this host; no relabel", p->st->id);
+		return;
+	}
+	container_root_ids(&p->spec, &p->owner.uid, &p->owner.gid);
+	op = &p->ops[p->n_ops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = NS_OP_CALL;
+	op->call = relabel_prepare;
+	op->arg = &p->owner;
+	op->tree_fd = -1;
+	p->relabel = op;
+}
+
 static int apply(struct prestart *p, struct err *e)
 {
 	const struct ns_op *bad;
 
-	p->ops = xcalloc(p->n_devs + p->n_binds, sizeof(*p->ops));
+	p->ops = xcalloc(p->n_devs + p->n_binds + 1, sizeof(*p->ops));
 	if (add_device_ops(p, e) < 0 || add_bind_ops(p, e) < 0)
 		return -1;
+	add_relabel_op(p);
 	if (p->n_ops == 0)
 		return 0;
 	if (ns_run(p->mntns_fd, p->rootfs, p->ops, p->n_ops, true, e) < 0)
@@ -134,6 +160,8 @@ static int apply(struct prestart *p, struct err *e)
 	bad = ns_first_failure(p->ops, p->n_ops);
 	if (bad)
 		return err_set(e, bad->code, "%s", bad->msg);
+	if (p->relabel)
+		log_info("%s: %s", p->st->id, p->relabel->msg);
 	if (p->cgroup_v2)
 		return devices_v2_set(p->cgroup_v2, p->devs, p->n_devs, p->dev_present, e);
 	for (size_t i = 0; i < p->n_devs; i++) {
@@ -293,7 +321,7 @@ static void cleanup(struct prestart *p)
 
 int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct err *e)
 {
-	struct prestart p = { .st = st, .pidfd = -1, .mntns_fd = -1 };
+	struct prestart p = { .st = st, .pidfd = -1, .mntns_fd = -1, .o = o };
 	int r;
 
 	p.store.lock_fd = -1;

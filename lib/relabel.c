@@ -1,0 +1,197 @@
+#include "relabel.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <selinux/context.h>
+#include <selinux/selinux.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "safe_path.h"
+#include "util.h"
+
+#define SCRIPT "/usr/bin/autorelabel_container"
+#define SYSTEMD_UNIT "/etc/systemd/system/multi-user.target.wants/autorelabel.service"
+#define UPSTART_JOB "/etc/init/autorelabel.conf"
+#define FIRST_START "/.container_autorelabel"
+#define AUTORELABEL "/.autorelabel"
+#define IN_CONTAINER "/.autorelabel_in_container"
+
+static const char script[] =
+	"#!/bin/sh\n"
+	"# Written by syscontainer-hooks --with-relabel: at the container's first\n"
+	"# boot, relabel its files and reboot it once. The SELinux mode is left\n"
+	"# alone: it is the host's.\n"
+	"[ -e /.autorelabel_in_container ] || exit 0\n"
+	"semodule -R\n"
+	"restorecon -R /\n"
+	"rm -f /.autorelabel_in_container\n"
+	"reboot -f\n";
+
+static const char systemd_unit[] =
+	"[Unit]\n"
+	"Description=Relabel the container's files for SELinux\n"
+	"DefaultDependencies=no\n"
+	"Requires=local-fs.target\n"
+	"After=local-fs.target\n"
+	"Conflicts=shutdown.target\n"
+	"Before=sysinit.target shutdown.target\n"
+	"ConditionPathExists=/.autorelabel_in_container\n"
+	"\n"
+	"[Service]\n"
+	"Type=oneshot\n"
+	"ExecStart=" SCRIPT "\n"
+	"\n"
+	"[Install]\n"
+	"WantedBy=multi-user.target\n";
+
+static const char upstart_job[] =
+	"# Relabel the container's files for SELinux at its first boot\n"
+	"start on startup\n"
+	"task\n"
+	"console output\n"
+	"exec " SCRIPT "\n";
+
+const char *relabel_host_config(void)
+{
+	const char *env = getenv("SYSCONTAINER_HOOKS_SELINUX_CONFIG");
+
+	return env && *env ? env : SELINUX_CONFIG_DEFAULT;
+}
+
+void selinux_config_mode(const char *text, char *mode, size_t len)
+{
+	_cleanup_free_ char *buf = xstrdup(text);
+	char *save = NULL;
+
+	snprintf(mode, len, "%s", "");
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (str_has_prefix(l, "SELINUX=")) {
+			char *v = l + 8, *end = v + strcspn(v, " \t\r#");
+
+			*end = '\0';
+			if (*v == '"' && end > v + 1 && end[-1] == '"') {
+				v++;
+				end[-1] = '\0';
+			}
+			snprintf(mode, len, "%s", v);
+		}
+	}
+}
+
+bool relabel_host_enabled(void)
+{
+	_cleanup_free_ char *text = NULL;
+	struct err ignored;
+	char mode[32];
+
+	if (is_selinux_enabled() > 0)
+		return true;
+	if (read_file_at(AT_FDCWD, relabel_host_config(), 1 << 16, &text, NULL, &ignored) < 0)
+		return false;
+	selinux_config_mode(text, mode, sizeof(mode));
+	return !strcmp(mode, "enforcing") || !strcmp(mode, "permissive");
+}
+
+bool init_is_systemd(const char *target)
+{
+	return target && strstr(target, "systemd") != NULL;
+}
+
+/* The link text of /sbin/init, "" when it is not a symlink. */
+static void init_target(int rootfd, char *buf, size_t len)
+{
+	_cleanup_close_ int dir = -1;
+	struct err ignored;
+	const char *name;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (safe_open_parent(rootfd, "/sbin/init", false, 0, 0, &dir, &name, &ignored) < 0)
+		return;
+	n = readlinkat(dir, name, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* Give the script the init_exec_t type, where SELinux can. */
+static const char *label_script(int rootfd)
+{
+	_cleanup_close_ int fd = -1;
+	struct err ignored;
+	char *con = NULL;
+	context_t ctx;
+	const char *what = "labelled init_exec_t";
+
+	fd = safe_open(rootfd, SCRIPT, O_RDONLY, &ignored);
+	if (fd < 0)
+		return "not labelled (cannot open it)";
+	if (fgetfilecon(fd, &con) < 0)
+		return "not labelled (no SELinux labels on this kernel)";
+	ctx = context_new(con);
+	if (!ctx || context_type_set(ctx, "init_exec_t") != 0 ||
+	    fsetfilecon(fd, context_str(ctx)) < 0)
+		what = "not labelled (setting init_exec_t failed)";
+	if (ctx)
+		context_free(ctx);
+	freecon(con);
+	return what;
+}
+
+int relabel_prepare(int rootfd, void *arg, struct err *e)
+{
+	_cleanup_free_ char *config = NULL;
+	char mode[32], init[256];
+	bool systemd, moved = false;
+	struct err why = { 0 };
+	const struct relabel_owner *o = arg;
+	unsigned u = o->uid, g = o->gid;
+
+	if (safe_read_file(rootfd, "/etc/selinux/config", 1 << 16, &config, &why) < 0) {
+		if (why.code != ENOENT) {
+			*e = why;
+			return -1;
+		}
+		err_set(e, 0, "relabel: the container has no /etc/selinux/config; nothing to do");
+		return 0;
+	}
+	selinux_config_mode(config, mode, sizeof(mode));
+	if (strcmp(mode, "enforcing") && strcmp(mode, "permissive")) {
+		err_set(e, 0, "relabel: SELinux is %s in the container; nothing to do",
+			mode[0] ? mode : "unset");
+		return 0;
+	}
+	if (!safe_exists(rootfd, FIRST_START) &&
+	    (safe_write_file(rootfd, AUTORELABEL, "", 0, 0600, u, g, e) < 0 ||
+	     safe_write_file(rootfd, FIRST_START, "", 0, 0600, u, g, e) < 0))
+		return -1;
+	init_target(rootfd, init, sizeof(init));
+	systemd = init_is_systemd(init);
+	if (safe_write_file(rootfd, SCRIPT, script, strlen(script), 0700, u, g, e) < 0)
+		return -1;
+	if (systemd ? safe_write_file(rootfd, SYSTEMD_UNIT, systemd_unit, strlen(systemd_unit), 0644,
+				      u, g, e) < 0
+		    : safe_write_file(rootfd, UPSTART_JOB, upstart_job, strlen(upstart_job), 0644,
+				      u, g, e) < 0)
+		return -1;
+	if (safe_exists(rootfd, AUTORELABEL)) {
+		if (safe_write_file(rootfd, IN_CONTAINER, "", 0, 0600, u, g, e) < 0 ||
+		    safe_unlink(rootfd, AUTORELABEL, e) < 0)
+			return -1;
+		moved = true;
+	}
+	err_set(e, 0, "relabel: %s %s written, script %s%s", systemd ? "systemd unit" : "upstart job",
+		systemd ? SYSTEMD_UNIT : UPSTART_JOB, label_script(rootfd),
+		moved ? "; relabel at this boot" : "");
+	return 0;
+}
+
+int relabel_cleanup(int rootfd, struct err *e)
+{
+	if (safe_unlink(rootfd, SYSTEMD_UNIT, e) < 0 || safe_unlink(rootfd, UPSTART_JOB, e) < 0)
+		return -1;
+	return 0;
+}
