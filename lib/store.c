@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -203,6 +204,21 @@ fail:
 	return -1;
 }
 
+/* Temporary files of writers killed before their rename: under the lock
+ * nobody else is writing, so any of them is stale. */
+static void remove_stale_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (str_has_prefix(de->d_name, STORE_FILE ".tmp"))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
 int store_save(struct store *s, struct err *e)
 {
 	_cleanup_free_ char *text = cJSON_PrintUnformatted(s->doc);
@@ -211,6 +227,7 @@ int store_save(struct store *s, struct err *e)
 	if (s->lock_fd < 0)
 		return err_set(e, EINVAL, "state of %s is not open for writing", s->dir);
 	line = xasprintf("%s\n", text);
+	remove_stale_tmp(s->dir);
 	return write_file_atomic(s->path, line, strlen(line), 0600, WRITE_DURABLE, e);
 }
 

@@ -89,6 +89,12 @@ check_eq "after restart: ro file still mounted" file-data "$(e2e_exec "$id" cat 
 
 e2e_stop "$id"
 check_fails "poststop removed the runtime record" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id"
-check_match "a stopped container is reported as not running" "is not running" \
-	"$("$TOOL" add-device "$id" /dev/null:/dev/n2 2>&1)"
+check_match "add-device on the stopped container saves for its next start" \
+	"is not running: the change is saved" "$("$TOOL" add-device "$id" /dev/null:/dev/n2 2>&1)"
+check "the next start applies it" e2e_run "$id"
+check "/dev/n2 is there" e2e_exec "$id" test -c /dev/n2
+e2e_stop "$id"
+check_match "an unknown container is refused" "nosuchctr is not running" \
+	"$("$TOOL" add-device nosuchctr /dev/null:/dev/n3 2>&1)"
+check_fails "and nothing is saved for it" test -e "$SYSCONTAINER_HOOKS_ROOT/nosuchctr"
 e2e_summary

@@ -40,25 +40,37 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 {
 	struct err not_running = { 0 };
 
+	_cleanup_free_ char *dir = NULL;
+	bool known;
+
 	memset(t, 0, sizeof(*t));
 	t->c.pidfd = t->c.mntns_fd = -1;
 	t->store.lock_fd = -1;
 	if (container_resolve_id(cli->rundir, cli->root, arg, &t->id, e) < 0)
 		return -1;
-	/* refuse early, before creating anything, when it must run and does not */
+	/* a container with saved state is known even while it is stopped */
+	dir = xasprintf("%s/%s", cli->root, t->id);
+	known = access(dir, F_OK) == 0;
+	/* refuse early, before creating anything, an unknown container that
+	 * does not run: most likely a mistyped id */
 	if (need == TARGET_MUST_RUN) {
-		if (container_attach(cli->rundir, t->id, &t->c, e) < 0)
+		if (container_attach(cli->rundir, t->id, &t->c, e) < 0 && (e->code != ENOENT || !known))
 			goto fail;
 		container_detach(&t->c);
+		err_clear(e);
 	}
 	if (store_open(cli->root, t->id, create, &t->store, e) < 0)
 		goto fail;
 	/* attach again under the lock: the prestart hook holds it while it runs */
 	if (container_attach(cli->rundir, t->id, &t->c, &not_running) == 0) {
 		t->running = true;
-	} else if (need == TARGET_MUST_RUN || not_running.code != ENOENT) {
+	} else if (not_running.code != ENOENT || (need == TARGET_MUST_RUN && !known)) {
 		*e = not_running;
 		goto fail;
+	} else if (need == TARGET_MUST_RUN) {
+		/* stopped, or between the stop and the start of a restart */
+		printf("Container %s is not running: the change is saved and applied at its "
+		       "next start.\n", t->id);
 	}
 	return 0;
 fail:

@@ -43,7 +43,9 @@ enum { TARGET_MUST_RUN = 0, TARGET_MAY_BE_STOPPED = 1 };
 
 /* Resolve @arg to a container id, take its state lock (creating its state
  * directory with @create) and attach to it if it runs. TARGET_MUST_RUN
- * fails when it is not running. */
+ * fails when it is not running, unless it has saved state: then the
+ * change is saved only (say, between the stop and start of a restart),
+ * and a line on stdout says so. */
 int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
 		struct err *e);
 void target_close(struct target *t);
