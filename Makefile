@@ -32,12 +32,13 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 HOOK     := $(BUILD)/syscontainer-hooks
 TOOL     := $(BUILD)/syscontainer-tools
 
-.PHONY: all check unit e2e install asan clean demo deps
+.PHONY: all check unit e2e install asan clean demo deps fuzz
 
 # Debian packages needed to build and to run the tests (run as root).
 DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
         libselinux1-dev libcmocka-dev runc crun busybox-static jq iproute2 \
-        util-linux fdisk podman libkmod-dev bash-completion man-db
+        util-linux fdisk podman libkmod-dev bash-completion man-db clang \
+        libclang-rt-14-dev
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
@@ -62,8 +63,21 @@ $(BUILD)/tests/devctl: tests/e2e/devctl.c $(BUILD)/libsch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsch.a $(LDLIBS)
 
+# libFuzzer targets (clang), with AddressSanitizer and UBSan.
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 15
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 -Wall -Werror -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" -Ilib $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< $(LIB_SRC) \
+		$(PKG_LIBS)
+
+fuzz: $(FUZZ_BIN)
+	tests/fuzz/run $(BUILD) $(FUZZ_SECONDS)
+
 # Unit tests, then the end-to-end tests on real runc/crun containers (root).
-check: all $(UNIT_BIN) $(BUILD)/tests/devctl
+check: all $(UNIT_BIN) $(BUILD)/tests/devctl $(FUZZ_BIN)
 	tests/run-all $(BUILD)
 
 unit: $(UNIT_BIN)

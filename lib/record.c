@@ -54,7 +54,7 @@ static int get_u64(const cJSON *o, const char *key, uint64_t *out, struct err *e
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
 
-	if (!cJSON_IsNumber(it) || it->valuedouble < 0)
+	if (!cJSON_IsNumber(it) || it->valuedouble < 0 || it->valuedouble >= 18446744073709551616.0)
 		return err_set(e, EINVAL, "no number \"%s\"", key);
 	*out = (uint64_t)it->valuedouble;
 	return 0;

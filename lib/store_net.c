@@ -31,7 +31,9 @@ static int get_int(const cJSON *o, const char *key, int dflt, int *out, struct e
 		*out = dflt;
 		return 0;
 	}
-	if (!cJSON_IsNumber(it) || it->valuedouble != (int)it->valuedouble)
+	/* the range first: casting an out-of-range double is undefined */
+	if (!cJSON_IsNumber(it) || it->valuedouble < -2147483648.0 ||
+	    it->valuedouble > 2147483647.0 || it->valuedouble != (int)it->valuedouble)
 		return err_set(e, EINVAL, "\"%s\" is not an integer", key);
 	*out = (int)it->valuedouble;
 	return 0;

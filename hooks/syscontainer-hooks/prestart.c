@@ -58,7 +58,11 @@ static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 	p->rootfs = oci_rootfs_path(p->st, &p->spec);
 	if (pid_open_mntns(p->st->pid, &p->pidfd, &p->mntns_fd, e) < 0)
 		return -1;
-	if (store_open(store_root(o->root), p->st->id, STORE_READ, &p->store, e) < 0 ||
+	/* STORE_CREATE: the lock is held for the whole prestart even for a
+	 * container with nothing saved yet, so a concurrent add-device either
+	 * finishes before we read the state or finds the record we write;
+	 * and the container is known from now on, even while it is stopped */
+	if (store_open(store_root(o->root), p->st->id, STORE_CREATE, &p->store, e) < 0 ||
 	    store_devices(&p->store, &p->devs, &p->n_devs, e) < 0 ||
 	    store_binds(&p->store, &p->binds, &p->n_binds, e) < 0)
 		return -1;
