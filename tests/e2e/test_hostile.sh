@@ -8,7 +8,7 @@ e2e_require_root
 # memory bound for the programs (not for AddressSanitizer builds, which
 # reserve large address ranges up front)
 limit=""
-grep -q AddressSanitizer "$HOOK" || limit="ulimit -v 131072;"
+ldd "$HOOK" | grep -q libasan || limit="ulimit -v 131072;"
 bounded() {  # bounded SECONDS CMD...: run under the memory and time bounds
 	local secs=$1
 	shift

@@ -386,8 +386,9 @@ static int device_command(const struct command *cmd, const struct option *opts, 
 		else
 			r = remove_devices(cli, argv[1], specs, n, f.follow, &e);
 		r = r < 0 ? fail(cmd, &e) : 0;
-		free_specs(specs, n);
 	}
+	if (specs)
+		free_specs(specs, n);
 	qos_req_free(&f.qos);
 	free(f.parents);
 	free(f.follow_disk);
@@ -656,6 +657,7 @@ static int udev_partition(struct cli *cli, bool add, const char *id, const char 
 	struct container c;
 	struct err quiet = { 0 };
 	bool running;
+	int r;
 
 	if (!ctr)
 		return err_set(e, EINVAL, "partition %s is not named after disk %s", kernel, disk);
@@ -674,7 +676,9 @@ static int udev_partition(struct cli *cli, bool add, const char *id, const char 
 		container_detach(&c);
 	f.config_only = !running;
 	f.parents = (const char *[]){ disk_host };
-	if (add_devices(&f, cli, id, &spec, 1, e) < 0)
+	r = add_devices(&f, cli, id, &spec, 1, e);
+	qos_req_free(&f.qos);
+	if (r < 0)
 		return e->code == EEXIST ? 0 : -1;
 	return 0;
 }
