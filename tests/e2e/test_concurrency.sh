@@ -64,5 +64,31 @@ check "the next add-device succeeds" "$TOOL" add-device "$id" /dev/zero:/dev/aft
 check_eq "and no temporary file of a killed writer is left" "" \
 	"$(ls -A "$SYSCONTAINER_HOOKS_ROOT/$id" | grep -v '^hook.json$\|^\.lock$')"
 echo "# $ROUNDS kills: $((count - N)) adds landed, $((ROUNDS - count + N)) were killed first"
+
+# the same for add-nic, which also creates a veth pair on the host
+links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+torn=0 wrong=0 nics=0
+for i in $(seq $((ROUNDS / 4))); do
+	"$TOOL" add-nic "$id" --type veth --name "k$$x$i:e$i" --ip "10.250.$i.2/24" >/dev/null 2>&1 &
+	p=$!
+	sleep "0.00$((RANDOM % 10))"
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	if ! now=$(jq '.networkInterfaces // [] | length' "$store" 2>/dev/null); then
+		torn=$((torn + 1))
+	elif [ "$now" != "$nics" ] && [ "$now" != $((nics + 1)) ]; then
+		wrong=$((wrong + 1))
+	fi
+	nics=${now:-$nics}
+done
+check_eq "$((ROUNDS / 4)) SIGKILLed add-nic: hook.json never torn" 0 "$torn"
+check_eq "always the old or the new content" 0 "$wrong"
 e2e_stop "$id"
+# the kernel tears a dead namespace's links down in the background
+for i in $(seq 50); do
+	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$links_before" ] && break
+	sleep 0.1
+done
+check_eq "after the stop no veth of a killed add-nic is left on the host" "$links_before" \
+	"$(ip -o link show | awk -F': ' '{print $2}' | sort)"
 e2e_summary
