@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "dynlib.h"
 #include "util.h"
 
 const char *modules_allow_path(void)
@@ -116,6 +117,31 @@ int modules_check_allowed(char *const *names, size_t n, char *const *allow, size
 	return 0;
 }
 
+/* libkmod, loaded when a container asks for modules */
+static struct {
+	__typeof__(&kmod_new) new_ctx;
+	__typeof__(&kmod_unref) unref;
+	__typeof__(&kmod_module_new_from_lookup) lookup;
+	__typeof__(&kmod_list_next) list_next;
+	__typeof__(&kmod_module_get_module) get_module;
+	__typeof__(&kmod_module_probe_insert_module) probe;
+	__typeof__(&kmod_module_unref) mod_unref;
+	__typeof__(&kmod_module_unref_list) list_unref;
+} kmod;
+
+static int load_kmod(struct err *e)
+{
+	static const char *const names[] = {
+		"kmod_new", "kmod_unref", "kmod_module_new_from_lookup", "kmod_list_next",
+		"kmod_module_get_module", "kmod_module_probe_insert_module", "kmod_module_unref",
+		"kmod_module_unref_list",
+	};
+
+	if (kmod.new_ctx)
+		return 0;
+	return dyn_load("libkmod.so.2", names, (void **)&kmod, ARRAY_SIZE(names), e);
+}
+
 int modules_load(char *const *names, size_t n, struct err *e)
 {
 	struct kmod_ctx *ctx;
@@ -123,33 +149,35 @@ int modules_load(char *const *names, size_t n, struct err *e)
 
 	if (n == 0)
 		return 0;
-	ctx = kmod_new(NULL, NULL);
+	if (load_kmod(e) < 0)
+		return err_wrap(e, "kernel modules");
+	ctx = kmod.new_ctx(NULL, NULL);
 	if (!ctx)
 		return err_set(e, ENOMEM, "kernel modules: cannot start libkmod");
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct kmod_list *list = NULL, *it;
 		int found = 0;
 
-		if (kmod_module_new_from_lookup(ctx, names[i], &list) < 0) {
+		if (kmod.lookup(ctx, names[i], &list) < 0) {
 			r = err_set(e, EINVAL, "kernel module %s: lookup failed", names[i]);
 			break;
 		}
-		kmod_list_foreach(it, list) {
-			struct kmod_module *m = kmod_module_get_module(it);
-			int rc = kmod_module_probe_insert_module(m, 0, NULL, NULL, NULL, NULL);
+		for (it = list; it; it = kmod.list_next(list, it)) {
+			struct kmod_module *m = kmod.get_module(it);
+			int rc = kmod.probe(m, 0, NULL, NULL, NULL, NULL);
 
-			kmod_module_unref(m);
+			kmod.mod_unref(m);
 			found = 1;
 			if (rc < 0) {
 				r = err_sys(e, -rc, "load kernel module %s", names[i]);
 				break;
 			}
 		}
-		kmod_module_unref_list(list);
+		kmod.list_unref(list);
 		if (!found && r == 0)
 			r = err_set(e, ENOENT, "kernel module %s not found in /lib/modules of this "
 				    "kernel", names[i]);
 	}
-	kmod_unref(ctx);
+	kmod.unref(ctx);
 	return r;
 }

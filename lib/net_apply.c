@@ -40,8 +40,8 @@ void net_ctx_close(struct net_ctx *c)
 	c->host_netns_fd = -1;
 }
 
-/* MAC, MTU, qlen, address and up, on the container side. */
-static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+/* The container side of a nic: MAC, MTU and qlen (when @set), address, up. */
+static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, bool set, struct err *e)
 {
 	struct link_attrs a = LINK_ATTRS_KEEP;
 	unsigned char mac[6];
@@ -50,15 +50,17 @@ static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, struct err
 
 	if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
 		return -1;
-	if (n->mac[0]) {
-		if (parse_mac(n->mac, mac, e) < 0)
-			return -1;
-		a.mac = mac;
+	if (set) {
+		if (n->mac[0]) {
+			if (parse_mac(n->mac, mac, e) < 0)
+				return -1;
+			a.mac = mac;
+		}
+		a.mtu = n->mtu;
+		a.qlen = n->qlen;
+		if (nl_link_set(c->ctr, idx, &a, e) < 0)
+			return err_wrap(e, "configure %s in the container", n->ctr);
 	}
-	a.mtu = n->mtu;
-	a.qlen = n->qlen;
-	if (nl_link_set(c->ctr, idx, &a, e) < 0)
-		return err_wrap(e, "configure %s in the container", n->ctr);
 	if (parse_cidr(n->ip, &ip, e) < 0)
 		return -1;
 	if (nl_addr(c->ctr, RTM_NEWADDR, idx, &ip, e) < 0)
@@ -67,24 +69,6 @@ static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, struct err
 	a.up = 1;
 	if (nl_link_set(c->ctr, idx, &a, e) < 0)
 		return err_wrap(e, "bring %s up in the container", n->ctr);
-	return 0;
-}
-
-static int configure_host_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
-{
-	struct link_attrs a = LINK_ATTRS_KEEP;
-	int idx, br = 0;
-
-	if (n->bridge[0] && nl_link_index(c->host, n->bridge, &br, e) < 0)
-		return err_wrap(e, "bridge");
-	if (nl_link_index(c->host, n->host, &idx, e) < 0)
-		return -1;
-	a.mtu = n->mtu;
-	a.master = br;
-	a.up = 1;
-	if (nl_link_set(c->host, idx, &a, e) < 0)
-		return err_wrap(e, "configure %s on the host%s%s", n->host,
-				br ? " and attach it to " : "", br ? n->bridge : "");
 	return 0;
 }
 
@@ -97,15 +81,35 @@ static void delete_host_link(struct net_ctx *c, const char *name)
 		nl_link_del(c->host, idx, &ignored);
 }
 
+/* One request makes the pair with both ends set (names, MTU, MAC, qlen,
+ * bridge, the host end up) and the container end already in its
+ * namespace; then its address and up. (A veth end cannot be brought up
+ * while its pair is being made: its peer is not linked yet.) */
 static int add_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 {
+	struct link_attrs host = LINK_ATTRS_KEEP, peer = LINK_ATTRS_KEEP;
+	unsigned char mac[6];
 	int idx;
 
 	if (nl_link_index(c->host, n->host, &idx, e) == 0)
 		return err_set(e, EEXIST, "the host already has an interface named %s", n->host);
-	if (nl_veth_create(c->host, n->host, n->ctr, c->ctr_netns_fd, e) < 0)
+	host.name = n->host;
+	host.mtu = n->mtu;
+	host.up = 1;
+	if (n->bridge[0] && nl_link_index(c->host, n->bridge, &host.master, e) < 0)
+		return err_wrap(e, "bridge");
+	peer.name = n->ctr;
+	peer.mtu = n->mtu;
+	peer.qlen = n->qlen;
+	peer.netns_fd = c->ctr_netns_fd;
+	if (n->mac[0]) {
+		if (parse_mac(n->mac, mac, e) < 0)
+			return -1;
+		peer.mac = mac;
+	}
+	if (nl_veth_create(c->host, &host, &peer, e) < 0)
 		return -1;
-	if (configure_host_veth(c, n, e) < 0 || configure_ctr(c, n, e) < 0) {
+	if (configure_ctr(c, n, false, e) < 0) {
 		delete_host_link(c, n->host);
 		return -1;
 	}
@@ -135,7 +139,7 @@ static int add_eth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 {
 	if (move_link(c->host, n->host, c->ctr_netns_fd, n->ctr, e) < 0)
 		return err_wrap(e, "move host interface %s into the container as %s", n->host, n->ctr);
-	if (configure_ctr(c, n, e) < 0) {
+	if (configure_ctr(c, n, true, e) < 0) {
 		struct err ignored;
 
 		move_link(c->ctr, n->ctr, c->host_netns_fd, n->host, &ignored);

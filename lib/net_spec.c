@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <cJSON.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,18 +13,38 @@
 
 #define MAX_ROUTES 1024
 
+/* ASCII only, whatever the locale: isalnum() may take bytes above 0x7f. */
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int hex_value(char c)
+{
+	if (is_digit(c))
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool ifname_char(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       c == '.' || c == '-';
+}
+
 bool ifname_valid(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
 
 	if (n == 0 || n >= IFNAMSIZ || !strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (!isalnum(c) && c != '_' && c != '.' && c != '-')
+	for (size_t i = 0; i < n; i++)
+		if (!ifname_char(name[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -42,11 +61,14 @@ int parse_nic_name(const char *s, char host[IFNAMSIZ], char ctr[IFNAMSIZ], struc
 	size_t hl = colon ? (size_t)(colon - s) : 0;
 
 	if (colon && strchr(c, ':'))
-		return err_set(e, EINVAL, "invalid --name '%.40s': use [HOST:]CTR", s);
+		return err_set(e, EINVAL, "invalid --name '%.40s': more than one ':', use [HOST:]CTR", s);
+	if (!*c)
+		return err_set(e, EINVAL, "invalid --name '%.40s': no container interface name, use [HOST:]CTR", s);
 	if (!ifname_valid(c))
 		return name_error(e, "container interface name", c);
 	if (hl >= IFNAMSIZ)
-		return name_error(e, "host interface name", s);
+		return err_set(e, EINVAL, "invalid host interface name '%.*s': longer than %d characters",
+			       (int)(hl > 40 ? 40 : hl), s, IFNAMSIZ - 1);
 	memcpy(host, s, hl);
 	host[hl] = '\0';
 	if (hl && !ifname_valid(host))
@@ -61,7 +83,7 @@ static int parse_uint(const char *s, long lo, long hi, long *out)
 	char *end;
 	long v;
 
-	if (!s || !isdigit((unsigned char)s[0]) || strlen(s) > 10)
+	if (!s || !is_digit(s[0]) || strlen(s) > 10)
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
@@ -87,18 +109,22 @@ int parse_cidr(const char *s, struct ip_addr *out, struct err *e)
 {
 	char buf[64];
 	const char *slash = strchr(s, '/');
-	long prefix;
+	long prefix, max;
 
 	memset(out, 0, sizeof(*out));
-	if (!slash || (size_t)(slash - s) >= sizeof(buf))
-		return err_set(e, EINVAL, "invalid address '%.64s': use ADDR/PREFIX", s);
+	if (!slash)
+		return err_set(e, EINVAL, "invalid address '%.64s': no prefix length, use ADDR/PREFIX", s);
+	if ((size_t)(slash - s) >= sizeof(buf))
+		return err_set(e, EINVAL, "invalid address '%.64s...': too long", s);
 	memcpy(buf, s, (size_t)(slash - s));
 	buf[slash - s] = '\0';
 	if (parse_addr(buf, out) < 0)
 		return err_set(e, EINVAL, "invalid address '%.64s': '%s' is not an IP address", s, buf);
-	if (parse_uint(slash + 1, 0, out->family == AF_INET ? 32 : 128, &prefix) < 0) {
+	max = out->family == AF_INET ? 32 : 128;
+	if (parse_uint(slash + 1, 0, max, &prefix) < 0) {
 		memset(out, 0, sizeof(*out));
-		return err_set(e, EINVAL, "invalid address '%.64s': bad prefix length", s);
+		return err_set(e, EINVAL, "invalid address '%.64s': prefix length '%.16s' is not 0 to %ld",
+			       s, slash + 1, max);
 	}
 	out->prefix = (int)prefix;
 	return 0;
@@ -107,9 +133,11 @@ int parse_cidr(const char *s, struct ip_addr *out, struct err *e)
 int parse_ip(const char *s, struct ip_addr *out, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
+	if (strchr(s, '/'))
+		return err_set(e, EINVAL, "invalid IP address '%.64s': no prefix length allowed here", s);
 	if (strlen(s) >= 64 || parse_addr(s, out) < 0) {
 		memset(out, 0, sizeof(*out));
-		return err_set(e, EINVAL, "invalid IP address '%.64s'", s);
+		return err_set(e, EINVAL, "invalid IP address '%.64s': not an IPv4 or IPv6 address", s);
 	}
 	out->prefix = -1;
 	return 0;
@@ -129,20 +157,18 @@ void ip_addr_format(const struct ip_addr *a, char *buf, size_t len)
 
 int parse_mac(const char *s, unsigned char mac[6], struct err *e)
 {
-	unsigned v[6];
-	char tail;
 	bool zero = true;
 
-	if (strlen(s) != 17 ||
-	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-		   &tail) != 6)
+	/* exactly "xx:xx:xx:xx:xx:xx": the length check keeps every index below in bounds */
+	if (strlen(s) != 17)
 		return err_set(e, EINVAL, "invalid MAC address '%.40s': use aa:bb:cc:dd:ee:ff", s);
 	for (int i = 0; i < 6; i++) {
-		if (!isxdigit((unsigned char)s[i * 3]) || !isxdigit((unsigned char)s[i * 3 + 1]) ||
-		    (i < 5 && s[i * 3 + 2] != ':'))
+		int hi = hex_value(s[i * 3]), lo = hex_value(s[i * 3 + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
 			return err_set(e, EINVAL, "invalid MAC address '%.40s': use aa:bb:cc:dd:ee:ff", s);
-		mac[i] = (unsigned char)v[i];
-		zero = zero && !v[i];
+		mac[i] = (unsigned char)(hi << 4 | lo);
+		zero = zero && !mac[i];
 	}
 	if (zero)
 		return err_set(e, EINVAL, "invalid MAC address '%s': all zero", s);
@@ -207,27 +233,31 @@ static bool is_default(const char *dest)
 	return !dest[0] || strcmp(dest, "default") == 0;
 }
 
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
 static int route_check(const struct route_spec *r, bool need_target, struct err *e)
 {
+	static const char *const what[3] = { "dest", "gw", "src" };
+	const char *val[3] = { r->dest, r->gw, r->src };
+	int first = -1, family = 0;     /* the field that set the family */
 	struct ip_addr a;
-	int family = 0;
-	const char *what[2] = { "gw", "src" };
-	const char *val[2] = { r->gw, r->src };
 
-	if (!is_default(r->dest)) {
-		if (parse_cidr(r->dest, &a, e) < 0)
-			return err_wrap(e, "dest");
-		family = a.family;
-	}
-	for (int i = 0; i < 2; i++) {
-		if (!val[i][0])
+	for (int i = 0; i < 3; i++) {
+		if (i == 0 ? is_default(val[i]) : !val[i][0])
 			continue;
-		if (parse_ip(val[i], &a, e) < 0)
+		if ((i == 0 ? parse_cidr(val[i], &a, e) : parse_ip(val[i], &a, e)) < 0)
 			return err_wrap(e, "%s", what[i]);
-		if (family && a.family != family)
-			return err_set(e, EINVAL, "%s %s is not of the same address family as the route",
-				       what[i], val[i]);
-		family = a.family;
+		if (first >= 0 && a.family != family)
+			return err_set(e, EINVAL, "%s %s (%s) and %s %s (%s) are not of one address family",
+				       what[first], val[first], family_name(family), what[i], val[i],
+				       family_name(a.family));
+		if (first < 0) {
+			first = i;
+			family = a.family;
+		}
 	}
 	if (r->dev[0] && !ifname_valid(r->dev))
 		return name_error(e, "route device", r->dev);
@@ -252,11 +282,12 @@ static int route_from_json(const cJSON *o, bool filter, struct route_spec *r, st
 	static const char *const keys[] = { "dest", "src", "gw", "dev" };
 	char *fields[] = { r->dest, r->src, r->gw, r->dev };
 	size_t sizes[] = { sizeof(r->dest), sizeof(r->src), sizeof(r->gw), sizeof(r->dev) };
+	bool seen[ARRAY_SIZE(keys)] = { false };
 	const cJSON *m;
 
 	memset(r, 0, sizeof(*r));
 	if (!cJSON_IsObject(o))
-		return err_set(e, EINVAL, "not an object");
+		return err_set(e, EINVAL, "not an object: use {\"dest\",\"src\",\"gw\",\"dev\"}");
 	cJSON_ArrayForEach(m, o) {
 		size_t k;
 
@@ -266,10 +297,15 @@ static int route_from_json(const cJSON *o, bool filter, struct route_spec *r, st
 		if (k == ARRAY_SIZE(keys))
 			return err_set(e, EINVAL, "unknown member \"%.40s\" (dest, src, gw, dev)",
 				       m->string);
+		/* cJSON keeps both members of {"dev":"a","dev":"b"}: refuse, not pick one */
+		if (seen[k])
+			return err_set(e, EINVAL, "\"%s\" given twice", keys[k]);
+		seen[k] = true;
 		if (!cJSON_IsString(m))
 			return err_set(e, EINVAL, "\"%s\" is not a string", keys[k]);
 		if (strlen(m->valuestring) >= sizes[k])
-			return err_set(e, EINVAL, "\"%s\" is too long", keys[k]);
+			return err_set(e, EINVAL, "\"%s\" '%.40s...' is too long", keys[k],
+				       m->valuestring);
 		strcpy(fields[k], m->valuestring);
 	}
 	return route_check(r, !filter, e);
@@ -293,7 +329,7 @@ int parse_routes_json(const char *json, bool filter, struct route_spec **out, si
 	if (count == 0)
 		return err_set(e, EINVAL, "no route given");
 	if (count > MAX_ROUTES)
-		return err_set(e, EINVAL, "more than %d routes", MAX_ROUTES);
+		return err_set(e, EINVAL, "%d routes given, at most %d allowed", count, MAX_ROUTES);
 	*out = xcalloc((size_t)count, sizeof(**out));
 	cJSON_ArrayForEach(it, doc) {
 		if (route_from_json(it, filter, &(*out)[i], e) < 0) {
@@ -336,7 +372,7 @@ int nic_conflicts(const struct nic_spec *n, const struct nic_spec *saved, size_t
 		  struct err *e)
 {
 	if (n_saved >= NIC_MAX_PER_CONTAINER)
-		return err_set(e, EEXIST, "the container already has %d interfaces",
+		return err_set(e, ENOSPC, "the container already has %d interfaces, the most allowed",
 			       NIC_MAX_PER_CONTAINER);
 	for (size_t i = 0; i < n_saved; i++) {
 		const struct nic_spec *s = &saved[i];

@@ -106,35 +106,9 @@ struct nlmsghdr *nlmsg_getlink(void *buf, const char *name)
 	return nlh;
 }
 
-struct nlmsghdr *nlmsg_veth(void *buf, const char *name, const char *peer, int peer_netns_fd)
+/* The attributes of @a that are not "keep", and the up/down flag. */
+static void put_link_attrs(struct nlmsghdr *nlh, struct ifinfomsg *ifi, const struct link_attrs *a)
 {
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct nlattr *linkinfo, *data, *peer_attr;
-	struct ifinfomsg *pi;
-
-	put_ifinfo(nlh, 0);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	/* the peer's ifinfomsg sits at the start of VETH_INFO_PEER */
-	pi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pi));
-	pi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-	if (peer_netns_fd >= 0)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
-	mnl_attr_nest_end(nlh, peer_attr);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	return nlh;
-}
-
-struct nlmsghdr *nlmsg_setlink(void *buf, int index, const struct link_attrs *a)
-{
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifi = put_ifinfo(nlh, index);
-
 	if (a->up >= 0) {
 		ifi->ifi_change = IFF_UP;
 		ifi->ifi_flags = a->up ? IFF_UP : 0;
@@ -151,6 +125,35 @@ struct nlmsghdr *nlmsg_setlink(void *buf, int index, const struct link_attrs *a)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, a->master < 0 ? 0u : (uint32_t)a->master);
 	if (a->netns_fd >= 0)
 		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)a->netns_fd);
+}
+
+struct nlmsghdr *nlmsg_veth(void *buf, const struct link_attrs *host, const struct link_attrs *peer)
+{
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifinfomsg *ifi = put_ifinfo(nlh, 0);
+	struct nlattr *linkinfo, *data, *peer_attr;
+	struct ifinfomsg *pi;
+
+	put_link_attrs(nlh, ifi, host);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	/* the peer's ifinfomsg sits at the start of VETH_INFO_PEER */
+	pi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pi));
+	pi->ifi_family = AF_UNSPEC;
+	put_link_attrs(nlh, pi, peer);
+	mnl_attr_nest_end(nlh, peer_attr);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nlh;
+}
+
+struct nlmsghdr *nlmsg_setlink(void *buf, int index, const struct link_attrs *a)
+{
+	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
+
+	put_link_attrs(nlh, put_ifinfo(nlh, index), a);
 	return nlh;
 }
 
@@ -293,11 +296,11 @@ int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e)
 	return 0;
 }
 
-int nl_veth_create(struct nl *nl, const char *name, const char *peer, int peer_netns_fd,
+int nl_veth_create(struct nl *nl, const struct link_attrs *host, const struct link_attrs *peer,
 		   struct err *e)
 {
-	if (talk(nl, nlmsg_veth(nl->buf, name, peer, peer_netns_fd), NULL, NULL, e) < 0)
-		return err_wrap(e, "create veth pair %s/%s", name, peer);
+	if (talk(nl, nlmsg_veth(nl->buf, host, peer), NULL, NULL, e) < 0)
+		return err_wrap(e, "create veth pair %s/%s", host->name, peer->name);
 	return 0;
 }
 

@@ -46,7 +46,9 @@ struct route_req {
 
 /* Message builders (pure, for tests): fill @buf (NL_BUF_SIZE bytes). */
 struct nlmsghdr *nlmsg_getlink(void *buf, const char *name);
-struct nlmsghdr *nlmsg_veth(void *buf, const char *name, const char *peer, int peer_netns_fd);
+/* A veth pair made in one request, each end with its settings; the peer
+ * may be made directly in another namespace (peer->netns_fd). */
+struct nlmsghdr *nlmsg_veth(void *buf, const struct link_attrs *host, const struct link_attrs *peer);
 struct nlmsghdr *nlmsg_setlink(void *buf, int index, const struct link_attrs *a);
 struct nlmsghdr *nlmsg_dellink(void *buf, int index);
 struct nlmsghdr *nlmsg_addr(void *buf, uint16_t type, int index, const struct ip_addr *a);
@@ -56,7 +58,7 @@ int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e);
 
 /* Requests. ENODEV in e->code when a named link does not exist. */
 int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e);
-int nl_veth_create(struct nl *nl, const char *name, const char *peer, int peer_netns_fd,
+int nl_veth_create(struct nl *nl, const struct link_attrs *host, const struct link_attrs *peer,
 		   struct err *e);
 int nl_link_set(struct nl *nl, int index, const struct link_attrs *a, struct err *e);
 int nl_link_del(struct nl *nl, int index, struct err *e);

@@ -43,10 +43,15 @@ int record_write(const char *rundir, const struct record *r, struct err *e)
 	for (size_t i = 0; i < r->n_baseline; i++)
 		cJSON_AddItemToArray(base, cJSON_CreateString(r->baseline[i]));
 	text = cJSON_PrintUnformatted(o);
-	if (mkdir_p(rundir, 0700, e) < 0)
-		return -1;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return err_sys(e, errno, "mkdir %s", dir);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		/* the run directory itself is missing after a reboot */
+		if (errno != ENOENT)
+			return err_sys(e, errno, "mkdir %s", dir);
+		if (mkdir_p(rundir, 0700, e) < 0)
+			return -1;
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return err_sys(e, errno, "mkdir %s", dir);
+	}
 	return write_file_atomic(path, text, strlen(text), 0600, WRITE_VOLATILE, e);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dynlib.h"
 #include "safe_path.h"
 #include "util.h"
 
@@ -54,6 +55,30 @@ static const char upstart_job[] =
 	"console output\n"
 	"exec " SCRIPT "\n";
 
+/* libselinux, loaded for --with-relabel only */
+static struct {
+	__typeof__(&is_selinux_enabled) enabled;
+	__typeof__(&fgetfilecon) fget;
+	__typeof__(&fsetfilecon) fset;
+	__typeof__(&freecon) freecon;
+	__typeof__(&context_new) ctx_new;
+	__typeof__(&context_type_set) ctx_type_set;
+	__typeof__(&context_str) ctx_str;
+	__typeof__(&context_free) ctx_free;
+} se;
+
+static int load_selinux(struct err *e)
+{
+	static const char *const names[] = {
+		"is_selinux_enabled", "fgetfilecon", "fsetfilecon", "freecon", "context_new",
+		"context_type_set", "context_str", "context_free",
+	};
+
+	if (se.enabled)
+		return 0;
+	return dyn_load("libselinux.so.1", names, (void **)&se, ARRAY_SIZE(names), e);
+}
+
 const char *relabel_host_config(void)
 {
 	const char *env = getenv("SYSCONTAINER_HOOKS_SELINUX_CONFIG");
@@ -89,7 +114,7 @@ bool relabel_host_enabled(void)
 	struct err ignored;
 	char mode[32];
 
-	if (is_selinux_enabled() > 0)
+	if (load_selinux(&ignored) == 0 && se.enabled() > 0)
 		return true;
 	if (read_file_at(AT_FDCWD, relabel_host_config(), 1 << 16, &text, NULL, &ignored) < 0)
 		return false;
@@ -126,18 +151,19 @@ static const char *label_script(int rootfd)
 	context_t ctx;
 	const char *what = "labelled init_exec_t";
 
+	if (load_selinux(&ignored) < 0)
+		return "not labelled (libselinux is not available)";
 	fd = safe_open(rootfd, SCRIPT, O_RDONLY, &ignored);
 	if (fd < 0)
 		return "not labelled (cannot open it)";
-	if (fgetfilecon(fd, &con) < 0)
+	if (se.fget(fd, &con) < 0)
 		return "not labelled (no SELinux labels on this kernel)";
-	ctx = context_new(con);
-	if (!ctx || context_type_set(ctx, "init_exec_t") != 0 ||
-	    fsetfilecon(fd, context_str(ctx)) < 0)
+	ctx = se.ctx_new(con);
+	if (!ctx || se.ctx_type_set(ctx, "init_exec_t") != 0 || se.fset(fd, se.ctx_str(ctx)) < 0)
 		what = "not labelled (setting init_exec_t failed)";
 	if (ctx)
-		context_free(ctx);
-	freecon(con);
+		se.ctx_free(ctx);
+	se.freecon(con);
 	return what;
 }
 

@@ -185,7 +185,12 @@ int store_open(const char *root, const char *id, int mode, struct store *s, stru
 		return -1;
 	s->dir = xasprintf("%s/%s", root, id);
 	s->path = xasprintf("%s/%s", s->dir, STORE_FILE);
-	if (mode == STORE_CREATE) {
+	if (mode == STORE_CREATE && mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
+		/* the root itself is missing only the first time */
+		if (errno != ENOENT) {
+			err_sys(e, errno, "mkdir %s", s->dir);
+			goto fail;
+		}
 		if (mkdir_p(root, 0700, e) < 0)
 			goto fail;
 		if (mkdir(s->dir, 0700) < 0 && errno != EEXIST) {

@@ -73,7 +73,7 @@ case_ 2 "no route" "empty array" -- "${rt_[@]}" '[]'
 case_ 2 "metric" "unknown member" -- "${rt_[@]}" '[{"dest":"default","gw":"10.231.0.1","metric":"5"}]'
 case_ 2 "10.0.0.0/99" "dest 10.0.0.0/99" -- "${rt_[@]}" --dest 10.0.0.0/99 --gw 10.231.0.1
 case_ 2 "gw" "gw not an address" -- "${rt_[@]}" --dest default --gw nowhere
-case_ 2 "family" "mixed families" -- "${rt_[@]}" --dest 10.9.0.0/16 --gw fd00::1
+case_ 2 "famil" "mixed families" -- "${rt_[@]}" --dest 10.9.0.0/16 --gw fd00::1
 case_ 2 "gw or a dev" "neither gw nor dev" -- "${rt_[@]}" --dest 10.9.0.0/16
 case_ 2 "either" "JSON and flags together" -- "${rt_[@]}" '[{"dest":"default","gw":"10.231.0.1"}]' --dev eth1
 case_ 1 "already" "route already saved" -- "${rt_[@]}" --dest 10.232.0.0/16 --gw 10.231.0.1

@@ -1,297 +1,604 @@
 /* Network values: interface names, addresses, MAC, MTU, qlen, nic and
- * route rules, the JSON route form, matching and conflicts. */
+ * route rules, the JSON route form, matching and conflicts. Every table
+ * of bad input checks the same three things: -1, a one-line message, and
+ * the offending value named in it (when the row gives one). */
 #include "unit.h"
 
 #include <arpa/inet.h>
 
 #include "net_spec.h"
 
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A row that must fail: -1, one line, @mention (when not NULL) in it. */
+#define assert_bad(call, e, mention) do {			\
+		err_clear(&(e));				\
+		assert_int_equal((call), -1);			\
+		assert_err_line(e);				\
+		assert_err_mentions(e, (mention));		\
+	} while (0)
+
 static void ifnames(void **state)
 {
-	static const char *good[] = { "eth0", "a", "veth_1.2-x", "012345678901234" };
+	static const char *good[] = { "eth0", "a", "veth_1.2-x", "012345678901234", "...", "-",
+				      "A.b", "br-0123456789a" };
 	static const char *bad[] = { "", ".", "..", "0123456789abcdef", "a/b", "a:b", "a b",
-				     "eth0\n", "ä" };
+				     "eth0\n", "\xc3\xa4", "eth\xe9", "a\tb", "%d", "eth0*" };
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+	for (size_t i = 0; i < N(good); i++) {
 		unit_case("good %s", good[i]);
 		assert_true(ifname_valid(good[i]));
 	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+	for (size_t i = 0; i < N(bad); i++) {
 		unit_case("bad %s", bad[i]);
 		assert_false(ifname_valid(bad[i]));
 	}
 	unit_case_done();
+	assert_false(ifname_valid(NULL));
 }
 
 static void nic_names(void **state)
 {
 	static const struct { const char *in, *host, *ctr; } good[] = {
-		{ "eth1", "", "eth1" }, { "vh1:eth1", "vh1", "eth1" }, { ":eth1", "", "eth1" },
+		{ "eth1", "", "eth1" },
+		{ "vh1:eth1", "vh1", "eth1" },
+		{ ":eth1", "", "eth1" },
+		{ "012345678901234:012345678901234", "012345678901234", "012345678901234" },
+		{ "v.h-1:c_1", "v.h-1", "c_1" },
 	};
-	static const char *bad[] = { "", "vh1:", "a:b:c", "bad/name:eth1", "vh1:bad/x",
-				     "0123456789abcdef:eth1", "vh1:0123456789abcdef" };
+	static const struct { const char *in, *mention; } bad[] = {
+		{ "", "" },
+		{ "vh1:", "vh1:" },
+		{ ":", ":" },
+		{ "a:b:c", "a:b:c" },
+		{ "vh1::eth1", "vh1::eth1" },
+		{ "bad/name:eth1", "bad/name" },
+		{ "vh1:bad/x", "bad/x" },
+		{ "0123456789abcdef:eth1", "0123456789abcdef" },
+		{ "vh1:0123456789abcdef", "0123456789abcdef" },
+		{ "..:eth1", ".." },
+		{ "vh1:.", "'.'" },
+		{ "vh 1:eth1", "vh 1" },
+	};
 	char host[IFNAMSIZ], ctr[IFNAMSIZ];
 	struct err e = { 0 };
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+	for (size_t i = 0; i < N(good); i++) {
 		unit_case("good %s", good[i].in);
 		assert_int_equal(parse_nic_name(good[i].in, host, ctr, &e), 0);
 		assert_string_equal(host, good[i].host);
 		assert_string_equal(ctr, good[i].ctr);
 	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		unit_case("bad %s", bad[i]);
-		assert_int_equal(parse_nic_name(bad[i], host, ctr, &e), -1);
-		assert_err_line(e);
+	for (size_t i = 0; i < N(bad); i++) {
+		unit_case("bad %s", bad[i].in);
+		assert_bad(parse_nic_name(bad[i].in, host, ctr, &e), e, bad[i].mention);
+		assert_int_equal(e.code, EINVAL);
 	}
 	unit_case_done();
 }
 
-static void addresses(void **state)
+static void cidrs(void **state)
 {
-	static const struct { const char *in, *out; int family; } good[] = {
-		{ "10.0.0.2/24", "10.0.0.2/24", AF_INET }, { "0.0.0.0/0", "0.0.0.0/0", AF_INET },
-		{ "fd00::1/64", "fd00::1/64", AF_INET6 }, { "FD00:0::1/128", "fd00::1/128", AF_INET6 },
+	static const struct { const char *in, *out; int family, prefix; } good[] = {
+		{ "10.0.0.2/24", "10.0.0.2/24", AF_INET, 24 },
+		{ "0.0.0.0/0", "0.0.0.0/0", AF_INET, 0 },
+		{ "255.255.255.255/32", "255.255.255.255/32", AF_INET, 32 },
+		{ "fd00::1/64", "fd00::1/64", AF_INET6, 64 },
+		{ "FD00:0::1/128", "fd00::1/128", AF_INET6, 128 },
+		{ "::/0", "::/0", AF_INET6, 0 },
+		{ "fd00:0:0:0:0:0:0:1/48", "fd00::1/48", AF_INET6, 48 },
+		{ "::ffff:10.0.0.1/96", "::ffff:10.0.0.1/96", AF_INET6, 96 },
 	};
-	static const char *bad_cidr[] = { "", "10.0.0.2", "10.0.0.2/", "10.0.0.2/33",
-					  "10.0.0.2/-1", "10.0.0.2/+8", "10.0.0.2/8x", "300.0.0.1/8",
-					  "fd00::1/129", "host/24", "10.0.0.2/24/1", "/24" };
-	static const char *bad_ip[] = { "", "10.0.0.2/24", "10.0.0", "::g", " 10.0.0.1" };
+	static const char *bad[] = {
+		"", "10.0.0.2", "10.0.0.2/", "10.0.0.2/33", "10.0.0.2/-1", "10.0.0.2/+8",
+		"10.0.0.2/8x", "10.0.0.2/ 8", "10.0.0.2 /8", "300.0.0.1/8", "10.0.0/8",
+		"fd00::1/129", "host/24", "10.0.0.2/24/1", "/24", "fe80::1%eth0/64",
+		"10.0.0.2/99999999999", "10.0.0.2/4294967320", "fd00:::1/64", "0x0a.0.0.1/8",
+	};
 	struct ip_addr a;
 	struct err e = { 0 };
 	char text[64];
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+	for (size_t i = 0; i < N(good); i++) {
 		unit_case("good %s", good[i].in);
 		assert_int_equal(parse_cidr(good[i].in, &a, &e), 0);
 		assert_int_equal(a.family, good[i].family);
+		assert_int_equal(a.prefix, good[i].prefix);
 		ip_addr_format(&a, text, sizeof(text));
 		assert_string_equal(text, good[i].out);
 	}
-	for (size_t i = 0; i < sizeof(bad_cidr) / sizeof(*bad_cidr); i++) {
-		unit_case("bad cidr %s", bad_cidr[i]);
-		assert_int_equal(parse_cidr(bad_cidr[i], &a, &e), -1);
-		assert_err_line(e);
-		assert_err_mentions(e, bad_cidr[i]);
+	for (size_t i = 0; i < N(bad); i++) {
+		unit_case("bad cidr %s", bad[i]);
+		assert_bad(parse_cidr(bad[i], &a, &e), e, bad[i]);
 	}
-	assert_int_equal(parse_ip("10.0.0.1", &a, &e), 0);
-	assert_int_equal(a.prefix, -1);
-	ip_addr_format(&a, text, sizeof(text));
-	assert_string_equal(text, "10.0.0.1");
-	for (size_t i = 0; i < sizeof(bad_ip) / sizeof(*bad_ip); i++) {
-		unit_case("bad ip %s", bad_ip[i]);
-		assert_int_equal(parse_ip(bad_ip[i], &a, &e), -1);
-		assert_err_line(e);
+	unit_case_done();
+	/* the range is named for the family at hand */
+	assert_bad(parse_cidr("10.0.0.2/33", &a, &e), e, "0 to 32");
+	assert_bad(parse_cidr("fd00::1/129", &a, &e), e, "0 to 128");
+	/* a long input is cut short in the message, which stays one line */
+	assert_bad(parse_cidr("1111111111111111111111111111111111111111111111111111111111111111"
+			      "1111111111111111/8", &a, &e), e, "11111111");
+}
+
+static void bare_ips(void **state)
+{
+	static const struct { const char *in, *out; int family; } good[] = {
+		{ "10.0.0.1", "10.0.0.1", AF_INET },
+		{ "0.0.0.0", "0.0.0.0", AF_INET },
+		{ "fd00::1", "fd00::1", AF_INET6 },
+		{ "FE80:0:0::A", "fe80::a", AF_INET6 },
+		{ "::", "::", AF_INET6 },
+	};
+	static const struct { const char *in, *mention; } bad[] = {
+		{ "", "''" },
+		{ "10.0.0.2/24", "prefix" },
+		{ "fd00::1/64", "fd00::1/64" },
+		{ "10.0.0", "10.0.0" },
+		{ "::g", "::g" },
+		{ " 10.0.0.1", " 10.0.0.1" },
+		{ "10.0.0.1 ", "10.0.0.1 " },
+		{ "1.2.3.4.5", "1.2.3.4.5" },
+		{ "localhost", "localhost" },
+		{ "10.0.0.1\n", NULL },
+		{ "1111111111111111111111111111111111111111111111111111111111111111111", "1111111" },
+	};
+	struct ip_addr a;
+	struct err e = { 0 };
+	char text[64];
+
+	for (size_t i = 0; i < N(good); i++) {
+		unit_case("good %s", good[i].in);
+		assert_int_equal(parse_ip(good[i].in, &a, &e), 0);
+		assert_int_equal(a.family, good[i].family);
+		assert_int_equal(a.prefix, -1);
+		ip_addr_format(&a, text, sizeof(text));
+		assert_string_equal(text, good[i].out);
+	}
+	for (size_t i = 0; i < N(bad); i++) {
+		unit_case("bad ip %s", bad[i].in);
+		assert_bad(parse_ip(bad[i].in, &a, &e), e, bad[i].mention);
+	}
+	unit_case_done();
+	/* a short buffer is cut, never overrun */
+	assert_int_equal(parse_cidr("10.0.0.2/24", &a, &e), 0);
+	memset(text, 'x', sizeof(text));
+	ip_addr_format(&a, text, 5);
+	assert_string_equal(text, "10.0");
+	assert_int_equal(text[5], 'x');
+	ip_addr_format(&a, text, 12);
+	assert_string_equal(text, "10.0.0.2/24");
+	ip_addr_format(&a, text, 10);
+	assert_string_equal(text, "10.0.0.2/");
+}
+
+static void macs(void **state)
+{
+	static const struct { const char *in; unsigned char mac[6]; } good[] = {
+		{ "02:5C:00:00:00:0a", { 0x02, 0x5c, 0, 0, 0, 0x0a } },
+		{ "fe:ff:ff:ff:ff:ff", { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff } },
+		{ "00:00:00:00:00:01", { 0, 0, 0, 0, 0, 1 } },
+		{ "AA:bb:CC:dd:EE:f0", { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xf0 } },
+	};
+	static const struct { const char *in, *mention; } bad[] = {
+		{ "", "''" },
+		{ "02:00:00:00:00", "02:00:00:00:00" },
+		{ "02:00:00:00:00:0g", "02:00:00:00:00:0g" },
+		{ "02-00-00-00-00-01", "02-00-00-00-00-01" },
+		{ "02:00:00:00:00:01:02", "02:00:00:00:00:01:02" },
+		{ "01:00:5e:00:00:01", "multicast" },
+		{ "ff:ff:ff:ff:ff:ff", "ff:ff:ff:ff:ff:ff" },
+		{ "00:00:00:00:00:00", "all zero" },
+		{ "2:0:0:0:0:1", "2:0:0:0:0:1" },
+		{ "02:00:00:00:00:1 ", "02:00:00:00:00:1 " },
+		{ "0x:00:00:00:00:01", "0x:00:00:00:00:01" },
+		{ "02:00:00:00:00:+1", "02:00:00:00:00:+1" },
+		{ "02:00:00:00:00: 1", "02:00:00:00:00: 1" },
+		{ "020000000000000001", "020000000000000001" },
+		{ "02:00:00:00:0001", "02:00:00:00:0001" },
+		{ "02:00:00:00:00:0\n", NULL },
+	};
+	unsigned char mac[6];
+	struct err e = { 0 };
+
+	for (size_t i = 0; i < N(good); i++) {
+		unit_case("good %s", good[i].in);
+		assert_int_equal(parse_mac(good[i].in, mac, &e), 0);
+		assert_memory_equal(mac, good[i].mac, 6);
+	}
+	for (size_t i = 0; i < N(bad); i++) {
+		unit_case("bad mac '%s'", bad[i].in);
+		assert_bad(parse_mac(bad[i].in, mac, &e), e, bad[i].mention);
 	}
 	unit_case_done();
 }
 
-static void macs_mtus_qlens(void **state)
+static void mtus_qlens(void **state)
 {
-	static const char *bad_mac[] = { "", "02:00:00:00:00", "02:00:00:00:00:0g",
-					 "02-00-00-00-00-01", "02:00:00:00:00:01:02",
-					 "01:00:5e:00:00:01", "00:00:00:00:00:00", "2:0:0:0:0:1",
-					 "02:00:00:00:00:1 " };
-	static const char *bad_mtu[] = { "", "67", "65536", "-1500", "+1500", "15x", "1e3",
-					 "99999999999" };
-	static const char *bad_qlen[] = { "", "-1", "1000001", "abc", "10 " };
-	unsigned char mac[6];
+	static const struct { const char *in; int v; } good_mtu[] = {
+		{ "68", 68 }, { "1500", 1500 }, { "9000", 9000 }, { "65535", 65535 },
+	};
+	static const char *bad_mtu[] = { "", "0", "67", "65536", "-1500", "+1500", "15x", "1e3",
+					 "99999999999", " 1500", "1500 ", "0x5dc", "4294968796",
+					 "1 500", "1500.0" };
+	static const struct { const char *in; int v; } good_qlen[] = {
+		{ "0", 0 }, { "1000", 1000 }, { "1000000", 1000000 },
+	};
+	static const char *bad_qlen[] = { "", "-1", "+0", "1000001", "abc", "10 ", "4294967296",
+					  "99999999999999999999" };
 	struct err e = { 0 };
 	int v;
 
-	assert_int_equal(parse_mac("02:5C:00:00:00:0a", mac, &e), 0);
-	assert_int_equal(mac[1], 0x5c);
-	for (size_t i = 0; i < sizeof(bad_mac) / sizeof(*bad_mac); i++) {
-		unit_case("bad mac '%s'", bad_mac[i]);
-		assert_int_equal(parse_mac(bad_mac[i], mac, &e), -1);
-		assert_err_line(e);
+	for (size_t i = 0; i < N(good_mtu); i++) {
+		unit_case("good mtu %s", good_mtu[i].in);
+		assert_int_equal(parse_mtu(good_mtu[i].in, &v, &e), 0);
+		assert_int_equal(v, good_mtu[i].v);
 	}
-	assert_int_equal(parse_mtu("68", &v, &e), 0);
-	assert_int_equal(v, 68);
-	assert_int_equal(parse_mtu("65535", &v, &e), 0);
-	for (size_t i = 0; i < sizeof(bad_mtu) / sizeof(*bad_mtu); i++) {
+	for (size_t i = 0; i < N(bad_mtu); i++) {
 		unit_case("bad mtu '%s'", bad_mtu[i]);
-		assert_int_equal(parse_mtu(bad_mtu[i], &v, &e), -1);
-		assert_err_line(e);
-		assert_err_mentions(e, bad_mtu[i]);
+		v = 4242;
+		assert_bad(parse_mtu(bad_mtu[i], &v, &e), e, bad_mtu[i]);
+		assert_int_equal(v, 4242);      /* untouched on error */
 	}
-	assert_int_equal(parse_qlen("0", &v, &e), 0);
-	assert_int_equal(v, 0);
-	for (size_t i = 0; i < sizeof(bad_qlen) / sizeof(*bad_qlen); i++) {
+	for (size_t i = 0; i < N(good_qlen); i++) {
+		unit_case("good qlen %s", good_qlen[i].in);
+		assert_int_equal(parse_qlen(good_qlen[i].in, &v, &e), 0);
+		assert_int_equal(v, good_qlen[i].v);
+	}
+	for (size_t i = 0; i < N(bad_qlen); i++) {
 		unit_case("bad qlen '%s'", bad_qlen[i]);
-		assert_int_equal(parse_qlen(bad_qlen[i], &v, &e), -1);
-		assert_err_line(e);
+		assert_bad(parse_qlen(bad_qlen[i], &v, &e), e, bad_qlen[i]);
 	}
 	unit_case_done();
 }
 
-static const struct nic_spec base = {
-	"veth", "vh1", "eth1", "10.0.0.2/24", "02:00:00:00:00:01", 1500, 1000, "br0",
-};
+/* type, host, ctr, ip, mac, mtu, qlen, bridge */
+#define NIC(t, h, c, ip, mac, mtu, qlen, br) { t, h, c, ip, mac, mtu, qlen, br }
 
 static void nic_rules(void **state)
 {
-	struct { const char *what; struct nic_spec n; } bad[12];
+	static const struct nic_spec good[] = {
+		NIC("veth", "vh1", "eth1", "10.0.0.2/24", "02:00:00:00:00:01", 1500, 1000, "br0"),
+		NIC("veth", "", "eth1", "10.0.0.2/24", "", 1500, 1000, ""),
+		NIC("eth", "enp1s0", "eth1", "fd00::2/64", "", 9000, 0, ""),
+		NIC("veth", "vh1", "eth1", "10.0.0.2/32", "", MTU_MIN, QLEN_MAX, ""),
+		NIC("veth", "vh1", "eth1", "10.0.0.2/0", "", MTU_MAX, 0, "br-lan"),
+	};
+	static const struct { const char *what; struct nic_spec n; const char *mention; } bad[] = {
+		{ "type", NIC("tap", "vh1", "eth1", "10.0.0.2/24", "", 1500, 1000, ""), "tap" },
+		{ "type empty", NIC("", "vh1", "eth1", "10.0.0.2/24", "", 1500, 1000, ""), "''" },
+		{ "type case", NIC("VETH", "vh1", "eth1", "10.0.0.2/24", "", 1500, 1000, ""), "VETH" },
+		{ "ctr name", NIC("veth", "vh1", "bad/x", "10.0.0.2/24", "", 1500, 1000, ""), "bad/x" },
+		{ "ctr empty", NIC("veth", "vh1", "", "10.0.0.2/24", "", 1500, 1000, ""), "container" },
+		{ "host name", NIC("veth", "a b", "eth1", "10.0.0.2/24", "", 1500, 1000, ""), "a b" },
+		{ "ip missing", NIC("veth", "vh1", "eth1", "", "", 1500, 1000, ""), "eth1" },
+		{ "ip no prefix", NIC("veth", "vh1", "eth1", "10.0.0.2", "", 1500, 1000, ""), "10.0.0.2" },
+		{ "ip bad", NIC("veth", "vh1", "eth1", "10.0.0.256/24", "", 1500, 1000, ""), "10.0.0.256" },
+		{ "mac multicast", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "01:00:00:00:00:01", 1500,
+				       1000, ""), "01:00:00:00:00:01" },
+		{ "mac form", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "02:00:00:00:00", 1500, 1000,
+				  ""), "02:00:00:00:00" },
+		{ "bridge", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "", 1500, 1000, "b/r"), "b/r" },
+		{ "eth needs host", NIC("eth", "", "eth1", "10.0.0.2/24", "", 1500, 1000, ""), "host" },
+		{ "eth with bridge", NIC("eth", "enp1s0", "eth1", "10.0.0.2/24", "", 1500, 1000, "br0"),
+		  "bridge" },
+		{ "mtu low", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "", 67, 1000, ""), "67" },
+		{ "mtu high", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "", 65536, 1000, ""), "65536" },
+		{ "mtu zero", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "", 0, 1000, ""), "MTU 0" },
+		{ "qlen low", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "", 1500, -1, ""), "-1" },
+		{ "qlen high", NIC("veth", "vh1", "eth1", "10.0.0.2/24", "", 1500, QLEN_MAX + 1, ""),
+		  "1000001" },
+	};
 	struct err e = { 0 };
-	struct nic_spec n = base;
-	size_t k = 0;
 
-	assert_int_equal(nic_validate(&n, &e), 0);
-	n.host[0] = '\0';       /* veth: host name made later */
-	assert_int_equal(nic_validate(&n, &e), 0);
-	n = base;
-	strcpy(n.type, "eth");
-	n.bridge[0] = '\0';
-	assert_int_equal(nic_validate(&n, &e), 0);
-
-#define BAD(w, field, value) do { bad[k].what = w; bad[k].n = base; \
-		strcpy(bad[k].n.field, value); k++; } while (0)
-	BAD("type", type, "tap");
-	BAD("ctr name", ctr, "bad/x");
-	BAD("ctr empty", ctr, "");
-	BAD("host name", host, "a b");
-	BAD("ip missing", ip, "");
-	BAD("ip no prefix", ip, "10.0.0.2");
-	BAD("mac", mac, "01:00:00:00:00:01");
-	BAD("bridge", bridge, "b/r");
-#undef BAD
-	bad[k].what = "eth needs host"; bad[k].n = base; strcpy(bad[k].n.type, "eth");
-	bad[k].n.host[0] = bad[k].n.bridge[0] = '\0'; k++;
-	bad[k].what = "eth with bridge"; bad[k].n = base; strcpy(bad[k].n.type, "eth"); k++;
-	bad[k].what = "mtu"; bad[k].n = base; bad[k].n.mtu = 67; k++;
-	bad[k].what = "qlen"; bad[k].n = base; bad[k].n.qlen = -1; k++;
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < N(good); i++) {
+		unit_case("good nic %zu", i);
+		assert_int_equal(nic_validate(&good[i], &e), 0);
+	}
+	for (size_t i = 0; i < N(bad); i++) {
 		unit_case("%s", bad[i].what);
-		assert_int_equal(nic_validate(&bad[i].n, &e), -1);
-		assert_err_line(e);
+		assert_bad(nic_validate(&bad[i].n, &e), e, bad[i].mention);
 	}
 	unit_case_done();
 }
 
 static void conflicts(void **state)
 {
-	struct nic_spec saved[2] = { base, base };
-	struct nic_spec n = base;
+	static const struct nic_spec saved[] = {
+		NIC("veth", "vh1", "eth1", "10.0.0.2/24", "02:00:00:00:00:01", 1500, 1000, "br0"),
+		NIC("veth", "vh2", "eth2", "fd00::2/64", "", 1500, 1000, ""),
+	};
+	static const struct { const char *what; struct nic_spec n; } good[] = {
+		{ "all new", NIC("veth", "vh3", "eth3", "10.0.1.2/24", "02:00:00:00:00:03", 1500, 1000,
+				 "br0") },
+		{ "no host no mac", NIC("veth", "", "eth3", "10.0.0.3/24", "", 1500, 1000, "") },
+		{ "same prefix other address", NIC("veth", "vh3", "eth3", "fd00::3/64", "", 1500, 1000,
+						   "") },
+		{ "host equals other ctr", NIC("veth", "eth1", "eth3", "10.0.0.3/24", "", 1500, 1000,
+					       "") },
+	};
+	static const struct { const char *what; struct nic_spec n; const char *mention; } bad[] = {
+		{ "ctr", NIC("veth", "vh3", "eth2", "10.0.1.2/24", "", 1500, 1000, ""), "eth2" },
+		{ "host", NIC("veth", "vh1", "eth3", "10.0.1.2/24", "", 1500, 1000, ""), "vh1" },
+		{ "mac", NIC("veth", "vh3", "eth3", "10.0.1.2/24", "02:00:00:00:00:01", 1500, 1000, ""),
+		  "02:00:00:00:00:01" },
+		{ "mac other case", NIC("eth", "enp1", "eth3", "10.0.1.2/24", "02:00:00:00:00:01",
+					1500, 1000, ""), "02:00:00:00:00:01" },
+		{ "ip other prefix", NIC("veth", "vh3", "eth3", "10.0.0.2/16", "", 1500, 1000, ""),
+		  "10.0.0.2/16" },
+		{ "ipv6 other spelling", NIC("veth", "vh3", "eth3", "FD00:0::2/48", "", 1500, 1000, ""),
+		  "FD00:0::2/48" },
+	};
+	struct nic_spec upper = saved[0];
 	struct err e = { 0 };
 
-	strcpy(saved[1].ctr, "eth2");
-	strcpy(saved[1].host, "vh2");
-	strcpy(saved[1].ip, "10.0.1.2/24");
-	strcpy(saved[1].mac, "02:00:00:00:00:02");
-	/* a wholly different nic */
-	strcpy(n.ctr, "eth3");
-	strcpy(n.host, "vh3");
-	strcpy(n.ip, "10.0.2.2/24");
-	strcpy(n.mac, "02:00:00:00:00:03");
-	assert_int_equal(nic_conflicts(&n, saved, 2, &e), 0);
-	/* each field alone conflicts */
-	{
-		struct nic_spec c = n;
-
-		strcpy(c.ctr, "eth2");
-		assert_int_equal(nic_conflicts(&c, saved, 2, &e), -1);
-		assert_err_mentions(e, "eth2");
-		c = n;
-		strcpy(c.host, "vh1");
-		assert_int_equal(nic_conflicts(&c, saved, 2, &e), -1);
-		assert_err_mentions(e, "vh1");
-		c = n;
-		strcpy(c.mac, "02:00:00:00:00:02");
-		assert_int_equal(nic_conflicts(&c, saved, 2, &e), -1);
-		c = n;
-		strcpy(c.ip, "10.0.1.2/16");    /* same address, other prefix */
-		assert_int_equal(nic_conflicts(&c, saved, 2, &e), -1);
-		assert_err_mentions(e, "10.0.1.2/16");
+	for (size_t i = 0; i < N(good); i++) {
+		unit_case("%s", good[i].what);
+		assert_int_equal(nic_conflicts(&good[i].n, saved, N(saved), &e), 0);
 	}
-	assert_int_equal(nic_conflicts(&n, saved, NIC_MAX_PER_CONTAINER, &e), -1);
+	for (size_t i = 0; i < N(bad); i++) {
+		unit_case("%s", bad[i].what);
+		assert_bad(nic_conflicts(&bad[i].n, saved, N(saved), &e), e, bad[i].mention);
+		assert_int_equal(e.code, EEXIST);
+	}
+	unit_case_done();
+	/* the saved MAC in upper case, the new one in lower case */
+	strcpy(upper.mac, "02:AB:00:00:00:01");
+	assert_bad(nic_conflicts(&(struct nic_spec)NIC("veth", "vh9", "eth9", "10.9.0.2/24",
+						       "02:ab:00:00:00:01", 1500, 1000, ""),
+				 &upper, 1, &e), e, "02:ab:00:00:00:01");
+	/* nothing saved yet: no conflict, even with itself */
+	assert_int_equal(nic_conflicts(&saved[0], NULL, 0, &e), 0);
+	/* the limit: refused before looking at the entries */
+	assert_bad(nic_conflicts(&good[0].n, saved, NIC_MAX_PER_CONTAINER, &e), e, "128");
+	assert_int_equal(e.code, ENOSPC);
+	assert_int_equal(nic_conflicts(&good[0].n, saved, N(saved), &e), 0);
 }
+
+/* dest, src, gw, dev */
+#define ROUTE(d, s, g, v) { d, s, g, v }
 
 static void routes(void **state)
 {
 	static const struct route_spec good[] = {
-		{ "default", "", "10.0.0.1", "" }, { "", "", "", "eth1" },
-		{ "10.9.0.0/16", "10.0.0.2", "10.0.0.1", "eth1" }, { "fd00:1::/64", "", "fd00::1", "" },
+		ROUTE("default", "", "10.0.0.1", ""),
+		ROUTE("", "", "", "eth1"),
+		ROUTE("10.9.0.0/16", "10.0.0.2", "10.0.0.1", "eth1"),
+		ROUTE("fd00:1::/64", "", "fd00::1", ""),
+		ROUTE("default", "fd00::2", "fd00::1", "eth1"),
+		ROUTE("", "10.0.0.2", "", "eth1"),
+		ROUTE("10.9.0.1/32", "", "", "eth1"),
+		ROUTE("default", "fd00::2", "", "eth1"),
+		ROUTE("default", "", "10.0.0.1", "0123456789abcde"),
 	};
-	static const struct { const char *what; struct route_spec r; } bad[] = {
-		{ "no gw or dev", { "10.9.0.0/16", "", "", "" } },
-		{ "bad dest", { "10.9.0.0/99", "", "10.0.0.1", "" } },
-		{ "dest without prefix", { "10.9.0.0", "", "10.0.0.1", "" } },
-		{ "bad gw", { "default", "", "gateway", "" } },
-		{ "gw with prefix", { "default", "", "10.0.0.1/24", "" } },
-		{ "bad src", { "default", "nope", "10.0.0.1", "" } },
-		{ "mixed families", { "10.9.0.0/16", "", "fd00::1", "" } },
-		{ "src and gw differ", { "default", "fd00::2", "10.0.0.1", "" } },
-		{ "bad dev", { "default", "", "", "bad/dev" } },
+	static const struct { const char *what; struct route_spec r; const char *mention; } bad[] = {
+		{ "no gw or dev", ROUTE("10.9.0.0/16", "", "", ""), "10.9.0.0/16" },
+		{ "default without target", ROUTE("", "10.0.0.2", "", ""), "gw or a dev" },
+		{ "bad dest", ROUTE("10.9.0.0/99", "", "10.0.0.1", ""), "10.9.0.0/99" },
+		{ "dest without prefix", ROUTE("10.9.0.0", "", "10.0.0.1", ""), "10.9.0.0" },
+		{ "dest word", ROUTE("Default", "", "10.0.0.1", ""), "Default" },
+		{ "bad gw", ROUTE("default", "", "gateway", ""), "gateway" },
+		{ "gw with prefix", ROUTE("default", "", "10.0.0.1/24", ""), "10.0.0.1/24" },
+		{ "bad src", ROUTE("default", "nope", "10.0.0.1", ""), "nope" },
+		{ "dest v4 gw v6", ROUTE("10.9.0.0/16", "", "fd00::1", ""), "fd00::1" },
+		{ "dest v6 gw v4", ROUTE("fd00:1::/64", "", "10.0.0.1", ""), "10.0.0.1" },
+		{ "src v6 gw v4", ROUTE("default", "fd00::2", "10.0.0.1", ""), "10.0.0.1" },
+		{ "dest v4 src v6", ROUTE("10.9.0.0/16", "fd00::2", "", "eth1"), "fd00::2" },
+		{ "bad dev", ROUTE("default", "", "", "bad/dev"), "bad/dev" },
+		{ "dev ..", ROUTE("default", "", "10.0.0.1", ".."), "'..'" },
 	};
-	struct route_spec filter = { "", "", "", "" };
 	struct err e = { 0 };
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++) {
+	for (size_t i = 0; i < N(good); i++) {
 		unit_case("good route %zu", i);
 		assert_int_equal(route_validate(&good[i], &e), 0);
+		assert_int_equal(route_filter_validate(&good[i], &e), 0);
 	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+	for (size_t i = 0; i < N(bad); i++) {
 		unit_case("%s", bad[i].what);
-		assert_int_equal(route_validate(&bad[i].r, &e), -1);
-		assert_err_line(e);
+		assert_bad(route_validate(&bad[i].r, &e), e, bad[i].mention);
 	}
 	unit_case_done();
-	/* a filter needs no target */
-	strcpy(filter.dest, "10.9.0.0/16");
-	assert_int_equal(route_filter_validate(&filter, &e), 0);
-	assert_int_equal(route_validate(&filter, &e), -1);
-	/* matching and equality */
-	assert_true(route_matches(&filter, &good[2]));
-	assert_false(route_matches(&filter, &good[0]));
-	strcpy(filter.dest, "default");
-	assert_true(route_matches(&filter, &good[0]));
-	assert_true(route_matches(&filter, &good[1]));  /* "" is the default route too */
-	assert_true(route_equal(&good[0], &(struct route_spec){ "", "", "10.0.0.1", "" }));
-	assert_false(route_equal(&good[0], &good[1]));
+	/* tests/e2e/test_network_bad_input.sh looks for "family" */
+	assert_bad(route_validate(&bad[8].r, &e), e, "address family");
+	assert_err_mentions(e, "10.9.0.0/16");
+}
+
+static void route_filters(void **state)
+{
+	static const struct route_spec good[] = {
+		ROUTE("10.9.0.0/16", "", "", ""), ROUTE("default", "", "", ""),
+		ROUTE("", "", "", ""), ROUTE("", "10.0.0.2", "", ""),
+	};
+	static const struct { struct route_spec r; const char *mention; } bad[] = {
+		{ ROUTE("10.9.0.0", "", "", ""), "10.9.0.0" },
+		{ ROUTE("", "", "10.0.0.1/8", ""), "10.0.0.1/8" },
+		{ ROUTE("fd00::/8", "10.0.0.2", "", ""), "10.0.0.2" },
+		{ ROUTE("", "", "", "a b"), "a b" },
+	};
+	struct err e = { 0 };
+
+	for (size_t i = 0; i < N(good); i++) {
+		unit_case("good filter %zu", i);
+		assert_int_equal(route_filter_validate(&good[i], &e), 0);
+	}
+	for (size_t i = 0; i < N(bad); i++) {
+		unit_case("bad filter %zu", i);
+		assert_bad(route_filter_validate(&bad[i].r, &e), e, bad[i].mention);
+	}
+	unit_case_done();
+	/* as a route, a filter without a target is refused */
+	assert_bad(route_validate(&good[0], &e), e, "10.9.0.0/16");
+}
+
+static void matching(void **state)
+{
+	static const struct { struct route_spec f, r; bool match; } rows[] = {
+		{ ROUTE("", "", "", ""), ROUTE("10.9.0.0/16", "", "10.0.0.1", "eth1"), true },
+		{ ROUTE("10.9.0.0/16", "", "", ""), ROUTE("10.9.0.0/16", "", "10.0.0.1", "eth1"), true },
+		{ ROUTE("10.9.0.0/16", "", "", ""), ROUTE("default", "", "10.0.0.1", ""), false },
+		{ ROUTE("default", "", "", ""), ROUTE("default", "", "10.0.0.1", ""), true },
+		{ ROUTE("default", "", "", ""), ROUTE("", "", "", "eth1"), true },
+		{ ROUTE("default", "", "", ""), ROUTE("10.9.0.0/16", "", "", "eth1"), false },
+		{ ROUTE("", "", "", "eth1"), ROUTE("10.9.0.0/16", "", "10.0.0.1", "eth1"), true },
+		{ ROUTE("", "", "", "eth2"), ROUTE("10.9.0.0/16", "", "10.0.0.1", "eth1"), false },
+		{ ROUTE("", "", "10.0.0.1", "eth1"), ROUTE("10.9.0.0/16", "", "10.0.0.1", "eth1"), true },
+		{ ROUTE("", "", "10.0.0.9", "eth1"), ROUTE("10.9.0.0/16", "", "10.0.0.1", "eth1"), false },
+		{ ROUTE("", "10.0.0.2", "", ""), ROUTE("default", "10.0.0.2", "10.0.0.1", ""), true },
+		{ ROUTE("", "10.0.0.2", "", ""), ROUTE("default", "", "10.0.0.1", ""), false },
+	};
+	static const struct { struct route_spec a, b; bool equal; } eq[] = {
+		{ ROUTE("default", "", "10.0.0.1", ""), ROUTE("", "", "10.0.0.1", ""), true },
+		{ ROUTE("", "", "10.0.0.1", ""), ROUTE("default", "", "10.0.0.1", ""), true },
+		{ ROUTE("default", "", "10.0.0.1", ""), ROUTE("", "", "", "eth1"), false },
+		{ ROUTE("10.9.0.0/16", "", "", "eth1"), ROUTE("10.9.0.0/16", "", "", "eth1"), true },
+		{ ROUTE("10.9.0.0/16", "", "", "eth1"), ROUTE("10.9.0.0/16", "", "", "eth2"), false },
+		{ ROUTE("10.9.0.0/16", "", "", "eth1"), ROUTE("10.9.0.0/24", "", "", "eth1"), false },
+		{ ROUTE("default", "10.0.0.2", "10.0.0.1", ""), ROUTE("default", "", "10.0.0.1", ""),
+		  false },
+		{ ROUTE("10.9.0.0/16", "", "", "eth1"), ROUTE("default", "", "", "eth1"), false },
+	};
+
+	for (size_t i = 0; i < N(rows); i++) {
+		unit_case("match %zu", i);
+		assert_int_equal(route_matches(&rows[i].f, &rows[i].r), rows[i].match);
+	}
+	for (size_t i = 0; i < N(eq); i++) {
+		unit_case("equal %zu", i);
+		assert_int_equal(route_equal(&eq[i].a, &eq[i].b), eq[i].equal);
+		assert_int_equal(route_equal(&eq[i].b, &eq[i].a), eq[i].equal);
+		if (eq[i].equal)   /* an equal route also matches as a filter */
+			assert_true(route_matches(&eq[i].a, &eq[i].b));
+	}
+	unit_case_done();
+}
+
+/* "[" + @n copies of @elem joined by "," + "]" */
+static char *json_array(const char *elem, size_t n)
+{
+	size_t len = strlen(elem) + 1, cap = n * len + 3;
+	char *s = malloc(cap), *p = s;
+
+	assert_non_null(s);
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		memcpy(p, elem, len - 1);
+		p += len - 1;
+	}
+	*p++ = ']';
+	*p = '\0';
+	return s;
 }
 
 static void routes_json(void **state)
 {
-	static const char *bad[] = {
-		"", "[", "{}", "[]", "[1]", "[{\"dest\":5}]", "[{\"metric\":\"1\",\"dev\":\"eth1\"}]",
-		"[{\"dest\":\"default\"}]", "[{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", "\"default\"",
+	static const struct {
+		const char *json;
+		bool filter;
+		size_t n;
+		struct route_spec first, last;
+	} good[] = {
+		{ "[{\"dest\":\"10.1.0.0/16\",\"gw\":\"10.0.0.1\",\"dev\":\"eth1\"},{\"dev\":\"eth1\"}]",
+		  false, 2, ROUTE("10.1.0.0/16", "", "10.0.0.1", "eth1"), ROUTE("", "", "", "eth1") },
+		{ "[{\"dest\":\"default\",\"src\":\"fd00::2\",\"gw\":\"fd00::1\"}]", false, 1,
+		  ROUTE("default", "fd00::2", "fd00::1", ""), ROUTE("default", "fd00::2", "fd00::1", "") },
+		{ " [ { \"gw\" : \"10.0.0.1\" } ]\n", false, 1, ROUTE("", "", "10.0.0.1", ""),
+		  ROUTE("", "", "10.0.0.1", "") },
+		{ "[{}]", true, 1, ROUTE("", "", "", ""), ROUTE("", "", "", "") },
+		{ "[{\"dest\":\"default\"}]", true, 1, ROUTE("default", "", "", ""),
+		  ROUTE("default", "", "", "") },
+		{ "[{\"dev\":\"eth1\"},{\"dest\":\"10.2.0.0/16\"}]", true, 2, ROUTE("", "", "", "eth1"),
+		  ROUTE("10.2.0.0/16", "", "", "") },
+	};
+	static const struct { const char *json; bool filter; const char *mention; } bad[] = {
+		{ "", false, "empty" },
+		{ "[", false, "truncated" },
+		{ "{}", false, "array" },
+		{ "\"default\"", false, "array" },
+		{ "null", false, "array" },
+		{ "[]", false, "no route given" },
+		{ "[]", true, "no route given" },
+		{ "[] x", false, "trailing" },
+		{ "[1]", false, "route 0: not an object" },
+		{ "[[]]", false, "route 0" },
+		{ "[{\"dest\":5,\"dev\":\"eth1\"}]", false, "\"dest\" is not a string" },
+		{ "[{\"dev\":null}]", false, "\"dev\" is not a string" },
+		{ "[{\"gw\":true}]", false, "\"gw\"" },
+		{ "[{\"src\":[\"10.0.0.2\"],\"dev\":\"eth1\"}]", false, "\"src\"" },
+		{ "[{\"metric\":\"1\",\"dev\":\"eth1\"}]", false, "metric" },
+		{ "[{\"Dest\":\"default\",\"dev\":\"eth1\"}]", false, "Dest" },
+		{ "[{\"dest\":\"default\"}]", false, "gw or a dev" },
+		{ "[{\"dev\":\"eth1\"},{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", false, "route 2: gw" },
+		{ "[{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", true, "route 1: " },
+		{ "[{\"dev\":\"eth1\",\"dev\":\"eth2\"}]", false, "\"dev\" given twice" },
+		{ "[{\"dest\":\"10.0.0.0/8\",\"gw\":\"fd00::1\"}]", false, "fd00::1" },
+		{ "[{\"dev\":\"eth1\\u0000x\"}]", false, "NUL" },
+		{ "[{\"dev\":\"0123456789abcdef\"}]", false, "\"dev\" '0123456789abcdef" },
+		{ "[{\"dest\":\"1111111111111111111111111111111111111111111111111111111111111111\","
+		  "\"dev\":\"eth1\"}]", false, "too long" },
+		{ "[{\"dev\":\"bad/dev\"}]", true, "route 0: invalid route device 'bad/dev'" },
 	};
 	struct route_spec *r = NULL;
 	struct err e = { 0 };
 	size_t n = 0;
+	char *big, *head;
 
-	assert_int_equal(parse_routes_json("[{\"dest\":\"10.1.0.0/16\",\"gw\":\"10.0.0.1\","
-					   "\"dev\":\"eth1\"},{\"dev\":\"eth1\"}]", false, &r, &n, &e), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(r[0].dest, "10.1.0.0/16");
-	assert_string_equal(r[1].dev, "eth1");
-	free(r);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		unit_case("bad json %s", bad[i]);
-		assert_int_equal(parse_routes_json(bad[i], false, &r, &n, &e), -1);
+	for (size_t i = 0; i < N(good); i++) {
+		unit_case("good json %s", good[i].json);
+		assert_int_equal(parse_routes_json(good[i].json, good[i].filter, &r, &n, &e), 0);
+		assert_int_equal(n, good[i].n);
+		assert_memory_equal(&r[0], &good[i].first, sizeof(r[0]));
+		assert_memory_equal(&r[n - 1], &good[i].last, sizeof(r[0]));
+		free(r);
+	}
+	for (size_t i = 0; i < N(bad); i++) {
+		unit_case("bad json %s", bad[i].json);
+		r = (struct route_spec *)&e;    /* must be reset */
+		n = 7;
+		assert_bad(parse_routes_json(bad[i].json, bad[i].filter, &r, &n, &e), e,
+			   bad[i].mention);
 		assert_null(r);
 		assert_int_equal(n, 0);
-		assert_err_line(e);
 	}
 	unit_case_done();
-	/* as filters, a dest alone is enough */
-	assert_int_equal(parse_routes_json("[{\"dest\":\"default\"}]", true, &r, &n, &e), 0);
+
+	/* the bound: 1024 routes are fine, 1025 are not */
+	big = json_array("{\"dev\":\"eth1\"}", 1024);
+	assert_int_equal(parse_routes_json(big, false, &r, &n, &e), 0);
+	assert_int_equal(n, 1024);
+	assert_string_equal(r[1023].dev, "eth1");
 	free(r);
-	assert_int_equal(parse_routes_json("[{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", true, &r, &n, &e), -1);
-	assert_err_mentions(e, "route 1");
+	free(big);
+	big = json_array("{\"dev\":\"eth1\"}", 1025);
+	assert_bad(parse_routes_json(big, false, &r, &n, &e), e, "1025");
+	assert_null(r);
+	free(big);
+	/* an error after many good elements frees them all (valgrind) */
+	head = json_array("{\"dev\":\"eth1\"}", 100);
+	head[strlen(head) - 1] = '\0';         /* drop the ']' */
+	assert_true(asprintf(&big, "%s,{\"gw\":\"\"}]", head) > 0);
+	free(head);
+	assert_bad(parse_routes_json(big, false, &r, &n, &e), e, "route 100: ");
+	assert_null(r);
+	free(big);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(ifnames, unit_case_teardown),
-		cmocka_unit_test_teardown(nic_names, unit_case_teardown),
-		cmocka_unit_test_teardown(addresses, unit_case_teardown),
-		cmocka_unit_test_teardown(macs_mtus_qlens, unit_case_teardown),
-		cmocka_unit_test_teardown(nic_rules, unit_case_teardown),
-		cmocka_unit_test(conflicts),
-		cmocka_unit_test_teardown(routes, unit_case_teardown),
-		cmocka_unit_test_teardown(routes_json, unit_case_teardown),
+		UNIT_TEST(ifnames),
+		UNIT_TEST(nic_names),
+		UNIT_TEST(cidrs),
+		UNIT_TEST(bare_ips),
+		UNIT_TEST(macs),
+		UNIT_TEST(mtus_qlens),
+		UNIT_TEST(nic_rules),
+		UNIT_TEST(conflicts),
+		UNIT_TEST(routes),
+		UNIT_TEST(route_filters),
+		UNIT_TEST(matching),
+		UNIT_TEST(routes_json),
 	};
 
 	return cmocka_run_group_tests_name("test_net_spec", tests, NULL, NULL);

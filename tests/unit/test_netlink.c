@@ -51,15 +51,30 @@ static void getlink(void **state)
 
 static void veth(void **state)
 {
-	struct nlmsghdr *nlh = nlmsg_veth(buf, "vh1", "eth1", 7);
+	static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 0x0b };
+	struct link_attrs h = LINK_ATTRS_KEEP, pe = LINK_ATTRS_KEEP;
+	struct nlmsghdr *nlh;
 	struct attrs t, info, data;
 	const struct nlattr *peer;
 	const struct ifinfomsg *pi;
 	struct attrs p;
 
+	h.name = "vh1";
+	h.mtu = 1400;
+	h.master = 9;
+	h.up = 1;
+	pe.name = "eth1";
+	pe.netns_fd = 7;
+	pe.mac = mac;
+	pe.qlen = 500;
+	nlh = nlmsg_veth(buf, &h, &pe);
 	request_flags(nlh, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	assert_int_equal(((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_flags, IFF_UP);
 	parse(nlh, sizeof(struct ifinfomsg), &t);
 	assert_string_equal(mnl_attr_get_str(t.tb[IFLA_IFNAME]), "vh1");
+	assert_int_equal(mnl_attr_get_u32(t.tb[IFLA_MTU]), 1400);
+	assert_int_equal(mnl_attr_get_u32(t.tb[IFLA_MASTER]), 9);
+	assert_null(t.tb[IFLA_NET_NS_FD]);
 	assert_non_null(t.tb[IFLA_LINKINFO]);
 	memset(&info, 0, sizeof(info));
 	mnl_attr_parse_nested(t.tb[IFLA_LINKINFO], collect, &info);
@@ -71,16 +86,25 @@ static void veth(void **state)
 	/* the peer's ifinfomsg comes first, then its own attributes */
 	pi = mnl_attr_get_payload(peer);
 	assert_int_equal(pi->ifi_family, AF_UNSPEC);
+	assert_int_equal(pi->ifi_flags, 0);
 	memset(&p, 0, sizeof(p));
 	mnl_attr_parse_payload((const char *)pi + sizeof(*pi),
 			       mnl_attr_get_payload_len(peer) - sizeof(*pi), collect, &p);
 	assert_string_equal(mnl_attr_get_str(p.tb[IFLA_IFNAME]), "eth1");
 	assert_int_equal(mnl_attr_get_u32(p.tb[IFLA_NET_NS_FD]), 7);
+	assert_memory_equal(mnl_attr_get_payload(p.tb[IFLA_ADDRESS]), mac, 6);
+	assert_int_equal(mnl_attr_get_u32(p.tb[IFLA_TXQLEN]), 500);
+	assert_null(p.tb[IFLA_MTU]);
 }
 
 static void veth_same_namespace(void **state)
 {
-	struct nlmsghdr *nlh = nlmsg_veth(buf, "a", "b", -1);
+	struct link_attrs h = LINK_ATTRS_KEEP, pe = LINK_ATTRS_KEEP;
+	struct nlmsghdr *nlh;
+
+	h.name = "a";
+	pe.name = "b";
+	nlh = nlmsg_veth(buf, &h, &pe);
 
 	/* no namespace attribute anywhere in the message */
 	assert_null(memmem(nlh, nlh->nlmsg_len, "\x08\x00\x1c\x00", 4));
