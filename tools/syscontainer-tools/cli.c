@@ -9,6 +9,7 @@
 
 #include "container_id.h"
 #include "log.h"
+#include "net_apply.h"
 #include "util.h"
 
 int usage_error(const struct command *cmd, const char *fmt, ...)
@@ -130,4 +131,24 @@ int parse_flags(const struct command *cmd, int argc, char **argv, const struct o
 	if (*end >= 2 && container_id_check(argv[1], &e) < 0)
 		return usage_error(cmd, "%s", e.msg);
 	return -1;
+}
+
+int target_net_open(const struct target *t, struct net_ctx *c, int *netns, struct err *e)
+{
+	*netns = -1;
+	if (pid_open_ns(t->c.pidfd, t->c.rec.pid, "net", netns, e) < 0)
+		return -1;
+	if (net_ctx_open(*netns, c, e) < 0) {
+		close(*netns);
+		*netns = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void target_net_close(struct net_ctx *c, int netns)
+{
+	net_ctx_close(c);
+	if (netns >= 0)
+		close(netns);
 }

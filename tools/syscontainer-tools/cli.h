@@ -50,6 +50,12 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 		struct err *e);
 void target_close(struct target *t);
 
+struct net_ctx;
+/* Netlink sockets in the host and in the running container's network
+ * namespace (checked against the container's pidfd). */
+int target_net_open(const struct target *t, struct net_ctx *c, int *netns, struct err *e);
+void target_net_close(struct net_ctx *c, int netns);
+
 /* QoS settings of a command (qos.c). */
 struct qos_req {
 	struct qos_spec *q;

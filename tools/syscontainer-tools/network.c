@@ -71,27 +71,6 @@ static int nic_args(const struct command *cmd, int argc, char **argv, const stru
 	return -1;
 }
 
-/* The container's network namespace, checked against its pidfd. */
-static int open_net(const struct target *t, struct net_ctx *c, int *netns, struct err *e)
-{
-	*netns = -1;
-	if (pid_open_ns(t->c.pidfd, t->c.rec.pid, "net", netns, e) < 0)
-		return -1;
-	if (net_ctx_open(*netns, c, e) < 0) {
-		close(*netns);
-		*netns = -1;
-		return -1;
-	}
-	return 0;
-}
-
-static void close_net(struct net_ctx *c, int netns)
-{
-	net_ctx_close(c);
-	if (netns >= 0)
-		close(netns);
-}
-
 static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
 {
 	struct nic_spec *saved = NULL, *n = &f->nic;
@@ -111,7 +90,7 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 	    nic_validate(n, e) < 0 || nic_conflicts(n, saved, n_saved, e) < 0)
 		goto out;
 	if (live) {
-		if (open_net(&t, &c, &netns, e) < 0 ||
+		if (target_net_open(&t, &c, &netns, e) < 0 ||
 		    netns_pin(cli->rundir, t.id, t.c.rec.pid, e) < 0 || net_add_nic(&c, n, e) < 0)
 			goto out;
 	}
@@ -128,7 +107,7 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 		 n->ip, live ? "" : ", saved only");
 	r = 0;
 out:
-	close_net(&c, netns);
+	target_net_close(&c, netns);
 	free(saved);
 	target_close(&t);
 	return r;
@@ -217,7 +196,7 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 			f->nic.host, f->nic.host[0] ? ":" : "", f->nic.ctr, t.id);
 		goto out;
 	}
-	if (t.running && (open_net(&t, &c, &netns, e) < 0 || net_remove_nic(&c, &saved[at], e) < 0))
+	if (t.running && (target_net_open(&t, &c, &netns, e) < 0 || net_remove_nic(&c, &saved[at], e) < 0))
 		goto out;
 	store_remove_nic(t.store.doc, (size_t)at);
 	if (store_save(&t.store, e) < 0) {
@@ -233,7 +212,7 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 		 t.running ? "" : ", saved state only");
 	r = 0;
 out:
-	close_net(&c, netns);
+	target_net_close(&c, netns);
 	free(saved);
 	target_close(&t);
 	return r;
@@ -361,7 +340,7 @@ static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 	if (nic_validate(&merged, e) < 0 || nic_conflicts(&merged, saved, n_saved - 1, e) < 0)
 		goto out;
 	if (t.running && !f->config_only &&
-	    (open_net(&t, &c, &netns, e) < 0 || update_live(&c, &old, &merged, e) < 0))
+	    (target_net_open(&t, &c, &netns, e) < 0 || update_live(&c, &old, &merged, e) < 0))
 		goto out;
 	store_replace_nic(t.store.doc, (size_t)at, &merged);
 	if (store_save(&t.store, e) < 0)
@@ -371,7 +350,7 @@ static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 		 merged.ctr, merged.ip, merged.mac, merged.mtu, merged.qlen, merged.bridge);
 	r = 0;
 out:
-	close_net(&c, netns);
+	target_net_close(&c, netns);
 	free(saved);
 	target_close(&t);
 	return r;

@@ -73,13 +73,6 @@ static int route_args(const struct command *cmd, int argc, char **argv, const st
 			   "--dest/--gw/--src/--dev");
 }
 
-static int open_net(const struct target *t, struct net_ctx *c, int *netns, struct err *e)
-{
-	if (pid_open_ns(t->c.pidfd, t->c.rec.pid, "net", netns, e) < 0)
-		return -1;
-	return net_ctx_open(*netns, c, e);
-}
-
 static void route_text(const struct route_spec *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "{dest:%s,src:%s,gw:%s,dev:%s}", r->dest, r->src, r->gw, r->dev);
@@ -133,7 +126,7 @@ static int add_routes(struct cli *cli, const char *arg, const struct route_flags
 			goto out;
 	}
 	if (live) {
-		if (open_net(&t, &c, &netns, e) < 0)
+		if (target_net_open(&t, &c, &netns, e) < 0)
 			goto out;
 		for (; done < n; done++)
 			if (net_add_route(&c, &routes[done], e) < 0)
@@ -157,9 +150,7 @@ undo:
 		net_del_route(&c, &routes[i], &ignored);
 	}
 out:
-	net_ctx_close(&c);
-	if (netns >= 0)
-		close(netns);
+	target_net_close(&c, netns);
 	free(saved);
 	target_close(&t);
 	return r;
@@ -234,7 +225,7 @@ static int remove_routes(struct cli *cli, const char *arg, const struct route_fl
 		}
 	}
 	if (live) {
-		if (open_net(&t, &c, &netns, e) < 0)
+		if (target_net_open(&t, &c, &netns, e) < 0)
 			goto out;
 		for (size_t j = 0; j < n_saved; j++)
 			if (gone[j] && net_del_route(&c, &saved[j], e) < 0)
@@ -254,9 +245,7 @@ static int remove_routes(struct cli *cli, const char *arg, const struct route_fl
 	}
 	r = 0;
 out:
-	net_ctx_close(&c);
-	if (netns >= 0)
-		close(netns);
+	target_net_close(&c, netns);
 	free(gone);
 	free(saved);
 	target_close(&t);
