@@ -84,3 +84,14 @@ int json_opt_string(const cJSON *obj, const char *key, const char **out, struct 
 	*out = it->valuestring;
 	return 0;
 }
+
+cJSON *json_array_member(cJSON *obj, const char *key)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!cJSON_IsArray(arr)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+		arr = cJSON_AddArrayToObject(obj, key);
+	}
+	return arr;
+}

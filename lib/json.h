@@ -21,4 +21,7 @@ int json_parse(const char *buf, size_t len, cJSON **out, struct err *e);
 /* Optional string member: NULL when absent, -1 when present but not a string. */
 int json_opt_string(const cJSON *obj, const char *key, const char **out, struct err *e);
 
+/* The array member @key of @obj; made (replacing a non-array) when absent. */
+cJSON *json_array_member(cJSON *obj, const char *key);
+
 #endif

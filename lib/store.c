@@ -275,17 +275,6 @@ void saved_devices_free(struct saved_device *d, size_t n)
 	free(d);
 }
 
-static cJSON *array_of(struct store *s, const char *key)
-{
-	cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->doc, key);
-
-	if (!cJSON_IsArray(arr)) {
-		cJSON_DeleteItemFromObjectCaseSensitive(s->doc, key);
-		arr = cJSON_AddArrayToObject(s->doc, key);
-	}
-	return arr;
-}
-
 void store_add_device(struct store *s, const struct saved_device *d)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -300,12 +289,12 @@ void store_add_device(struct store *s, const struct saved_device *d)
 	cJSON_AddStringToObject(o, "Parent", d->parent ? d->parent : "");
 	if (d->follow)
 		cJSON_AddTrueToObject(o, "FollowPartition");
-	cJSON_AddItemToArray(array_of(s, KEY_DEVICES), o);
+	cJSON_AddItemToArray(json_array_member(s->doc, KEY_DEVICES), o);
 }
 
 void store_remove_device(struct store *s, size_t index)
 {
-	cJSON_DeleteItemFromArray(array_of(s, KEY_DEVICES), (int)index);
+	cJSON_DeleteItemFromArray(json_array_member(s->doc, KEY_DEVICES), (int)index);
 }
 
 int store_binds(const struct store *s, struct path_spec **out, size_t *n, struct err *e)
@@ -337,10 +326,10 @@ void store_add_bind(struct store *s, const struct path_spec *p)
 {
 	_cleanup_free_ char *str = path_spec_format(p);
 
-	cJSON_AddItemToArray(array_of(s, KEY_BINDS), cJSON_CreateString(str));
+	cJSON_AddItemToArray(json_array_member(s->doc, KEY_BINDS), cJSON_CreateString(str));
 }
 
 void store_remove_bind(struct store *s, size_t index)
 {
-	cJSON_DeleteItemFromArray(array_of(s, KEY_BINDS), (int)index);
+	cJSON_DeleteItemFromArray(json_array_member(s->doc, KEY_BINDS), (int)index);
 }

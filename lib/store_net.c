@@ -113,17 +113,6 @@ int store_net_validate(const cJSON *doc, struct err *e)
 	return 0;
 }
 
-static cJSON *array_of(cJSON *doc, const char *key)
-{
-	cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key);
-
-	if (!cJSON_IsArray(arr)) {
-		cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
-		arr = cJSON_AddArrayToObject(doc, key);
-	}
-	return arr;
-}
-
 cJSON *nic_to_json(const struct nic_spec *n)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -152,25 +141,25 @@ cJSON *route_to_json(const struct route_spec *r)
 
 void store_add_nic(cJSON *doc, const struct nic_spec *n)
 {
-	cJSON_AddItemToArray(array_of(doc, KEY_NICS), nic_to_json(n));
+	cJSON_AddItemToArray(json_array_member(doc, KEY_NICS), nic_to_json(n));
 }
 
 void store_remove_nic(cJSON *doc, size_t index)
 {
-	cJSON_DeleteItemFromArray(array_of(doc, KEY_NICS), (int)index);
+	cJSON_DeleteItemFromArray(json_array_member(doc, KEY_NICS), (int)index);
 }
 
 void store_replace_nic(cJSON *doc, size_t index, const struct nic_spec *n)
 {
-	cJSON_ReplaceItemInArray(array_of(doc, KEY_NICS), (int)index, nic_to_json(n));
+	cJSON_ReplaceItemInArray(json_array_member(doc, KEY_NICS), (int)index, nic_to_json(n));
 }
 
 void store_add_route(cJSON *doc, const struct route_spec *r)
 {
-	cJSON_AddItemToArray(array_of(doc, KEY_ROUTES), route_to_json(r));
+	cJSON_AddItemToArray(json_array_member(doc, KEY_ROUTES), route_to_json(r));
 }
 
 void store_remove_route(cJSON *doc, size_t index)
 {
-	cJSON_DeleteItemFromArray(array_of(doc, KEY_ROUTES), (int)index);
+	cJSON_DeleteItemFromArray(json_array_member(doc, KEY_ROUTES), (int)index);
 }

@@ -91,14 +91,10 @@ void store_qos_set(cJSON *doc, enum qos_kind k, const char *path, int64_t major,
 		   int64_t minor, uint64_t value)
 {
 	const char *key = qos_store_key(k);
-	cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key), *o;
+	cJSON *arr = json_array_member(doc, key), *o;
 	char text[24];
 	int i = 0;
 
-	if (!cJSON_IsArray(arr)) {
-		cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
-		arr = cJSON_AddArrayToObject(doc, key);
-	}
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "major", (double)major);
 	cJSON_AddNumberToObject(o, "minor", (double)minor);
