@@ -162,14 +162,31 @@ static bool exists(const char *dir, const char *file)
 	return access(p, F_OK) == 0;
 }
 
-int qos_apply(int pid, enum qos_kind k, int64_t major, int64_t minor, uint64_t value,
-	      struct err *e)
+int qos_cgroup_find(int pid, struct qos_cgroup *c, struct err *e)
 {
-	_cleanup_free_ char *dir = NULL, *path = NULL, *line = NULL;
 	struct err v1 = { 0 };
-	const char *file;
 
-	if (cgroup_dir(pid, "blkio", &dir, &v1) == 0) {
+	c->dir = NULL;
+	c->v2 = false;
+	if (cgroup_dir(pid, "blkio", &c->dir, &v1) == 0)
+		return 0;
+	c->v2 = true;
+	return cgroup_v2_dir(pid, &c->dir, e);
+}
+
+void qos_cgroup_free(struct qos_cgroup *c)
+{
+	free(c->dir);
+	c->dir = NULL;
+}
+
+int qos_write(const struct qos_cgroup *c, enum qos_kind k, int64_t major, int64_t minor,
+	      uint64_t value, struct err *e)
+{
+	_cleanup_free_ char *path = NULL, *line = NULL;
+	const char *dir = c->dir, *file;
+
+	if (!c->v2) {
 		file = qos_v1_file(k, false);
 		if (k == QOS_WEIGHT && !exists(dir, file)) {
 			file = qos_v1_file(k, true);
@@ -180,8 +197,6 @@ int qos_apply(int pid, enum qos_kind k, int64_t major, int64_t minor, uint64_t v
 		}
 		line = qos_v1_line(major, minor, value);
 	} else {
-		if (cgroup_v2_dir(pid, &dir, e) < 0)
-			return -1;
 		file = qos_v2_file(k, false);
 		if (k == QOS_WEIGHT && !exists(dir, file))
 			file = qos_v2_file(k, true);

@@ -45,9 +45,17 @@ const char *qos_v2_file(enum qos_kind k, bool bfq);
 /* v2 io.max key "rbps" etc.; value 0 clears the limit ("max"). */
 char *qos_v2_line(enum qos_kind k, int64_t major, int64_t minor, uint64_t value);
 
-/* Write one setting into the blkio (v1) or io (v2) cgroup of @pid. */
-int qos_apply(int pid, enum qos_kind k, int64_t major, int64_t minor, uint64_t value,
-	      struct err *e);
+/* The blkio (v1) or io (v2) cgroup of @pid, found once for many writes. */
+struct qos_cgroup {
+	char *dir;
+	bool v2;
+};
+int qos_cgroup_find(int pid, struct qos_cgroup *c, struct err *e);
+void qos_cgroup_free(struct qos_cgroup *c);
+
+/* Write one setting into that cgroup. */
+int qos_write(const struct qos_cgroup *c, enum qos_kind k, int64_t major, int64_t minor,
+	      uint64_t value, struct err *e);
 
 /* The block device at @path must be a whole disk, not a partition. */
 int qos_check_device(const char *path, int64_t *major, int64_t *minor, struct err *e);

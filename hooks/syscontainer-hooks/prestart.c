@@ -181,6 +181,9 @@ static int apply(struct prestart *p, struct err *e)
 /* Device QoS, with the numbers the devices have on this host now. */
 static int apply_qos(struct prestart *p, struct err *e)
 {
+	struct qos_cgroup cg = { NULL, false };
+	int r = -1;
+
 	for (int k = 0; k < QOS_KINDS; k++) {
 		struct saved_qos *q = NULL;
 		size_t n = 0;
@@ -202,15 +205,20 @@ static int apply_qos(struct prestart *p, struct err *e)
 					      q[i].value);
 				p->dirty = true;
 			}
-			if (qos_apply(p->st->pid, (enum qos_kind)k, maj, min, q[i].value, e) < 0) {
+			/* the cgroup is looked up once, for the first setting */
+			if ((!cg.dir && qos_cgroup_find(p->st->pid, &cg, e) < 0) ||
+			    qos_write(&cg, (enum qos_kind)k, maj, min, q[i].value, e) < 0) {
 				err_wrap(e, "%s of %s", qos_flag((enum qos_kind)k), q[i].path);
 				free(q);
-				return -1;
+				goto out;
 			}
 		}
 		free(q);
 	}
-	return 0;
+	r = 0;
+out:
+	qos_cgroup_free(&cg);
+	return r;
 }
 
 /* Disks whose partitions follow them get their udev rule (again): the

@@ -80,21 +80,28 @@ static uint64_t saved_value(const cJSON *doc, enum qos_kind k, int64_t maj, int6
 
 int qos_req_apply(const struct target *t, const struct qos_req *r, struct err *e)
 {
-	for (size_t i = 0; i < r->n; i++) {
-		if (qos_apply(t->c.rec.pid, r->q[i].kind, r->major[i], r->minor[i], r->q[i].value,
-			      e) == 0)
+	struct qos_cgroup cg;
+	int rc = 0;
+
+	if (r->n == 0)
+		return 0;
+	if (qos_cgroup_find(t->c.rec.pid, &cg, e) < 0)
+		return -1;
+	for (size_t i = 0; i < r->n && rc == 0; i++) {
+		if (qos_write(&cg, r->q[i].kind, r->major[i], r->minor[i], r->q[i].value, e) == 0)
 			continue;
 		/* put back what was there before this command */
 		for (size_t j = i; j-- > 0;) {
 			struct err ignored;
 
-			qos_apply(t->c.rec.pid, r->q[j].kind, r->major[j], r->minor[j],
+			qos_write(&cg, r->q[j].kind, r->major[j], r->minor[j],
 				  saved_value(t->store.doc, r->q[j].kind, r->major[j], r->minor[j]),
 				  &ignored);
 		}
-		return err_wrap(e, "--%s %s", qos_flag(r->q[i].kind), r->q[i].path);
+		rc = err_wrap(e, "--%s %s", qos_flag(r->q[i].kind), r->q[i].path);
 	}
-	return 0;
+	qos_cgroup_free(&cg);
+	return rc;
 }
 
 void qos_req_save(cJSON *doc, const struct qos_req *r)
@@ -125,14 +132,19 @@ void qos_req_report(const char *id, const struct qos_req *r, bool live)
 
 void qos_clear_device(const struct target *t, cJSON *doc, int64_t maj, int64_t min, bool live)
 {
+	struct qos_cgroup cg = { NULL, false };
+
 	for (int k = 0; k < QOS_KINDS; k++) {
 		struct err why = { 0 };
 
-		if (store_qos_remove(doc, (enum qos_kind)k, maj, min) && live &&
-		    qos_apply(t->c.rec.pid, (enum qos_kind)k, maj, min, 0, &why) < 0)
+		if (!store_qos_remove(doc, (enum qos_kind)k, maj, min) || !live)
+			continue;
+		if ((!cg.dir && qos_cgroup_find(t->c.rec.pid, &cg, &why) < 0) ||
+		    qos_write(&cg, (enum qos_kind)k, maj, min, 0, &why) < 0)
 			log_warn("%s: clear %s of %" PRId64 ":%" PRId64 ": %s", t->id,
 				 qos_flag((enum qos_kind)k), maj, min, why.msg);
 	}
+	qos_cgroup_free(&cg);
 }
 
 struct update_flags {
