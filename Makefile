@@ -11,8 +11,9 @@ VERSION  := 0.1.0
 CC       ?= cc
 PKGS     := libcjson libmnl libudev libselinux libkmod
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-# libkmod and libselinux are loaded with dlopen when needed (lib/dynlib.h)
-PKG_LIBS   := $(shell pkg-config --libs libcjson libmnl libudev)
+# libkmod, libselinux and libudev are loaded with dlopen when needed
+# (lib/dynlib.h)
+PKG_LIBS   := $(shell pkg-config --libs libcjson libmnl) -ldl
 CFLAGS   ?= -O2
 # project flags stay even when CFLAGS is given on the command line
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_FORTIFY_SOURCE=2 \
