@@ -8,6 +8,8 @@
 /* @ident is the program name used as syslog tag and line prefix. */
 int log_open(const char *ident, const char *file, struct err *e);
 void log_close(void);
+/* The syslog socket (default /dev/log), a datagram or a stream socket. */
+void log_syslog_socket(const char *path);
 
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
