@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "util.h"
 
@@ -74,18 +77,67 @@ int cgroup_mount_of(const char *text, const char *controller, char **mountpoint,
 		       "(cgroup v2 device control is not supported yet)", controller);
 }
 
-int cgroup_dir(int pid, const char *controller, char **dir, struct err *e)
+/* Whether the text of a cgroup.procs file lists @pid. */
+static bool procs_has(const char *procs, int pid)
+{
+	char want[16];
+	size_t n = (size_t)snprintf(want, sizeof(want), "%d", pid);
+
+	for (const char *p = procs; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, want, n) == 0 && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* The common layout, without reading the mount table (which can run to
+ * thousands of lines on a busy host): @base is a cgroup file system of
+ * type @magic, and @base/@path is a cgroup that holds @pid. A mount that
+ * shows a sub-tree only, or anything else unusual, does not pass, and the
+ * caller reads the mount table. */
+static char *standard_dir(const char *base, long magic, const char *path, int pid)
+{
+	_cleanup_free_ char *joined = xasprintf("%s/%s", base, path);
+	_cleanup_free_ char *procs_path = NULL, *procs = NULL;
+	char *dir = path_clean(joined);
+	struct statfs sfs;
+	struct err ignored;
+
+	if (statfs(base, &sfs) < 0 || sfs.f_type != magic)
+		goto no;
+	procs_path = xasprintf("%s/cgroup.procs", dir);
+	if (read_file_at(AT_FDCWD, procs_path, MAX_FILE_SIZE, &procs, NULL, &ignored) < 0 ||
+	    !procs_has(procs, pid))
+		goto no;
+	return dir;
+no:
+	free(dir);
+	return NULL;
+}
+
+static int read_proc_cgroup(int pid, char **text, struct err *e)
 {
 	_cleanup_free_ char *proc = xasprintf("/proc/%d/cgroup", pid);
+
+	return read_file_at(AT_FDCWD, proc, MAX_FILE_SIZE, text, NULL, e);
+}
+
+int cgroup_dir(int pid, const char *controller, char **dir, struct err *e)
+{
 	_cleanup_free_ char *cg = NULL, *mi = NULL, *path = NULL, *mnt = NULL, *root = NULL;
-	_cleanup_free_ char *joined = NULL;
+	_cleanup_free_ char *joined = NULL, *base = NULL;
 	const char *rel;
 
-	if (read_file_at(AT_FDCWD, proc, MAX_FILE_SIZE, &cg, NULL, e) < 0 ||
-	    read_file_at(AT_FDCWD, "/proc/self/mountinfo", MAX_FILE_SIZE, &mi, NULL, e) < 0)
+	if (read_proc_cgroup(pid, &cg, e) < 0)
 		return -1;
-	if (cgroup_mount_of(mi, controller, &mnt, &root, e) < 0 ||
-	    cgroup_proc_path(cg, controller, &path, e) < 0)
+	if (cgroup_proc_path(cg, controller, &path, e) < 0)
+		return err_wrap(e, "pid %d", pid);
+	base = xasprintf("/sys/fs/cgroup/%s", controller);
+	*dir = standard_dir(base, CGROUP_SUPER_MAGIC, path, pid);
+	if (*dir)
+		return 0;
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", MAX_FILE_SIZE, &mi, NULL, e) < 0)
+		return -1;
+	if (cgroup_mount_of(mi, controller, &mnt, &root, e) < 0)
 		return err_wrap(e, "pid %d", pid);
 	/* the mount may show a sub-tree only (cgroup namespace) */
 	rel = path;
@@ -103,18 +155,28 @@ int cgroup_dir(int pid, const char *controller, char **dir, struct err *e)
 /* The v2 directory of @pid: "0::/path" under the cgroup2 mount. */
 int cgroup_v2_dir(int pid, char **dir, struct err *e)
 {
-	_cleanup_free_ char *proc = xasprintf("/proc/%d/cgroup", pid);
 	_cleanup_free_ char *cg = NULL, *mi = NULL;
 	char *line, *save = NULL, *mnt = NULL;
 
-	if (read_file_at(AT_FDCWD, proc, MAX_FILE_SIZE, &cg, NULL, e) < 0 ||
-	    read_file_at(AT_FDCWD, "/proc/self/mountinfo", MAX_FILE_SIZE, &mi, NULL, e) < 0)
+	if (read_proc_cgroup(pid, &cg, e) < 0)
 		return -1;
-	for (line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *dash = strstr(line, " - cgroup2 ");
-		char *f = line;
+	line = strstr(cg, "0::");
+	if (!line || (line != cg && line[-1] != '\n'))
+		return err_set(e, ENOENT, "no cgroup v2 hierarchy for pid %d", pid);
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	/* pure v2 at /sys/fs/cgroup, or the hybrid layout's "unified" */
+	*dir = standard_dir("/sys/fs/cgroup", CGROUP2_SUPER_MAGIC, line, pid);
+	if (!*dir)
+		*dir = standard_dir("/sys/fs/cgroup/unified", CGROUP2_SUPER_MAGIC, line, pid);
+	if (*dir)
+		return 0;
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", MAX_FILE_SIZE, &mi, NULL, e) < 0)
+		return -1;
+	for (char *l = strtok_r(mi, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *f = l;
 
-		if (!dash)
+		if (!strstr(l, " - cgroup2 "))
 			continue;
 		for (int i = 0; i < 4 && f; i++)
 			f = strchr(f + 1, ' ');
@@ -125,13 +187,8 @@ int cgroup_v2_dir(int pid, char **dir, struct err *e)
 			break;
 		}
 	}
-	line = strstr(cg, "0::");
-	if (!mnt || !line || (line != cg && line[-1] != '\n')) {
-		free(mnt);
+	if (!mnt)
 		return err_set(e, ENOENT, "no cgroup v2 hierarchy for pid %d", pid);
-	}
-	line += 3;
-	line[strcspn(line, "\n")] = '\0';
 	*dir = xasprintf("%s%s", mnt, line);
 	free(mnt);
 	return 0;
@@ -195,13 +252,34 @@ unsigned cgroup_list_access(char *const *lines, size_t n, char type, int64_t maj
 	return bits;
 }
 
+int cgroup_rules_open(const char *dir, const char *file, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	return fd;
+}
+
+int cgroup_rule_write(int fd, char type, int64_t major, int64_t minor, const char *perms,
+		      struct err *e)
+{
+	_cleanup_free_ char *rule = cgroup_device_rule(type, major, minor, perms);
+
+	if (write_all(fd, rule, strlen(rule)) < 0)
+		return err_sys(e, errno, "write '%s' to the devices cgroup", rule);
+	return 0;
+}
+
 static int device_write(const char *dir, const char *file, char type, int64_t major,
 			int64_t minor, const char *perms, struct err *e)
 {
-	_cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
-	_cleanup_free_ char *rule = cgroup_device_rule(type, major, minor, perms);
+	_cleanup_close_ int fd = cgroup_rules_open(dir, file, e);
 
-	return write_file(path, rule, e);
+	if (fd < 0)
+		return -1;
+	return cgroup_rule_write(fd, type, major, minor, perms, e);
 }
 
 int cgroup_device_allow(const char *dir, char type, int64_t major, int64_t minor,

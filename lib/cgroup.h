@@ -44,6 +44,12 @@ int cgroup_device_allow(const char *dir, char type, int64_t major, int64_t minor
 int cgroup_device_deny(const char *dir, char type, int64_t major, int64_t minor,
 		       const char *perms, struct err *e);
 
+/* Many rules through one open file: the kernel takes one rule per
+ * write(). @file is "devices.allow" or "devices.deny". */
+int cgroup_rules_open(const char *dir, const char *file, struct err *e);
+int cgroup_rule_write(int fd, char type, int64_t major, int64_t minor, const char *perms,
+		      struct err *e);
+
 /* Read <dir>/devices.list into lines. */
 int cgroup_device_list(const char *dir, char ***lines, size_t *n, struct err *e);
 void str_list_free(char **lines, size_t n);
