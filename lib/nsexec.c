@@ -2,31 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "safe_path.h"
 #include "util.h"
-
-struct ns_result {
-	int done;
-	int code;
-	char msg[NS_MSG_MAX];
-};
-
-static int fail(struct ns_result *r, struct err *e)
-{
-	r->code = e->code ? e->code : EIO;
-	snprintf(r->msg, sizeof(r->msg), "%s", e->msg);
-	return -1;
-}
 
 static int op_mknod(int rootfd, const struct ns_op *op, struct err *e)
 {
@@ -159,78 +145,104 @@ static int run_op(int rootfd, const struct ns_op *op, struct err *e)
 	return err_set(e, EINVAL, "unknown operation");
 }
 
-static void child(int mntns_fd, const char *root, const struct ns_op *ops, size_t n,
-		  bool stop_on_error, struct ns_result *res)
+static void note_failure(struct ns_op *op, const struct err *e)
 {
+	op->code = e->code ? e->code : EIO;
+	snprintf(op->msg, sizeof(op->msg), "%s", e->msg);
+}
+
+/* The worker thread. A thread shares its root, working directory and umask
+ * with the whole process until it unshares them, and setns() into a mount
+ * namespace needs them to be its own; the rest of the process stays in
+ * the host's mount namespace. */
+static void *worker(void *arg)
+{
+	struct ns_job *job = arg;
 	struct err e = { 0 };
+	sigset_t all;
 	int rootfd;
 
+	/* signals (the hook's deadline) go to the main thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	if (unshare(CLONE_FS) < 0) {
+		err_sys(&e, errno, "unshare the file system context");
+		goto setup_failed;
+	}
 	umask(0);
-	if (setns(mntns_fd, CLONE_NEWNS) < 0) {
+	if (setns(job->mntns_fd, CLONE_NEWNS) < 0) {
 		err_sys(&e, errno, "enter the container's mount namespace");
-		fail(&res[0], &e);
-		_exit(3);
+		goto setup_failed;
 	}
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = open(job->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
-		err_sys(&e, errno, "open container root %s", root);
-		fail(&res[0], &e);
-		_exit(3);
+		err_sys(&e, errno, "open container root %s", job->root);
+		goto setup_failed;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < job->n; i++) {
+		struct ns_op *op = &job->ops[i];
+
 		err_clear(&e);
-		res[i].done = 1;
-		if (run_op(rootfd, &ops[i], &e) < 0) {
-			fail(&res[i], &e);
-			if (stop_on_error)
+		op->done = true;
+		if (run_op(rootfd, op, &e) < 0) {
+			note_failure(op, &e);
+			if (job->stop_on_error)
 				break;
 		} else if (e.msg[0]) {
-			snprintf(res[i].msg, sizeof(res[i].msg), "%s", e.msg);
+			snprintf(op->msg, sizeof(op->msg), "%s", e.msg);
 		}
 	}
-	_exit(0);
+	close(rootfd);
+	return NULL;
+setup_failed:
+	job->setup = e;
+	return NULL;
+}
+
+int ns_start(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool stop_on_error,
+	     struct ns_job *job, struct err *e)
+{
+	int r;
+
+	memset(job, 0, sizeof(*job));
+	job->mntns_fd = mntns_fd;
+	job->root = root;
+	job->ops = ops;
+	job->n = n;
+	job->stop_on_error = stop_on_error;
+	for (size_t i = 0; i < n; i++) {
+		ops[i].done = false;
+		ops[i].code = 0;
+		ops[i].msg[0] = '\0';
+	}
+	r = pthread_create(&job->thread, NULL, worker, job);
+	if (r != 0)
+		return err_sys(e, r, "start the namespace worker");
+	job->running = true;
+	return 0;
+}
+
+int ns_wait(struct ns_job *job, struct err *e)
+{
+	if (!job->running)
+		return 0;
+	pthread_join(job->thread, NULL);
+	job->running = false;
+	if (job->setup.msg[0]) {
+		*e = job->setup;
+		return -1;
+	}
+	return 0;
 }
 
 int ns_run(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool stop_on_error,
 	   struct err *e)
 {
-	size_t len = (n ? n : 1) * sizeof(struct ns_result);
-	struct ns_result *res;
-	int status = 0;
-	pid_t pid;
+	struct ns_job job;
 
-	res = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED)
-		return err_sys(e, errno, "mmap");
-	pid = fork();
-	if (pid < 0) {
-		munmap(res, len);
-		return err_sys(e, errno, "fork");
-	}
-	if (pid == 0)
-		child(mntns_fd, root, ops, n, stop_on_error, res);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			munmap(res, len);
-			return err_sys(e, errno, "waitpid");
-		}
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 3) {
-		err_set(e, res[0].code, "%s", res[0].msg);
-		munmap(res, len);
+	if (ns_start(mntns_fd, root, ops, n, stop_on_error, &job, e) < 0)
 		return -1;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		munmap(res, len);
-		return err_set(e, EIO, "namespace helper died (status 0x%x)", status);
-	}
-	for (size_t i = 0; i < n; i++) {
-		ops[i].done = res[i].done;
-		ops[i].code = res[i].code;
-		memcpy(ops[i].msg, res[i].msg, sizeof(ops[i].msg));
-	}
-	munmap(res, len);
-	return 0;
+	return ns_wait(&job, e);
 }
 
 const struct ns_op *ns_first_failure(const struct ns_op *ops, size_t n)

@@ -1,11 +1,13 @@
-/* Work inside a container's mount namespace. One child per run: fork, join
- * the namespace with setns, run every operation of the batch against the
- * container root, and hand each result back to the parent through a shared
- * anonymous mapping. Entering once per run, not once per item, keeps the
- * hook cheap with many devices. */
+/* Work inside a container's mount namespace. One worker thread per run:
+ * it unshares its file system context, joins the namespace with setns,
+ * runs every operation of the batch against the container root and leaves
+ * each result in its operation. Entering once per run, not once per item,
+ * keeps the hook cheap with many devices; a thread, not a forked child,
+ * keeps it cheap with few (no address space to copy). */
 #ifndef SCH_NSEXEC_H
 #define SCH_NSEXEC_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -44,10 +46,28 @@ struct ns_op {
 
 /* Run @ops in the mount namespace @mntns_fd with @root (a path as seen in
  * that namespace) as the container root. With @stop_on_error the batch
- * stops at the first failure. Returns -1 only when the child could not
+ * stops at the first failure. Returns -1 only when the worker could not
  * run at all; per-operation failures are in ops[i].code/msg. */
 int ns_run(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool stop_on_error,
 	   struct err *e);
+
+/* ns_run in two halves, so the caller can work while the worker does:
+ * ns_start starts the worker, ns_wait joins it. The ops belong to the
+ * worker until ns_wait returns; every successful ns_start needs its
+ * ns_wait. */
+struct ns_job {
+	pthread_t thread;
+	bool running;
+	int mntns_fd;
+	const char *root;
+	struct ns_op *ops;
+	size_t n;
+	bool stop_on_error;
+	struct err setup;       /* the worker could not run at all */
+};
+int ns_start(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool stop_on_error,
+	     struct ns_job *job, struct err *e);
+int ns_wait(struct ns_job *job, struct err *e);
 
 /* The first failed operation, or NULL. */
 const struct ns_op *ns_first_failure(const struct ns_op *ops, size_t n);

@@ -1,10 +1,17 @@
 /* prestart / createRuntime: the container's namespaces exist, its init
  * waits, its rootfs is mounted but not yet its root. Re-create every saved
  * device node and bind mount inside it in one pass through its mount
- * namespace, grant the devices in its cgroup, then write the runtime record
- * the CLI uses to find it. Nothing here touches the host outside the
- * container's own cgroup and the record, so a failure needs no undo: the
- * runtime tears the half-made container down. */
+ * namespace, grant the devices in its cgroup, bring its network up, then
+ * write the runtime record the CLI uses to find it.
+ *
+ * The pass through the mount namespace runs in a worker thread while we
+ * set QoS and the network: the two do not depend on each other, and the
+ * start path gets the shorter of them, not their sum.
+ *
+ * Devices, binds and cgroup grants live and die with the container, so
+ * their failure needs no undo: the runtime tears the half-made container
+ * down. The network does not (a pinned namespace, eth links moved out of
+ * the host), so when a later step fails it is taken down here. */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,6 +54,8 @@ struct prestart {
 	const struct hook_opts *o;
 	struct relabel_owner owner;
 	struct ns_op *relabel;  /* the relabel step among ops, when asked for */
+	struct ns_job job;      /* the worker in the mount namespace */
+	bool net_up;
 };
 
 static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
@@ -149,17 +158,25 @@ static void add_relabel_op(struct prestart *p)
 	p->relabel = op;
 }
 
-static int apply(struct prestart *p, struct err *e)
+/* Start the pass through the mount namespace (finish_devices waits). */
+static int start_devices(struct prestart *p, struct err *e)
 {
-	const struct ns_op *bad;
-
 	p->ops = xcalloc(p->n_devs + p->n_binds + 1, sizeof(*p->ops));
 	if (add_device_ops(p, e) < 0 || add_bind_ops(p, e) < 0)
 		return -1;
 	add_relabel_op(p);
 	if (p->n_ops == 0)
 		return 0;
-	if (ns_run(p->mntns_fd, p->rootfs, p->ops, p->n_ops, true, e) < 0)
+	return ns_start(p->mntns_fd, p->rootfs, p->ops, p->n_ops, true, &p->job, e);
+}
+
+/* Wait for the pass, then grant the devices in the cgroup. */
+static int finish_devices(struct prestart *p, struct err *e)
+{
+	_cleanup_close_ int allow = -1;
+	const struct ns_op *bad;
+
+	if (ns_wait(&p->job, e) < 0)
 		return -1;
 	bad = ns_first_failure(p->ops, p->n_ops);
 	if (bad)
@@ -171,8 +188,11 @@ static int apply(struct prestart *p, struct err *e)
 	for (size_t i = 0; i < p->n_devs; i++) {
 		const struct saved_device *d = &p->devs[i];
 
-		if (p->dev_present[i] &&
-		    cgroup_device_allow(p->cgroup, d->type, d->major, d->minor, d->perms, e) < 0)
+		if (!p->dev_present[i])
+			continue;
+		if (allow < 0 && (allow = cgroup_rules_open(p->cgroup, "devices.allow", e)) < 0)
+			return -1;
+		if (cgroup_rule_write(allow, d->type, d->major, d->minor, d->perms, e) < 0)
 			return err_wrap(e, "device %s", d->ctr);
 	}
 	return 0;
@@ -334,26 +354,36 @@ static void cleanup(struct prestart *p)
 int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct err *e)
 {
 	struct prestart p = { .st = st, .pidfd = -1, .mntns_fd = -1, .o = o };
-	int r;
+	struct err ignored;
+	int r, w;
 
 	p.store.lock_fd = -1;
 	r = load(&p, o, e);
 	if (r == 0)
 		r = read_cgroup(&p, e);
 	if (r == 0)
-		r = apply(&p, e);
+		r = start_devices(&p, e);
+	/* while the worker is in the mount namespace */
 	if (r == 0)
 		r = apply_qos(&p, e);
 	if (r == 0)
 		r = load_modules(&p, e);
+	if (r == 0) {
+		r = hook_network_up(st->id, st->pid, p.pidfd, p.store.doc, e);
+		p.net_up = r == 0;
+	}
+	/* the worker is joined whatever happened above */
+	w = r == 0 ? finish_devices(&p, e) : ns_wait(&p.job, &ignored);
+	if (r == 0)
+		r = w;
 	if (r == 0)
 		follow_disks(&p);
-	if (r == 0)
-		r = hook_network_up(st->id, st->pid, p.pidfd, p.store.doc, e);
 	if (r == 0)
 		r = save_refreshed(&p, e);
 	if (r == 0)
 		r = write_record(&p, e);
+	if (r < 0 && p.net_up && hook_network_down(st->id, p.store.doc, &ignored) < 0)
+		log_error("%s: prestart failed; taking its network down: %s", st->id, ignored.msg);
 	if (r == 0)
 		log_info("%s: prestart: %zu device(s) and %zu path(s) applied (pid %d)", st->id,
 			 p.n_devs, p.n_binds, st->pid);

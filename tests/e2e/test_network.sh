@@ -120,6 +120,25 @@ check_match "the runtime shows our one-line error" "syscontainer-hooks: prestart
 check_fails "the first nic's host end ok$s was removed again" ip link show "ok$s"
 rt delete -f "$id" >/dev/null 2>&1
 ip link del "taken$s"
+
+# the network comes up, then the device pass fails: the prestart hook
+# undoes the network itself (the bundle has no poststop hook for this start,
+# as with a runtime that runs none after a failed start)
+check "save a device under /mnt/bad$s (config only)" \
+	"$TOOL" add-device --update-config-only "$id" "/dev/zero:/mnt/bad$s/zero"
+ln -s /etc "$(e2e_bundle_dir "$id")/rootfs/mnt/bad$s"
+cfg=$(e2e_bundle_dir "$id")/config.json
+cp "$cfg" "$cfg.keep"
+jq 'del(.hooks.poststop)' "$cfg.keep" >"$cfg"
+check_fails "start fails: /mnt/bad$s is a symlink" e2e_run "$id"
+check_match "the runtime shows our one-line error" \
+	"syscontainer-hooks: prestart $id: /mnt/bad$s is a symlink" "$(cat "$E2E_TMP/$id.err")"
+check_fails "the veth host end ok$s is gone again" ip link show "ok$s"
+check_fails "the veth host end taken$s is gone again" ip link show "taken$s"
+check_fails "no netns pin is left" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id/netns"
+rt delete -f "$id" >/dev/null 2>&1
+mv "$cfg.keep" "$cfg"
+rm "$(e2e_bundle_dir "$id")/rootfs/mnt/bad$s"
 ip link del "ph$s"
 ip link del "$br"
 check_eq "no interface leaked on the host" "$links_before" \
