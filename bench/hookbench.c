@@ -3,6 +3,9 @@
  * untimed cleanup command after each timed run.
  *
  *   hookbench RUNS STDIN_FILE|- CMD... [-- CLEANUP...]
+ *
+ * With RUNS 1 it prints the one time alone (milliseconds), so a script can
+ * interleave several commands and take the medians itself.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,6 +59,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	runs = atoi(argv[1]);
+	if (runs < 1) {
+		fprintf(stderr, "hookbench: RUNS must be a positive number\n");
+		return 2;
+	}
 	input = strcmp(argv[2], "-") ? argv[2] : NULL;
 	cmd = argv + 3;
 	for (int i = 3; i < argc; i++)
@@ -83,7 +90,10 @@ int main(int argc, char **argv)
 		}
 	}
 	qsort(t, (size_t)runs, sizeof(*t), cmp);
-	printf("median %.3f ms  min %.3f ms  p90 %.3f ms  (%d runs)\n", t[runs / 2], t[0],
+	if (runs == 1)
+		printf("%.3f\n", t[0]);
+	else
+		printf("median %.3f ms  min %.3f ms  p90 %.3f ms  (%d runs)\n", t[runs / 2], t[0],
 	       t[(runs * 9) / 10], runs);
 	free(t);
 	return 0;
