@@ -40,16 +40,25 @@ void net_ctx_close(struct net_ctx *c)
 	c->host_netns_fd = -1;
 }
 
-/* The container side of a nic: MAC, MTU and qlen (when @set), address, up. */
-static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, bool set, struct err *e)
+static void route_text(const struct route_spec *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s%s", r->dest[0] ? r->dest : "default",
+		 r->gw[0] ? " via " : "", r->gw, r->dev[0] ? " dev " : "", r->dev,
+		 r->src[0] ? " src " : "", r->src);
+}
+
+/* The steps of configuring the container side of a nic, for tags. */
+enum { STEP_SET, STEP_ADDR, STEP_UP, STEPS };
+
+/* Queue the container side of a nic at index @idx: MAC, MTU and qlen (when
+ * @set), its address, up. Tags are @tag * STEPS + step. */
+static int queue_configure(struct nl *nl, int idx, const struct nic_spec *n, bool set, int tag,
+			   struct err *e)
 {
 	struct link_attrs a = LINK_ATTRS_KEEP;
 	unsigned char mac[6];
 	struct ip_addr ip;
-	int idx;
 
-	if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
-		return -1;
 	if (set) {
 		if (n->mac[0]) {
 			if (parse_mac(n->mac, mac, e) < 0)
@@ -58,17 +67,46 @@ static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, bool set, 
 		}
 		a.mtu = n->mtu;
 		a.qlen = n->qlen;
-		if (nl_link_set(c->ctr, idx, &a, e) < 0)
-			return err_wrap(e, "configure %s in the container", n->ctr);
+		nlmsg_setlink(nl_slot(nl), idx, &a);
+		if (nl_queue(nl, tag * STEPS + STEP_SET, e) < 0)
+			return -1;
 	}
 	if (parse_cidr(n->ip, &ip, e) < 0)
 		return -1;
-	if (nl_addr(c->ctr, RTM_NEWADDR, idx, &ip, e) < 0)
-		return err_wrap(e, "add address %s to %s", n->ip, n->ctr);
+	nlmsg_addr(nl_slot(nl), RTM_NEWADDR, idx, &ip);
+	if (nl_queue(nl, tag * STEPS + STEP_ADDR, e) < 0)
+		return -1;
 	a = (struct link_attrs)LINK_ATTRS_KEEP;
 	a.up = 1;
-	if (nl_link_set(c->ctr, idx, &a, e) < 0)
+	nlmsg_setlink(nl_slot(nl), idx, &a);
+	return nl_queue(nl, tag * STEPS + STEP_UP, e);
+}
+
+static int configure_failed(const struct nic_spec *n, int step, struct err *e)
+{
+	switch (step) {
+	case STEP_SET:
+		return err_wrap(e, "configure %s in the container", n->ctr);
+	case STEP_ADDR:
+		return err_wrap(e, "add address %s to %s", n->ip, n->ctr);
+	default:
 		return err_wrap(e, "bring %s up in the container", n->ctr);
+	}
+}
+
+/* The container side of one nic, in one send. */
+static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, bool set, struct err *e)
+{
+	int idx, tag = 0;
+
+	if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
+		return -1;
+	if (queue_configure(c->ctr, idx, n, set, 0, e) < 0) {
+		nl_flush(c->ctr, &tag, &(struct err){ 0 });
+		return -1;
+	}
+	if (nl_flush(c->ctr, &tag, e) < 0)
+		return configure_failed(n, tag % STEPS, e);
 	return 0;
 }
 
@@ -81,18 +119,15 @@ static void delete_host_link(struct net_ctx *c, const char *name)
 		nl_link_del(c->host, idx, &ignored);
 }
 
-/* One request makes the pair with both ends set (names, MTU, MAC, qlen,
- * bridge, the host end up) and the container end already in its
- * namespace; then its address and up. (A veth end cannot be brought up
- * while its pair is being made: its peer is not linked yet.) */
-static int add_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+/* The request that makes a veth pair with both ends set (names, MTU, MAC,
+ * qlen, bridge, the host end up) and the container end already in its
+ * namespace, built at @buf. (A veth end cannot be brought up while its
+ * pair is being made: its peer is not linked yet.) */
+static int build_veth(struct net_ctx *c, const struct nic_spec *n, void *buf, struct err *e)
 {
 	struct link_attrs host = LINK_ATTRS_KEEP, peer = LINK_ATTRS_KEEP;
 	unsigned char mac[6];
-	int idx;
 
-	if (nl_link_index(c->host, n->host, &idx, e) == 0)
-		return err_set(e, EEXIST, "the host already has an interface named %s", n->host);
 	host.name = n->host;
 	host.mtu = n->mtu;
 	host.up = 1;
@@ -107,8 +142,32 @@ static int add_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 			return -1;
 		peer.mac = mac;
 	}
-	if (nl_veth_create(c->host, &host, &peer, e) < 0)
+	nlmsg_veth(buf, &host, &peer);
+	return 0;
+}
+
+/* EEXIST from making a pair: say whose name is taken when it is the host's. */
+static int veth_failed(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	struct err ignored;
+	int idx;
+
+	if (e->code == EEXIST && nl_link_index(c->host, n->host, &idx, &ignored) == 0)
+		return err_set(e, EEXIST, "the host already has an interface named %s", n->host);
+	return err_wrap(e, "create veth pair %s/%s", n->host, n->ctr);
+}
+
+/* The pair in one request, then its container end in one more. */
+static int add_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	int tag = 0;
+
+	if (build_veth(c, n, nl_slot(c->host), e) < 0 || nl_queue(c->host, 0, e) < 0) {
+		nl_flush(c->host, &tag, &(struct err){ 0 });
 		return -1;
+	}
+	if (nl_flush(c->host, &tag, e) < 0)
+		return veth_failed(c, n, e);
 	if (configure_ctr(c, n, false, e) < 0) {
 		delete_host_link(c, n->host);
 		return -1;
@@ -155,6 +214,98 @@ int net_add_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 	if (r < 0)
 		return err_wrap(e, "add %s interface %s", n->type, n->ctr);
 	return 0;
+}
+
+/* The container's end of every nic, then every route, in one send: the
+ * kernel runs them in order, so a route finds its device up and its
+ * gateway's subnet in place. Tags: nic i step k is i * STEPS + k; route k
+ * is (nn + k) * STEPS. */
+static int configure_all(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
+			 const struct route_spec *routes, size_t nr, struct err *e)
+{
+	_cleanup_free_ struct nl_link *links = NULL;
+	size_t n_links = 0;
+	int tag = 0;
+
+	if (nl_links(c->ctr, &links, &n_links, e) < 0)
+		return -1;
+	for (size_t i = 0; i < nn; i++) {
+		int idx = nl_links_find(links, n_links, nics[i].ctr);
+
+		if (!idx) {
+			err_set(e, ENODEV, "no interface named %s in the container", nics[i].ctr);
+			goto failed;
+		}
+		if (queue_configure(c->ctr, idx, &nics[i], strcmp(nics[i].type, "eth") == 0,
+				    (int)i, e) < 0)
+			goto failed;
+	}
+	for (size_t k = 0; k < nr; k++) {
+		struct route_req q;
+		char text[256];
+
+		route_text(&routes[k], text, sizeof(text));
+		if (route_to_req(NULL, &routes[k], &q, e) < 0) {
+			err_wrap(e, "add route %s", text);
+			goto failed;
+		}
+		if (routes[k].dev[0]) {
+			q.oif = nl_links_find(links, n_links, routes[k].dev);
+			if (!q.oif) {
+				err_set(e, ENODEV, "add route %s: route device: no interface named %s",
+					text, routes[k].dev);
+				goto failed;
+			}
+		}
+		nlmsg_route(nl_slot(c->ctr), RTM_NEWROUTE, &q);
+		if (nl_queue(c->ctr, (int)(nn + k) * STEPS, e) < 0)
+			goto failed;
+	}
+	if (nl_flush(c->ctr, &tag, e) == 0)
+		return 0;
+	if ((size_t)(tag / STEPS) < nn) {
+		const struct nic_spec *n = &nics[tag / STEPS];
+
+		configure_failed(n, tag % STEPS, e);
+		return err_wrap(e, "add %s interface %s", n->type, n->ctr);
+	} else {
+		char text[256];
+
+		route_text(&routes[tag / STEPS - nn], text, sizeof(text));
+		return err_wrap(e, "add route %s", text);
+	}
+failed:
+	nl_flush(c->ctr, &tag, &(struct err){ 0 });
+	return -1;
+}
+
+int net_bring_up(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
+		 const struct route_spec *routes, size_t nr, struct err *e)
+{
+	int tag = 0;
+
+	/* eth links one by one: each is a host link taken down, renamed and
+	 * moved, and there is no batch to be had */
+	for (size_t i = 0; i < nn; i++)
+		if (strcmp(nics[i].type, "eth") == 0 &&
+		    move_link(c->host, nics[i].host, c->ctr_netns_fd, nics[i].ctr, e) < 0)
+			return err_wrap(e, "add eth interface %s: move host interface %s into the "
+					"container", nics[i].ctr, nics[i].host);
+	/* every veth pair in one send */
+	for (size_t i = 0; i < nn; i++) {
+		if (strcmp(nics[i].type, "eth") == 0)
+			continue;
+		if (build_veth(c, &nics[i], nl_slot(c->host), e) < 0 ||
+		    nl_queue(c->host, (int)i, e) < 0) {
+			nl_flush(c->host, &tag, &(struct err){ 0 });
+			return err_wrap(e, "add veth interface %s", nics[i].ctr);
+		}
+	}
+	if (nl_flush(c->host, &tag, e) < 0) {
+		veth_failed(c, &nics[tag], e);
+		return err_wrap(e, "add veth interface %s", nics[tag].ctr);
+	}
+	return configure_all(c, nics, nn, routes, nr, e);
 }
 
 /* Without the container's namespace the link is either back already (a
@@ -213,13 +364,6 @@ int route_to_req(struct net_ctx *c, const struct route_spec *r, struct route_req
 	if (r->dev[0] && c && nl_link_index(c->ctr, r->dev, &q->oif, e) < 0)
 		return err_wrap(e, "route device");
 	return 0;
-}
-
-static void route_text(const struct route_spec *r, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s%s%s%s%s%s%s", r->dest[0] ? r->dest : "default",
-		 r->gw[0] ? " via " : "", r->gw, r->dev[0] ? " dev " : "", r->dev,
-		 r->src[0] ? " src " : "", r->src);
 }
 
 int net_add_route(struct net_ctx *c, const struct route_spec *r, struct err *e)

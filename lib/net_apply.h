@@ -30,6 +30,14 @@ int net_add_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e);
  * ours. */
 int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e);
 
+/* Every nic and route of a container start with few round trips: eth
+ * links are moved one by one, every veth pair is made in one send, the
+ * container's links are listed once, and every address, up and route
+ * goes in one more send. On failure what was made is left for the caller
+ * to take down (net_remove_nic on every nic: one never made is no error). */
+int net_bring_up(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
+		 const struct route_spec *routes, size_t nr, struct err *e);
+
 int net_add_route(struct net_ctx *c, const struct route_spec *r, struct err *e);
 int net_del_route(struct net_ctx *c, const struct route_spec *r, struct err *e);
 /* Build the netlink request of a route (dev looked up in the container). */

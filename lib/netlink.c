@@ -8,6 +8,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,17 @@ struct nl {
 	unsigned int portid;
 	unsigned int seq;
 	char buf[NL_BUF_SIZE];
+	/* the batch: requests queued, not yet sent or not yet acknowledged */
+	struct mnl_nlmsg_batch *batch;
+	unsigned int batch_seq;         /* seq of the first request in batch_buf */
+	int *tags;                      /* tag of each request queued since the flush */
+	size_t n_tags, cap_tags;
+	size_t acked;                   /* requests of the batch acknowledged */
+	bool failed;
+	int failed_tag;
+	struct err failed_err;
+	/* a batch overflows by one request, built past its limit */
+	char batch_buf[NL_BATCH_SIZE + NL_BUF_SIZE];
 };
 
 static int open_here(struct nl *nl, struct err *e)
@@ -76,6 +88,9 @@ void nl_close(struct nl *nl)
 		return;
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
+	if (nl->batch)
+		mnl_nlmsg_batch_stop(nl->batch);
+	free(nl->tags);
 	free(nl);
 }
 
@@ -269,6 +284,8 @@ static int talk(struct nl *nl, struct nlmsghdr *nlh,
 				continue;
 			if (m->nlmsg_type == NLMSG_ERROR)
 				return nlmsg_ack(m, e);
+			if (m->nlmsg_type == NLMSG_DONE)        /* the end of a dump */
+				return 0;
 			if (cb)
 				cb(m, data);
 		}
@@ -283,6 +300,72 @@ static void index_cb(const struct nlmsghdr *m, void *data)
 		*(int *)data = ifi->ifi_index;
 }
 
+static int link_name_attr(const struct nlattr *attr, void *data)
+{
+	const char **name = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		*name = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+struct link_list {
+	struct nl_link *links;
+	size_t n, cap;
+};
+
+static void dump_cb(const struct nlmsghdr *m, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(m);
+	struct link_list *l = data;
+	const char *name = NULL;
+
+	if (m->nlmsg_type != RTM_NEWLINK)
+		return;
+	mnl_attr_parse(m, sizeof(*ifi), link_name_attr, &name);
+	if (!name || strlen(name) >= IFNAMSIZ)
+		return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->links = xrealloc(l->links, l->cap * sizeof(*l->links));
+	}
+	l->links[l->n].index = ifi->ifi_index;
+	snprintf(l->links[l->n].name, IFNAMSIZ, "%s", name);
+	l->n++;
+}
+
+struct nlmsghdr *nlmsg_linkdump(void *buf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	put_ifinfo(nlh, 0);
+	return nlh;
+}
+
+int nl_links(struct nl *nl, struct nl_link **links, size_t *n, struct err *e)
+{
+	struct link_list l = { NULL, 0, 0 };
+
+	if (talk(nl, nlmsg_linkdump(nl->buf), dump_cb, &l, e) < 0) {
+		free(l.links);
+		return err_wrap(e, "list interfaces");
+	}
+	*links = l.links;
+	*n = l.n;
+	return 0;
+}
+
+int nl_links_find(const struct nl_link *links, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(links[i].name, name) == 0)
+			return links[i].index;
+	return 0;
+}
+
 int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e)
 {
 	*index = 0;
@@ -293,14 +376,6 @@ int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e)
 	}
 	if (*index <= 0)
 		return err_set(e, ENODEV, "no interface named %s", name);
-	return 0;
-}
-
-int nl_veth_create(struct nl *nl, const struct link_attrs *host, const struct link_attrs *peer,
-		   struct err *e)
-{
-	if (talk(nl, nlmsg_veth(nl->buf, host, peer), NULL, NULL, e) < 0)
-		return err_wrap(e, "create veth pair %s/%s", host->name, peer->name);
 	return 0;
 }
 
@@ -322,4 +397,114 @@ int nl_addr(struct nl *nl, uint16_t type, int index, const struct ip_addr *a, st
 int nl_route(struct nl *nl, uint16_t type, const struct route_req *r, struct err *e)
 {
 	return talk(nl, nlmsg_route(nl->buf, type, r), NULL, NULL, e);
+}
+
+/* ---- batches ---- */
+
+void *nl_slot(struct nl *nl)
+{
+	if (!nl->batch)
+		nl->batch = mnl_nlmsg_batch_start(nl->batch_buf, NL_BATCH_SIZE);
+	return mnl_nlmsg_batch_current(nl->batch);
+}
+
+/* Read the ACKs of requests batch_seq .. batch_seq + count - 1; keep the
+ * first failure. */
+static int read_acks(struct nl *nl, size_t count, struct err *e)
+{
+	size_t got = 0;
+
+	while (got < count) {
+		ssize_t r = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+		const struct nlmsghdr *m;
+		int left;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return err_sys(e, errno == EAGAIN ? ETIMEDOUT : errno, "netlink receive");
+		left = (int)r;
+		for (m = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(m, left);
+		     m = mnl_nlmsg_next(m, &left)) {
+			unsigned int k = m->nlmsg_seq - nl->batch_seq;
+
+			if (m->nlmsg_pid != nl->portid || m->nlmsg_type != NLMSG_ERROR ||
+			    k >= count)
+				continue;
+			got++;
+			if (!nl->failed && nlmsg_ack(m, &nl->failed_err) < 0) {
+				nl->failed = true;
+				nl->failed_tag = nl->tags[nl->acked + k];
+			}
+		}
+	}
+	return 0;
+}
+
+/* Send what the batch holds and read its ACKs. */
+static int send_batch(struct nl *nl, struct err *e)
+{
+	size_t len = mnl_nlmsg_batch_size(nl->batch), count = 0;
+	const char *p = mnl_nlmsg_batch_head(nl->batch);
+
+	for (size_t off = 0; off < len; off += ((const struct nlmsghdr *)(p + off))->nlmsg_len)
+		count++;
+	if (count == 0)
+		return 0;
+	if (mnl_socket_sendto(nl->sock, p, len) < 0)
+		return err_sys(e, errno, "netlink send");
+	if (read_acks(nl, count, e) < 0)
+		return -1;
+	nl->acked += count;
+	nl->batch_seq += (unsigned int)count;
+	return 0;
+}
+
+int nl_queue(struct nl *nl, int tag, struct err *e)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_batch_current(nl->batch);
+
+	/* single requests may have run between nl_slot() and here */
+	if (mnl_nlmsg_batch_is_empty(nl->batch))
+		nl->batch_seq = nl->seq + 1;
+	nlh->nlmsg_seq = ++nl->seq;
+	if (nl->n_tags == nl->cap_tags) {
+		nl->cap_tags = nl->cap_tags ? 2 * nl->cap_tags : 16;
+		nl->tags = xrealloc(nl->tags, nl->cap_tags * sizeof(*nl->tags));
+	}
+	nl->tags[nl->n_tags++] = tag;
+	if (mnl_nlmsg_batch_next(nl->batch)) {
+		/* every ACK takes a socket buffer's worth of room until read */
+		if (nl->n_tags - nl->acked < NL_BATCH_MAX)
+			return 0;
+		if (send_batch(nl, e) < 0)
+			return -1;
+		mnl_nlmsg_batch_reset(nl->batch);
+		return 0;
+	}
+	/* full: send all but this one, which the reset moves to the front */
+	if (send_batch(nl, e) < 0)
+		return -1;
+	mnl_nlmsg_batch_reset(nl->batch);
+	return 0;
+}
+
+int nl_flush(struct nl *nl, int *tag, struct err *e)
+{
+	int r = 0;
+
+	if (!nl->batch)
+		return 0;
+	if (send_batch(nl, e) < 0) {
+		r = -1;
+	} else if (nl->failed) {
+		*e = nl->failed_err;
+		*tag = nl->failed_tag;
+		r = -1;
+	}
+	mnl_nlmsg_batch_stop(nl->batch);
+	nl->batch = NULL;
+	nl->n_tags = nl->acked = 0;
+	nl->failed = false;
+	return r;
 }

@@ -17,6 +17,9 @@
 
 #define NL_TIMEOUT_MS 5000
 #define NL_BUF_SIZE 32768
+#define NL_BATCH_SIZE 16384     /* bytes of requests per send */
+#define NL_BATCH_MAX 64         /* requests per send: their ACKs must fit the
+				 * socket's receive buffer */
 
 struct nl;
 
@@ -46,6 +49,7 @@ struct route_req {
 
 /* Message builders (pure, for tests): fill @buf (NL_BUF_SIZE bytes). */
 struct nlmsghdr *nlmsg_getlink(void *buf, const char *name);
+struct nlmsghdr *nlmsg_linkdump(void *buf);
 /* A veth pair made in one request, each end with its settings; the peer
  * may be made directly in another namespace (peer->netns_fd). */
 struct nlmsghdr *nlmsg_veth(void *buf, const struct link_attrs *host, const struct link_attrs *peer);
@@ -56,10 +60,28 @@ struct nlmsghdr *nlmsg_route(void *buf, uint16_t type, const struct route_req *r
 /* Turn an NLMSG_ERROR message into 0 (ACK) or -1 with errno and extack text. */
 int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e);
 
+/* Batches: many requests in one send, their ACKs read together. Build a
+ * request at nl_slot() with a builder above, then nl_queue() it under a
+ * tag of the caller's choosing; nl_flush() sends what is queued and reads
+ * every ACK. The kernel runs the requests in order and one failing does
+ * not stop the next; nl_flush() returns the first failure and its tag.
+ * A batch larger than NL_BATCH_SIZE bytes or NL_BATCH_MAX requests goes
+ * out in several sends. */
+void *nl_slot(struct nl *nl);
+int nl_queue(struct nl *nl, int tag, struct err *e);
+int nl_flush(struct nl *nl, int *tag, struct err *e);
+
+/* Every link of the socket's namespace, by index and name (one dump). */
+struct nl_link {
+	int index;
+	char name[16];
+};
+int nl_links(struct nl *nl, struct nl_link **links, size_t *n, struct err *e);
+/* The index of @name in @links, or 0. */
+int nl_links_find(const struct nl_link *links, size_t n, const char *name);
+
 /* Requests. ENODEV in e->code when a named link does not exist. */
 int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e);
-int nl_veth_create(struct nl *nl, const struct link_attrs *host, const struct link_attrs *peer,
-		   struct err *e);
 int nl_link_set(struct nl *nl, int index, const struct link_attrs *a, struct err *e);
 int nl_link_del(struct nl *nl, int index, struct err *e);
 int nl_addr(struct nl *nl, uint16_t type, int index, const struct ip_addr *a, struct err *e);

@@ -28,17 +28,9 @@ static void undo_nics(struct net_ctx *c, const struct nic_spec *nics, size_t n, 
 static int bring_up(struct net_ctx *c, const char *id, const struct nic_spec *nics, size_t nn,
 		    const struct route_spec *routes, size_t nr, struct err *e)
 {
-	size_t i;
-
-	for (i = 0; i < nn; i++)
-		if (net_add_nic(c, &nics[i], e) < 0)
-			goto undo;
-	for (size_t k = 0; k < nr; k++)
-		if (net_add_route(c, &routes[k], e) < 0)
-			goto undo;
-	return 0;
-undo:
-	undo_nics(c, nics, i, id);
+	if (net_bring_up(c, nics, nn, routes, nr, e) == 0)
+		return 0;
+	undo_nics(c, nics, nn, id);
 	return -1;
 }
 

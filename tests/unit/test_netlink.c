@@ -9,6 +9,8 @@
 #include <linux/veth.h>
 #include <net/if.h>
 
+#include <sched.h>
+
 #include "netlink.h"
 
 static char buf[NL_BUF_SIZE];
@@ -291,6 +293,144 @@ static void ack_truncated(void **state)
 	assert_int_equal(e.code, EBADMSG);
 }
 
+/* ---- batches, against the kernel in a network namespace of our own ---- */
+
+static struct nl *fresh_netns(void)
+{
+	struct nl *nl = NULL;
+	struct err e = { 0 };
+
+	if (unshare(CLONE_NEWNET) < 0) {
+		print_message("# no network namespace of our own (%s): not root?\n",
+			      strerror(errno));
+		skip();
+	}
+	assert_int_equal(nl_open(-1, &nl, &e), 0);
+	return nl;
+}
+
+static void queue_addr(struct nl *nl, int index, const char *cidr, int tag)
+{
+	struct ip_addr a;
+	struct err e = { 0 };
+
+	assert_int_equal(parse_cidr(cidr, &a, &e), 0);
+	nlmsg_addr(nl_slot(nl), RTM_NEWADDR, index, &a);
+	assert_int_equal(nl_queue(nl, tag, &e), 0);
+}
+
+static void lo_up(struct nl *nl, int tag)
+{
+	struct link_attrs up = LINK_ATTRS_KEEP;
+	struct err e = { 0 };
+
+	up.up = 1;
+	nlmsg_setlink(nl_slot(nl), 1, &up);
+	assert_int_equal(nl_queue(nl, tag, &e), 0);
+}
+
+static void batch_in_order_first_failure(void **state)
+{
+	struct nl *nl = fresh_netns();
+	struct route_req r = { .family = AF_INET, .oif = 1 };
+	struct err e = { 0 };
+	int tag = -1;
+
+	(void)state;
+	lo_up(nl, 1);
+	queue_addr(nl, 1, "10.1.0.1/24", 2);
+	queue_addr(nl, 9999, "10.1.0.2/24", 3);         /* no such link */
+	assert_int_equal(parse_cidr("10.2.0.0/24", &r.dst, &e), 0);
+	nlmsg_route(nl_slot(nl), RTM_NEWROUTE, &r);     /* after the failure: still runs */
+	assert_int_equal(nl_queue(nl, 4, &e), 0);
+	queue_addr(nl, 9998, "10.1.0.3/24", 5);         /* a second failure: not reported */
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 3);
+	assert_int_equal(e.code, ENODEV);
+	assert_err_line(e);
+
+	/* what ran is there: adding it again collides */
+	queue_addr(nl, 1, "10.1.0.1/24", 6);
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 6);
+	assert_int_equal(e.code, EEXIST);
+	assert_int_equal(nl_route(nl, RTM_NEWROUTE, &r, &e), -1);
+	assert_int_equal(e.code, EEXIST);
+	/* an empty flush and a clean batch succeed */
+	assert_int_equal(nl_flush(nl, &tag, &e), 0);
+	queue_addr(nl, 1, "10.1.0.9/24", 7);
+	assert_int_equal(nl_flush(nl, &tag, &e), 0);
+	nl_close(nl);
+}
+
+/* More requests than one send holds: several sends, tags still right. */
+static void batch_overflow(void **state)
+{
+	struct nl *nl = fresh_netns();
+	struct err e = { 0 };
+	char cidr[32];
+	int tag = -1;
+
+	(void)state;
+	lo_up(nl, 0);
+	for (int i = 1; i <= 1000; i++) {
+		snprintf(cidr, sizeof(cidr), "10.3.%d.%d/32", i / 250, i % 250 + 1);
+		queue_addr(nl, i == 700 ? 9999 : 1, cidr, i);
+	}
+	assert_true(1000 > 10 * NL_BATCH_MAX);
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 700);
+	assert_int_equal(e.code, ENODEV);
+	/* the first and the last were applied */
+	queue_addr(nl, 1, "10.3.0.2/32", 1);
+	queue_addr(nl, 1, "10.3.4.1/32", 2);
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 1);
+	assert_int_equal(e.code, EEXIST);
+	queue_addr(nl, 1, "10.3.4.1/32", 2);
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 2);
+	nl_close(nl);
+}
+
+/* A single request between nl_slot() and nl_queue() (a bridge looked up
+ * while its veth request is built) does not confuse the batch's ACKs. */
+static void batch_single_request_between(void **state)
+{
+	struct nl *nl = fresh_netns();
+	struct err e = { 0 };
+	struct ip_addr a;
+	void *slot;
+	int idx = 0, tag = -1;
+
+	(void)state;
+	slot = nl_slot(nl);
+	assert_int_equal(nl_link_index(nl, "lo", &idx, &e), 0);
+	assert_int_equal(idx, 1);
+	assert_int_equal(parse_cidr("10.4.0.1/24", &a, &e), 0);
+	nlmsg_addr(slot, RTM_NEWADDR, idx, &a);
+	assert_int_equal(nl_queue(nl, 1, &e), 0);
+	assert_int_equal(nl_flush(nl, &tag, &e), 0);
+	nl_close(nl);
+}
+
+static void links_dump(void **state)
+{
+	struct nl *nl = fresh_netns();
+	struct nl_link *links = NULL;
+	struct err e = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(nl_links(nl, &links, &n, &e), 0);
+	assert_int_equal(n, 1);                         /* a new namespace has lo only */
+	assert_string_equal(links[0].name, "lo");
+	assert_int_equal(nl_links_find(links, n, "lo"), 1);
+	assert_int_equal(nl_links_find(links, n, "eth0"), 0);
+	free(links);
+	nl_close(nl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +446,10 @@ int main(void)
 		cmocka_unit_test(route_subnet_dev_src),
 		cmocka_unit_test(ack_parsing),
 		cmocka_unit_test(ack_truncated),
+		cmocka_unit_test(batch_in_order_first_failure),
+		cmocka_unit_test(batch_overflow),
+		cmocka_unit_test(batch_single_request_between),
+		cmocka_unit_test(links_dump),
 	};
 
 	return cmocka_run_group_tests_name("test_netlink", tests, NULL, NULL);
