@@ -71,7 +71,27 @@ hook_row() {  # hook_row LABEL N M
 echo "| what | wall time |"
 echo "| --- | --- |"
 if [ "$PART" != start ]; then
-hook_row "nothing saved" 0 0
+# The floor, in the same rounds as the hook with nothing saved: what any
+# exec costs on this machine at this moment (the load of a shared machine
+# moves all four rows together).
+printf 'int main(void) { return 0; }\n' >"$E2E_TMP/empty.c"
+cc -O2 -static -o "$E2E_TMP/empty-static" "$E2E_TMP/empty.c" || exit 1
+save bench-0-0 0 0
+state bench-0-0 "$pid" >"$E2E_TMP/bench-0-0.pre"
+for round in $(seq "$RUNS"); do
+	"$bench" 1 - "$E2E_TMP/empty-static" >>"$E2E_TMP/floor.0"
+	"$bench" 1 - /bin/true >>"$E2E_TMP/floor.1"
+	"$bench" 1 - "$HOOK" --version >>"$E2E_TMP/floor.2"
+	"$bench" 1 "$E2E_TMP/bench-0-0.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
+		>>"$E2E_TMP/floor.3" || exit 1
+done
+floor_labels=("exec of an empty static program" "exec of /bin/true (dynamic, libc only)"
+	      "syscontainer-hooks --version" "hook prestart, nothing saved")
+for k in 0 1 2 3; do
+	printf '| %-43s | %s |\n' "${floor_labels[$k]}" "$(sort -n "$E2E_TMP/floor.$k" |
+		awk '{a[NR]=$1} END {printf "median %.3f ms  min %.3f ms  p90 %.3f ms  (%d runs)",
+			a[int((NR+1)/2)], a[1], a[int(NR*9/10)], NR}')"
+done
 hook_row "10 devices" 10 0
 hook_row "100 devices" 100 0
 hook_row "1000 devices" 1000 0
@@ -79,6 +99,17 @@ hook_row "1 veth nic + 2 routes" 0 1
 hook_row "4 veth nics + 8 routes" 0 4
 hook_row "16 veth nics + 32 routes" 0 16
 hook_row "10 devices, 2 nics, 4 routes" 10 2
+# instructions do not move with the machine's load (user space only;
+# the hardware counters of perf stat are not always there, in a VM)
+if command -v valgrind >/dev/null; then
+	id=bench-0-0
+	for what in "--version" "--state prestart"; do
+		valgrind --tool=callgrind --callgrind-out-file="$E2E_TMP/cg.out" "$HOOK" $what \
+			--log "$E2E_TMP/bench.log" <"$E2E_TMP/$id.pre" >/dev/null 2>"$E2E_TMP/cg.err"
+		n=$(sed -n 's/.*Collected : *//p' "$E2E_TMP/cg.err")
+		printf '| %-43s | %s instructions |\n' "callgrind: syscontainer-hooks $what" "${n:-?}"
+	done
+fi
 fi
 [ "$PART" = hook ] && exit 0
 
