@@ -51,11 +51,16 @@ static bool word_ok(const char *s, const char *extra)
 	return true;
 }
 
+bool udev_kernel_name_ok(const char *s)
+{
+	return strlen(s) < sizeof(((struct udev_rule *)NULL)->disk) && word_ok(s, "_.-");
+}
+
 static int rule_check(const struct udev_rule *r, struct err *e)
 {
 	if (!container_id_valid(r->id))
 		return err_set(e, EINVAL, "udev rule: invalid container id");
-	if (!word_ok(r->disk, "_.-"))
+	if (!udev_kernel_name_ok(r->disk))
 		return err_set(e, EINVAL, "udev rule: invalid disk name '%.64s'", r->disk);
 	if (r->ctr_disk[0] != '/' || !word_ok(r->ctr_disk, "_./-"))
 		return err_set(e, EINVAL, "container path '%.64s' cannot be used in a udev rule "

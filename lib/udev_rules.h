@@ -25,6 +25,10 @@ const char *udev_rules_path(void);
 /* The CLI that rules run: $SYSCONTAINER_TOOLS_BIN, else our own executable. */
 const char *udev_tool_path(void);
 
+/* A kernel device name as a rule carries it: 1 to 63 letters, digits,
+ * '_', '.' or '-'. */
+bool udev_kernel_name_ok(const char *s);
+
 /* Pure: the two lines of a rule, and a parse of a whole file. */
 char *udev_rule_format(const struct udev_rule *r, const char *tool);
 int udev_rules_parse(const char *text, struct udev_rule **out, size_t *n, struct err *e);

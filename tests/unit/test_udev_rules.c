@@ -128,6 +128,28 @@ static void refuse_unsafe(void **state)
 	free(after);
 }
 
+static void kernel_names(void **state)
+{
+	static const char *const good[] = { "sdb", "loop0p1", "nvme0n1p2", "dm-3", "md_0.1" };
+	static const char *const bad[] = {
+		"", "sd b", "sd\"b", "sd/b", "sdb*", "$kernel", "sdb\n",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", /* 64 */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		unit_case("good %s", good[i]);
+		assert_true(udev_kernel_name_ok(good[i]));
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		unit_case("bad '%s'", bad[i]);
+		assert_false(udev_kernel_name_ok(bad[i]));
+	}
+	/* 63 characters is the longest that fits a rule */
+	assert_true(udev_kernel_name_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	unit_case_done();
+}
+
 static void partition_names(void **state)
 {
 	char *p;
@@ -152,6 +174,7 @@ int main(void)
 		cmocka_unit_test_teardown(parse_bad, unit_case_teardown),
 		cmocka_unit_test(add_remove),
 		cmocka_unit_test(refuse_unsafe),
+		cmocka_unit_test_teardown(kernel_names, unit_case_teardown),
 		cmocka_unit_test(partition_names),
 	};
 

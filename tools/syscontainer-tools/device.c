@@ -1,6 +1,5 @@
 /* add-device, remove-device, list-device, and the udev entry point of
  * partition following. */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -683,16 +682,6 @@ static int udev_partition(struct cli *cli, bool add, const char *id, const char 
 	return 0;
 }
 
-static bool name_ok(const char *s)
-{
-	if (!*s || strlen(s) > 63)
-		return false;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
-			return false;
-	return true;
-}
-
 static int run_udev_partition(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &cmd_udev_partition;
@@ -710,7 +699,7 @@ static int run_udev_partition(struct cli *cli, int argc, char **argv)
 		return usage_error(cmd, "action '%s' is not add or remove", argv[1]);
 	if (container_id_check(argv[2], &e) < 0)
 		return usage_error(cmd, "%s", e.msg);
-	if (!name_ok(argv[3]) || !name_ok(argv[4]) || argv[5][0] != '/')
+	if (!udev_kernel_name_ok(argv[3]) || !udev_kernel_name_ok(argv[4]) || argv[5][0] != '/')
 		return usage_error(cmd, "invalid partition, disk or container path");
 	if (udev_partition(cli, add, argv[2], argv[3], argv[4], argv[5], &e) < 0)
 		return fail(cmd, &e);
