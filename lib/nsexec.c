@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -14,13 +15,53 @@
 #include "safe_path.h"
 #include "util.h"
 
-static int op_mknod(int rootfd, const struct ns_op *op, struct err *e)
+/* The parent directory of the last node made or removed. Nodes mostly
+ * share one (/dev), and the safe walk to it costs more system calls than
+ * the node itself. Only node operations use it: any other operation may
+ * change the tree (a mount over the directory), so it is dropped first. */
+struct parent_cache {
+	char *path;             /* the parent's container path ("" for the root) */
+	int fd;
+};
+
+static void cache_drop(struct parent_cache *c)
 {
-	_cleanup_close_ int dir = -1;
+	free(c->path);
+	c->path = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+/* The directory to make or remove @op's node in, and the node's name;
+ * the directory belongs to the cache. */
+static int node_parent(int rootfd, const struct ns_op *op, bool create, struct parent_cache *c,
+		       const char **name, struct err *e)
+{
+	const char *slash = strrchr(op->path, '/');
+	size_t len = slash ? (size_t)(slash - op->path) : 0;
+	int dir;
+
+	if (c->path && slash && slash[1] && strlen(c->path) == len &&
+	    strncmp(op->path, c->path, len) == 0) {
+		*name = slash + 1;
+		return c->fd;
+	}
+	if (safe_open_parent(rootfd, op->path, create, op->uid, op->gid, &dir, name, e) < 0)
+		return -1;
+	cache_drop(c);
+	c->path = xasprintf("%.*s", (int)len, op->path);
+	c->fd = dir;
+	return dir;
+}
+
+static int op_mknod(int rootfd, const struct ns_op *op, struct parent_cache *c, struct err *e)
+{
 	const char *name;
 	struct stat st;
+	int dir = node_parent(rootfd, op, true, c, &name, e);
 
-	if (safe_open_parent(rootfd, op->path, true, op->uid, op->gid, &dir, &name, e) < 0)
+	if (dir < 0)
 		return -1;
 	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		bool same = (st.st_mode & S_IFMT) == (op->mode & S_IFMT) && st.st_rdev == op->rdev;
@@ -43,13 +84,13 @@ static int op_mknod(int rootfd, const struct ns_op *op, struct err *e)
 	return 0;
 }
 
-static int op_rmnode(int rootfd, const struct ns_op *op, struct err *e)
+static int op_rmnode(int rootfd, const struct ns_op *op, struct parent_cache *c, struct err *e)
 {
-	_cleanup_close_ int dir = -1;
 	const char *name;
 	struct stat st;
+	int dir = node_parent(rootfd, op, false, c, &name, e);
 
-	if (safe_open_parent(rootfd, op->path, false, 0, 0, &dir, &name, e) < 0)
+	if (dir < 0)
 		return e->code == ENOENT ? 0 : -1;
 	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : err_sys(e, errno, "stat %s in the container", op->path);
@@ -128,13 +169,15 @@ static int op_unbind(int rootfd, const struct ns_op *op, struct err *e)
 	return 0;
 }
 
-static int run_op(int rootfd, const struct ns_op *op, struct err *e)
+static int run_op(int rootfd, const struct ns_op *op, struct parent_cache *c, struct err *e)
 {
+	if (op->kind != NS_OP_MKNOD && op->kind != NS_OP_RMNODE)
+		cache_drop(c);
 	switch (op->kind) {
 	case NS_OP_MKNOD:
-		return op_mknod(rootfd, op, e);
+		return op_mknod(rootfd, op, c, e);
 	case NS_OP_RMNODE:
-		return op_rmnode(rootfd, op, e);
+		return op_rmnode(rootfd, op, c, e);
 	case NS_OP_BIND:
 		return op_bind(rootfd, op, e);
 	case NS_OP_UNBIND:
@@ -158,6 +201,7 @@ static void note_failure(struct ns_op *op, const struct err *e)
 static void *worker(void *arg)
 {
 	struct ns_job *job = arg;
+	struct parent_cache cache = { NULL, -1 };
 	struct err e = { 0 };
 	sigset_t all;
 	int rootfd;
@@ -184,7 +228,7 @@ static void *worker(void *arg)
 
 		err_clear(&e);
 		op->done = true;
-		if (run_op(rootfd, op, &e) < 0) {
+		if (run_op(rootfd, op, &cache, &e) < 0) {
 			note_failure(op, &e);
 			if (job->stop_on_error)
 				break;
@@ -192,6 +236,7 @@ static void *worker(void *arg)
 			snprintf(op->msg, sizeof(op->msg), "%s", e.msg);
 		}
 	}
+	cache_drop(&cache);
 	close(rootfd);
 	return NULL;
 setup_failed:
