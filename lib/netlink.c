@@ -259,6 +259,21 @@ int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e)
 	return err_set(e, -ne->error, "%s", strerror(-ne->error));
 }
 
+/* One datagram of replies into nl->buf; the receive timeout is ETIMEDOUT. */
+static int recv_some(struct nl *nl, int *len, struct err *e)
+{
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
+
+		if (n >= 0) {
+			*len = (int)n;
+			return 0;
+		}
+		if (errno != EINTR)
+			return err_sys(e, errno == EAGAIN ? ETIMEDOUT : errno, "netlink receive");
+	}
+}
+
 /* Send @nlh and read until its ACK; @cb sees the other replies. */
 static int talk(struct nl *nl, struct nlmsghdr *nlh,
 		void (*cb)(const struct nlmsghdr *, void *), void *data, struct err *e)
@@ -269,15 +284,11 @@ static int talk(struct nl *nl, struct nlmsghdr *nlh,
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return err_sys(e, errno, "netlink send");
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
 		const struct nlmsghdr *m;
 		int left;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return err_sys(e, errno == EAGAIN ? ETIMEDOUT : errno, "netlink receive");
-		left = (int)n;
+		if (recv_some(nl, &left, e) < 0)
+			return -1;
 		for (m = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(m, left);
 		     m = mnl_nlmsg_next(m, &left)) {
 			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->portid)
@@ -415,15 +426,11 @@ static int read_acks(struct nl *nl, size_t count, struct err *e)
 	size_t got = 0;
 
 	while (got < count) {
-		ssize_t r = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof(nl->buf));
 		const struct nlmsghdr *m;
 		int left;
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return err_sys(e, errno == EAGAIN ? ETIMEDOUT : errno, "netlink receive");
-		left = (int)r;
+		if (recv_some(nl, &left, e) < 0)
+			return -1;
 		for (m = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(m, left);
 		     m = mnl_nlmsg_next(m, &left)) {
 			unsigned int k = m->nlmsg_seq - nl->batch_seq;
