@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "container_id.h"
 #include "json.h"
@@ -222,6 +223,71 @@ static void remove_stale_tmp(const char *dir)
 		if (str_has_prefix(de->d_name, STORE_FILE ".tmp"))
 			unlinkat(dirfd(d), de->d_name, 0);
 	closedir(d);
+}
+
+/* Whether @name is one of the files the store writes in a state directory. */
+static bool store_own_file(const char *name)
+{
+	return strcmp(name, STORE_FILE) == 0 || strcmp(name, ".lock") == 0 ||
+	       str_has_prefix(name, STORE_FILE ".tmp");
+}
+
+int store_forget(const char *root, const char *id, int (*check)(void *arg, struct err *e),
+		 void *arg, struct err *e)
+{
+	struct store s = { .lock_fd = -1 };
+	_cleanup_free_ char *lock = NULL;
+	struct dirent *de;
+	DIR *d;
+	int r = -1;
+
+	if (container_id_check(id, e) < 0)
+		return -1;
+	s.dir = xasprintf("%s/%s", root, id);
+	if (access(s.dir, F_OK) < 0) {
+		r = err_sys(e, errno, "no saved state for %s in %s", id, root);
+		goto out;
+	}
+	if (take_lock(&s, e) < 0 || (check && check(arg, e) < 0))
+		goto out;
+	/* nothing is removed while the directory holds a file we did not write */
+	d = opendir(s.dir);
+	if (!d) {
+		err_sys(e, errno, "open %s", s.dir);
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    store_own_file(de->d_name))
+			continue;
+		err_set(e, ENOTEMPTY, "%s/%s was not written by syscontainer-tools; move it away "
+			"first", s.dir, de->d_name);
+		closedir(d);
+		goto out;
+	}
+	rewinddir(d);
+	while ((de = readdir(d)) != NULL)
+		if (store_own_file(de->d_name) && strcmp(de->d_name, ".lock") != 0 &&
+		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
+			err_sys(e, errno, "remove %s/%s", s.dir, de->d_name);
+			closedir(d);
+			goto out;
+		}
+	closedir(d);
+	/* the lock goes last: whoever waits on it finds the directory gone */
+	lock = xasprintf("%s/.lock", s.dir);
+	if (unlink(lock) < 0 && errno != ENOENT) {
+		err_sys(e, errno, "remove %s", lock);
+		goto out;
+	}
+	if (rmdir(s.dir) < 0) {
+		err_sys(e, errno, "remove %s", s.dir);
+		goto out;
+	}
+	r = 0;
+out:
+	store_close(&s);
+	return r;
 }
 
 int store_save(struct store *s, struct err *e)

@@ -598,6 +598,68 @@ static void root_choice(void **state)
 	assert_string_equal(store_root(NULL), STORE_ROOT_DEFAULT);
 }
 
+static int refuse(void *arg, struct err *e)
+{
+	(*(int *)arg)++;
+	return err_set(e, EBUSY, "container c1 is running");
+}
+
+static int allow(void *arg, struct err *e)
+{
+	(void)e;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void forget(void **state)
+{
+	struct fixture *f = *state;
+	char *dir = unit_join(f->root, "c1");
+	char *foreign = unit_join(dir, "notes.txt");
+	char *stale = unit_join(dir, "hook.json.tmpAbC123");
+	struct store s;
+	struct err e = { 0 };
+	int calls = 0;
+
+	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
+	store_add_device(&s, &loop0);
+	assert_int_equal(store_save(&s, &e), 0);
+	store_close(&s);
+
+	/* the check refuses: nothing removed */
+	assert_int_equal(store_forget(f->root, "c1", refuse, &calls, &e), -1);
+	assert_int_equal(e.code, EBUSY);
+	assert_int_equal(calls, 1);
+	assert_int_equal(unit_count_entries(dir), 2);
+
+	/* a file the store did not write: refused, nothing removed */
+	unit_write(foreign, "x", 1);
+	unit_write(stale, "{", 1);
+	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), -1);
+	assert_int_equal(e.code, ENOTEMPTY);
+	assert_err_line(e);
+	assert_err_mentions(e, "notes.txt");
+	assert_int_equal(unit_count_entries(dir), 4);
+	assert_int_equal(unlink(foreign), 0);
+
+	/* state, temp file, lock and directory go; the root stays */
+	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), 0);
+	assert_false(unit_exists(dir));
+	assert_true(unit_exists(f->root));
+
+	/* nothing saved: ENOENT, the check is not run */
+	calls = 0;
+	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), -1);
+	assert_int_equal(e.code, ENOENT);
+	assert_int_equal(calls, 0);
+	/* ids are checked before any path is made of them */
+	assert_int_equal(store_forget(f->root, "../c1", NULL, NULL, &e), -1);
+	assert_int_equal(e.code, EINVAL);
+	free(stale);
+	free(foreign);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +677,7 @@ int main(void)
 		STORE_TEST(lock_blocks),
 		STORE_TEST(lock_per_container),
 		UNIT_TEST(root_choice),
+		STORE_TEST(forget),
 	};
 
 	return cmocka_run_group_tests_name("test_store", tests, NULL, NULL);

@@ -94,7 +94,8 @@ void print_json(const void *cjson, bool pretty);
 
 extern const struct command cmd_add_device, cmd_remove_device, cmd_list_device,
 	cmd_add_path, cmd_remove_path, cmd_list_path, cmd_list, cmd_add_nic, cmd_remove_nic,
-	cmd_update_nic, cmd_list_nic, cmd_update_device, cmd_udev_partition, cmd_inject, cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route;
+	cmd_update_nic, cmd_list_nic, cmd_update_device, cmd_udev_partition, cmd_inject,
+	cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route, cmd_forget;
 
 /* Print the entries of the array @key of the saved state that match the
  * JSON object @filter (all when NULL). */

@@ -1,0 +1,84 @@
+#!/bin/bash
+# forget drops everything kept for a container that no longer runs (saved
+# state, udev rules, runtime record, namespace pin) and nothing of any
+# other container. A running container, an unknown id and a state
+# directory holding a file we did not write are refused with one line, and
+# nothing is removed.
+. "$(dirname "$0")/lib.sh"
+e2e_require_root
+
+rules=$SYSCONTAINER_HOOKS_UDEV_RULES
+loop=$(e2e_loop)
+id=$(e2e_name forget)
+other=$(e2e_name keep)
+state=$SYSCONTAINER_HOOKS_ROOT/$id
+s=$$
+mounts_before=$(wc -l </proc/self/mountinfo)
+e2e_bundle "$id"
+e2e_bundle "$other"
+check "container $id starts" e2e_run "$id"
+check "container $other starts" e2e_run "$other"
+check "add-device --follow-partition (a udev rule)" \
+	"$TOOL" add-device --follow-partition "$id" "$loop:/dev/disk1"
+check "add-device /dev/zero:/dev/z0" "$TOOL" add-device "$id" /dev/zero:/dev/z0
+check "add-nic veth (a namespace pin)" "$TOOL" add-nic "$id" --type veth --name "fg$s:eth1" \
+	--ip 10.231.$((s % 250)).2/24
+check "the other container gets a device" "$TOOL" add-device "$other" /dev/zero:/dev/z9
+check "a rule for $id is in the rules file" grep -q " $id " "$rules"
+
+run_capture "$TOOL" forget "sch-$E2E_TAG-"
+expect_output "forget an ambiguous prefix" 1 "ambiguous"
+
+# running: refused, nothing removed
+run_capture "$TOOL" forget "$id"
+expect_output "forget a running container" 1 "is running: stop it first"
+check "  its saved state is still there" test -s "$state/hook.json"
+check "  its rule is still there" grep -q " $id " "$rules"
+check "  it still has /dev/z0" e2e_exec "$id" test -c /dev/z0
+
+# stopped without a poststop (killed, not deleted): a stale record is left
+rt kill "$id" KILL >/dev/null 2>&1
+for i in $(seq 50); do rt state "$id" 2>/dev/null | grep -q '"status": "stopped"' && break; sleep 0.1; done
+check "a stale runtime record is left" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json"
+
+# a file we did not write: refused, nothing removed
+touch "$state/notes.txt"
+run_capture "$TOOL" forget "$id"
+expect_output "forget with a foreign file in the state directory" 1 "notes.txt was not written"
+check "  hook.json is still there" test -s "$state/hook.json"
+check "  the record is still there" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json"
+rm "$state/notes.txt"
+
+out=$("$TOOL" forget "${id:0:$((${#id} - 2))}" 2>&1)
+check_eq "forget by a unique prefix exits 0" 0 "$?"
+check_match "  says what it removed" \
+	"^Forgot container $id: its saved state, 1 udev rule\(s\), its runtime record$" "$out"
+check_fails "  the state directory is gone" test -e "$state"
+check_fails "  the runtime directory is gone" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id"
+check_fails "  its rule is gone" grep -q " $id " "$rules"
+check_eq "  the namespace pin is unmounted" "$mounts_before" "$(wc -l </proc/self/mountinfo)"
+check "  the other container's state is untouched" \
+	sh -c "'$TOOL' list-device '$other' | grep -q /dev/z9"
+check "  the other container runs on" e2e_exec "$other" test -c /dev/z9
+
+run_capture "$TOOL" forget "$id"
+expect_output "forget again" 1 "nothing is kept for container $id"
+run_capture "$TOOL" forget "sch-nobody-$s"
+expect_output "forget an unknown container" 1 "nothing is kept for container sch-nobody-$s"
+run_capture "$TOOL" forget
+expect_output "forget without a container" 2 "needs exactly one container"
+
+# the container starts again with nothing saved
+rt delete -f "$id" >/dev/null 2>&1
+check "the forgotten container starts again" e2e_run "$id"
+check_fails "  without /dev/z0" e2e_exec "$id" test -e /dev/z0
+check_fails "  without eth1" e2e_exec "$id" ip link show eth1
+e2e_stop "$id"
+
+# a corrupt hook.json does not stand in the way
+e2e_stop "$other"
+echo '{"deviceToAdd": [' >"$SYSCONTAINER_HOOKS_ROOT/$other/hook.json"
+out=$("$TOOL" forget "$other" 2>&1)
+check_eq "forget with a corrupt hook.json exits 0" 0 "$?"
+check_fails "  its state directory is gone" test -e "$SYSCONTAINER_HOOKS_ROOT/$other"
+e2e_summary

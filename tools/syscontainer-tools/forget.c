@@ -1,0 +1,131 @@
+/* forget: drop everything kept for a container that no longer runs: its
+ * saved state, its udev rules, its runtime record and namespace pin.
+ * Saved state outlives `runc delete` on purpose (a restart is a delete and
+ * a run under the same id); this is how an operator ends it. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "net_apply.h"
+#include "record.h"
+#include "udev_rules.h"
+#include "util.h"
+
+struct forget {
+	const char *rundir;
+	const char *id;
+};
+
+/* Whether the container runs, by its record and its process, as the
+ * other commands tell it; the bundle is not needed for that. */
+static int not_running(void *arg, struct err *e)
+{
+	const struct forget *f = arg;
+	struct record rec;
+	struct err why = { 0 };
+	struct stat st;
+	int pidfd = -1, mntns = -1;
+	bool runs;
+
+	if (record_read(f->rundir, f->id, &rec, &why) < 0) {
+		if (why.code == ENOENT)
+			return 0;
+		*e = why;
+		return err_wrap(e, "cannot tell whether %s runs", f->id);
+	}
+	runs = pid_open_mntns(rec.pid, &pidfd, &mntns, &why) == 0 && fstat(mntns, &st) == 0 &&
+	       (uint64_t)st.st_dev == rec.mntns_dev && (uint64_t)st.st_ino == rec.mntns_ino;
+	if (pidfd >= 0)
+		close(pidfd);
+	if (mntns >= 0)
+		close(mntns);
+	record_free(&rec);
+	if (runs)
+		return err_set(e, EBUSY, "container %s is running: stop it first (the remove-* "
+			       "commands change a running container)", f->id);
+	return 0;
+}
+
+static int forget(struct cli *cli, const char *arg, struct err *e)
+{
+	_cleanup_free_ char *id = NULL;
+	_cleanup_free_ char *rundir_id = NULL;
+	struct forget f = { cli->rundir, NULL };
+	bool saved, record;
+	size_t rules = 0;
+
+	if (container_resolve_id(cli->rundir, cli->root, arg, &id, e) < 0)
+		return -1;
+	f.id = id;
+	rundir_id = xasprintf("%s/%s", cli->rundir, id);
+	record = access(rundir_id, F_OK) == 0;
+	if (store_forget(cli->root, id, not_running, &f, e) == 0) {
+		saved = true;
+	} else if (e->code == ENOENT) {
+		saved = false;
+		err_clear(e);
+		if (not_running(&f, e) < 0)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (udev_rules_remove(id, NULL, &rules, e) < 0 ||
+	    netns_unpin(cli->rundir, id, e) < 0 || record_remove(cli->rundir, id, e) < 0)
+		return err_wrap(e, "forget %s", id);
+	if (!saved && !record && rules == 0)
+		return err_set(e, ENOENT, "nothing is kept for container %s (in %s or %s)", id,
+			       cli->root, cli->rundir);
+	printf("Forgot container %s: %s, %zu udev rule(s)%s\n", id,
+	       saved ? "its saved state" : "no saved state", rules,
+	       record ? ", its runtime record" : "");
+	log_info("%s: forgotten (saved state %s, %zu udev rule(s), runtime record %s)", id,
+		 saved ? "removed" : "absent", rules, record ? "removed" : "absent");
+	return 0;
+}
+
+static int forget_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
+{
+	(void)c;
+	(void)arg;
+	(void)ctx;
+	return err_set(e, EINVAL, "flag --%s does not apply here", name);
+}
+
+static int run_forget(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *cmd = &cmd_forget;
+	struct err e = { 0 };
+	int end = 1, r;
+
+	r = parse_flags(cmd, argc, argv, opts, forget_flag, NULL, &end);
+	if (r >= 0)
+		return r;
+	if (end != 2)
+		return usage_error(cmd, "needs exactly one container");
+	if (forget(cli, argv[1], &e) < 0)
+		return fail(cmd, &e);
+	return 0;
+}
+
+const struct command cmd_forget = {
+	.name = "forget",
+	.run = run_forget,
+	.args = "CONTAINER",
+	.help = "Drop everything kept for a container that no longer runs: its saved\n"
+		"devices, paths, interfaces, routes and QoS, its udev rules and its runtime\n"
+		"record. Its next start, if any, is a start with nothing saved. A running\n"
+		"container is refused. Saved state outlives 'runc delete' on purpose (a\n"
+		"restart is a delete and a run under the same id); this ends it. Nothing is\n"
+		"removed while the state directory holds a file syscontainer-tools did not\n"
+		"write.\n",
+};
