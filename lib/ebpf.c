@@ -1,6 +1,8 @@
 #include "ebpf.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,9 +139,35 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
-int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
+/* The line of a verifier log that says why the load failed. The kernel
+ * writes it just before its "processed N insns" statistics; what comes
+ * earlier is mostly the walk through the instructions ("12: (b7) r0 = 0"),
+ * so without the statistics the first line that is not part of the walk
+ * is the best guess. */
+void ebpf_log_reason(const char *log, char *out, size_t size)
 {
-	static char log[4096];
+	const char *line = log, *prev = NULL, *first = NULL, *pick;
+
+	for (const char *end; line && *line; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		if (end == line)
+			continue;
+		if (!strncmp(line, "processed ", 10) && prev)
+			break;
+		if (!first && !isdigit((unsigned char)line[0]) && strncmp(line, "from ", 5))
+			first = line;
+		prev = line;
+	}
+	pick = line && *line ? prev : first ? first : prev;
+	if (!size)
+		return;
+	out[0] = '\0';
+	if (pick)
+		snprintf(out, size, "%.*s", (int)strcspn(pick, "\n"), pick);
+}
+
+static int prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t log_size)
+{
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
@@ -147,26 +175,41 @@ int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
 	a.insns = (uint64_t)(uintptr_t)insns;
 	a.insn_cnt = (uint32_t)n;
 	a.license = (uint64_t)(uintptr_t)"GPL";
-	a.log_buf = (uint64_t)(uintptr_t)log;
-	a.log_size = sizeof(log);
-	a.log_level = 1;
-	log[0] = '\0';
-	*fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
-	if (*fd < 0) {
-		int saved = errno;
-		char *last = strrchr(log, '\n');
-
-		/* the verifier's first line names the problem; the rest are statistics */
-		last = strchr(log, '\n');
-		if (last)
-			*last = '\0';
-		last = NULL;
-		if (saved == EPERM)
-			return err_sys(e, saved, "load a cgroup device program (BPF not permitted here)");
-		return err_sys(e, saved, "load a cgroup device program%s%s", log[0] ? ": " : "",
-			       last ? last + 1 : log);
+	if (log) {
+		a.log_buf = (uint64_t)(uintptr_t)log;
+		a.log_size = log_size;
+		a.log_level = 1;
+		log[0] = '\0';
 	}
-	return 0;
+	return (int)sys_bpf(BPF_PROG_LOAD, &a);
+}
+
+/* The first load has no verifier log: a log that outgrows its buffer fails
+ * the load (ENOSPC), and runc's own program makes a long one. Only a load
+ * that failed is tried again with a log, grown until the reason fits. */
+int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
+{
+	_cleanup_free_ char *log = NULL;
+	char reason[256];
+	int saved;
+
+	*fd = prog_load(insns, n, NULL, 0);
+	if (*fd >= 0)
+		return 0;
+	saved = errno;
+	if (saved == EPERM)
+		return err_sys(e, saved, "load a cgroup device program (BPF not permitted here)");
+	for (uint32_t size = EBPF_LOG_MIN; size <= EBPF_LOG_MAX; size *= 4) {
+		free(log);
+		log = xmalloc(size);
+		*fd = prog_load(insns, n, log, size);
+		if (*fd >= 0)
+			return 0;       /* a passing failure: the program is good */
+		if (errno != ENOSPC)
+			break;
+	}
+	ebpf_log_reason(log, reason, sizeof(reason));
+	return err_sys(e, saved, "load a cgroup device program%s%s", reason[0] ? ": " : "", reason);
 }
 
 static int attach(int cg, int prog, unsigned flags, int replace, struct err *e)
@@ -259,8 +302,14 @@ static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rul
 	if (prog_insns(old, &code, &n, e) < 0)
 		return -1;
 	skip = ebpf_prefix_len(code, n);
+	/* nothing of ours to add or take away: the runtime's program stays */
+	if (nr == 0 && skip == 0)
+		return 0;
 	prog = xcalloc(8 + nr * 6 + (n - skip), sizeof(*prog));
 	k = ebpf_allow_prefix(rules, nr, prog, &all);
+	/* the same prefix again (a hook that runs twice): already in place */
+	if (k == skip && !memcmp(prog, code, k * sizeof(*prog)))
+		return 0;
 	/* after an allow-everything rule the runtime's code could never run */
 	if (!all) {
 		memcpy(prog + k, code + skip, (n - skip) * sizeof(*prog));

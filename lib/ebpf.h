@@ -36,7 +36,14 @@ size_t ebpf_prefix_len(const struct bpf_insn *insns, size_t n);
  * wins, default deny. */
 size_t ebpf_device_program(const struct dev_rule *rules, size_t n, struct bpf_insn *out);
 
+/* The verifier log of a failed load: 64 KiB first, up to 16 MiB. */
+#define EBPF_LOG_MIN (64u << 10)
+#define EBPF_LOG_MAX (16u << 20)
+
+/* Load a device program; a failure names the verifier's reason. */
 int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e);
+/* The line of verifier log @log that says why a load failed, in @out. */
+void ebpf_log_reason(const char *log, char *out, size_t size);
 /* Attach a whole program to the cgroup directory @dir (BPF_F_ALLOW_MULTI). */
 int ebpf_attach(const char *dir, int prog_fd, struct err *e);
 /* Make the device programs of @dir allow exactly @rules on top of what the

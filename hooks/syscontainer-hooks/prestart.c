@@ -183,8 +183,9 @@ static int finish_devices(struct prestart *p, struct err *e)
 		return err_set(e, bad->code, "%s", bad->msg);
 	if (p->relabel)
 		log_info("%s: %s", p->st->id, p->relabel->msg);
+	/* nothing saved: the runtime's device program is left as it is */
 	if (p->cgroup_v2)
-		return devices_v2_set(p->cgroup_v2, p->devs, p->n_devs, p->dev_present, e);
+		return p->n_devs ? devices_v2_set(p->cgroup_v2, p->devs, p->n_devs, p->dev_present, e) : 0;
 	for (size_t i = 0; i < p->n_devs; i++) {
 		const struct saved_device *d = &p->devs[i];
 
