@@ -41,6 +41,7 @@ DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
         libselinux1-dev libcmocka-dev runc crun busybox-static jq iproute2 \
         util-linux fdisk podman libkmod-dev bash-completion man-db clang \
         libclang-rt-14-dev
+DEPS += bpftool  # the cgroup v2 tests count the device programs attached to a cgroup
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)

@@ -3,6 +3,18 @@
 # cleanup that runs even when a test fails. Source it; needs root.
 set -u
 
+# E2E_CGROUP=v2: the script runs again in a private mount namespace where
+# only a cgroup2 hierarchy is mounted at /sys/fs/cgroup, as on a pure
+# cgroup v2 host; runc, the hook and the CLI all run there, and runc makes
+# its device program for each container.
+E2E_CGROUP=${E2E_CGROUP:-v1}
+if [ "$E2E_CGROUP" = v2 ] && [ -z "${E2E_IN_V2_NS:-}" ]; then
+	export E2E_IN_V2_NS=1 E2E_CGROUP
+	exec unshare -m --propagation private bash -c 'umount -l /sys/fs/cgroup &&
+		mount -t cgroup2 none /sys/fs/cgroup && exec bash "$0" "$@" ||
+		{ echo "not ok - a cgroup2 mount namespace cannot be made here"; exit 1; }' "$0" "$@"
+fi
+
 E2E_BUILD=$(cd "${E2E_BUILD:-build}" && pwd)
 HOOK=$E2E_BUILD/syscontainer-hooks
 TOOL=$E2E_BUILD/syscontainer-tools
@@ -141,6 +153,7 @@ e2e_cleanup() {
 		losetup -d "$dev" >/dev/null 2>&1
 	done
 	rmdir /sys/fs/cgroup/*/sch-e2e/* /sys/fs/cgroup/*/sch-e2e 2>/dev/null
+	[ "$E2E_CGROUP" = v2 ] && rmdir /sys/fs/cgroup/sch-e2e/"sch-$E2E_TAG"-* 2>/dev/null
 	if [ "${E2E_KEEP:-0}" = 1 ]; then echo "# kept $E2E_TMP"; else rm -rf "$E2E_TMP"; fi
 }
 trap e2e_cleanup EXIT
