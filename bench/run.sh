@@ -1,6 +1,6 @@
 #!/bin/bash
 # Benchmarks of the hook on the container start path (root, after make).
-#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|all]
+#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|all]
 # (a) the hook alone against a stand-in container (a process in its own
 #     mount and network namespaces and devices cgroup) with 0..1000 saved
 #     devices and 1..16 veth nics with 2 routes each;
@@ -68,9 +68,21 @@ hook_row() {  # hook_row LABEL N M
 	printf '| hook prestart, %-28s | %s |\n' "$1" "$r"
 }
 
+bundle_with() {  # bundle_with ID none|true|ours
+	e2e_bundle "$1"
+	local c=$(e2e_bundle_dir "$1")/config.json
+	jq --arg how "$2" 'if $how == "none" then del(.hooks)
+		elif $how == "true" then .hooks = {prestart: [{path: "/bin/true"}]}
+		else . end' "$c" >"$c.new" && mv "$c.new" "$c"
+}
+# median, min, p90 of the times (ms) in a file, as hookbench prints them
+stats() { sort -n "$1" | awk '{a[NR]=$1} END {printf "median %.3f ms  min %.3f ms  p90 %.3f ms  (%d runs)",
+	a[int((NR+1)/2)], a[1], a[int(NR*9/10)], NR}'; }
+part() { [ "$PART" = all ] || [ "$PART" = "$1" ]; }
+
 echo "| what | wall time |"
 echo "| --- | --- |"
-if [ "$PART" != start ]; then
+if part hook; then
 # The floor, in the same rounds as the hook with nothing saved: what any
 # exec costs on this machine at this moment (the load of a shared machine
 # moves all four rows together).
@@ -88,9 +100,7 @@ done
 floor_labels=("exec of an empty static program" "exec of /bin/true (dynamic, libc only)"
 	      "syscontainer-hooks --version" "hook prestart, nothing saved")
 for k in 0 1 2 3; do
-	printf '| %-43s | %s |\n' "${floor_labels[$k]}" "$(sort -n "$E2E_TMP/floor.$k" |
-		awk '{a[NR]=$1} END {printf "median %.3f ms  min %.3f ms  p90 %.3f ms  (%d runs)",
-			a[int((NR+1)/2)], a[1], a[int(NR*9/10)], NR}')"
+	printf '| %-43s | %s |\n' "${floor_labels[$k]}" "$(stats "$E2E_TMP/floor.$k")"
 done
 hook_row "10 devices" 10 0
 hook_row "100 devices" 100 0
@@ -111,21 +121,14 @@ if command -v valgrind >/dev/null; then
 	done
 fi
 fi
-[ "$PART" = hook ] && exit 0
 
+if part start; then
 # --- container start ----------------------------------------------------
 # `runc create` returns once the container is set up and its prestart hooks
 # ran: the start path. The delete (and poststop) after it is not timed.
 # The bundles take turns, so drift on the machine touches all of them
 # alike; each row is the median of its runs. "/bin/true as the hook" is
 # what the runtime itself spends on running any hook.
-bundle_with() {  # bundle_with ID none|true|ours
-	e2e_bundle "$1"
-	local c=$(e2e_bundle_dir "$1")/config.json
-	jq --arg how "$2" 'if $how == "none" then del(.hooks)
-		elif $how == "true" then .hooks = {prestart: [{path: "/bin/true"}]}
-		else . end' "$c" >"$c.new" && mv "$c.new" "$c"
-}
 ids=("$(e2e_name nohook)" "$(e2e_name true)" "$(e2e_name empty)" "$(e2e_name full)")
 labels=("no hook" "/bin/true as the hook" "hook, nothing saved" "hook, 10 dev 2 nic 4 rt")
 bundle_with "${ids[0]}" none
@@ -154,3 +157,62 @@ for k in 0 1 2 3; do
 		"${labels[$k]}" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN {printf "%.3f", a / b}')" \
 		"$mm" "$(awk -v a="$mm" -v b="$base_mid" 'BEGIN {printf "%.3f", a / b}')" "$starts"
 done
+fi
+
+# --- cgroup v2 ------------------------------------------------------------
+# The hook against the cgroup of a real runc container on a pure cgroup v2
+# hierarchy: a private mount namespace with cgroup2 at /sys/fs/cgroup (held
+# by a `sleep`; runc and the timed runs enter it), where runc attaches its
+# own device program to the container's cgroup. A second stand-in (its own
+# mount namespace, a tmpfs /dev in its rootfs) joins that cgroup, and the
+# hook replaces runc's program with ours in front of runc's code. After
+# each run (untimed) poststop and `devctl allow CGROUP` with no device put
+# runc's program back, so every run does the full work. The v1 rows come
+# from the same rounds, against the v1 stand-in above.
+if part v2; then
+devctl=$E2E_BUILD/tests/devctl
+[ -x "$devctl" ] || make -s -C "$top" BUILD="$E2E_BUILD" "$devctl" >/dev/null || exit 1
+unshare -m --propagation private sh -c 'umount -l /sys/fs/cgroup &&
+	mount -t cgroup2 none /sys/fs/cgroup && exec sleep 100000' &
+ns=$!
+in_ns() { nsenter -t "$ns" -m "$@"; }
+for i in $(seq 50); do [ "$(in_ns stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ] && break; sleep 0.05; done
+v2id=$(e2e_name v2)
+bundle_with "$v2id" none
+E2E_CLEANUPS=("nsenter -t $ns -m runc delete -f $v2id; kill $ns" "${E2E_CLEANUPS[@]}")
+in_ns runc run -d --bundle "$(e2e_bundle_dir "$v2id")" "$v2id" </dev/null >/dev/null 2>"$E2E_TMP/v2.err" ||
+	{ echo "runc run under cgroup v2 failed: $(head -c 300 "$E2E_TMP/v2.err")"; exit 1; }
+v2cg=/sys/fs/cgroup$(awk -F: '$1 == 0 {print $3}' "/proc/$(in_ns runc state "$v2id" | jq -r .pid)/cgroup")
+unshare -m --propagation private sh -c "mount -t tmpfs tmpfs '$b/rootfs/dev' && exec sleep 100000" &
+pid2=$!
+E2E_CLEANUPS=("kill -9 $pid2" "${E2E_CLEANUPS[@]}")
+for i in $(seq 50); do grep -q "$b/rootfs/dev" "/proc/$pid2/mountinfo" 2>/dev/null && break; sleep 0.05; done
+in_ns sh -c "echo $pid2 >'$v2cg/cgroup.procs'" || exit 1
+rows=("v1-0 0 $pid" "v2-0 0 $pid2" "v1-100 100 $pid" "v2-100 100 $pid2")
+for r in "${rows[@]}"; do
+	set -- $r
+	save "bench-$1" "$2" 0
+	state "bench-$1" "$3" >"$E2E_TMP/bench-$1.pre"
+	state "bench-$1" >"$E2E_TMP/bench-$1.post"
+done
+for round in $(seq "$RUNS"); do
+	for r in "${rows[@]}"; do
+		set -- $r
+		post="'$HOOK' --state poststop --log '$E2E_TMP/bench.log' <'$E2E_TMP/bench-$1.post'"
+		case $1 in
+		v1-*) "$bench" 1 "$E2E_TMP/bench-$1.pre" "$HOOK" --state prestart \
+			--log "$E2E_TMP/bench.log" -- sh -c "$post" ;;
+		v2-*) in_ns "$bench" 1 "$E2E_TMP/bench-$1.pre" "$HOOK" --state prestart \
+			--log "$E2E_TMP/bench.log" -- sh -c "$post; '$devctl' allow '$v2cg'" ;;
+		esac >>"$E2E_TMP/v2.$1" || exit 1
+	done
+done
+v2_labels=("cgroup v1, nothing saved" "cgroup v2, nothing saved" "cgroup v1, 100 devices"
+	   "cgroup v2, 100 devices")
+for k in 0 1 2 3; do
+	set -- ${rows[$k]}
+	printf '| hook prestart, %-28s | %s |\n' "${v2_labels[$k]}" "$(stats "$E2E_TMP/v2.$1")"
+done
+# the program the last v2 run left: ours over runc's, and only one
+printf '| %-43s | %s |\n' "cgroup v2: programs on the container" "$(in_ns "$devctl" info "$v2cg" 2>&1)"
+fi

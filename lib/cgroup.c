@@ -121,12 +121,25 @@ static int read_proc_cgroup(int pid, char **text, struct err *e)
 	return read_file_at(AT_FDCWD, proc, MAX_FILE_SIZE, text, NULL, e);
 }
 
+/* cgroup2 at /sys/fs/cgroup: a pure v2 host, as runc tells it. The kernel
+ * may still list v1 hierarchies in /proc/PID/cgroup (they exist while
+ * mounted anywhere), but none is for this host's containers. */
+static bool pure_v2(void)
+{
+	struct statfs sfs;
+
+	return statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 int cgroup_dir(int pid, const char *controller, char **dir, struct err *e)
 {
 	_cleanup_free_ char *cg = NULL, *mi = NULL, *path = NULL, *mnt = NULL, *root = NULL;
 	_cleanup_free_ char *joined = NULL, *base = NULL;
 	const char *rel;
 
+	if (pure_v2())
+		return err_set(e, ENOENT, "no cgroup v1 %s hierarchy on this cgroup v2 host",
+			       controller);
 	if (read_proc_cgroup(pid, &cg, e) < 0)
 		return -1;
 	if (cgroup_proc_path(cg, controller, &path, e) < 0)
