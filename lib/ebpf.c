@@ -20,6 +20,9 @@
 #define MOV_REG(d, s)        INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
 #define AND_IMM(d, i)        INSN(BPF_ALU64 | BPF_AND | BPF_K, d, 0, 0, i)
 #define RSH_IMM(d, i)        INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, i)
+#define LSH_IMM(d, i)        INSN(BPF_ALU64 | BPF_LSH | BPF_K, d, 0, 0, i)
+#define OR_REG(d, s)         INSN(BPF_ALU64 | BPF_OR | BPF_X, d, s, 0, 0)
+#define JNE32_IMM(d, i, o)   INSN(BPF_JMP32 | BPF_JNE | BPF_K, d, 0, o, i)
 #define LDX_W(d, s, o)       INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
 #define JNE_IMM(d, i, o)     INSN(BPF_JMP | BPF_JNE | BPF_K, d, 0, o, i)
 #define JSET_IMM(d, i, o)    INSN(BPF_JMP | BPF_JSET | BPF_K, d, 0, o, i)
@@ -88,22 +91,76 @@ static size_t rule_block(const struct dev_rule *r, int verdict, struct bpf_insn 
 	return k;
 }
 
+/* A device the prefix can find by its number alone: b or c, both numbers
+ * given, within the kernel's 12-bit major and 20-bit minor. */
+static bool exact(const struct dev_rule *r)
+{
+	return r->allow && (r->type == 'b' || r->type == 'c') && r->major >= 0 &&
+	       r->major < (1 << 12) && r->minor >= 0 && r->minor < (1 << 20);
+}
+
+/* The exact devices of one type, one group of at most EXACT_GROUP: a type
+ * test, then per device one 32-bit compare of r6 = major << 20 | minor
+ * (set once) and the access test when not rwm. Three or four
+ * instructions a device where a general rule takes six or seven: the
+ * verifier walks each one, and its time grows with their number. The
+ * group's size keeps its jump within a 16-bit offset. */
+#define EXACT_GROUP 4096
+static size_t exact_group(const struct dev_rule *rules, size_t n, char type, size_t *from,
+			  struct bpf_insn *o)
+{
+	size_t k = 1, count = 0;
+
+	for (; *from < n && count < EXACT_GROUP; (*from)++) {
+		const struct dev_rule *r = &rules[*from];
+		unsigned acc;
+
+		if (!exact(r) || r->type != type)
+			continue;
+		acc = access_bits(r->perms);
+		o[k] = JNE32_IMM(BPF_REG_6, (int)(uint32_t)((r->major << 20) | r->minor),
+				 acc == 7 ? 2 : 3), k++;
+		if (acc != 7)
+			o[k] = JSET_IMM(BPF_REG_2, (int)(~acc & 7), 2), k++;
+		o[k++] = MOV_IMM(BPF_REG_0, 1);
+		o[k++] = EXIT();
+		count++;
+	}
+	if (!count)
+		return 0;
+	o[0] = JNE_IMM(BPF_REG_3, type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR,
+		       (short)(k - 1));
+	return k;
+}
+
 size_t ebpf_allow_prefix(const struct dev_rule *rules, size_t n, struct bpf_insn *out,
 			 bool *allows_all)
 {
-	size_t k = 2;
+	size_t k = 2, from;
+	bool any = false;
 
 	*allows_all = false;
 	k += load_ctx(out + k);
 	for (size_t i = 0; i < n; i++) {
-		if (!rules[i].allow)
+		if (!rules[i].allow || exact(&rules[i])) {
+			any |= exact(&rules[i]);
 			continue;
+		}
 		k += rule_block(&rules[i], 1, out + k);
 		if (unconditional(&rules[i])) {
-			*allows_all = true;
-			break;
+			*allows_all = true;     /* nothing may follow: dead code is refused */
+			goto out;
 		}
 	}
+	if (any) {
+		out[k++] = MOV_REG(BPF_REG_6, BPF_REG_4);
+		out[k++] = LSH_IMM(BPF_REG_6, 20);
+		out[k++] = OR_REG(BPF_REG_6, BPF_REG_5);
+	}
+	for (const char *t = "bc"; any && *t; t++)
+		for (from = 0; from < n;)
+			k += exact_group(rules, n, *t, &from, out + k);
+out:
 	out[0] = MOV_IMM(BPF_REG_0, PREFIX_MAGIC);
 	out[1] = MOV_IMM(BPF_REG_0, (int)k);
 	return k;
@@ -305,7 +362,7 @@ static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rul
 	/* nothing of ours to add or take away: the runtime's program stays */
 	if (nr == 0 && skip == 0)
 		return 0;
-	prog = xcalloc(8 + nr * 6 + (n - skip), sizeof(*prog));
+	prog = xcalloc(EBPF_PREFIX_MAX(nr) + (n - skip), sizeof(*prog));
 	k = ebpf_allow_prefix(rules, nr, prog, &all);
 	/* the same prefix again (a hook that runs twice): already in place */
 	if (k == skip && !memcmp(prog, code, k * sizeof(*prog)))

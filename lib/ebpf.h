@@ -26,6 +26,8 @@ struct dev_rule {
 
 #define EBPF_MAX_INSNS 65536
 
+/* Room for the prefix of @n rules. */
+#define EBPF_PREFIX_MAX(n) (16 + 7 * (size_t)(n))
 /* Our prefix: allows @rules (allow rules only), else falls through;
  * @allows_all when one rule allows everything (then nothing may follow). */
 size_t ebpf_allow_prefix(const struct dev_rule *rules, size_t n, struct bpf_insn *out,

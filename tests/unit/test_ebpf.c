@@ -28,6 +28,9 @@ static int run(const struct bpf_insn *p, size_t n, int type, uint32_t maj, uint3
 		case BPF_ALU64 | BPF_MOV | BPF_X: r[i->dst_reg] = src; continue;
 		case BPF_ALU64 | BPF_AND | BPF_K: r[i->dst_reg] &= src; continue;
 		case BPF_ALU64 | BPF_RSH | BPF_K: r[i->dst_reg] >>= src; continue;
+		case BPF_ALU64 | BPF_LSH | BPF_K: r[i->dst_reg] <<= src; continue;
+		case BPF_ALU64 | BPF_OR | BPF_X: r[i->dst_reg] |= src; continue;
+		case BPF_JMP32 | BPF_JNE | BPF_K: jump = (uint32_t)r[i->dst_reg] != (uint32_t)i->imm; break;
 		case BPF_JMP | BPF_JNE | BPF_K: jump = r[i->dst_reg] != src; break;
 		case BPF_JMP | BPF_JSET | BPF_K: jump = (r[i->dst_reg] & src) != 0; break;
 		case BPF_JMP | BPF_JEQ | BPF_K: jump = r[i->dst_reg] == src; break;
@@ -114,6 +117,60 @@ static void prefix_empty_and_all(void **state)
 	k = ebpf_allow_prefix(&all, 1, prog, &allows_all);
 	assert_true(allows_all);
 	assert_int_equal(run(prog, k, C, 4, 4, W), 1);
+}
+
+/* Devices named by their numbers take the short path: grouped by type,
+ * one compare of major << 20 | minor each. */
+static void prefix_exact(void **state)
+{
+	struct dev_rule ours[] = {
+		{ 'b', 7, 0, "rw", true }, { 'c', 7, 0, "r", true }, { 'c', 4095, 1048575, "rwm", true },
+		{ 'b', 8, -1, "r", true }, { 'c', 5000, 1, "rw", true }, { 'b', 9, 3, "m", true },
+	};
+	bool all;
+	size_t k = ebpf_allow_prefix(ours, 6, prog, &all);
+
+	assert_true(k <= EBPF_PREFIX_MAX(6));
+	assert_int_equal(ebpf_prefix_len(prog, k), k);
+	prog[k++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = 0 };
+	prog[k++] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+	assert_int_equal(run(prog, k, B, 7, 0, R | W), 1);
+	assert_int_equal(run(prog, k, B, 7, 0, R | M), 0);
+	assert_int_equal(run(prog, k, B, 7, 0, 0), 1);          /* access(F_OK) probe */
+	assert_int_equal(run(prog, k, C, 7, 0, R), 1);          /* the same numbers, other type */
+	assert_int_equal(run(prog, k, C, 7, 0, W), 0);
+	assert_int_equal(run(prog, k, B, 7, 1, R), 0);
+	assert_int_equal(run(prog, k, B, 6, 0, R), 0);
+	assert_int_equal(run(prog, k, C, 4095, 1048575, R | W | M), 1);
+	assert_int_equal(run(prog, k, C, 4095, 1048574, R), 0);
+	assert_int_equal(run(prog, k, B, 8, 12345, R), 1);      /* a wildcard minor: general */
+	assert_int_equal(run(prog, k, B, 8, 12345, W), 0);
+	assert_int_equal(run(prog, k, C, 5000, 1, W), 1);       /* past 12 bits: general */
+	assert_int_equal(run(prog, k, C, 904, 1, W), 0);        /* 5000 & 0xfff: no alias */
+	assert_int_equal(run(prog, k, B, 9, 3, M), 1);
+	assert_int_equal(run(prog, k, B, 9, 3, R), 0);
+}
+
+/* More devices than one group holds: each group's jump stays in range. */
+static void prefix_many(void **state)
+{
+	size_t n = 10000, k;
+	struct dev_rule *rules = calloc(n, sizeof(*rules));
+	struct bpf_insn *p = calloc(EBPF_PREFIX_MAX(n) + 2, sizeof(*p));
+	bool all;
+
+	for (size_t i = 0; i < n; i++)
+		rules[i] = (struct dev_rule){ i % 3 ? 'c' : 'b', 240, (int64_t)i, "rwm", true };
+	k = ebpf_allow_prefix(rules, n, p, &all);
+	assert_true(k <= EBPF_PREFIX_MAX(n));
+	p[k++] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .imm = 0 };
+	p[k++] = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+	assert_int_equal(run(p, k, C, 240, 9998, R), 1);
+	assert_int_equal(run(p, k, B, 240, 9999, R), 1);
+	assert_int_equal(run(p, k, C, 240, 9999, R), 0);
+	assert_int_equal(run(p, k, C, 240, 10000, R), 0);
+	free(rules);
+	free(p);
 }
 
 /* Verifier logs as this kernel writes them for refused programs. */
@@ -209,6 +266,8 @@ int main(void)
 		cmocka_unit_test(allow_everything),
 		cmocka_unit_test(prefix_union),
 		cmocka_unit_test(prefix_empty_and_all),
+		cmocka_unit_test(prefix_exact),
+		cmocka_unit_test(prefix_many),
 		cmocka_unit_test(log_reason),
 		cmocka_unit_test(load_long_log),
 		cmocka_unit_test(load_refused),
