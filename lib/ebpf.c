@@ -196,6 +196,13 @@ static long sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
+/* A failed bpf(2) call; EPERM is the host's policy (no CAP_BPF, a seccomp
+ * filter, lockdown), not the program, and the message says so. */
+static int bpf_fail(struct err *e, int code, const char *what)
+{
+	return err_sys(e, code, "%s%s", what, code == EPERM ? " (BPF not permitted here)" : "");
+}
+
 /* The line of a verifier log that says why the load failed. The kernel
  * writes it just before its "processed N insns" statistics; what comes
  * earlier is mostly the walk through the instructions ("12: (b7) r0 = 0"),
@@ -255,7 +262,7 @@ int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
 		return 0;
 	saved = errno;
 	if (saved == EPERM)
-		return err_sys(e, saved, "load a cgroup device program (BPF not permitted here)");
+		return bpf_fail(e, saved, "load a cgroup device program");
 	for (uint32_t size = EBPF_LOG_MIN; size <= EBPF_LOG_MAX; size *= 4) {
 		free(log);
 		log = xmalloc(size);
@@ -280,7 +287,7 @@ static int attach(int cg, int prog, unsigned flags, int replace, struct err *e)
 	a.attach_flags = flags;
 	a.replace_bpf_fd = replace >= 0 ? (uint32_t)replace : 0;
 	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0)
-		return err_sys(e, errno, "attach the cgroup device program");
+		return bpf_fail(e, errno, "attach the cgroup device program");
 	return 0;
 }
 
@@ -304,7 +311,7 @@ static int query(int cg, uint32_t *ids, uint32_t *cnt, uint32_t *flags, struct e
 	a.query.prog_ids = (uint64_t)(uintptr_t)ids;
 	a.query.prog_cnt = *cnt;
 	if (sys_bpf(BPF_PROG_QUERY, &a) < 0)
-		return err_sys(e, errno, "query the cgroup's device programs");
+		return bpf_fail(e, errno, "query the cgroup's device programs");
 	*cnt = a.query.prog_cnt;
 	*flags = a.query.attach_flags;
 	return 0;
@@ -322,7 +329,7 @@ static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
 	a.info.info_len = sizeof(info);
 	a.info.info = (uint64_t)(uintptr_t)&info;
 	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0)
-		return err_sys(e, errno, "read the runtime's device program");
+		return bpf_fail(e, errno, "read the runtime's device program");
 	*n = info.xlated_prog_len / sizeof(struct bpf_insn);
 	if (*n == 0 || *n > EBPF_MAX_INSNS)
 		return err_set(e, EINVAL, "the runtime's device program cannot be read (%zu instructions)",
@@ -334,7 +341,7 @@ static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
 	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0) {
 		free(*out);
 		*out = NULL;
-		return err_sys(e, errno, "read the runtime's device program");
+		return bpf_fail(e, errno, "read the runtime's device program");
 	}
 	return 0;
 }
@@ -355,7 +362,7 @@ static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rul
 	a.prog_id = id;
 	old = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
 	if (old < 0)
-		return err_sys(e, errno, "open device program %u", id);
+		return bpf_fail(e, errno, "open the runtime's device program");
 	if (prog_insns(old, &code, &n, e) < 0)
 		return -1;
 	skip = ebpf_prefix_len(code, n);
@@ -388,7 +395,7 @@ int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, st
 	if (cg < 0)
 		return err_sys(e, errno, "open cgroup %s", dir);
 	if (query(cg, ids, &cnt, &flags, e) < 0)
-		return -1;
+		return err_wrap(e, "cgroup %s", dir);
 	for (uint32_t i = 0; i < cnt; i++)
 		if (widen(cg, ids[i], flags, rules, n, e) < 0)
 			return err_wrap(e, "cgroup %s", dir);

@@ -1,13 +1,19 @@
-/* devctl: drives lib/ebpf.c for the cgroup v2 device test.
- *   devctl runtime CGDIR          attach a program as a runtime would: null and
- *                                 zero rwm, mknod of anything, nothing else
- *   devctl allow CGDIR T:MAJ:MIN:PERMS...   our devices on top of it
- *   devctl info CGDIR             attached programs and their sizes */
+/* devctl: drives lib/ebpf.c for the cgroup v2 tests and the benchmark.
+ *   devctl allow CGDIR T:MAJ:MIN:PERMS...   our devices on top of the
+ *                                 programs attached (none: take ours away)
+ *   devctl info CGDIR             attached programs and their sizes
+ *   devctl nobpf CMD ARGS...      run CMD where every bpf(2) call fails
+ *                                 with EPERM, as on a host whose policy
+ *                                 refuses BPF (a seccomp filter) */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -50,31 +56,38 @@ static int info(const char *dir)
 	return 0;
 }
 
+static int no_bpf(char **argv)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_bpf, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog fp = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp) < 0) {
+		perror("devctl: seccomp");
+		return 1;
+	}
+	execv(argv[0], argv);
+	perror("devctl: exec");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
-	static struct bpf_insn prog[EBPF_MAX_INSNS];
 	struct dev_rule rules[64];
 	struct err e = { 0 };
 	size_t n = 0;
-	int fd;
 
 	if (argc < 3)
 		return 2;
 	if (!strcmp(argv[1], "info"))
 		return info(argv[2]);
-	if (!strcmp(argv[1], "runtime")) {
-		struct dev_rule rt[] = {
-			{ 'a', -1, -1, "rwm", false }, { 'c', -1, -1, "m", true },
-			{ 'b', -1, -1, "m", true }, { 'c', 1, 3, "rwm", true }, { 'c', 1, 5, "rwm", true },
-		};
-		size_t k = ebpf_device_program(rt, 5, prog);
-
-		if (ebpf_load(prog, k, &fd, &e) < 0 || ebpf_attach(argv[2], fd, &e) < 0) {
-			fprintf(stderr, "devctl: %s\n", e.msg);
-			return 1;
-		}
-		return 0;
-	}
+	if (!strcmp(argv[1], "nobpf"))
+		return no_bpf(argv + 2);
 	if (strcmp(argv[1], "allow"))
 		return 2;
 	for (int i = 3; i < argc && n < 64; i++, n++) {

@@ -15,12 +15,16 @@ for row in "exec of an empty static program" "exec of /bin/true" "syscontainer-h
 	"hook prestart, nothing saved" "hook prestart, 10 devices" "hook prestart, 100 devices" \
 	"hook prestart, 1000 devices" "hook prestart, 1 veth nic \+ 2 routes" \
 	"hook prestart, 4 veth nics \+ 8 routes" "hook prestart, 16 veth nics \+ 32 routes" \
-	"hook prestart, 10 devices, 2 nics, 4 routes"; do
+	"hook prestart, 10 devices, 2 nics, 4 routes" "hook prestart, cgroup v1, nothing saved" \
+	"hook prestart, cgroup v2, nothing saved" "hook prestart, cgroup v1, 100 devices" \
+	"hook prestart, cgroup v2, 100 devices"; do
 	check_match "row: $row" "\| $row[^|]*\| $num" "$out"
 done
 for row in "no hook" "/bin/true as the hook" "hook, nothing saved" "hook, 10 dev 2 nic 4 rt"; do
 	check_match "row: runc create, $row" "\| runc create, $row *\| $num \(x[0-9.]+\)" "$out"
 done
+check_match "cgroup v2: one device program left on the container, runc's" \
+	"\| cgroup v2: programs on the container +\| programs 1 insns [0-9]+ \|" "$out"
 check_fails "no run failed" sh -c "printf '%s' \"\$1\" | grep -q failed" _ "$out"
 check_eq "no interface left on the host" "$links_before" \
 	"$(ip -o link show | awk -F': ' '{print $2}' | sort)"
