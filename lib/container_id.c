@@ -34,3 +34,18 @@ int container_id_check(const char *id, struct err *e)
 	return err_set(e, EINVAL,
 		       "invalid container id '%.64s': only [A-Za-z0-9][A-Za-z0-9_.-]* is allowed", id);
 }
+
+int container_id_check_oci(const char *id, struct err *e)
+{
+	size_t n = id ? strlen(id) : 0;
+
+	if (n == 0)
+		return err_set(e, EINVAL, "invalid container id: empty");
+	if (n > CONTAINER_ID_OCI_MAX)
+		return err_set(e, EINVAL, "invalid container id: longer than %d bytes",
+			       CONTAINER_ID_OCI_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (iscntrl((unsigned char)id[i]))
+			return err_set(e, EINVAL, "invalid container id: it holds a control character");
+	return 0;
+}

@@ -22,7 +22,7 @@ int oci_state_parse(const char *json, size_t len, struct oci_state *st, struct e
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	if (!cJSON_IsString(id))
 		return err_set(e, EINVAL, "malformed OCI state: no string \"id\"");
-	if (container_id_check(id->valuestring, e) < 0)
+	if (container_id_check_oci(id->valuestring, e) < 0)
 		return err_wrap(e, "OCI state");
 
 	bundle = cJSON_GetObjectItemCaseSensitive(doc, "bundle");

@@ -9,7 +9,10 @@
 
 #include "container_id.h"
 #include "json.h"
+#include "store_net.h"
 #include "util.h"
+
+#define KEY_NICS "networkInterfaces"
 
 const char *record_dir(void)
 {
@@ -18,31 +21,43 @@ const char *record_dir(void)
 	return env && *env ? env : RECORD_DIR_DEFAULT;
 }
 
-int record_write(const char *rundir, const struct record *r, struct err *e)
+static cJSON *record_to_json(const struct record *r)
 {
-	_cleanup_cjson_ cJSON *o = cJSON_CreateObject();
-	_cleanup_free_ char *dir = xasprintf("%s/%s", rundir, r->id);
-	_cleanup_free_ char *path = xasprintf("%s/%s", dir, RECORD_FILE);
-	_cleanup_free_ char *text = NULL;
-	cJSON *base;
+	cJSON *o = cJSON_CreateObject(), *arr;
 
-	/* the id becomes a directory name under @rundir */
-	if (container_id_check(r->id, e) < 0)
-		return -1;
 	cJSON_AddStringToObject(o, "id", r->id);
 	cJSON_AddNumberToObject(o, "pid", r->pid);
 	cJSON_AddStringToObject(o, "bundle", r->bundle);
 	cJSON_AddStringToObject(o, "rootfs", r->rootfs);
 	cJSON_AddNumberToObject(o, "mntnsDev", (double)r->mntns_dev);
 	cJSON_AddNumberToObject(o, "mntnsIno", (double)r->mntns_ino);
+	if (r->start_time)
+		cJSON_AddNumberToObject(o, "startTime", (double)r->start_time);
+	if (r->netns_ino) {
+		cJSON_AddNumberToObject(o, "netnsDev", (double)r->netns_dev);
+		cJSON_AddNumberToObject(o, "netnsIno", (double)r->netns_ino);
+	}
 	if (r->devices_cgroup)
 		cJSON_AddStringToObject(o, "devicesCgroup", r->devices_cgroup);
 	if (r->devices_v2)
 		cJSON_AddTrueToObject(o, "devicesV2");
-	base = cJSON_AddArrayToObject(o, "deviceBaseline");
+	arr = cJSON_AddArrayToObject(o, "deviceBaseline");
 	for (size_t i = 0; i < r->n_baseline; i++)
-		cJSON_AddItemToArray(base, cJSON_CreateString(r->baseline[i]));
-	text = cJSON_PrintUnformatted(o);
+		cJSON_AddItemToArray(arr, cJSON_CreateString(r->baseline[i]));
+	if (r->nics_known) {
+		arr = cJSON_AddArrayToObject(o, KEY_NICS);
+		for (size_t i = 0; i < r->n_nics; i++)
+			cJSON_AddItemToArray(arr, nic_to_json(&r->nics[i]));
+	}
+	return o;
+}
+
+static int write_doc(const char *rundir, const char *id, const cJSON *o, struct err *e)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/%s", rundir, id);
+	_cleanup_free_ char *path = xasprintf("%s/%s", dir, RECORD_FILE);
+	_cleanup_free_ char *text = cJSON_PrintUnformatted(o);
+
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		/* the run directory itself is missing after a reboot */
 		if (errno != ENOENT)
@@ -53,6 +68,17 @@ int record_write(const char *rundir, const struct record *r, struct err *e)
 			return err_sys(e, errno, "mkdir %s", dir);
 	}
 	return write_file_atomic(path, text, strlen(text), 0600, WRITE_VOLATILE, e);
+}
+
+int record_write(const char *rundir, const struct record *r, struct err *e)
+{
+	_cleanup_cjson_ cJSON *o = NULL;
+
+	/* the id becomes a directory name under @rundir */
+	if (container_id_check(r->id, e) < 0)
+		return -1;
+	o = record_to_json(r);
+	return write_doc(rundir, r->id, o, e);
 }
 
 static int get_u64(const cJSON *o, const char *key, uint64_t *out, struct err *e)
@@ -82,6 +108,22 @@ static int parse_baseline(const cJSON *o, struct record *r, struct err *e)
 	return 0;
 }
 
+/* What later versions added: optional, so older records still parse. */
+static int parse_instance(const cJSON *o, struct record *r, struct err *e)
+{
+	if (cJSON_GetObjectItemCaseSensitive(o, "startTime") &&
+	    get_u64(o, "startTime", &r->start_time, e) < 0)
+		return -1;
+	if (cJSON_GetObjectItemCaseSensitive(o, "netnsIno") &&
+	    (get_u64(o, "netnsDev", &r->netns_dev, e) < 0 ||
+	     get_u64(o, "netnsIno", &r->netns_ino, e) < 0))
+		return -1;
+	r->nics_known = cJSON_GetObjectItemCaseSensitive(o, KEY_NICS) != NULL;
+	if (r->nics_known && store_nics(o, &r->nics, &r->n_nics, e) < 0)
+		return err_wrap(e, "\"%s\"", KEY_NICS);
+	return 0;
+}
+
 int record_parse(const char *json, size_t len, struct record *r, struct err *e)
 {
 	_cleanup_cjson_ cJSON *o = NULL;
@@ -107,7 +149,7 @@ int record_parse(const char *json, size_t len, struct record *r, struct err *e)
 	r->rootfs = xstrdup(rootfs);
 	r->devices_cgroup = cg ? xstrdup(cg) : NULL;
 	r->devices_v2 = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "devicesV2"));
-	if (parse_baseline(o, r, e) < 0) {
+	if (parse_baseline(o, r, e) < 0 || parse_instance(o, r, e) < 0) {
 		record_free(r);
 		return -1;
 	}
@@ -153,5 +195,51 @@ void record_free(struct record *r)
 	for (size_t i = 0; i < r->n_baseline; i++)
 		free(r->baseline[i]);
 	free(r->baseline);
+	free(r->nics);
 	memset(r, 0, sizeof(*r));
+}
+
+/* Read, change and rewrite the record's list of interfaces. */
+static int edit_nics(const char *rundir, const char *id, const struct nic_spec *add,
+		     const char *remove, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s/%s", rundir, id, RECORD_FILE);
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_cjson_ cJSON *o = NULL;
+	cJSON *arr, *it;
+	size_t len;
+	int i = 0;
+
+	if (container_id_check(id, e) < 0)
+		return -1;
+	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &buf, &len, e) < 0 ||
+	    json_parse(buf, len, &o, e) < 0)
+		return err_wrap(e, "runtime record %s", path);
+	arr = cJSON_GetObjectItemCaseSensitive(o, KEY_NICS);
+	if (!cJSON_IsArray(arr))
+		return 0;
+	if (add) {
+		cJSON_AddItemToArray(arr, nic_to_json(add));
+		return write_doc(rundir, id, o, e);
+	}
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *ctr = cJSON_GetObjectItemCaseSensitive(it, "CtrNicName");
+
+		if (cJSON_IsString(ctr) && strcmp(ctr->valuestring, remove) == 0) {
+			cJSON_DeleteItemFromArray(arr, i);
+			return write_doc(rundir, id, o, e);
+		}
+		i++;
+	}
+	return 0;
+}
+
+int record_nic_add(const char *rundir, const char *id, const struct nic_spec *n, struct err *e)
+{
+	return edit_nics(rundir, id, n, NULL, e);
+}
+
+int record_nic_remove(const char *rundir, const char *id, const char *ctr, struct err *e)
+{
+	return edit_nics(rundir, id, NULL, ctr, e);
 }

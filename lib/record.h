@@ -1,7 +1,10 @@
 /* The runtime record /run/syscontainer-hooks/<id>/record.json: written by
  * the prestart hook, removed at poststop. It is how the CLI finds a running
  * container, and what it checks before acting: the pid must still have the
- * mount namespace recorded at prestart. */
+ * mount namespace recorded at prestart. It also lists the interfaces made
+ * in the container's network namespace (at prestart and by the CLI while
+ * the container runs), so that poststop cleans up from the record alone,
+ * whatever hook.json holds by then. */
 #ifndef SCH_RECORD_H
 #define SCH_RECORD_H
 
@@ -10,6 +13,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "net_spec.h"
 
 #define RECORD_DIR_DEFAULT "/run/syscontainer-hooks"
 #define RECORD_FILE "record.json"
@@ -24,6 +28,11 @@ struct record {
 	bool devices_v2;        /* device access is a cgroup v2 program */
 	char **baseline;        /* devices.list as the runtime left it */
 	size_t n_baseline;
+	uint64_t start_time;    /* of pid (instance.h); 0 in older records */
+	uint64_t netns_dev, netns_ino;  /* 0 when not recorded */
+	bool nics_known;        /* older records do not list the interfaces */
+	struct nic_spec *nics;  /* interfaces made in the container */
+	size_t n_nics;
 };
 
 /* $SYSCONTAINER_HOOKS_RUNDIR, else RECORD_DIR_DEFAULT. */
@@ -36,5 +45,11 @@ int record_remove(const char *rundir, const char *id, struct err *e);
 void record_free(struct record *r);
 
 int record_parse(const char *json, size_t len, struct record *r, struct err *e);
+
+/* The CLI's live add-nic and remove-nic: add @n to, or remove the
+ * interface named @ctr from, the interfaces the record of @id lists. A
+ * record that lists none (an older one) is left as it is. */
+int record_nic_add(const char *rundir, const char *id, const struct nic_spec *n, struct err *e);
+int record_nic_remove(const char *rundir, const char *id, const char *ctr, struct err *e);
 
 #endif

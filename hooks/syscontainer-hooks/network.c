@@ -12,6 +12,7 @@
 #include "log.h"
 #include "net_apply.h"
 #include "record.h"
+#include "store.h"
 #include "store_net.h"
 #include "util.h"
 
@@ -69,16 +70,12 @@ out:
 	return r;
 }
 
-int hook_network_down(const char *id, const cJSON *doc, struct err *e)
+static int network_down(const char *id, const struct nic_spec *nics, size_t nn, struct err *e)
 {
-	struct nic_spec *nics = NULL;
-	size_t nn = 0;
 	struct net_ctx c = { .host_netns_fd = -1 };
 	struct err why = { 0 };
 	int netns = -1, r = 0;
 
-	if (store_nics(doc, &nics, &nn, e) < 0)
-		return -1;
 	if (netns_pin_open(record_dir(), id, &netns, &why) < 0 && nn)
 		log_info("%s: poststop: %s; only host-side links are cleaned", id, why.msg);
 	if (nn && net_ctx_open(netns, &c, e) < 0) {
@@ -103,6 +100,59 @@ out:
 	net_ctx_close(&c);
 	if (netns >= 0)
 		close(netns);
+	return r;
+}
+
+int hook_network_down(const char *id, const cJSON *doc, struct err *e)
+{
+	struct nic_spec *nics = NULL;
+	size_t nn = 0;
+	int r;
+
+	if (store_nics(doc, &nics, &nn, e) < 0)
+		return -1;
+	r = network_down(id, nics, nn, e);
 	free(nics);
 	return r;
+}
+
+static bool pinned(const char *id)
+{
+	struct err ignored;
+	int fd;
+
+	if (netns_pin_open(record_dir(), id, &fd, &ignored) < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Without a list in a record, hook.json says which interfaces were made;
+ * when it cannot be read, the namespace is still unpinned, which takes
+ * the veths with it (later, when the kernel gets to it). */
+static int network_clean_saved(const struct hook_opts *o, const char *id, struct err *e)
+{
+	struct store s;
+	struct err why = { 0 };
+	int r;
+
+	if (store_open(store_root(o->root), id, STORE_READ, &s, &why) < 0) {
+		log_warn("%s: %s; only the network namespace pin is dropped", id, why.msg);
+		return network_down(id, NULL, 0, e);
+	}
+	r = hook_network_down(id, s.doc, e);
+	store_close(&s);
+	return r;
+}
+
+int hook_network_clean(const struct hook_opts *o, const char *id, const struct record *rec,
+		       struct err *e)
+{
+	if (rec && rec->nics_known)
+		return network_down(id, rec->nics, rec->n_nics, e);
+	/* no record and no pin: nothing was made, or an earlier poststop
+	 * cleaned it all */
+	if (!rec && !pinned(id))
+		return 0;
+	return network_clean_saved(o, id, e);
 }

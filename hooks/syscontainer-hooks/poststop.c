@@ -1,6 +1,8 @@
 /* poststop: the container is gone. Clean what it left on the host (veth
  * ends, eth links, the pinned network namespace) and forget its runtime
- * record. Safe to run twice, after a crash, and for a container we never
+ * record. The record says what there is to clean, so a hook.json that is
+ * unreadable by now costs nothing. Safe to run twice (the second run finds
+ * no record and stays quiet), after a crash, and for a container we never
  * saw. */
 #include <errno.h>
 #include <fcntl.h>
@@ -35,28 +37,61 @@ static int remove_relabel_unit(const struct oci_state *st, struct err *e)
 	return 0;
 }
 
-int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct err *e)
+int hook_cleanup(const struct hook_opts *o, const char *id, const struct record *rec,
+		 struct err *e)
 {
-	struct err rec = { 0 };
-	struct store s;
+	struct err why = { 0 };
 	int r;
 
-	if (store_open(store_root(o->root), st->id, STORE_READ, &s, e) < 0)
-		return -1;
-	r = hook_network_down(st->id, s.doc, e);
-	store_close(&s);
+	r = hook_network_clean(o, id, rec, e);
 	/* the container's udev rules go even when their disks are gone */
-	if (udev_rules_remove(st->id, NULL, NULL, &rec) < 0 && r == 0) {
-		*e = rec;
+	if (udev_rules_remove(id, NULL, NULL, &why) < 0 && r == 0) {
+		*e = why;
 		r = -1;
 	}
-	if (o->with_relabel && relabel_host_enabled() && remove_relabel_unit(st, &rec) < 0 &&
+	if (record_remove(record_dir(), id, &why) < 0 && r == 0) {
+		*e = why;
+		r = -1;
+	}
+	return r;
+}
+
+/* The runtime record of the instance that stopped, when there is one.
+ * Nothing in hook.json is needed: the record lists what was made. */
+static int read_record(const char *id, struct record *rec, bool *have)
+{
+	struct err why = { 0 };
+
+	*have = record_read(record_dir(), id, rec, &why) == 0;
+	if (!*have && why.code != ENOENT)
+		log_warn("%s: poststop: %s", id, why.msg);
+	if (*have && hook_instance_running(rec)) {
+		/* a start refused because the id was taken ends with a poststop */
+		log_warn("%s: poststop: the runtime record is of pid %d, which still runs; "
+			 "left alone", id, rec->pid);
+		record_free(rec);
+		return 1;
+	}
+	return 0;
+}
+
+int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct err *e)
+{
+	struct err why = { 0 };
+	struct record rec;
+	bool have;
+	int r;
+
+	if (hook_id_unstorable(st, "poststop"))
+		return 0;
+	if (read_record(st->id, &rec, &have) > 0)
+		return 0;
+	r = hook_cleanup(o, st->id, have ? &rec : NULL, e);
+	if (have)
+		record_free(&rec);
+	if (o->with_relabel && relabel_host_enabled() && remove_relabel_unit(st, &why) < 0 &&
 	    r == 0) {
-		*e = rec;
-		r = -1;
-	}
-	if (record_remove(record_dir(), st->id, &rec) < 0 && r == 0) {
-		*e = rec;
+		*e = why;
 		r = -1;
 	}
 	if (r == 0)

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "record.h"
 #include "store.h"
+#include "store_net.h"
 #include "store_qos.h"
 #include "partition.h"
 #include "modules.h"
@@ -56,6 +57,7 @@ struct prestart {
 	struct ns_op *relabel;  /* the relabel step among ops, when asked for */
 	struct ns_job job;      /* the worker in the mount namespace */
 	bool net_up;
+	struct instance now;    /* the instance starting (hook_instance_check) */
 };
 
 static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
@@ -312,6 +314,25 @@ static int save_refreshed(struct prestart *p, struct err *e)
 	return store_save(&p->store, e);
 }
 
+/* What the record holds to know this instance again and to clean up
+ * after it without hook.json: its pid's start time, its network namespace,
+ * the interfaces made in it. */
+static int record_instance(struct prestart *p, struct record *r, struct err *e)
+{
+	_cleanup_close_ int netns = -1;
+	struct stat st;
+
+	r->start_time = p->now.start_time;
+	if (pid_open_ns(p->pidfd, p->st->pid, "net", &netns, e) < 0)
+		return -1;
+	if (fstat(netns, &st) < 0)
+		return err_sys(e, errno, "stat network namespace");
+	r->netns_dev = st.st_dev;
+	r->netns_ino = st.st_ino;
+	r->nics_known = true;
+	return store_nics(p->store.doc, &r->nics, &r->n_nics, e);
+}
+
 static int write_record(struct prestart *p, struct err *e)
 {
 	struct record r = {
@@ -325,12 +346,17 @@ static int write_record(struct prestart *p, struct err *e)
 		.n_baseline = p->n_baseline,
 	};
 	struct stat st;
+	int ret;
 
 	if (fstat(p->mntns_fd, &st) < 0)
 		return err_sys(e, errno, "stat mount namespace");
 	r.mntns_dev = st.st_dev;
 	r.mntns_ino = st.st_ino;
-	return record_write(record_dir(), &r, e);
+	ret = record_instance(p, &r, e);
+	if (ret == 0)
+		ret = record_write(record_dir(), &r, e);
+	free(r.nics);
+	return ret;
 }
 
 static void cleanup(struct prestart *p)
@@ -359,6 +385,11 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	int r, w;
 
 	p.store.lock_fd = -1;
+	if (hook_id_unstorable(st, o->state))
+		return 0;
+	r = hook_instance_check(o, st, &p.now, e);
+	if (r != 0)
+		return r > 0 ? 0 : -1;
 	r = load(&p, o, e);
 	if (r == 0)
 		r = read_cgroup(&p, e);

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "log.h"
 #include "net_apply.h"
+#include "record.h"
 #include "store_net.h"
 #include "util.h"
 
@@ -71,6 +72,19 @@ static int nic_args(const struct command *cmd, int argc, char **argv, const stru
 	return -1;
 }
 
+/* The runtime record lists the interfaces made in the container, so that
+ * poststop cleans them up whatever hook.json holds by then. */
+static void note_in_record(const struct cli *cli, const char *id, const struct nic_spec *add,
+			   const char *removed)
+{
+	struct err why = { 0 };
+
+	if ((add ? record_nic_add(cli->rundir, id, add, &why) :
+	     record_nic_remove(cli->rundir, id, removed, &why)) < 0)
+		log_warn("%s: %s; the stop cleans %s after the saved state only", id, why.msg,
+			 add ? add->ctr : removed);
+}
+
 static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
 {
 	struct nic_spec *saved = NULL, *n = &f->nic;
@@ -102,6 +116,8 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 			net_remove_nic(&c, n, &ignored);
 		goto out;
 	}
+	if (live)
+		note_in_record(cli, t.id, n, NULL);
 	printf("Add network interface (%s) to container (%s,%s) done\n", n->host, t.id, n->ctr);
 	log_info("%s: added %s interface %s (host %s, ip %s)%s", t.id, n->type, n->ctr, n->host,
 		 n->ip, live ? "" : ", saved only");
@@ -206,6 +222,8 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 			net_add_nic(&c, &saved[at], &ignored);
 		goto out;
 	}
+	if (t.running)
+		note_in_record(cli, t.id, NULL, saved[at].ctr);
 	printf("Remove network interface (%s) from container (%s,%s) done\n", saved[at].host, t.id,
 	       saved[at].ctr);
 	log_info("%s: removed interface %s (host %s)%s", t.id, saved[at].ctr, saved[at].host,
