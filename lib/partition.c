@@ -2,16 +2,19 @@
 
 #include <errno.h>
 #include <libudev.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "dynlib.h"
 #include "util.h"
 
 /* libudev, loaded on first use: only partition following needs it, and
  * every container start would otherwise pay for loading it. */
+/* in the order of the names in udev_open */
 static struct {
 	__typeof__(&udev_new) new_;
 	__typeof__(&udev_unref) unref;
@@ -20,6 +23,9 @@ static struct {
 	__typeof__(&udev_device_get_devtype) dev_devtype;
 	__typeof__(&udev_device_get_sysname) dev_sysname;
 	__typeof__(&udev_device_get_syspath) dev_syspath;
+	__typeof__(&udev_device_get_devnum) dev_devnum;
+	__typeof__(&udev_device_new_from_syspath) dev_from_syspath;
+	__typeof__(&udev_device_get_parent_with_subsystem_devtype) dev_parent;
 	__typeof__(&udev_enumerate_new) en_new;
 	__typeof__(&udev_enumerate_add_match_parent) en_match_parent;
 	__typeof__(&udev_enumerate_add_match_property) en_match_property;
@@ -35,6 +41,8 @@ static struct udev *udev_open(struct err *e)
 	static const char *const names[] = {
 		"udev_new", "udev_unref", "udev_device_new_from_devnum", "udev_device_unref",
 		"udev_device_get_devtype", "udev_device_get_sysname", "udev_device_get_syspath",
+		"udev_device_get_devnum", "udev_device_new_from_syspath",
+		"udev_device_get_parent_with_subsystem_devtype",
 		"udev_enumerate_new", "udev_enumerate_add_match_parent",
 		"udev_enumerate_add_match_property", "udev_enumerate_scan_devices",
 		"udev_enumerate_get_list_entry", "udev_enumerate_unref", "udev_list_entry_get_name",
@@ -90,21 +98,54 @@ int block_info(const char *path, struct block_info *out, struct err *e)
 	return r;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int cmp_part(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct partition *)a)->name, ((const struct partition *)b)->name);
 }
 
-int disk_partitions(const char *path, char ***names, size_t *n, struct err *e)
+/* The partitions that sysfs lists under @disk. */
+static int list_children(struct udev *udev, struct udev_device *disk, struct partition **parts,
+			 size_t *n, struct err *e)
+{
+	struct udev_enumerate *en = ud.en_new(udev);
+	struct udev_list_entry *it;
+	size_t cap = 8;
+
+	if (!en || ud.en_match_parent(en, disk) < 0 ||
+	    ud.en_match_property(en, "DEVTYPE", "partition") < 0 || ud.en_scan(en) < 0) {
+		if (en)
+			ud.en_unref(en);
+		return err_sys(e, EIO, "list the partitions of %s", ud.dev_sysname(disk));
+	}
+	*parts = xcalloc(cap, sizeof(**parts));
+	for (it = ud.en_list(en); it; it = ud.entry_next(it)) {
+		struct udev_device *d = ud.dev_from_syspath(udev, ud.entry_name(it));
+
+		if (d && strcmp(ud.dev_syspath(d), ud.dev_syspath(disk)) != 0) {
+			if (*n == cap) {
+				cap *= 2;
+				*parts = xrealloc(*parts, cap * sizeof(**parts));
+			}
+			snprintf((*parts)[*n].name, sizeof((*parts)[*n].name), "%s", ud.dev_sysname(d));
+			(*parts)[*n].major = major(ud.dev_devnum(d));
+			(*parts)[(*n)++].minor = minor(ud.dev_devnum(d));
+		}
+		if (d)
+			ud.dev_unref(d);
+	}
+	ud.en_unref(en);
+	qsort(*parts, *n, sizeof(**parts), cmp_part);
+	return 0;
+}
+
+int disk_partitions(const char *path, struct block_info *info, struct partition **parts,
+		    size_t *n, struct err *e)
 {
 	struct udev *udev = udev_open(e);
-	struct udev_enumerate *en = NULL;
-	struct udev_list_entry *it;
 	struct udev_device *disk;
-	size_t cap = 8;
 	int r = -1;
 
-	*names = NULL;
+	*parts = NULL;
 	*n = 0;
 	if (!udev)
 		return -1;
@@ -115,34 +156,87 @@ int disk_partitions(const char *path, char ***names, size_t *n, struct err *e)
 		err_set(e, EINVAL, "%s is not a whole disk", path);
 		goto out;
 	}
-	en = ud.en_new(udev);
-	if (!en || ud.en_match_parent(en, disk) < 0 ||
-	    ud.en_match_property(en, "DEVTYPE", "partition") < 0 || ud.en_scan(en) < 0) {
-		err_sys(e, EIO, "list the partitions of %s", path);
-		goto out;
+	if (info) {
+		snprintf(info->name, sizeof(info->name), "%s", ud.dev_sysname(disk));
+		snprintf(info->devtype, sizeof(info->devtype), "disk");
 	}
-	*names = xcalloc(cap, sizeof(char *));
-	for (it = ud.en_list(en); it; it = ud.entry_next(it)) {
-		const char *syspath = ud.entry_name(it);
-		const char *base = strrchr(syspath, '/');
-
-		if (!base || !strcmp(syspath, ud.dev_syspath(disk)))
-			continue;
-		if (*n == cap) {
-			cap *= 2;
-			*names = xrealloc(*names, cap * sizeof(char *));
-		}
-		(*names)[(*n)++] = xstrdup(base + 1);
-	}
-	qsort(*names, *n, sizeof(char *), cmp_str);
-	r = 0;
+	r = list_children(udev, disk, parts, n, e);
 out:
-	if (en)
-		ud.en_unref(en);
 	if (disk)
 		ud.dev_unref(disk);
 	ud.unref(udev);
 	return r;
+}
+
+/* The partition that @node's numbers name, checked against the name of
+ * the node itself (after symlinks): a stale node has other numbers. */
+static struct udev_device *node_partition(struct udev *udev, const char *node, struct err *e)
+{
+	struct udev_device *d = open_block(udev, node, e);
+	char real[PATH_MAX];
+	const char *base;
+
+	if (!d)
+		return NULL;
+	base = realpath(node, real) ? strrchr(real, '/') + 1 : "";
+	if (strcmp(ud.dev_devtype(d) ?: "", "partition") != 0)
+		err_set(e, EINVAL, "%s is not a partition", node);
+	else if (strcmp(ud.dev_sysname(d), base) != 0)
+		err_set(e, ESTALE, "node %s has the numbers of %s", node, ud.dev_sysname(d));
+	else
+		return d;
+	ud.dev_unref(d);
+	return NULL;
+}
+
+int partition_check(const char *node, const char *disk_path, struct err *e)
+{
+	struct udev *udev = udev_open(e);
+	struct udev_device *part = NULL;
+	struct udev_device *parent;
+	struct stat st;
+	int r = -1;
+
+	if (!udev)
+		return -1;
+	part = node_partition(udev, node, e);
+	if (!part)
+		goto out;
+	if (stat(disk_path, &st) < 0) {
+		err_sys(e, errno, "disk %s", disk_path);
+		goto out;
+	}
+	/* owned by @part: not unref'd */
+	parent = ud.dev_parent(part, "block", "disk");
+	if (!parent || !S_ISBLK(st.st_mode) || ud.dev_devnum(parent) != st.st_rdev)
+		err_set(e, EXDEV, "%s is a partition of %s, not of disk %s", node,
+			parent ? ud.dev_sysname(parent) : "no disk", disk_path);
+	else
+		r = 0;
+out:
+	if (part)
+		ud.dev_unref(part);
+	ud.unref(udev);
+	return r;
+}
+
+struct saved_device *partition_devices(const struct saved_device *disk, const char *kname,
+				       const struct partition *parts, size_t n)
+{
+	struct saved_device *out = xcalloc(n ? n : 1, sizeof(*out));
+
+	for (size_t i = 0; i < n; i++) {
+		out[i].type = 'b';
+		out[i].major = parts[i].major;
+		out[i].minor = parts[i].minor;
+		out[i].host = xasprintf("/dev/%s", parts[i].name);
+		out[i].ctr = partition_ctr_path(kname, parts[i].name, disk->ctr);
+		if (!out[i].ctr)
+			out[i].ctr = xasprintf("%s-%s", disk->ctr, parts[i].name);
+		memcpy(out[i].perms, disk->perms, sizeof(out[i].perms));
+		out[i].parent = xstrdup(disk->host);
+	}
+	return out;
 }
 
 char *partition_ctr_path(const char *disk, const char *part, const char *ctr_disk)

@@ -4,8 +4,10 @@
 #define SCH_PARTITION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
+#include "store.h"
 
 struct block_info {
 	char name[64];          /* kernel name: "sdb", "loop0p1" */
@@ -15,8 +17,29 @@ struct block_info {
 /* What the block device at @path is. */
 int block_info(const char *path, struct block_info *out, struct err *e);
 
-/* Kernel names of the partitions of the disk at @path, sorted. */
-int disk_partitions(const char *path, char ***names, size_t *n, struct err *e);
+struct partition {
+	char name[64];          /* kernel name */
+	int64_t major, minor;   /* as sysfs has them now */
+};
+
+/* The partitions of the disk at @path, sorted by name, and what the disk
+ * itself is (@disk may be NULL). */
+int disk_partitions(const char *path, struct block_info *disk, struct partition **parts,
+		    size_t *n, struct err *e);
+
+/* Check the identity of a partition's node before it goes to a container:
+ * @node must be a block node whose numbers are, in sysfs, a partition named
+ * like the node (after symlinks) whose disk is the block device at
+ * @disk_path now. A stale node, another disk's partition or a disk that
+ * was renumbered under the same name fail with a line saying which. */
+int partition_check(const char *node, const char *disk_path, struct err *e);
+
+/* Pure: the saved entries of the partitions @parts of the followed disk
+ * @disk, whose kernel name is now @kname: host node /dev/NAME, container
+ * path after the disk's (partition_ctr_path, else "CTRDISK-NAME"), numbers
+ * from sysfs, the disk's permissions, Parent the disk's host path. */
+struct saved_device *partition_devices(const struct saved_device *disk, const char *kname,
+				       const struct partition *parts, size_t n);
 
 /* The container path of partition @part of a disk whose kernel name is
  * @disk and whose container path is @ctr_disk: the disk's name in @part is

@@ -45,7 +45,7 @@ int hook_cleanup(const struct hook_opts *o, const char *id, const struct record 
 
 	r = hook_network_clean(o, id, rec, e);
 	/* the container's udev rules go even when their disks are gone */
-	if (udev_rules_remove(id, NULL, NULL, &why) < 0 && r == 0) {
+	if (udev_rules_remove(store_root(o->root), id, NULL, NULL, &why) < 0 && r == 0) {
 		*e = why;
 		r = -1;
 	}

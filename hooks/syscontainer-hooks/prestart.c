@@ -47,6 +47,7 @@ struct prestart {
 	struct ns_op *ops;
 	size_t n_ops;
 	bool *dev_present;      /* devices whose host node exists now */
+	bool *dev_hint;         /* saved, but not to be applied (derive_partitions) */
 	char *cgroup;           /* v1 devices cgroup */
 	char *cgroup_v2;        /* or the cgroup2 directory, device programs */
 	char **baseline;
@@ -96,6 +97,125 @@ static int read_cgroup(struct prestart *p, struct err *e)
 	return 0;
 }
 
+static struct saved_device copy_device(const struct saved_device *d)
+{
+	struct saved_device c = *d;
+
+	c.host = xstrdup(d->host);
+	c.ctr = xstrdup(d->ctr);
+	c.parent = xstrdup(d->parent);
+	return c;
+}
+
+/* A saved disk whose partitions follow it, at host path @host (any). */
+static bool followed(const struct saved_device *d, size_t n, const char *host)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i].follow && !d[i].parent[0] && (!host || !strcmp(d[i].host, host)))
+			return true;
+	return false;
+}
+
+/* The partitions saved with @disk, in order, are exactly @now? */
+static bool same_partitions(const struct saved_device *d, size_t n, const char *disk,
+			    const struct saved_device *now, size_t n_now)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(d[i].parent, disk) != 0)
+			continue;
+		if (k == n_now || strcmp(d[i].host, now[k].host) || strcmp(d[i].ctr, now[k].ctr) ||
+		    d[i].major != now[k].major || d[i].minor != now[k].minor ||
+		    strcmp(d[i].perms, now[k].perms))
+			return false;
+		k++;
+	}
+	return k == n_now;
+}
+
+struct dev_list {
+	struct saved_device *d;
+	bool *hint;
+	size_t n, cap;
+};
+
+static void dev_list_push(struct dev_list *l, struct saved_device d, bool hint)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->d = xrealloc(l->d, l->cap * sizeof(*l->d));
+		l->hint = xrealloc(l->hint, l->cap * sizeof(*l->hint));
+	}
+	l->d[l->n] = d;
+	l->hint[l->n++] = hint;
+}
+
+/* Append the partitions of followed disk @disk as sysfs has them now;
+ * when the disk is not there, its saved partitions stay, as hints. */
+static void disk_now(struct prestart *p, const struct saved_device *disk, struct dev_list *out)
+{
+	_cleanup_free_ struct partition *parts = NULL;
+	_cleanup_free_ struct saved_device *now = NULL;
+	struct block_info info;
+	struct err why = { 0 };
+	size_t np = 0;
+
+	if (disk_partitions(disk->host, &info, &parts, &np, &why) < 0) {
+		log_warn("%s: partitions of %s skipped: %s", p->st->id, disk->host, why.msg);
+		for (size_t i = 0; i < p->n_devs; i++)
+			if (!strcmp(p->devs[i].parent, disk->host))
+				dev_list_push(out, copy_device(&p->devs[i]), true);
+		return;
+	}
+	now = partition_devices(disk, info.name, parts, np);
+	if (!same_partitions(p->devs, p->n_devs, disk->host, now, np)) {
+		log_info("%s: partitions of %s (%s) are now %zu", p->st->id, disk->host, info.name,
+			 np);
+		p->dirty = true;
+	}
+	for (size_t i = 0; i < np; i++)
+		dev_list_push(out, now[i], false);
+}
+
+/* Saved partition names are hints only: the kernel may have given them to
+ * another disk's partitions since (a disk detached and another attached
+ * under its name). The partitions of each followed disk are listed again
+ * from sysfs at every start, those that came while it was stopped
+ * included, and replace the saved ones. */
+static void derive_partitions(struct prestart *p)
+{
+	struct dev_list out = { 0 };
+
+	if (!followed(p->devs, p->n_devs, NULL))
+		return;
+	for (size_t i = 0; i < p->n_devs; i++) {
+		const struct saved_device *d = &p->devs[i];
+
+		if (d->parent[0] && followed(p->devs, p->n_devs, d->parent))
+			continue;       /* derived again, with its disk */
+		dev_list_push(&out, copy_device(d), false);
+		if (d->follow && !d->parent[0])
+			disk_now(p, d, &out);
+	}
+	saved_devices_free(p->devs, p->n_devs);
+	p->devs = out.d;
+	p->n_devs = out.n;
+	p->dev_hint = out.hint;
+}
+
+/* A partition goes to the container only when its node is, in sysfs, a
+ * partition of the disk it was saved with, as that disk is now. */
+static bool partition_ok(struct prestart *p, const struct saved_device *d)
+{
+	struct err why = { 0 };
+
+	if (!d->parent[0] || partition_check(d->host, d->parent, &why) == 0)
+		return true;
+	log_warn("%s: partition %s skipped: %s", p->st->id, d->host, why.msg);
+	return false;
+}
+
 /* A saved device whose host node is gone (an unplugged disk) is skipped
  * with a warning so that the container still starts; it stays saved. */
 static int add_device_ops(struct prestart *p, struct err *e)
@@ -106,6 +226,8 @@ static int add_device_ops(struct prestart *p, struct err *e)
 		struct host_device h;
 		struct err why = { 0 };
 
+		if ((p->dev_hint && p->dev_hint[i]) || !partition_ok(p, d))
+			continue;
 		if (host_device_stat(d->host, &h, &why) < 0) {
 			log_warn("%s: device %s skipped: %s", p->st->id, d->host, why.msg);
 			continue;
@@ -163,6 +285,7 @@ static void add_relabel_op(struct prestart *p)
 /* Start the pass through the mount namespace (finish_devices waits). */
 static int start_devices(struct prestart *p, struct err *e)
 {
+	derive_partitions(p);
 	p->ops = xcalloc(p->n_devs + p->n_binds + 1, sizeof(*p->ops));
 	if (add_device_ops(p, e) < 0 || add_bind_ops(p, e) < 0)
 		return -1;
@@ -245,8 +368,9 @@ out:
 }
 
 /* Disks whose partitions follow them get their udev rule (again): the
- * disk's kernel name may have changed since the last start. A failure
- * here costs partition following only, so it is logged, not fatal. */
+ * disk's kernel name may have changed since the last start. The rule
+ * names this hook's store, runtime directory and log. A failure here
+ * costs partition following only, so it is logged, not fatal. */
 static void follow_disks(struct prestart *p)
 {
 	for (size_t i = 0; i < p->n_devs; i++) {
@@ -258,7 +382,8 @@ static void follow_disks(struct prestart *p)
 			continue;
 		snprintf(rule.id, sizeof(rule.id), "%s", p->st->id);
 		snprintf(rule.ctr_disk, sizeof(rule.ctr_disk), "%s", p->devs[i].ctr);
-		if (block_info(p->devs[i].host, &info, &why) == 0) {
+		if (udev_rule_paths(&rule, store_root(p->o->root), record_dir(), p->o->log,
+				    &why) == 0 && block_info(p->devs[i].host, &info, &why) == 0) {
 			snprintf(rule.disk, sizeof(rule.disk), "%s", info.name);
 			if (udev_rules_add(&rule, &why) == 0)
 				continue;
@@ -364,6 +489,7 @@ static void cleanup(struct prestart *p)
 	ns_ops_close(p->ops, p->n_ops);
 	free(p->ops);
 	free(p->dev_present);
+	free(p->dev_hint);
 	saved_devices_free(p->devs, p->n_devs);
 	path_specs_free(p->binds, p->n_binds);
 	store_close(&p->store);

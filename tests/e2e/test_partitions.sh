@@ -29,7 +29,10 @@ check_match "list-device hides the partitions" '^\[\{[^]]*"PathInContainer":"/de
 check_match "list-device --sub-partition shows them" '"Parent":"'"$loop"'"' \
 	"$("$TOOL" list-device --sub-partition "$id")"
 
-rule_count() { grep -c "KERNELS==\"$kname\", .* $id " "$rules" 2>/dev/null; }
+# the file goes when its last rule goes
+rule_count() {
+	if [ -e "$rules" ]; then grep -c "KERNELS==\"$kname\", .* $id " "$rules"; else echo 0; fi
+}
 check_eq "exactly one rule for the disk and the container" 1 "$(rule_count)"
 check_match "the rule matches the disk's partitions exactly" \
 	"SUBSYSTEM==\"block\", ENV\{DEVTYPE\}==\"partition\", ACTION==\"add\|remove\", KERNELS==\"$kname\"" \
@@ -71,6 +74,86 @@ check_match "--follow-partition on a partition is refused" "not a whole disk" \
 	"$("$TOOL" add-device --follow-partition "$id" "${loop}p1:/dev/x" 2>&1)"
 check_match "--follow-partition on a char device is refused" "not a block device" \
 	"$("$TOOL" add-device --follow-partition "$id" /dev/zero:/dev/x 2>&1)"
+
+# A disk removed without --follow-partition leaves its partitions saved:
+# list-device shows them (they have no disk to be listed under).
+"$TOOL" add-device --follow-partition "$id" "$loop:/dev/disk1" >/dev/null
+"$TOOL" remove-device "$id" "$loop:/dev/disk1" >/dev/null
+check_match "list-device shows partitions whose disk is no longer saved" \
+	'"PathInContainer":"/dev/disk1p1".*"PathInContainer":"/dev/disk1p2"' "$("$TOOL" list-device "$id")"
+e2e_restart "$id"
+check "after restart: such a partition, still on its disk, is applied" \
+	e2e_exec "$id" test -b /dev/disk1p1
+check_eq "no lock file beside the rules" "" "$(ls "$(dirname "$rules")" | grep -i lock)"
 e2e_stop "$id"
 losetup -d "$loop"
+check_eq "no lock file left under /run/lock" "" \
+	"$(ls /run/lock/syscontainer-hooks 2>/dev/null | grep -F "$(basename "$rules")")"
+
+# Renumbering: disk A is followed through a stable link; while the
+# container is stopped A is detached, disk B takes A's old loop name and A
+# comes back under a new one with the link repointed. At the next start
+# the container's partitions are A's, found again from the disk, never
+# B's that now carry the saved names.
+mkpart_disk() {  # mkpart_disk FILE MARKER: one partition holding MARKER
+	truncate -s 16M "$1"
+	printf 'label: dos\n,8M\n' | sfdisk -q "$1" >/dev/null
+	local l
+	l=$(losetup --find --show --partscan "$1") || return 1
+	[ -b "${l}p1" ] || partx -a "$l" >/dev/null 2>&1
+	printf '%s\n' "$2" | dd of="${l}p1" conv=notrunc,fsync status=none
+	echo "$l"
+}
+first_line() { dd if="$1" bs=64 count=1 status=none 2>/dev/null | head -n 1; }
+imgA=$E2E_TMP/diskA.img
+imgB=$E2E_TMP/diskB.img
+loopA=$(mkpart_disk "$imgA" DISK-A-MARKER)
+link=$E2E_TMP/by-id/disk-a
+mkdir -p "$(dirname "$link")"
+ln -sfn "$loopA" "$link"
+id2=$(e2e_name renum)
+e2e_bundle "$id2"
+check "renumbering: container starts" e2e_run "$id2"
+check "renumbering: add-device --follow-partition LINK:/dev/data:rw" \
+	"$TOOL" add-device --follow-partition "$id2" "$link:/dev/data:rw"
+check_eq "renumbering: /dev/datap1 holds disk A's data" DISK-A-MARKER \
+	"$(e2e_exec "$id2" sh -c 'dd if=/dev/datap1 bs=64 count=1 2>/dev/null | head -n 1')"
+e2e_stop "$id2"
+losetup -d "$loopA"
+for i in $(seq 50); do [ -e "/sys/block/${loopA#/dev/}/loop" ] || break; sleep 0.1; done
+truncate -s 16M "$imgB"
+printf 'label: dos\n,8M\n' | sfdisk -q "$imgB" >/dev/null
+if losetup --partscan "$loopA" "$imgB"; then
+	loopB=$loopA
+	[ -b "${loopB}p1" ] || partx -a "$loopB" >/dev/null 2>&1
+	printf 'DISK-B-MARKER\n' | dd of="${loopB}p1" conv=notrunc,fsync status=none
+	check_eq "renumbering: disk B has A's old name and a partition there" DISK-B-MARKER \
+		"$(first_line "${loopB}p1")"
+	loopA2=$(losetup --find --show --partscan "$imgA")
+	[ -b "${loopA2}p1" ] || partx -a "$loopA2" >/dev/null 2>&1
+	ln -sfn "$loopA2" "$link"
+	check "renumbering: container starts again" e2e_run "$id2"
+	check_eq "renumbering: /dev/datap1 is disk A's partition (content)" DISK-A-MARKER \
+		"$(e2e_exec "$id2" sh -c 'dd if=/dev/datap1 bs=64 count=1 2>/dev/null | head -n 1')"
+	check_eq "renumbering: /dev/datap1 has the numbers of A's partition now" \
+		"$(stat -c '%t:%T' "${loopA2}p1")" "$(e2e_exec "$id2" stat -c '%t:%T' /dev/datap1 2>&1)"
+	bnum=$(stat -c '%t:%T' "${loopB}p1")
+	check_eq "renumbering: no node in the container has B's partition numbers" "" \
+		"$(e2e_exec "$id2" sh -c 'for f in /dev/*; do [ -b "$f" ] && stat -c "%t:%T %n" "$f"; done' |
+		   grep "^$bnum ")"
+	check_match "renumbering: the saved partition is A's new one" \
+		"\"PathOnHost\":\"${loopA2}p1\"" "$("$TOOL" list-device --sub-partition "$id2")"
+	check_match "renumbering: the rule follows A's new name" "KERNELS==\"${loopA2#/dev/}\"" \
+		"$(cat "$rules")"
+	# a rule left with A's old name runs for B's partition: refused
+	run_capture "$TOOL" udev-partition add "$id2" "${loopB#/dev/}p1" "${loopB#/dev/}" /dev/data
+	check_eq "renumbering: udev-partition refuses another disk's partition" 1 "$RC"
+	check_match "renumbering: and says whose partition it is" \
+		"${loopB#/dev/}p1 is a partition of ${loopB#/dev/}, not of disk $link" "$(cat "$ERR")"
+	check_eq "renumbering: /dev/datap1 is still A's" DISK-A-MARKER \
+		"$(e2e_exec "$id2" sh -c 'dd if=/dev/datap1 bs=64 count=1 2>/dev/null | head -n 1')"
+	e2e_stop "$id2"
+else
+	not_ok "renumbering: attach disk B as $loopA (taken meanwhile)"
+fi
 e2e_summary

@@ -15,6 +15,7 @@ enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 struct cli {
 	const char *root;       /* state store */
 	const char *rundir;     /* runtime records */
+	const char *log;        /* --log, or NULL for syslog */
 };
 
 struct command {

@@ -151,7 +151,7 @@ static void remove_rules(const struct target *t, const struct udev_rule *rules, 
 	for (size_t i = 0; i < n; i++) {
 		struct err ignored;
 
-		udev_rules_remove(t->id, rules[i].ctr_disk, NULL, &ignored);
+		udev_rules_remove(rules[i].root, t->id, rules[i].ctr_disk, NULL, &ignored);
 	}
 }
 
@@ -311,11 +311,42 @@ static const struct option add_opts[] = {
 static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
 			  size_t n, bool follow, struct err *e);
 
+/* The partitions of disk @d as they are now, each node checked to be what
+ * sysfs says it is, as specs that join the batch. */
+static int disk_specs(const struct device_spec *d, struct block_info *info,
+		      struct device_spec **out, size_t *n, struct err *e)
+{
+	struct saved_device disk = { .host = d->host, .ctr = d->ctr };
+	_cleanup_free_ struct partition *parts = NULL;
+	struct saved_device *devs;
+
+	if (disk_partitions(d->host, info, &parts, n, e) < 0)
+		return -1;
+	for (size_t k = 0; k < *n; k++) {
+		_cleanup_free_ char *node = xasprintf("/dev/%s", parts[k].name);
+
+		if (partition_check(node, d->host, e) < 0)
+			return -1;
+	}
+	strcpy(disk.perms, d->perms);
+	devs = partition_devices(&disk, info->name, parts, *n);
+	*out = xcalloc(*n ? *n : 1, sizeof(**out));
+	for (size_t k = 0; k < *n; k++) {
+		(*out)[k].host = devs[k].host;
+		(*out)[k].ctr = devs[k].ctr;
+		strcpy((*out)[k].perms, d->perms);
+		free(devs[k].parent);
+	}
+	free(devs);
+	return 0;
+}
+
 /* --follow-partition: each spec must be a whole disk; its partitions join
  * the batch at the disk's container path with the partition suffix, and
- * the disk gets a udev rule for partitions that appear later. */
-static int follow_partitions(struct device_flags *f, struct device_spec **specs, size_t *n,
-			     struct err *e)
+ * the disk gets a udev rule for partitions that appear later. The rule
+ * carries this command's store, runtime directory and log. */
+static int follow_partitions(struct device_flags *f, const struct cli *cli,
+			     struct device_spec **specs, size_t *n, struct err *e)
 {
 	size_t n0 = *n;
 
@@ -323,35 +354,26 @@ static int follow_partitions(struct device_flags *f, struct device_spec **specs,
 	f->follow_disk = xcalloc(n0, sizeof(bool));
 	f->parents = xcalloc(n0, sizeof(char *));
 	for (size_t i = 0; i < n0; i++) {
-		struct device_spec *d = &(*specs)[i];
+		struct udev_rule *rule = &f->rules[f->n_rules];
+		_cleanup_free_ struct device_spec *parts = NULL;
 		struct block_info info;
-		char **parts = NULL;
 		size_t np = 0;
 
-		if (block_info(d->host, &info, e) < 0 || disk_partitions(d->host, &parts, &np, e) < 0)
+		if (udev_rule_paths(rule, cli->root, cli->rundir, cli->log, e) < 0 ||
+		    disk_specs(&(*specs)[i], &info, &parts, &np, e) < 0)
 			return err_wrap(e, "--follow-partition");
 		f->follow_disk[i] = true;
-		snprintf(f->rules[f->n_rules].disk, sizeof(f->rules[0].disk), "%s", info.name);
-		snprintf(f->rules[f->n_rules].ctr_disk, sizeof(f->rules[0].ctr_disk), "%s", d->ctr);
+		snprintf(rule->disk, sizeof(rule->disk), "%s", info.name);
+		snprintf(rule->ctr_disk, sizeof(rule->ctr_disk), "%s", (*specs)[i].ctr);
 		f->n_rules++;
 		*specs = xrealloc(*specs, (*n + np) * sizeof(**specs));
 		f->parents = xrealloc(f->parents, (*n + np) * sizeof(char *));
 		f->follow_disk = xrealloc(f->follow_disk, (*n + np) * sizeof(bool));
-		d = &(*specs)[i];
 		for (size_t k = 0; k < np; k++) {
-			struct device_spec *p = &(*specs)[*n];
-
-			memset(p, 0, sizeof(*p));
-			p->host = xasprintf("/dev/%s", parts[k]);
-			p->ctr = partition_ctr_path(info.name, parts[k], d->ctr);
-			strcpy(p->perms, d->perms);
-			f->parents[*n] = d->host;
-			f->follow_disk[*n] = false;
-			(*n)++;
-			if (!p->ctr)
-				p->ctr = xasprintf("%s-%s", d->ctr, parts[k]);
+			(*specs)[*n] = parts[k];
+			f->parents[*n] = (*specs)[i].host;
+			f->follow_disk[(*n)++] = false;
 		}
-		str_list_free(parts, np);
 	}
 	return 0;
 }
@@ -377,7 +399,7 @@ static int device_command(const struct command *cmd, const struct option *opts, 
 		n = (size_t)end - 2;
 		r = parse_specs(cmd, mode, argv + 2, n, &specs);
 	}
-	if (r < 0 && f.follow && mode == SPEC_DEVICE_ADD && follow_partitions(&f, &specs, &n, &e) < 0)
+	if (r < 0 && f.follow && mode == SPEC_DEVICE_ADD && follow_partitions(&f, cli, &specs, &n, &e) < 0)
 		r = fail(cmd, &e);
 	if (r < 0) {
 		if (mode == SPEC_DEVICE_ADD)
@@ -524,7 +546,7 @@ static int remove_devices(struct cli *cli, const char *arg, const struct device_
 		if (!gone[i])
 			continue;
 		store_remove_device(&t.store, i);
-		if (saved[i].follow && udev_rules_remove(t.id, saved[i].ctr, NULL, e) < 0)
+		if (saved[i].follow && udev_rules_remove(cli->root, t.id, saved[i].ctr, NULL, e) < 0)
 			goto out;
 		if (saved[i].type == 'b' && !still_used(saved, n_saved, gone, i))
 			qos_clear_device(&t, t.store.doc, saved[i].major, saved[i].minor, t.running);
@@ -576,6 +598,24 @@ static const struct option list_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* A saved whole device at host path @host: the partitions that came with
+ * it are listed under it only with --sub-partition. A partition whose
+ * disk is no longer saved is always listed, or it would be invisible. */
+static bool disk_listed(const cJSON *arr, const char *host)
+{
+	const cJSON *it;
+
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(it, "PathOnHost");
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "Parent");
+
+		if (cJSON_IsString(h) && !strcmp(h->valuestring, host) &&
+		    (!cJSON_IsString(p) || !*p->valuestring))
+			return true;
+	}
+	return false;
+}
+
 static int run_list_device(struct cli *cli, int argc, char **argv)
 {
 	const struct command *cmd = &cmd_list_device;
@@ -597,7 +637,8 @@ static int run_list_device(struct cli *cli, int argc, char **argv)
 	cJSON_ArrayForEach(it, arr) {
 		const cJSON *parent = cJSON_GetObjectItemCaseSensitive(it, "Parent");
 
-		if (f.sub_partition || !cJSON_IsString(parent) || !*parent->valuestring)
+		if (f.sub_partition || !cJSON_IsString(parent) || !*parent->valuestring ||
+		    !disk_listed(arr, parent->valuestring))
 			cJSON_AddItemToArray(out, cJSON_Duplicate(it, true));
 	}
 	print_json(out, f.pretty);
@@ -661,14 +702,16 @@ static int udev_partition(struct cli *cli, bool add, const char *id, const char 
 	if (!ctr)
 		return err_set(e, EINVAL, "partition %s is not named after disk %s", kernel, disk);
 	if (!add) {
-		spec.host = NULL;
+		/* host and container path: a rule left behind by a disk that has
+		 * gone never takes away the partition of the one followed now */
 		if (remove_devices(cli, id, &spec, 1, false, &quiet) < 0 && quiet.code != ENOENT) {
 			*e = quiet;
 			return -1;
 		}
 		return 0;
 	}
-	if (find_disk(cli, id, ctr_disk, &disk_host, spec.perms, e) < 0)
+	if (find_disk(cli, id, ctr_disk, &disk_host, spec.perms, e) < 0 ||
+	    partition_check(host, disk_host, e) < 0)
 		return -1;
 	running = container_attach(cli->rundir, id, &c, &quiet) == 0;
 	if (running)
@@ -692,6 +735,15 @@ static int run_udev_partition(struct cli *cli, int argc, char **argv)
 		command_help(cmd, stdout);
 		return 0;
 	}
+	/* the runtime directory of whoever wrote the rule: udevd runs us
+	 * with its own environment */
+	if (argc > 2 && !strcmp(argv[1], "--rundir")) {
+		if (!udev_path_ok(argv[2]))
+			return usage_error(cmd, "--rundir needs an absolute path");
+		cli->rundir = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc != 6)
 		return usage_error(cmd, "needs ACTION CONTAINER PARTITION DISK CTRDISK");
 	add = !strcmp(argv[1], "add");
@@ -709,9 +761,12 @@ static int run_udev_partition(struct cli *cli, int argc, char **argv)
 const struct command cmd_udev_partition = {
 	.name = "udev-partition",
 	.run = run_udev_partition,
-	.args = "add|remove CONTAINER PARTITION DISK CTRDISK",
+	.args = "[--rundir DIR] add|remove CONTAINER PARTITION DISK CTRDISK",
 	.help = "Run by the udev rule that add-device --follow-partition writes, when a\n"
 		"partition of a followed disk appears or goes: the partition (kernel name\n"
 		"PARTITION of disk DISK) is added to or removed from the container at\n"
-		"CTRDISK plus the partition's suffix. Not meant to be typed.\n",
+		"CTRDISK plus the partition's suffix. A partition is added only when sysfs\n"
+		"shows it on the disk that the container follows now. Not meant to be typed:\n"
+		"the rule gives the global --root and --log and the runtime record\n"
+		"directory (--rundir, else $SYSCONTAINER_HOOKS_RUNDIR) of whoever wrote it.\n",
 };

@@ -75,7 +75,7 @@ static int forget(struct cli *cli, const char *arg, struct err *e)
 	} else {
 		return -1;
 	}
-	if (udev_rules_remove(id, NULL, &rules, e) < 0 ||
+	if (udev_rules_remove(cli->root, id, NULL, &rules, e) < 0 ||
 	    netns_unpin(cli->rundir, id, e) < 0 || record_remove(cli->rundir, id, e) < 0)
 		return err_wrap(e, "forget %s", id);
 	if (!saved && !record && rules == 0)

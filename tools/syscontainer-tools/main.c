@@ -95,6 +95,7 @@ int main(int argc, char **argv)
 	}
 	cli.root = store_root(cli.root);
 	cli.rundir = record_dir();
+	cli.log = log;
 	if (log_open("syscontainer-tools", log, &e) < 0) {
 		fprintf(stderr, "syscontainer-tools: %s\n", e.msg);
 		return EXIT_FAIL;
