@@ -42,6 +42,7 @@ DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
         util-linux fdisk podman libkmod-dev bash-completion man-db clang \
         libclang-rt-14-dev
 DEPS += bpftool  # the cgroup v2 tests count the device programs attached to a cgroup
+DEPS += udev  # a real systemd-udevd for tests/e2e/test_udevd.sh
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)

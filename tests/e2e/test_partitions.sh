@@ -75,6 +75,19 @@ check_match "--follow-partition on a partition is refused" "not a whole disk" \
 check_match "--follow-partition on a char device is refused" "not a block device" \
 	"$("$TOOL" add-device --follow-partition "$id" /dev/zero:/dev/x 2>&1)"
 
+# a store or log path that cannot go into a rule is refused before anything
+# is saved: udevd would split it, or expand $ and %
+for bad in "$E2E_TMP/st ore" "$E2E_TMP/a\"b" "$E2E_TMP/a\$kernel" "$E2E_TMP/a%k" "$E2E_TMP/a'b"; do
+	before=$(cat "$rules" 2>/dev/null)
+	run_capture "$TOOL" --root "$bad" add-device --follow-partition "$id" "$loop:/dev/disk9"
+	expect_output "--root '$bad' with --follow-partition" 1 "cannot go into a udev rule"
+	check_eq "--root '$bad': rules unchanged" "$before" "$(cat "$rules" 2>/dev/null)"
+	check_fails "--root '$bad': no store made" test -e "$bad"
+	run_capture "$TOOL" --log "$bad" add-device --follow-partition "$id" "$loop:/dev/disk9"
+	expect_output "--log '$bad' with --follow-partition" 1 "cannot go into a udev rule"
+done
+check_fails "nothing saved at /dev/disk9" grep -q /dev/disk9 "$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
+
 # A disk removed without --follow-partition leaves its partitions saved:
 # list-device shows them (they have no disk to be listed under).
 "$TOOL" add-device --follow-partition "$id" "$loop:/dev/disk1" >/dev/null
