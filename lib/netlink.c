@@ -25,7 +25,7 @@ struct nl {
 	char buf[NL_BUF_SIZE];
 	/* the batch: requests queued, not yet sent or not yet acknowledged */
 	struct mnl_nlmsg_batch *batch;
-	unsigned int batch_seq;         /* seq of the first request in batch_buf */
+	unsigned int batch_seq;         /* seq of the first request of the last send */
 	int *tags;                      /* tag of each request queued since the flush */
 	size_t n_tags, cap_tags;
 	size_t acked;                   /* requests of the batch acknowledged */
@@ -448,14 +448,20 @@ static int read_acks(struct nl *nl, size_t count, struct err *e)
 	return 0;
 }
 
-/* Send what the batch holds and read its ACKs. */
+/* Send what the batch holds and read its ACKs. Sequence numbers are given
+ * here, at the send, not when a request is queued: single requests may run
+ * between two queued ones, and the batch's numbers must stay contiguous for
+ * read_acks() to match them. */
 static int send_batch(struct nl *nl, struct err *e)
 {
 	size_t len = mnl_nlmsg_batch_size(nl->batch), count = 0;
-	const char *p = mnl_nlmsg_batch_head(nl->batch);
+	char *p = mnl_nlmsg_batch_head(nl->batch);
 
-	for (size_t off = 0; off < len; off += ((const struct nlmsghdr *)(p + off))->nlmsg_len)
+	nl->batch_seq = nl->seq + 1;
+	for (size_t off = 0; off < len; off += ((struct nlmsghdr *)(p + off))->nlmsg_len) {
+		((struct nlmsghdr *)(p + off))->nlmsg_seq = ++nl->seq;
 		count++;
+	}
 	if (count == 0)
 		return 0;
 	if (mnl_socket_sendto(nl->sock, p, len) < 0)
@@ -463,18 +469,11 @@ static int send_batch(struct nl *nl, struct err *e)
 	if (read_acks(nl, count, e) < 0)
 		return -1;
 	nl->acked += count;
-	nl->batch_seq += (unsigned int)count;
 	return 0;
 }
 
 int nl_queue(struct nl *nl, int tag, struct err *e)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_batch_current(nl->batch);
-
-	/* single requests may have run between nl_slot() and here */
-	if (mnl_nlmsg_batch_is_empty(nl->batch))
-		nl->batch_seq = nl->seq + 1;
-	nlh->nlmsg_seq = ++nl->seq;
 	if (nl->n_tags == nl->cap_tags) {
 		nl->cap_tags = nl->cap_tags ? 2 * nl->cap_tags : 16;
 		nl->tags = xrealloc(nl->tags, nl->cap_tags * sizeof(*nl->tags));

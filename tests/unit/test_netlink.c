@@ -414,6 +414,44 @@ static void batch_single_request_between(void **state)
 	nl_close(nl);
 }
 
+/* Single requests between queued ones (a bridge looked up, a master set
+ * while veth pairs are being queued): every queued request still gets its
+ * ACK matched and its own tag, in one send or several. */
+static void batch_interleaved_singles(void **state)
+{
+	struct nl *nl = fresh_netns();
+	struct err e = { 0 };
+	char cidr[32];
+	int idx = 0, tag = -1;
+
+	(void)state;
+	lo_up(nl, 0);
+	for (int i = 1; i <= 3 * NL_BATCH_MAX; i++) {
+		snprintf(cidr, sizeof(cidr), "10.5.%d.%d/32", i / 250, i % 250 + 1);
+		queue_addr(nl, i == 2 * NL_BATCH_MAX - 1 ? 9999 : 1, cidr, i);
+		if (i % 3 == 0) {
+			assert_int_equal(nl_link_index(nl, "lo", &idx, &e), 0);
+			assert_int_equal(idx, 1);
+		}
+	}
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 2 * NL_BATCH_MAX - 1);
+	assert_int_equal(e.code, ENODEV);
+	/* a clean batch after it, with a single request inside */
+	queue_addr(nl, 1, "10.6.0.1/32", 1);
+	assert_int_equal(nl_link_index(nl, "lo", &idx, &e), 0);
+	queue_addr(nl, 1, "10.6.0.2/32", 2);
+	assert_int_equal(nl_flush(nl, &tag, &e), 0);
+	/* and a failing one: the tag is the request's, not its neighbour's */
+	queue_addr(nl, 1, "10.6.0.3/32", 1);
+	assert_int_equal(nl_link_index(nl, "lo", &idx, &e), 0);
+	queue_addr(nl, 1, "10.6.0.2/32", 2);
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 2);
+	assert_int_equal(e.code, EEXIST);
+	nl_close(nl);
+}
+
 static void links_dump(void **state)
 {
 	struct nl *nl = fresh_netns();
@@ -449,6 +487,7 @@ int main(void)
 		cmocka_unit_test(batch_in_order_first_failure),
 		cmocka_unit_test(batch_overflow),
 		cmocka_unit_test(batch_single_request_between),
+		cmocka_unit_test(batch_interleaved_singles),
 		cmocka_unit_test(links_dump),
 	};
 
