@@ -3,10 +3,11 @@
 #   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|all]
 # (a) the hook alone against a stand-in container (a process in its own
 #     mount and network namespaces and devices cgroup) with 0..1000 saved
-#     devices and 1..16 veth nics with 2 routes each;
+#     devices and 1..16 veth nics with 2 routes each, on host bridges as
+#     operators attach them (and one row without a bridge to compare);
 # (b) `runc create` of a busybox container (the start path up to the
 #     container's first instruction), without the hook, with the hook and
-#     nothing saved, and with 10 devices, 2 nics and 4 routes.
+#     nothing saved, and with 10 devices, 2 bridged nics and 4 routes.
 # Medians of RUNS runs (default 100; at most 200 for (b)); the third
 # argument picks (a), (b) or both.
 set -u
@@ -44,23 +45,32 @@ state() {  # state ID [PID]
 		'{ociVersion:"1.0.2", id:$id, bundle:$b, status:"creating"} + (if $pid > 0 then {pid:$pid} else {} end)'
 }
 
-# save N devices (/dev/zero at /dev/zI) and M nics with 2 routes each
-save() {  # save ID N M
+# two throw-away bridges for the host ends of the veths
+br0=sbb0_$$
+br1=sbb1_$$
+E2E_CLEANUPS+=("ip link del $br0" "ip link del $br1")
+ip link add "$br0" type bridge && ip link add "$br1" type bridge || exit 1
+
+# save N devices (/dev/zero at /dev/zI) and M nics with 2 routes each; the
+# nics take turns on the bridges given (none: no bridge)
+save() {  # save ID N M [BRIDGE...]
 	local id=$1 n=$2 m=$3
+	shift 3
 	mkdir -p "$SYSCONTAINER_HOOKS_ROOT/$id"
-	jq -nc --argjson n "$n" --argjson m "$m" --arg s "$$" '{
+	jq -nc --argjson n "$n" --argjson m "$m" --arg s "$$" --args '{
 	  deviceToAdd: [range($n) | {Type:"c", Major:1, Minor:5, PathOnHost:"/dev/zero",
 	                PathInContainer:"/dev/z\(.)", CgroupPermissions:"rwm", Parent:""}],
 	  networkInterfaces: [range($m) | {Ip:"10.61.\(.).2/24", Mac:"", Mtu:1500, Qlen:1000,
-	                Type:"veth", Bridge:"", HostNicName:"bh\($s)_\(.)", CtrNicName:"eth\(. + 1)"}],
+	                Type:"veth", Bridge:(if $ARGS.positional == [] then ""
+	                else $ARGS.positional[. % ($ARGS.positional | length)] end), HostNicName:"bh\($s)_\(.)", CtrNicName:"eth\(. + 1)"}],
 	  networkRoute: [range($m) as $i | {dest:"10.62.\($i).0/24", src:"", gw:"", dev:"eth\($i + 1)"},
 	                {dest:"10.63.\($i).0/24", src:"", gw:"10.61.\($i).1", dev:""}]
-	}' >"$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
+	}' "$@" >"$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
 }
 
-hook_row() {  # hook_row LABEL N M
-	local id=bench-$2-$3 r
-	save "$id" "$2" "$3"
+hook_row() {  # hook_row LABEL N M [BRIDGE...]
+	local id=bench-$2-$3-$# r
+	save "$id" "${@:2}"
 	state "$id" "$pid" >"$E2E_TMP/$id.pre"
 	state "$id" >"$E2E_TMP/$id.post"
 	r=$("$bench" "$RUNS" "$E2E_TMP/$id.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
@@ -105,10 +115,11 @@ done
 hook_row "10 devices" 10 0
 hook_row "100 devices" 100 0
 hook_row "1000 devices" 1000 0
-hook_row "1 veth nic + 2 routes" 0 1
-hook_row "4 veth nics + 8 routes" 0 4
-hook_row "16 veth nics + 32 routes" 0 16
-hook_row "10 devices, 2 nics, 4 routes" 10 2
+hook_row "1 bridged veth + 2 routes" 0 1 "$br0"
+hook_row "4 veths, no bridge, + 8 routes" 0 4
+hook_row "4 bridged veths + 8 routes" 0 4 "$br0"
+hook_row "16 veths on 2 bridges + 32 rt" 0 16 "$br0" "$br1"
+hook_row "10 devices, 2 bridged nics, 4 rt" 10 2 "$br0"
 # instructions do not move with the machine's load (user space only;
 # the hardware counters of perf stat are not always there, in a VM)
 if command -v valgrind >/dev/null; then
@@ -135,7 +146,7 @@ bundle_with "${ids[0]}" none
 bundle_with "${ids[1]}" true
 bundle_with "${ids[2]}" ours
 bundle_with "${ids[3]}" ours
-save "${ids[3]}" 10 2
+save "${ids[3]}" 10 2 "$br0" "$br1"
 starts=$((RUNS < 200 ? RUNS : 200))
 for round in $(seq "$starts"); do
 	for k in 0 1 2 3; do
