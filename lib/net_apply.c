@@ -119,6 +119,19 @@ static void delete_host_link(struct net_ctx *c, const char *name)
 		nl_link_del(c->host, idx, &ignored);
 }
 
+int net_bridge_index(struct net_ctx *c, const char *name, int *index, struct err *e)
+{
+	struct nl_link_info li;
+
+	if (nl_link_info(c->host, name, &li, e) < 0)
+		return err_wrap(e, "bridge");
+	/* the kernel would say only "Operation not supported" */
+	if (strcmp(li.kind, "bridge") != 0)
+		return err_set(e, ENOTSUP, "%s is not a bridge", name);
+	*index = li.index;
+	return 0;
+}
+
 /* The request that makes a veth pair with both ends set (names, MTU, MAC,
  * qlen, bridge, the host end up) and the container end already in its
  * namespace, built at @buf. (A veth end cannot be brought up while its
@@ -131,8 +144,8 @@ static int build_veth(struct net_ctx *c, const struct nic_spec *n, void *buf, st
 	host.name = n->host;
 	host.mtu = n->mtu;
 	host.up = 1;
-	if (n->bridge[0] && nl_link_index(c->host, n->bridge, &host.master, e) < 0)
-		return err_wrap(e, "bridge");
+	if (n->bridge[0] && net_bridge_index(c, n->bridge, &host.master, e) < 0)
+		return -1;
 	peer.name = n->ctr;
 	peer.mtu = n->mtu;
 	peer.qlen = n->qlen;
@@ -194,14 +207,18 @@ static int move_link(struct nl *from, const char *name, int to_netns, const char
 	return 0;
 }
 
+static int give_eth_back(struct net_ctx *c, const struct nic_spec *n, int idx, struct err *e);
+
 static int add_eth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 {
 	if (move_link(c->host, n->host, c->ctr_netns_fd, n->ctr, e) < 0)
 		return err_wrap(e, "move host interface %s into the container as %s", n->host, n->ctr);
 	if (configure_ctr(c, n, true, e) < 0) {
 		struct err ignored;
+		int idx;
 
-		move_link(c->ctr, n->ctr, c->host_netns_fd, n->host, &ignored);
+		if (nl_link_index(c->ctr, n->ctr, &idx, &ignored) == 0)
+			give_eth_back(c, n, idx, &ignored);
 		return -1;
 	}
 	return 0;
@@ -324,6 +341,34 @@ static int eth_back_without_netns(struct net_ctx *c, const struct nic_spec *n, s
 		       n->host, n->ctr, n->ctr);
 }
 
+/* An eth link goes back as it came: MAC and MTU set while it is still in
+ * the container (where it is certainly ours), then moved under its host
+ * name and brought up or left down as it was. */
+static int give_eth_back(struct net_ctx *c, const struct nic_spec *n, int idx, struct err *e)
+{
+	struct link_attrs a = LINK_ATTRS_KEEP;
+	unsigned char mac[6];
+
+	a.up = 0;
+	if (n->orig_mac[0] && parse_mac(n->orig_mac, mac, e) == 0)
+		a.mac = mac;
+	a.mtu = n->orig_mtu;
+	if (nl_link_set(c->ctr, idx, &a, e) < 0)
+		return err_wrap(e, "restore the MAC and MTU of %s", n->ctr);
+	a = (struct link_attrs)LINK_ATTRS_KEEP;
+	a.netns_fd = c->host_netns_fd;
+	a.name = n->host;
+	if (nl_link_set(c->ctr, idx, &a, e) < 0)
+		return err_wrap(e, "move %s", n->ctr);
+	if (n->orig_up == 1) {
+		a = (struct link_attrs)LINK_ATTRS_KEEP;
+		a.up = 1;
+		if (nl_link_index(c->host, n->host, &idx, e) < 0 || nl_link_set(c->host, idx, &a, e) < 0)
+			return err_wrap(e, "bring %s up on the host", n->host);
+	}
+	return 0;
+}
+
 int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 {
 	int idx;
@@ -333,7 +378,7 @@ int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 			return eth_back_without_netns(c, n, e);
 		if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
 			return e->code == ENODEV ? 0 : -1;
-		if (move_link(c->ctr, n->ctr, c->host_netns_fd, n->host, e) < 0)
+		if (give_eth_back(c, n, idx, e) < 0)
 			return err_wrap(e, "give %s back to the host as %s", n->ctr, n->host);
 		return 0;
 	}
@@ -346,6 +391,20 @@ int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 		return e->code == ENODEV ? 0 : -1;
 	if (nl_link_del(c->ctr, idx, e) < 0)
 		return err_wrap(e, "delete %s", n->ctr);
+	return 0;
+}
+
+int net_eth_orig(struct net_ctx *c, struct nic_spec *n, struct err *e)
+{
+	struct nl_link_info li;
+
+	if (nl_link_info(c->host, n->host, &li, e) < 0)
+		return -1;
+	if (li.has_mac)
+		snprintf(n->orig_mac, sizeof(n->orig_mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+			 li.mac[0], li.mac[1], li.mac[2], li.mac[3], li.mac[4], li.mac[5]);
+	n->orig_mtu = li.mtu >= MTU_MIN && li.mtu <= MTU_MAX ? li.mtu : 0;
+	n->orig_up = li.up;
 	return 0;
 }
 

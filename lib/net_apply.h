@@ -25,7 +25,8 @@ void net_ctx_close(struct net_ctx *c);
  * did is undone. */
 int net_add_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e);
 /* veth: delete the pair through its container end; eth: give the link back
- * to the host under its host name. A link that is already gone is not an
+ * to the host under its host name, with the MAC, MTU and up/down state it
+ * had when it was added (orig_*; what is unknown is left as it is). A link that is already gone is not an
  * error. Host links are never deleted by name: one of that name may not be
  * ours. */
 int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e);
@@ -37,6 +38,12 @@ int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e);
  * to take down (net_remove_nic on every nic: one never made is no error). */
 int net_bring_up(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
 		 const struct route_spec *routes, size_t nr, struct err *e);
+
+/* The index of bridge @name on the host; "NAME is not a bridge" when the
+ * link is of another kind. */
+int net_bridge_index(struct net_ctx *c, const char *name, int *index, struct err *e);
+/* Fill the orig_* fields of eth nic @n from its host link as it is now. */
+int net_eth_orig(struct net_ctx *c, struct nic_spec *n, struct err *e);
 
 int net_add_route(struct net_ctx *c, const struct route_spec *r, struct err *e);
 int net_del_route(struct net_ctx *c, const struct route_spec *r, struct err *e);

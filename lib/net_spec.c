@@ -388,3 +388,66 @@ int nic_conflicts(const struct nic_spec *n, const struct nic_spec *saved, size_t
 	}
 	return 0;
 }
+
+/* Is bare address @ip (text) inside the subnet of CIDR @cidr (text)? */
+static bool in_subnet(const char *ip, const char *cidr)
+{
+	struct ip_addr a, net;
+	struct err ignored;
+	int bits;
+
+	if (!ip[0] || parse_ip(ip, &a, &ignored) < 0 || parse_cidr(cidr, &net, &ignored) < 0 ||
+	    a.family != net.family)
+		return false;
+	bits = net.prefix;
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		unsigned char mask = (unsigned char)(bits >= 8 ? 0xff : 0xff << (8 - bits));
+
+		if ((a.bytes[i] & mask) != (net.bytes[i] & mask))
+			return false;
+	}
+	return true;
+}
+
+/* Is bare address @ip the address part of CIDR @cidr? */
+static bool is_address_of(const char *ip, const char *cidr)
+{
+	struct ip_addr a, b;
+	struct err ignored;
+
+	if (!ip[0] || parse_ip(ip, &a, &ignored) < 0 || parse_cidr(cidr, &b, &ignored) < 0)
+		return false;
+	return a.family == b.family && !memcmp(a.bytes, b.bytes, sizeof(a.bytes));
+}
+
+bool route_needs_nic(const struct route_spec *r, const struct nic_spec *n,
+		     const struct nic_spec *others, size_t n_others)
+{
+	if (is_address_of(r->src, n->ip))
+		return true;
+	if (r->dev[0])
+		return strcmp(r->dev, n->ctr) == 0;
+	if (!in_subnet(r->gw, n->ip))
+		return false;
+	/* another interface on the gateway's subnet carries the route as well */
+	for (size_t i = 0; i < n_others; i++)
+		if (strcmp(others[i].ctr, n->ctr) != 0 && in_subnet(r->gw, others[i].ip))
+			return false;
+	return true;
+}
+
+int route_check_readdress(const struct route_spec *r, const struct nic_spec *n,
+			  const char *new_ip, struct err *e)
+{
+	const char *what = r->dest[0] ? r->dest : "default";
+
+	if (is_address_of(r->src, n->ip) && !is_address_of(r->src, new_ip))
+		return err_set(e, EBUSY, "route %s uses %s's address %s as its source; remove it "
+			       "before changing the address", what, n->ctr, r->src);
+	if (r->gw[0] && (!r->dev[0] || !strcmp(r->dev, n->ctr)) && in_subnet(r->gw, n->ip) &&
+	    !in_subnet(r->gw, new_ip))
+		return err_set(e, EBUSY, "route %s goes via %s, which is not on %s's new subnet "
+			       "%s; remove it before changing the address", what, r->gw, n->ctr,
+			       new_ip);
+	return 0;
+}

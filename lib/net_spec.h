@@ -31,6 +31,10 @@ struct nic_spec {
 	int mtu;                /* default 1500 */
 	int qlen;               /* default 1000 */
 	char bridge[IFNAMSIZ];  /* veth only; "" for none */
+	/* eth only: the host link as it came, to give it back so */
+	char orig_mac[18];      /* "" when unknown */
+	int orig_mtu;           /* 0 when unknown */
+	int orig_up;            /* 1 up, 0 down, -1 unknown */
 };
 
 /* An interface name: 1..15 bytes of [A-Za-z0-9_.-], not "." or "..". */
@@ -81,5 +85,16 @@ bool route_equal(const struct route_spec *a, const struct route_spec *b);
  * name, same non-empty MAC, same IP (address part). */
 int nic_conflicts(const struct nic_spec *n, const struct nic_spec *saved, size_t n_saved,
 		  struct err *e);
+
+/* Does saved route @r depend on nic @n: it names @n as its device, uses
+ * @n's address as its source, or has no device and a gateway on @n's
+ * subnet that no other of @others (the container's nics) is on. */
+bool route_needs_nic(const struct route_spec *r, const struct nic_spec *n,
+		     const struct nic_spec *others, size_t n_others);
+/* Can route @r, which depends on @n, be added again once @n's address is
+ * @new_ip (a CIDR)? Not when its source is the old address, or its gateway
+ * leaves @n's subnet: EBUSY with one line that names the route. */
+int route_check_readdress(const struct route_spec *r, const struct nic_spec *n,
+			  const char *new_ip, struct err *e);
 
 #endif

@@ -194,6 +194,10 @@ struct nlmsghdr *nlmsg_addr(void *buf, uint16_t type, int index, const struct ip
 	ifa->ifa_family = (unsigned char)a->family;
 	ifa->ifa_prefixlen = (unsigned char)(a->prefix < 0 ? addr_len(a->family) * 8 : (size_t)a->prefix);
 	ifa->ifa_index = (unsigned)index;
+	/* an address we are told to use is usable at once: an IPv6 one still
+	 * in duplicate address detection cannot be a route's source */
+	if (type == RTM_NEWADDR && a->family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;
 	mnl_attr_put(nlh, IFA_LOCAL, addr_len(a->family), a->bytes);
 	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(a->family), a->bytes);
 	return nlh;
@@ -303,12 +307,50 @@ static int talk(struct nl *nl, struct nlmsghdr *nlh,
 	}
 }
 
-static void index_cb(const struct nlmsghdr *m, void *data)
+static int kind_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(data, 16, "%s", mnl_attr_get_str(attr));
+	return MNL_CB_OK;
+}
+
+static int info_attr(const struct nlattr *attr, void *data)
+{
+	struct nl_link_info *li = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case IFLA_ADDRESS:
+		if (mnl_attr_get_payload_len(attr) == 6) {
+			memcpy(li->mac, mnl_attr_get_payload(attr), 6);
+			li->has_mac = true;
+		}
+		break;
+	case IFLA_MTU:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			li->mtu = (int)mnl_attr_get_u32(attr);
+		break;
+	case IFLA_MASTER:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			li->master = (int)mnl_attr_get_u32(attr);
+		break;
+	case IFLA_LINKINFO:
+		mnl_attr_parse_nested(attr, kind_attr, li->kind);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static void info_cb(const struct nlmsghdr *m, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(m);
+	struct nl_link_info *li = data;
 
-	if (m->nlmsg_type == RTM_NEWLINK)
-		*(int *)data = ifi->ifi_index;
+	if (m->nlmsg_type != RTM_NEWLINK)
+		return;
+	li->index = ifi->ifi_index;
+	li->up = (ifi->ifi_flags & IFF_UP) != 0;
+	mnl_attr_parse(m, sizeof(*ifi), info_attr, li);
 }
 
 static int link_name_attr(const struct nlattr *attr, void *data)
@@ -377,16 +419,27 @@ int nl_links_find(const struct nl_link *links, size_t n, const char *name)
 	return 0;
 }
 
-int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e)
+int nl_link_info(struct nl *nl, const char *name, struct nl_link_info *li, struct err *e)
 {
-	*index = 0;
-	if (talk(nl, nlmsg_getlink(nl->buf, name), index_cb, index, e) < 0) {
+	memset(li, 0, sizeof(*li));
+	if (talk(nl, nlmsg_getlink(nl->buf, name), info_cb, li, e) < 0) {
 		if (e->code == ENODEV)
 			return err_set(e, ENODEV, "no interface named %s", name);
 		return err_wrap(e, "look up interface %s", name);
 	}
-	if (*index <= 0)
+	if (li->index <= 0)
 		return err_set(e, ENODEV, "no interface named %s", name);
+	return 0;
+}
+
+int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e)
+{
+	struct nl_link_info li;
+
+	*index = 0;
+	if (nl_link_info(nl, name, &li, e) < 0)
+		return -1;
+	*index = li.index;
 	return 0;
 }
 

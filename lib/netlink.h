@@ -80,7 +80,19 @@ int nl_links(struct nl *nl, struct nl_link **links, size_t *n, struct err *e);
 /* The index of @name in @links, or 0. */
 int nl_links_find(const struct nl_link *links, size_t n, const char *name);
 
+/* What a link is and how it is set. */
+struct nl_link_info {
+	int index;
+	char kind[16];                  /* "bridge", "veth"...; "" for a physical link */
+	unsigned char mac[6];
+	bool has_mac;
+	int mtu;
+	int master;                     /* ifindex of its bridge, 0 when none */
+	bool up;
+};
+
 /* Requests. ENODEV in e->code when a named link does not exist. */
+int nl_link_info(struct nl *nl, const char *name, struct nl_link_info *li, struct err *e);
 int nl_link_index(struct nl *nl, const char *name, int *index, struct err *e);
 int nl_link_set(struct nl *nl, int index, const struct link_attrs *a, struct err *e);
 int nl_link_del(struct nl *nl, int index, struct err *e);

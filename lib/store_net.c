@@ -8,6 +8,7 @@
 
 #define KEY_NICS "networkInterfaces"
 #define KEY_ROUTES "networkRoute"
+#define KEY_SHARED "networkSharedNamespace"
 
 static int copy_str(const cJSON *o, const char *key, char *dst, size_t len, struct err *e)
 {
@@ -39,6 +40,25 @@ static int get_int(const cJSON *o, const char *key, int dflt, int *out, struct e
 	return 0;
 }
 
+/* How an eth link was on the host before it was lent (absent: unknown). */
+static int orig_from_json(const cJSON *o, struct nic_spec *n, struct err *e)
+{
+	const cJSON *up = cJSON_GetObjectItemCaseSensitive(o, "OrigUp");
+	unsigned char mac[6];
+
+	if (copy_str(o, "OrigMac", n->orig_mac, sizeof(n->orig_mac), e) < 0 ||
+	    get_int(o, "OrigMtu", 0, &n->orig_mtu, e) < 0)
+		return -1;
+	if (n->orig_mac[0] && parse_mac(n->orig_mac, mac, e) < 0)
+		return err_wrap(e, "OrigMac");
+	if (n->orig_mtu && (n->orig_mtu < MTU_MIN || n->orig_mtu > MTU_MAX))
+		return err_set(e, EINVAL, "\"OrigMtu\" %d is out of range", n->orig_mtu);
+	if (up && !cJSON_IsNull(up) && !cJSON_IsBool(up))
+		return err_set(e, EINVAL, "\"OrigUp\" is not true or false");
+	n->orig_up = up && cJSON_IsBool(up) ? cJSON_IsTrue(up) : -1;
+	return 0;
+}
+
 static int nic_from_json(const cJSON *o, struct nic_spec *n, struct err *e)
 {
 	memset(n, 0, sizeof(*n));
@@ -54,6 +74,8 @@ static int nic_from_json(const cJSON *o, struct nic_spec *n, struct err *e)
 		return -1;
 	if (!n->host[0])
 		return err_set(e, EINVAL, "no HostNicName");
+	if (orig_from_json(o, n, e) < 0)
+		return -1;
 	return nic_validate(n, e);
 }
 
@@ -110,7 +132,27 @@ int store_net_validate(const cJSON *doc, struct err *e)
 	if (store_routes(doc, &routes, &n, e) < 0)
 		return -1;
 	free(routes);
+	return store_net_consent(doc, &(const char *){ NULL }, e);
+}
+
+int store_net_consent(const cJSON *doc, const char **path, struct err *e)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(doc, KEY_SHARED);
+
+	*path = NULL;
+	if (!it || cJSON_IsNull(it))
+		return 0;
+	if (!cJSON_IsString(it) || it->valuestring[0] != '/')
+		return err_set(e, EINVAL, "\"%s\" is not an absolute path", KEY_SHARED);
+	*path = it->valuestring;
 	return 0;
+}
+
+void store_set_net_consent(cJSON *doc, const char *path)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, KEY_SHARED);
+	if (path)
+		cJSON_AddStringToObject(doc, KEY_SHARED, path);
 }
 
 cJSON *nic_to_json(const struct nic_spec *n)
@@ -125,6 +167,12 @@ cJSON *nic_to_json(const struct nic_spec *n)
 	cJSON_AddStringToObject(o, "Bridge", n->bridge);
 	cJSON_AddStringToObject(o, "HostNicName", n->host);
 	cJSON_AddStringToObject(o, "CtrNicName", n->ctr);
+	if (n->orig_mac[0])
+		cJSON_AddStringToObject(o, "OrigMac", n->orig_mac);
+	if (n->orig_mtu)
+		cJSON_AddNumberToObject(o, "OrigMtu", n->orig_mtu);
+	if (n->orig_up >= 0)
+		cJSON_AddBoolToObject(o, "OrigUp", n->orig_up);
 	return o;
 }
 

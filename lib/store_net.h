@@ -15,6 +15,13 @@ int store_routes(const cJSON *doc, struct route_spec **out, size_t *n, struct er
 /* Validate both lists of a document (used when hook.json is loaded). */
 int store_net_validate(const cJSON *doc, struct err *e);
 
+/* The network namespace path the operator allowed us to change although
+ * the container joins it rather than owning it (see netns_share.h); NULL
+ * when none. The string is borrowed from @doc. */
+int store_net_consent(const cJSON *doc, const char **path, struct err *e);
+/* Save @path as that consent; NULL drops it. */
+void store_set_net_consent(cJSON *doc, const char *path);
+
 void store_add_nic(cJSON *doc, const struct nic_spec *n);
 void store_remove_nic(cJSON *doc, size_t index);
 void store_replace_nic(cJSON *doc, size_t index, const struct nic_spec *n);

@@ -24,7 +24,11 @@ int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct 
 
 /* Network interfaces and routes (network.c). */
 struct cJSON;
-int hook_network_up(const char *id, int pid, int pidfd, const struct cJSON *doc, struct err *e);
+/* Saved network of a container; skipped (with a warning in the log) for a
+ * container that shares the host's network namespace, or another one
+ * without the operator's consent. */
+int hook_network_up(const struct oci_state *st, int pidfd, const struct cJSON *doc,
+		    struct err *e);
 int hook_network_down(const char *id, const struct cJSON *doc, struct err *e);
 /* The network an instance left, from its runtime record @rec (NULL when
  * there is none): the interfaces it lists, else those of hook.json. */

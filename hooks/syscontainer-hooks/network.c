@@ -11,6 +11,8 @@
 #include "hook.h"
 #include "log.h"
 #include "net_apply.h"
+#include "netns_share.h"
+#include "oci_state.h"
 #include "record.h"
 #include "store.h"
 #include "store_net.h"
@@ -35,13 +37,38 @@ static int bring_up(struct net_ctx *c, const char *id, const struct nic_spec *ni
 	return -1;
 }
 
-int hook_network_up(const char *id, int pid, int pidfd, const cJSON *doc, struct err *e)
+/* May the saved network be applied to this container at all? A container
+ * in the host's network namespace, or in one it joins without the
+ * operator's consent, is skipped whole: its start goes on without it. */
+static int guard(const struct oci_state *st, int netns, const cJSON *doc, size_t nn, size_t nr,
+		 bool *skip, struct err *e)
+{
+	const char *consent;
+	struct err why = { 0 };
+
+	*skip = false;
+	if (store_net_consent(doc, &consent, e) < 0)
+		return -1;
+	if (netns_guard(st->id, st->bundle, netns, consent, NULL, &why) == 0)
+		return 0;
+	if (why.code != EPERM) {
+		*e = why;
+		return -1;
+	}
+	log_warn("%s: prestart: %zu saved interface(s) and %zu route(s) not applied: %s", st->id,
+		 nn, nr, why.msg);
+	*skip = true;
+	return 0;
+}
+
+int hook_network_up(const struct oci_state *st, int pidfd, const cJSON *doc, struct err *e)
 {
 	struct nic_spec *nics = NULL;
 	struct route_spec *routes = NULL;
 	size_t nn = 0, nr = 0;
 	struct net_ctx c = { .host_netns_fd = -1 };
 	int netns = -1, r = -1;
+	bool skip;
 
 	if (store_nics(doc, &nics, &nn, e) < 0 || store_routes(doc, &routes, &nr, e) < 0)
 		goto out;
@@ -49,17 +76,22 @@ int hook_network_up(const char *id, int pid, int pidfd, const cJSON *doc, struct
 		r = 0;
 		goto out;
 	}
-	if (pid_open_ns(pidfd, pid, "net", &netns, e) < 0)
+	if (pid_open_ns(pidfd, st->pid, "net", &netns, e) < 0 ||
+	    guard(st, netns, doc, nn, nr, &skip, e) < 0)
 		goto out;
-	if (nn && netns_pin(record_dir(), id, pid, e) < 0)
-		goto out;
-	if (net_ctx_open(netns, &c, e) < 0 || bring_up(&c, id, nics, nn, routes, nr, e) < 0) {
-		struct err ignored;
-
-		netns_unpin(record_dir(), id, &ignored);
+	if (skip) {
+		r = 0;
 		goto out;
 	}
-	log_info("%s: prestart: %zu interface(s) and %zu route(s) applied", id, nn, nr);
+	if (nn && netns_pin(record_dir(), st->id, st->pid, e) < 0)
+		goto out;
+	if (net_ctx_open(netns, &c, e) < 0 || bring_up(&c, st->id, nics, nn, routes, nr, e) < 0) {
+		struct err ignored;
+
+		netns_unpin(record_dir(), st->id, &ignored);
+		goto out;
+	}
+	log_info("%s: prestart: %zu interface(s) and %zu route(s) applied", st->id, nn, nr);
 	r = 0;
 out:
 	net_ctx_close(&c);

@@ -527,7 +527,7 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	if (r == 0)
 		r = load_modules(&p, e);
 	if (r == 0) {
-		r = hook_network_up(st->id, st->pid, p.pidfd, p.store.doc, e);
+		r = hook_network_up(st, p.pidfd, p.store.doc, e);
 		p.net_up = r == 0;
 	}
 	/* the worker is joined whatever happened above */

@@ -21,7 +21,8 @@ check "add-route 10.232.0.0/16 via 10.231.0.1" "$TOOL" add-route "$id" \
 store=$SYSCONTAINER_HOOKS_ROOT/$id/hook.json
 cp "$store" "$E2E_TMP/before.json"
 ctr_view() { nsenter -t "$(e2e_pid "$id")" -n sh -c 'ip -o link; ip -o -4 addr; ip route'; }
-host_view() { ip -o link | awk -F': ' '{print $2}' | sort; }
+# the links this test may make (others run tests at the same time)
+host_view() { ip -o link | awk -F': ' '{print $2}' | grep -e "$s" -e "^${id:0:9}" | sort; }
 ctr_before=$(ctr_view)
 host_before=$(host_view)
 

@@ -11,7 +11,9 @@ s=$$                            # keeps interface names under 15 characters
 bra=sbA$s
 brb=sbB$s
 o=$((s % 200 + 20))            # 10.<o>.<k>.0/24: one subnet per veth
-links_before=$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort)
+# only the links this test may make: others run tests at the same time
+our_links() { ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -e "$s" | grep -v -e "^$bra\$" -e "^$brb\$" | sort; }
+links_before=$(our_links)
 E2E_CLEANUPS+=("ip link del $bra" "ip link del $brb")
 
 ip link add "$bra" type bridge && ip link set "$bra" up
@@ -74,8 +76,7 @@ for round in 1 2 3; do
 	expect_all "restart $round"
 done
 e2e_stop "$id"
-check_eq "after the stop: no host link left" "$links_before" \
-	"$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -v -e "^$bra\$" -e "^$brb\$" | sort)"
+check_eq "after the stop: no host link left" "$links_before" "$(our_links)"
 
 # exactly two veths on two different bridges
 id=$(e2e_name brs2)
@@ -100,6 +101,5 @@ for round in 1 2 3; do
 		sh -c "busybox ping -c 1 -W 2 10.$o.7.2 && busybox ping -c 1 -W 2 10.$o.6.2"
 done
 e2e_stop "$id"
-check_eq "two bridges, after the stop: no host link left" "$links_before" \
-	"$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -v -e "^$bra\$" -e "^$brb\$" | sort)"
+check_eq "two bridges, after the stop: no host link left" "$links_before" "$(our_links)"
 e2e_summary

@@ -252,7 +252,7 @@ static void mtus_qlens(void **state)
 }
 
 /* type, host, ctr, ip, mac, mtu, qlen, bridge */
-#define NIC(t, h, c, ip, mac, mtu, qlen, br) { t, h, c, ip, mac, mtu, qlen, br }
+#define NIC(t, h, c, ip, mac, mtu, qlen, br) { t, h, c, ip, mac, mtu, qlen, br, "", 0, -1 }
 
 static void nic_rules(void **state)
 {
@@ -584,6 +584,64 @@ static void routes_json(void **state)
 	free(big);
 }
 
+#define RT(d, s_, g, dev) { d, s_, g, dev }
+
+/* Which saved routes go with a nic (remove-nic) or come back after a new
+ * address (update-nic). */
+static void route_dependence(void **state)
+{
+	static const struct nic_spec nics[] = {
+		NIC("veth", "h1", "eth1", "10.0.1.2/24", "", 1500, 1000, ""),
+		NIC("veth", "h2", "eth2", "10.0.2.2/24", "", 1500, 1000, ""),
+		NIC("veth", "h3", "eth3", "10.0.2.3/24", "", 1500, 1000, ""),
+		NIC("veth", "h6", "eth6", "fd00:1::2/64", "", 1500, 1000, ""),
+	};
+	static const struct { struct route_spec r; bool eth1, eth2, eth6; } cases[] = {
+		{ RT("default", "", "10.0.1.1", "eth1"), true, false, false },
+		{ RT("default", "", "10.0.1.1", ""), true, false, false },      /* gw on eth1's subnet */
+		{ RT("10.9.0.0/16", "", "", "eth2"), false, true, false },
+		{ RT("10.9.0.0/16", "", "10.0.2.1", ""), false, false, false }, /* eth3 shares the subnet */
+		{ RT("10.8.0.0/16", "10.0.1.2", "", "eth2"), true, true, false }, /* eth1's address as source */
+		{ RT("10.7.0.0/16", "", "10.0.7.1", ""), false, false, false },
+		{ RT("fd01::/64", "", "", "eth6"), false, false, true },
+		{ RT("fd02::/64", "", "fd00:1::1", ""), false, false, true },
+		{ RT("fd03::/64", "fd00:1::2", "", "eth1"), true, false, true },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("# route %zu\n", i);
+		assert_int_equal(route_needs_nic(&cases[i].r, &nics[0], nics, 4), cases[i].eth1);
+		assert_int_equal(route_needs_nic(&cases[i].r, &nics[1], nics, 4), cases[i].eth2);
+		assert_int_equal(route_needs_nic(&cases[i].r, &nics[3], nics, 4), cases[i].eth6);
+	}
+	/* alone on the subnet, eth2 carries the gateway route */
+	assert_true(route_needs_nic(&cases[3].r, &nics[1], nics, 2));
+	assert_true(route_needs_nic(&cases[3].r, &nics[1], NULL, 0));
+}
+
+static void route_readdress(void **state)
+{
+	static const struct nic_spec n = NIC("veth", "h1", "eth1", "10.0.1.2/24", "", 1500, 1000, "");
+	static const struct route_spec ok[] = {
+		RT("default", "", "10.0.1.1", "eth1"),
+		RT("10.9.0.0/16", "", "", "eth1"),
+		RT("10.8.0.0/16", "", "10.0.1.254", ""),
+	};
+	static const struct route_spec gw_out = RT("default", "", "10.0.1.1", "eth1");
+	static const struct route_spec src_old = RT("10.8.0.0/16", "10.0.1.2", "", "eth1");
+	struct err e = { 0 };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(route_check_readdress(&ok[i], &n, "10.0.1.9/24", &e), 0);
+		assert_int_equal(route_check_readdress(&ok[i], &n, "10.0.0.9/16", &e), 0);
+	}
+	assert_int_equal(route_check_readdress(&ok[1], &n, "10.5.0.2/24", &e), 0);
+	assert_bad(route_check_readdress(&gw_out, &n, "10.5.0.2/24", &e), e, "via 10.0.1.1");
+	assert_int_equal(e.code, EBUSY);
+	assert_bad(route_check_readdress(&src_old, &n, "10.0.1.9/24", &e), e, "source");
+	assert_int_equal(route_check_readdress(&src_old, &n, "10.0.1.2/16", &e), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -599,6 +657,8 @@ int main(void)
 		UNIT_TEST(route_filters),
 		UNIT_TEST(matching),
 		UNIT_TEST(routes_json),
+		UNIT_TEST(route_dependence),
+		UNIT_TEST(route_readdress),
 	};
 
 	return cmocka_run_group_tests_name("test_net_spec", tests, NULL, NULL);

@@ -187,11 +187,15 @@ static void addr_v4_v6(void **state)
 	assert_int_equal(ifa->ifa_family, AF_INET);
 	assert_int_equal(ifa->ifa_prefixlen, 24);
 	assert_int_equal(ifa->ifa_index, 4);
+	assert_int_equal(ifa->ifa_flags, 0);
 	parse(nlh, sizeof(*ifa), &t);
 	assert_int_equal(mnl_attr_get_payload_len(t.tb[IFA_LOCAL]), 4);
 	assert_memory_equal(mnl_attr_get_payload(t.tb[IFA_ADDRESS]), a.bytes, 4);
 
 	inet_pton(AF_INET6, "fd00::5", b.bytes);
+	/* usable at once: no duplicate address detection to wait for */
+	ifa = mnl_nlmsg_get_payload(nlmsg_addr(buf, RTM_NEWADDR, 4, &b));
+	assert_int_equal(ifa->ifa_flags, IFA_F_NODAD);
 	nlh = nlmsg_addr(buf, RTM_DELADDR, 4, &b);
 	request_flags(nlh, RTM_DELADDR, 0);
 	ifa = mnl_nlmsg_get_payload(nlh);

@@ -56,6 +56,11 @@ struct net_ctx;
  * namespace (checked against the container's pidfd). */
 int target_net_open(const struct target *t, struct net_ctx *c, int *netns, struct err *e);
 void target_net_close(struct net_ctx *c, int netns);
+/* Refuse to change the network of a running container in the host's
+ * network namespace, or in one it joins by path without consent; @allow
+ * (--allow-shared-netns) gives that consent, saved in the state. A stopped
+ * container passes: the hook checks at its next start. */
+int target_net_guard(struct target *t, bool allow, struct err *e);
 
 /* QoS settings of a command (qos.c). */
 struct qos_req {

@@ -17,11 +17,12 @@
 static const char *const top_keys[] = {
 	"deviceToAdd", "bindToAdd", "readIops", "writeIops", "readBps", "writeBps",
 	"blkioWeight", "networkInterfaces", "networkRoute",
+	"networkSharedNamespace",
 };
 static const char *const entry_keys[] = {
 	"Type", "Major", "Minor", "PathOnHost", "PathInContainer", "CgroupPermissions", "Parent",
 	"major", "minor", "path", "value", "Ip", "Mac", "Mtu", "Qlen", "Bridge", "HostNicName",
-	"CtrNicName", "dest", "src", "gw", "dev",
+	"CtrNicName", "dest", "src", "gw", "dev", "OrigMac", "OrigMtu", "OrigUp",
 };
 
 static const char *canonical(const char *key, const char *const *keys, size_t n)

@@ -10,7 +10,9 @@
 #include "cli.h"
 #include "json.h"
 #include "log.h"
+#include "container.h"
 #include "net_apply.h"
+#include "netns_share.h"
 #include "record.h"
 #include "store_net.h"
 #include "util.h"
@@ -19,12 +21,14 @@ struct nic_flags {
 	struct nic_spec nic;
 	bool has_type, has_name, has_ip, has_mac, has_mtu, has_qlen, has_bridge;
 	bool config_only;
+	bool allow_shared;
 	bool pretty;
 	const char *filter;
 	struct err e;
 };
 
-enum { F_TYPE = 256, F_NAME, F_IP, F_MAC, F_MTU, F_QLEN, F_BRIDGE, F_CONFIG_ONLY, F_FILTER };
+enum { F_TYPE = 256, F_NAME, F_IP, F_MAC, F_MTU, F_QLEN, F_BRIDGE, F_CONFIG_ONLY, F_FILTER,
+       F_ALLOW_SHARED };
 
 static int copy_value(char *dst, size_t len, const char *flag, const char *v, struct err *e)
 {
@@ -50,6 +54,7 @@ static int nic_flag(int c, const char *name, const char *arg, void *ctx, struct 
 		f->has_bridge = true;
 		return copy_value(n->bridge, sizeof(n->bridge), name, arg, e);
 	case F_CONFIG_ONLY: f->config_only = true; return 0;
+	case F_ALLOW_SHARED: f->allow_shared = true; return 0;
 	case F_FILTER: f->filter = arg; return 0;
 	case 'p': f->pretty = true; return 0;
 	}
@@ -64,6 +69,7 @@ static int nic_args(const struct command *cmd, int argc, char **argv, const stru
 
 	f->nic.mtu = 1500;
 	f->nic.qlen = 1000;
+	f->nic.orig_up = -1;
 	r = parse_flags(cmd, argc, argv, opts, nic_flag, f, &end);
 	if (r >= 0)
 		return r;
@@ -85,6 +91,44 @@ static void note_in_record(const struct cli *cli, const char *id, const struct n
 			 add ? add->ctr : removed);
 }
 
+int target_net_guard(struct target *t, bool allow, struct err *e)
+{
+	_cleanup_free_ char *path = NULL;
+	const char *consent;
+	int fd = -1, r;
+
+	if (!t->running) {
+		if (allow)
+			return err_set(e, EINVAL, "--allow-shared-netns needs container %s running: "
+				       "the namespace it joins is read from it", t->id);
+		return 0;               /* the hook checks at the next start */
+	}
+	if (store_net_consent(t->store.doc, &consent, e) < 0 ||
+	    pid_open_ns(t->c.pidfd, t->c.rec.pid, "net", &fd, e) < 0)
+		return -1;
+	r = netns_guard(t->id, t->c.rec.bundle, fd, consent, &path, e);
+	if (r < 0 && allow && e->code == EPERM && path) {
+		/* checked again: the path may lead to the host's namespace */
+		err_clear(e);
+		r = netns_guard(t->id, t->c.rec.bundle, fd, path, NULL, e);
+		if (r == 0)
+			store_set_net_consent(t->store.doc, path);
+	}
+	close(fd);
+	return r;
+}
+
+/* What an eth link is like on the host now, to give it back so later. */
+static void eth_orig(struct nic_spec *n)
+{
+	struct net_ctx c = { .host_netns_fd = -1 };
+	struct err ignored;
+
+	if (strcmp(n->type, "eth") == 0 && net_ctx_open(-1, &c, &ignored) == 0)
+		net_eth_orig(&c, n, &ignored);
+	net_ctx_close(&c);
+}
+
 static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
 {
 	struct nic_spec *saved = NULL, *n = &f->nic;
@@ -100,9 +144,11 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 	live = t.running && !f->config_only;
 	if (!n->host[0] && strcmp(n->type, "veth") == 0)
 		veth_random_name(t.id, n->host);
-	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0 ||
+	if (target_net_guard(&t, f->allow_shared, e) < 0 ||
+	    store_nics(t.store.doc, &saved, &n_saved, e) < 0 ||
 	    nic_validate(n, e) < 0 || nic_conflicts(n, saved, n_saved, e) < 0)
 		goto out;
+	eth_orig(n);
 	if (live) {
 		if (target_net_open(&t, &c, &netns, e) < 0 ||
 		    netns_pin(cli->rundir, t.id, t.c.rec.pid, e) < 0 || net_add_nic(&c, n, e) < 0)
@@ -138,6 +184,7 @@ static const struct option add_opts[] = {
 	{ "qlen", required_argument, NULL, F_QLEN },
 	{ "bridge", required_argument, NULL, F_BRIDGE },
 	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
+	{ "allow-shared-netns", no_argument, NULL, F_ALLOW_SHARED },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -163,7 +210,7 @@ const struct command cmd_add_nic = {
 	.name = "add-nic",
 	.run = run_add_nic,
 	.args = "CONTAINER --type veth|eth --name [HOST:]CTR --ip ADDR/N [--mac MAC] [--mtu N] "
-		"[--qlen N] [--bridge BR] [--update-config-only]",
+		"[--qlen N] [--bridge BR] [--update-config-only] [--allow-shared-netns]",
 	.help = "Give the running container a network interface and save it so the prestart\n"
 		"hook recreates it at every start.\n"
 		"\n"
@@ -176,7 +223,13 @@ const struct command cmd_add_nic = {
 		"  --mtu N               MTU (68..65535, default 1500)\n"
 		"  --qlen N              transmit queue length (default 1000)\n"
 		"  --bridge BR           attach the host end of a veth to this bridge\n"
-		"  --update-config-only  only save; do not touch the container\n",
+		"  --update-config-only  only save; do not touch the container\n"
+		"  --allow-shared-netns  the container joins a network namespace by path\n"
+		"                        (linux.namespaces): change it anyway, now and at\n"
+		"                        every start while the path stays the same\n"
+		"\n"
+		"A container in the host's network namespace (no network namespace of its\n"
+		"own) is refused: its interfaces would be the host's.\n",
 };
 
 /* Index of the saved nic that --name (and --type) designate, or -1. */
@@ -193,18 +246,74 @@ static long find_nic(const struct nic_flags *f, const struct nic_spec *saved, si
 	return -1;
 }
 
+/* Mark the saved routes that depend on nic @at (route_needs_nic); they
+ * go with it. Returns how many. */
+static size_t dependent_routes(const struct nic_spec *nics, size_t nn, size_t at,
+			       const struct route_spec *routes, size_t nr, bool *gone)
+{
+	size_t k = 0;
+
+	for (size_t j = 0; j < nr; j++) {
+		gone[j] = route_needs_nic(&routes[j], &nics[at], nics, nn);
+		k += gone[j];
+	}
+	return k;
+}
+
+static void route_line(const struct route_spec *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "{dest:%s,src:%s,gw:%s,dev:%s}", r->dest, r->src, r->gw, r->dev);
+}
+
+/* Take nic @at and the routes marked in @gone off the live container:
+ * routes first, while their device is still there. */
+static int remove_live(struct net_ctx *c, const struct nic_spec *n, const struct route_spec *routes,
+		       size_t nr, const bool *gone, struct err *e)
+{
+	for (size_t j = 0; j < nr; j++)
+		if (gone[j] && net_del_route(c, &routes[j], e) < 0)
+			return -1;
+	return net_remove_nic(c, n, e);
+}
+
+static void remove_report(const struct target *t, const struct nic_spec *n,
+			  const struct route_spec *routes, size_t nr, const bool *gone, bool live)
+{
+	char text[320];
+
+	for (size_t j = 0; j < nr; j++) {
+		if (!gone[j])
+			continue;
+		route_line(&routes[j], text, sizeof(text));
+		printf("Remove route from container %s, route: %s done (it depends on %s)\n", t->id,
+		       text, n->ctr);
+		log_info("%s: removed route %s with interface %s", t->id, text, n->ctr);
+	}
+	printf("Remove network interface (%s) from container (%s,%s) done\n", n->host, t->id, n->ctr);
+	if (!live)
+		printf("Container %s: only the saved state was changed; the change applies at its "
+		       "next start.\n", t->id);
+	log_info("%s: removed interface %s (host %s)%s", t->id, n->ctr, n->host,
+		 live ? "" : ", saved state only");
+}
+
 static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
 {
 	struct nic_spec *saved = NULL;
+	struct route_spec *routes = NULL;
 	struct net_ctx c = { .host_netns_fd = -1 };
-	size_t n_saved = 0;
+	size_t n_saved = 0, nr = 0;
+	_cleanup_free_ bool *gone = NULL;
 	int netns = -1, r = -1;
+	struct err shared = { 0 };
 	struct target t;
+	bool live;
 	long at;
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
 		return -1;
-	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0)
+	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0 ||
+	    store_routes(t.store.doc, &routes, &nr, e) < 0)
 		goto out;
 	at = find_nic(f, saved, n_saved);
 	if (at < 0) {
@@ -212,26 +321,34 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 			f->nic.host, f->nic.host[0] ? ":" : "", f->nic.ctr, t.id);
 		goto out;
 	}
-	if (t.running && (target_net_open(&t, &c, &netns, e) < 0 || net_remove_nic(&c, &saved[at], e) < 0))
+	/* a namespace that is not the container's own was never changed by us:
+	 * a link of that name there is someone else's */
+	live = t.running && !f->config_only && target_net_guard(&t, false, &shared) == 0;
+	gone = xcalloc(nr + 1, sizeof(*gone));
+	dependent_routes(saved, n_saved, (size_t)at, routes, nr, gone);
+	if (live && (target_net_open(&t, &c, &netns, e) < 0 ||
+		     remove_live(&c, &saved[at], routes, nr, gone, e) < 0))
 		goto out;
+	for (size_t j = nr; j-- > 0;)
+		if (gone[j])
+			store_remove_route(t.store.doc, j);
 	store_remove_nic(t.store.doc, (size_t)at);
 	if (store_save(&t.store, e) < 0) {
 		struct err ignored;
 
-		if (t.running)
+		if (live)
 			net_add_nic(&c, &saved[at], &ignored);
 		goto out;
 	}
-	if (t.running)
+	/* the record keeps what still runs, for poststop to clean */
+	if (live)
 		note_in_record(cli, t.id, NULL, saved[at].ctr);
-	printf("Remove network interface (%s) from container (%s,%s) done\n", saved[at].host, t.id,
-	       saved[at].ctr);
-	log_info("%s: removed interface %s (host %s)%s", t.id, saved[at].ctr, saved[at].host,
-		 t.running ? "" : ", saved state only");
+	remove_report(&t, &saved[at], routes, nr, gone, live);
 	r = 0;
 out:
 	target_net_close(&c, netns);
 	free(saved);
+	free(routes);
 	target_close(&t);
 	return r;
 }
@@ -262,19 +379,92 @@ static int run_remove_nic(struct cli *cli, int argc, char **argv)
 const struct command cmd_remove_nic = {
 	.name = "remove-nic",
 	.run = run_remove_nic,
-	.args = "CONTAINER --name [HOST:]CTR [--type veth|eth]",
+	.args = "CONTAINER --name [HOST:]CTR [--type veth|eth] [--update-config-only]",
 	.help = "Remove an interface added with add-nic: a veth pair is deleted, an eth\n"
-		"interface goes back to the host under its host name. It is no longer\n"
-		"recreated at restart. A stopped container only has its saved state changed.\n",
+		"interface goes back to the host under its host name, with the MAC, MTU and\n"
+		"up/down state it had when it was added. It is no longer recreated at\n"
+		"restart. The saved routes that depend on it (over it, via a gateway on its\n"
+		"subnet, or from its address) are removed with it, and each is named.\n"
+		"A stopped container only has its saved state changed.\n"
+		"\n"
+		"  --update-config-only  only change the saved state; the live interface and\n"
+		"                        routes stay until the container stops\n",
 };
+
+/* The host end of a veth: its bridge ("" takes it off) and MTU. */
+static int update_host_end(struct net_ctx *c, const struct nic_spec *old, const struct nic_spec *new,
+			   struct err *e)
+{
+	struct link_attrs a = LINK_ATTRS_KEEP;
+	int idx;
+
+	if (strcmp(new->type, "veth") != 0 || (!strcmp(old->bridge, new->bridge) && old->mtu == new->mtu))
+		return 0;
+	if (nl_link_index(c->host, new->host, &idx, e) < 0)
+		return -1;
+	if (strcmp(old->bridge, new->bridge)) {
+		if (!new->bridge[0])
+			a.master = -1;
+		else if (net_bridge_index(c, new->bridge, &a.master, e) < 0)
+			return -1;
+	}
+	a.mtu = new->mtu;
+	if (nl_link_set(c->host, idx, &a, e) < 0)
+		return err_wrap(e, "update %s on the host", new->host);
+	return 0;
+}
+
+/* Removing the last address of a link drops every route over it: the
+ * routes that depended on the nic are added again (those still there are
+ * left as they are). */
+static int readd_routes(struct net_ctx *c, const struct nic_spec *old, const struct route_spec *routes,
+			size_t nr, struct err *e)
+{
+	for (size_t j = 0; j < nr; j++) {
+		if (!route_needs_nic(&routes[j], old, NULL, 0))
+			continue;
+		if (net_add_route(c, &routes[j], e) < 0 && e->code != EEXIST)
+			return -1;
+		err_clear(e);
+	}
+	return 0;
+}
+
+static int update_addr(struct net_ctx *c, int idx, const struct nic_spec *old,
+		       const struct nic_spec *new, const struct route_spec *routes, size_t nr,
+		       struct err *e)
+{
+	struct ip_addr o, n;
+	struct err ignored;
+
+	if (!strcmp(old->ip, new->ip))
+		return 0;
+	if (parse_cidr(old->ip, &o, e) < 0 || parse_cidr(new->ip, &n, e) < 0)
+		return -1;
+	/* old first: removing a primary address also removes the
+	 * secondaries of its subnet, which the new one would be */
+	if (nl_addr(c->ctr, RTM_DELADDR, idx, &o, e) < 0 && e->code != EADDRNOTAVAIL)
+		return err_wrap(e, "remove address %s", old->ip);
+	if (nl_addr(c->ctr, RTM_NEWADDR, idx, &n, e) < 0) {
+		err_wrap(e, "add address %s", new->ip);
+		goto back;
+	}
+	if (readd_routes(c, old, routes, nr, e) == 0)
+		return 0;
+	nl_addr(c->ctr, RTM_DELADDR, idx, &n, &ignored);
+back:
+	nl_addr(c->ctr, RTM_NEWADDR, idx, &o, &ignored);
+	readd_routes(c, old, routes, nr, &ignored);
+	return -1;
+}
 
 /* Apply the fields that differ between @old and @new on a live container. */
 static int update_live(struct net_ctx *c, const struct nic_spec *old, const struct nic_spec *new,
-		       struct err *e)
+		       const struct route_spec *routes, size_t nr, struct err *e)
 {
 	struct link_attrs a = LINK_ATTRS_KEEP;
 	unsigned char mac[6];
-	int idx, br;
+	int idx;
 
 	if (nl_link_index(c->ctr, old->ctr, &idx, e) < 0)
 		return -1;
@@ -289,50 +479,54 @@ static int update_live(struct net_ctx *c, const struct nic_spec *old, const stru
 		a.qlen = new->qlen;
 	if (nl_link_set(c->ctr, idx, &a, e) < 0)
 		return err_wrap(e, "update %s", old->ctr);
-	if (strcmp(old->ip, new->ip)) {
-		struct ip_addr o, n;
+	if (update_addr(c, idx, old, new, routes, nr, e) < 0)
+		return -1;
+	return update_host_end(c, old, new, e);
+}
 
-		if (parse_cidr(old->ip, &o, e) < 0 || parse_cidr(new->ip, &n, e) < 0)
+/* Before anything changes: every saved route over the nic must still work
+ * with its new address. */
+static int check_routes(const struct nic_spec *old, const struct nic_spec *new,
+			const struct nic_spec *nics, size_t nn, const struct route_spec *routes,
+			size_t nr, struct err *e)
+{
+	if (!strcmp(old->ip, new->ip))
+		return 0;
+	for (size_t j = 0; j < nr; j++)
+		if (route_needs_nic(&routes[j], old, nics, nn) &&
+		    route_check_readdress(&routes[j], old, new->ip, e) < 0)
 			return -1;
-		/* old first: removing a primary address also removes the
-		 * secondaries of its subnet, which the new one would be */
-		if (nl_addr(c->ctr, RTM_DELADDR, idx, &o, e) < 0 && e->code != EADDRNOTAVAIL)
-			return err_wrap(e, "remove address %s", old->ip);
-		if (nl_addr(c->ctr, RTM_NEWADDR, idx, &n, e) < 0) {
-			struct err ignored;
-
-			nl_addr(c->ctr, RTM_NEWADDR, idx, &o, &ignored);
-			return err_wrap(e, "add address %s", new->ip);
-		}
-	}
-	if (strcmp(new->type, "veth") == 0 && (strcmp(old->bridge, new->bridge) || old->mtu != new->mtu)) {
-		a = (struct link_attrs)LINK_ATTRS_KEEP;
-		if (nl_link_index(c->host, new->host, &idx, e) < 0)
-			return -1;
-		if (strcmp(old->bridge, new->bridge)) {
-			if (nl_link_index(c->host, new->bridge, &br, e) < 0)
-				return err_wrap(e, "bridge");
-			a.master = br;
-		}
-		a.mtu = new->mtu;
-		if (nl_link_set(c->host, idx, &a, e) < 0)
-			return err_wrap(e, "update %s on the host", new->host);
-	}
 	return 0;
+}
+
+static void merge(struct nic_spec *m, const struct nic_flags *f)
+{
+	if (f->has_ip)
+		strcpy(m->ip, f->nic.ip);
+	if (f->has_mac)
+		strcpy(m->mac, f->nic.mac);
+	if (f->has_mtu && f->nic.mtu)
+		m->mtu = f->nic.mtu;
+	if (f->has_qlen)
+		m->qlen = f->nic.qlen;
+	if (f->has_bridge)
+		strcpy(m->bridge, f->nic.bridge);
 }
 
 static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
 {
 	struct nic_spec *saved = NULL, merged, old;
+	struct route_spec *routes = NULL;
 	struct net_ctx c = { .host_netns_fd = -1 };
-	size_t n_saved = 0;
+	size_t n_saved = 0, nr = 0;
 	int netns = -1, r = -1;
 	struct target t;
 	long at;
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
 		return -1;
-	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0)
+	if (store_nics(t.store.doc, &saved, &n_saved, e) < 0 ||
+	    store_routes(t.store.doc, &routes, &nr, e) < 0)
 		goto out;
 	f->has_type = false;
 	f->nic.host[0] = '\0';
@@ -341,35 +535,32 @@ static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 		err_set(e, ENOENT, "network interface %s was not added to container %s", f->nic.ctr, t.id);
 		goto out;
 	}
-	merged = saved[at];
-	if (f->has_ip)
-		strcpy(merged.ip, f->nic.ip);
-	if (f->has_mac)
-		strcpy(merged.mac, f->nic.mac);
-	if (f->has_mtu && f->nic.mtu)
-		merged.mtu = f->nic.mtu;
-	if (f->has_qlen)
-		merged.qlen = f->nic.qlen;
-	if (f->has_bridge)
-		strcpy(merged.bridge, f->nic.bridge);
-	old = saved[at];
+	merged = old = saved[at];
+	merge(&merged, f);
+	if (check_routes(&old, &merged, saved, n_saved, routes, nr, e) < 0)
+		goto out;
 	/* the entry being changed is no conflict with itself */
 	memmove(&saved[at], &saved[at + 1], (n_saved - (size_t)at - 1) * sizeof(*saved));
 	if (nic_validate(&merged, e) < 0 || nic_conflicts(&merged, saved, n_saved - 1, e) < 0)
 		goto out;
 	if (t.running && !f->config_only &&
-	    (target_net_open(&t, &c, &netns, e) < 0 || update_live(&c, &old, &merged, e) < 0))
+	    (target_net_guard(&t, false, e) < 0 || target_net_open(&t, &c, &netns, e) < 0 ||
+	     update_live(&c, &old, &merged, routes, nr, e) < 0))
 		goto out;
 	store_replace_nic(t.store.doc, (size_t)at, &merged);
 	if (store_save(&t.store, e) < 0)
 		goto out;
 	printf("Update network interface (%s) of container (%s) done\n", merged.ctr, t.id);
+	if (!t.running || f->config_only)
+		printf("Container %s: only the saved state was changed; the change applies at its "
+		       "next start.\n", t.id);
 	log_info("%s: updated interface %s (ip %s, mac %s, mtu %d, qlen %d, bridge %s)", t.id,
 		 merged.ctr, merged.ip, merged.mac, merged.mtu, merged.qlen, merged.bridge);
 	r = 0;
 out:
 	target_net_close(&c, netns);
 	free(saved);
+	free(routes);
 	target_close(&t);
 	return r;
 }
@@ -400,7 +591,8 @@ static int run_update_nic(struct cli *cli, int argc, char **argv)
 		return usage_error(cmd, "%s", f.e.msg);
 	if (f.has_mac && parse_mac(f.nic.mac, (unsigned char[6]){ 0 }, &f.e) < 0)
 		return usage_error(cmd, "%s", f.e.msg);
-	if (f.has_bridge && !ifname_valid(f.nic.bridge))
+	/* --bridge "" takes the host end off its bridge */
+	if (f.has_bridge && f.nic.bridge[0] && !ifname_valid(f.nic.bridge))
 		return usage_error(cmd, "invalid bridge name '%s'", f.nic.bridge);
 	return update_nic(cli, argv[1], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
 }
@@ -411,7 +603,14 @@ const struct command cmd_update_nic = {
 	.args = "CONTAINER --name CTR [--ip ADDR/N] [--mac MAC] [--mtu N] [--qlen N] "
 		"[--bridge BR] [--update-config-only]",
 	.help = "Change an interface added with add-nic, live and in the saved state.\n"
-		"Flags not given keep their value (--mtu 0 too).\n",
+		"Flags not given keep their value (--mtu 0 too). --bridge \"\" takes the host\n"
+		"end of a veth off its bridge. With a new --ip, the saved routes over the\n"
+		"interface are added again; a route that cannot work with the new address\n"
+		"(its source is the old one, or its gateway leaves the subnet) is named and\n"
+		"nothing changes.\n"
+		"\n"
+		"  --update-config-only  only change the saved state; the live interface\n"
+		"                        keeps its settings until the container restarts\n",
 };
 
 /* Does saved entry @o match every member of the filter object? Keys are

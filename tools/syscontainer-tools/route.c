@@ -17,12 +17,13 @@ struct route_flags {
 	struct route_spec one;
 	bool has_one;
 	bool config_only;
+	bool allow_shared;
 	bool pretty;
 	const char *filter;
 	struct err e;
 };
 
-enum { F_DEST = 256, F_GW, F_SRC, F_DEV, F_CONFIG_ONLY, F_FILTER };
+enum { F_DEST = 256, F_GW, F_SRC, F_DEV, F_CONFIG_ONLY, F_FILTER, F_ALLOW_SHARED };
 
 static int route_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
@@ -36,6 +37,7 @@ static int route_flag(int c, const char *name, const char *arg, void *ctx, struc
 	case F_SRC: dst = f->one.src; len = sizeof(f->one.src); break;
 	case F_DEV: dst = f->one.dev; len = sizeof(f->one.dev); break;
 	case F_CONFIG_ONLY: f->config_only = true; return 0;
+	case F_ALLOW_SHARED: f->allow_shared = true; return 0;
 	case F_FILTER: f->filter = arg; return 0;
 	case 'p': f->pretty = true; return 0;
 	default: return err_set(e, EINVAL, "flag --%s does not apply here", name);
@@ -113,7 +115,8 @@ static int add_routes(struct cli *cli, const char *arg, const struct route_flags
 			STORE_CREATE, &t, e) < 0)
 		return -1;
 	live = t.running && !f->config_only;
-	if (store_routes(t.store.doc, &saved, &n_saved, e) < 0)
+	if (target_net_guard(&t, f->allow_shared, e) < 0 ||
+	    store_routes(t.store.doc, &saved, &n_saved, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < n_saved; j++)
@@ -162,6 +165,17 @@ static const struct option add_opts[] = {
 	{ "src", required_argument, NULL, F_SRC },
 	{ "dev", required_argument, NULL, F_DEV },
 	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
+	{ "allow-shared-netns", no_argument, NULL, F_ALLOW_SHARED },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option remove_opts[] = {
+	{ "dest", required_argument, NULL, F_DEST },
+	{ "gw", required_argument, NULL, F_GW },
+	{ "src", required_argument, NULL, F_SRC },
+	{ "dev", required_argument, NULL, F_DEV },
+	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -185,13 +199,17 @@ const struct command cmd_add_route = {
 	.name = "add-route",
 	.run = run_add_route,
 	.args = "CONTAINER ['[{\"dest\":D,\"src\":S,\"gw\":G,\"dev\":I},...]' | --dest D "
-		"[--gw G] [--src S] [--dev I]] [--update-config-only]",
+		"[--gw G] [--src S] [--dev I]] [--update-config-only] [--allow-shared-netns]",
 	.help = "Add routes in the running container and save them so the prestart hook\n"
 		"adds them at every start. dest is a CIDR or \"default\" (also when empty);\n"
 		"a route needs a gw or a dev; dev is an interface of the container. A batch is\n"
 		"all or nothing.\n"
 		"\n"
-		"  --update-config-only  only save; do not touch the container\n",
+		"  --update-config-only  only save; do not touch the container\n"
+		"  --allow-shared-netns  the container joins a network namespace by path:\n"
+		"                        change it anyway (see add-nic)\n"
+		"\n"
+		"A container in the host's network namespace is refused.\n",
 };
 
 static int remove_routes(struct cli *cli, const char *arg, const struct route_flags *f,
@@ -208,7 +226,8 @@ static int remove_routes(struct cli *cli, const char *arg, const struct route_fl
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
 		return -1;
-	live = t.running && !f->config_only;
+	/* a namespace that is not the container's own is left alone */
+	live = t.running && !f->config_only && target_net_guard(&t, false, &(struct err){ 0 }) == 0;
 	if (store_routes(t.store.doc, &saved, &n_saved, e) < 0)
 		goto out;
 	gone = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
@@ -258,7 +277,7 @@ static int run_remove_route(struct cli *cli, int argc, char **argv)
 	struct route_flags f = { 0 };
 	struct route_spec *routes = NULL;
 	size_t n = 0;
-	int r = route_args(cmd, argc, argv, add_opts, true, &f, &routes, &n);
+	int r = route_args(cmd, argc, argv, remove_opts, true, &f, &routes, &n);
 
 	if (r >= 0)
 		return r;
@@ -274,7 +293,10 @@ const struct command cmd_remove_route = {
 		"[--update-config-only]",
 	.help = "Remove saved routes: each given route is a filter, and every saved route\n"
 		"whose fields equal its non-empty fields is removed, live and from the saved\n"
-		"state. A filter that matches nothing is an error.\n",
+		"state. A filter that matches nothing is an error.\n"
+		"\n"
+		"  --update-config-only  only change the saved state; the live routes stay\n"
+		"                        until the container restarts\n",
 };
 
 static const struct option list_opts[] = {
