@@ -65,6 +65,16 @@ case_ 1 "02:00:00:00:00:01" "mac already saved" -- "${nic[@]}" --type veth --nam
 case_ 1 "eth7" "remove-nic never added" -- remove-nic "$id" --name eth7
 case_ 1 "eth7" "update-nic never added" -- update-nic "$id" --name eth7 --mtu 1400
 case_ 2 "67" "update-nic mtu 67" -- update-nic "$id" --name eth1 --mtu 67
+case_ 1 "taken$s is not a bridge" "add-nic --bridge of a link that is not a bridge" -- "${nic[@]}" --type veth --name "nv$s:eth2" --ip 10.231.0.3/24 --bridge "taken$s"
+case_ 1 "taken$s is not a bridge" "update-nic --bridge of a link that is not a bridge" -- update-nic "$id" --name eth1 --bridge "taken$s"
+case_ 1 "taken$s is not a bridge" "update-nic --bridge not a bridge, with a new ip: nothing changes" -- update-nic "$id" --name eth1 --bridge "taken$s" --ip 10.231.0.9/24
+case_ 1 "nosuchbr" "update-nic --bridge that does not exist" -- update-nic "$id" --name eth1 --bridge nosuchbr
+case_ 2 "bad/name" "update-nic --bridge bad/name" -- update-nic "$id" --name eth1 --bridge bad/name
+case_ 1 "route 10.232.0.0/16 goes via 10.231.0.1" "update-nic --ip that takes a route's gateway off the subnet" -- update-nic "$id" --name eth1 --ip 10.240.0.2/24
+case_ 2 "allow-shared-netns" "remove-route --allow-shared-netns" -- remove-route "$id" --dest 10.232.0.0/16 --allow-shared-netns
+case_ 2 "mtu" "remove-nic --mtu" -- remove-nic "$id" --name eth1 --mtu 1400
+case_ 2 "update-config-only" "list-nic --update-config-only" -- list-nic "$id" --update-config-only
+case_ 2 "type" "update-nic --type" -- update-nic "$id" --name eth1 --type eth
 case_ 1 "nosuchcontainer is not running" "unknown container" -- add-nic nosuchcontainer --type veth --name eth2 --ip 10.231.0.3/24
 
 rt_=(add-route "$id")

@@ -391,23 +391,19 @@ const struct command cmd_remove_nic = {
 		"                        routes stay until the container stops\n",
 };
 
-/* The host end of a veth: its bridge ("" takes it off) and MTU. */
+/* The host end of a veth: its bridge (@master: -1 takes it off, 0 keeps)
+ * and MTU. */
 static int update_host_end(struct net_ctx *c, const struct nic_spec *old, const struct nic_spec *new,
-			   struct err *e)
+			   int master, struct err *e)
 {
 	struct link_attrs a = LINK_ATTRS_KEEP;
 	int idx;
 
-	if (strcmp(new->type, "veth") != 0 || (!strcmp(old->bridge, new->bridge) && old->mtu == new->mtu))
+	if (strcmp(new->type, "veth") != 0 || (!master && old->mtu == new->mtu))
 		return 0;
 	if (nl_link_index(c->host, new->host, &idx, e) < 0)
 		return -1;
-	if (strcmp(old->bridge, new->bridge)) {
-		if (!new->bridge[0])
-			a.master = -1;
-		else if (net_bridge_index(c, new->bridge, &a.master, e) < 0)
-			return -1;
-	}
+	a.master = master;
 	a.mtu = new->mtu;
 	if (nl_link_set(c->host, idx, &a, e) < 0)
 		return err_wrap(e, "update %s on the host", new->host);
@@ -464,9 +460,14 @@ static int update_live(struct net_ctx *c, const struct nic_spec *old, const stru
 {
 	struct link_attrs a = LINK_ATTRS_KEEP;
 	unsigned char mac[6];
-	int idx;
+	int idx, master = 0;
 
+	/* what can be refused is looked at before anything changes */
 	if (nl_link_index(c->ctr, old->ctr, &idx, e) < 0)
+		return -1;
+	if (strcmp(old->bridge, new->bridge) && !new->bridge[0])
+		master = -1;
+	else if (strcmp(old->bridge, new->bridge) && net_bridge_index(c, new->bridge, &master, e) < 0)
 		return -1;
 	if (strcasecmp(old->mac, new->mac) && new->mac[0]) {
 		if (parse_mac(new->mac, mac, e) < 0)
@@ -481,7 +482,7 @@ static int update_live(struct net_ctx *c, const struct nic_spec *old, const stru
 		return err_wrap(e, "update %s", old->ctr);
 	if (update_addr(c, idx, old, new, routes, nr, e) < 0)
 		return -1;
-	return update_host_end(c, old, new, e);
+	return update_host_end(c, old, new, master, e);
 }
 
 /* Before anything changes: every saved route over the nic must still work
