@@ -6,6 +6,7 @@
 #include <libkmod.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "dynlib.h"
@@ -142,12 +143,34 @@ static int load_kmod(struct err *e)
 	return dyn_load("libkmod.so.2", names, (void **)&kmod, ARRAY_SIZE(names), e);
 }
 
-int modules_load(char *const *names, size_t n, struct err *e)
+bool module_present(const char *sys_dir, const char *name)
+{
+	char canon[MODULE_NAME_MAX + 1];
+	_cleanup_free_ char *path = NULL;
+	size_t i;
+
+	/* the kernel names them with '_' */
+	for (i = 0; name[i] && i < MODULE_NAME_MAX; i++)
+		canon[i] = name[i] == '-' ? '_' : name[i];
+	canon[i] = '\0';
+	path = xasprintf("%s/%s", sys_dir, canon);
+	return access(path, F_OK) == 0;
+}
+
+int modules_load(char *const *names, size_t n, bool *present, struct err *e)
 {
 	struct kmod_ctx *ctx;
+	size_t missing = 0;
 	int r = 0;
 
-	if (n == 0)
+	for (size_t i = 0; i < n; i++) {
+		bool here = module_present(MODULES_SYS_DIR, names[i]);
+
+		if (present)
+			present[i] = here;
+		missing += !here;
+	}
+	if (missing == 0)
 		return 0;
 	if (load_kmod(e) < 0)
 		return err_wrap(e, "kernel modules");
@@ -158,6 +181,8 @@ int modules_load(char *const *names, size_t n, struct err *e)
 		struct kmod_list *list = NULL, *it;
 		int found = 0;
 
+		if (present && present[i])
+			continue;
 		if (kmod.lookup(ctx, names[i], &list) < 0) {
 			r = err_set(e, EINVAL, "kernel module %s: lookup failed", names[i]);
 			break;

@@ -29,6 +29,15 @@ int modules_allow_parse(const char *text, char ***names, size_t *n, struct err *
 /* Every name must be in @allow; then load them all. */
 int modules_check_allowed(char *const *names, size_t n, char *const *allow, size_t n_allow,
 			  const char *allow_path, struct err *e);
-int modules_load(char *const *names, size_t n, struct err *e);
+/* A module that the kernel has already, loaded or built in (it has
+ * /sys/module/NAME), is not looked up: a kernel without /lib/modules has
+ * its built-in modules all the same. @present[i] (may be NULL) says which
+ * were there already. */
+int modules_load(char *const *names, size_t n, bool *present, struct err *e);
+
+#define MODULES_SYS_DIR "/sys/module"
+/* Whether the kernel has module @name now, loaded or built in (a
+ * directory in @sys_dir, MODULES_SYS_DIR; '-' and '_' alike). */
+bool module_present(const char *sys_dir, const char *name);
 
 #endif

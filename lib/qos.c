@@ -216,6 +216,57 @@ int qos_write(const struct qos_cgroup *c, enum qos_kind k, int64_t major, int64_
 	return 0;
 }
 
+int qos_scheduler_parse(const char *text, char *out, size_t len)
+{
+	const char *open = strchr(text, '['), *word;
+	size_t n;
+
+	if (open) {
+		word = open + 1;
+		n = strcspn(word, "]");
+		if (word[n] != ']')
+			return -1;
+	} else {
+		/* one scheduler only (or "none" and nothing to choose) */
+		word = text + strspn(text, " \t\n");
+		n = strcspn(word, " \t\n");
+		if (word[n + strspn(word + n, " \t\n")])
+			return -1;
+	}
+	if (n == 0 || n >= len)
+		return -1;
+	memcpy(out, word, n);
+	out[n] = '\0';
+	return 0;
+}
+
+bool qos_scheduler_weights(const char *sched)
+{
+	return strcmp(sched, "bfq") == 0 || strcmp(sched, "cfq") == 0;
+}
+
+bool qos_weight_possible(int64_t major, int64_t minor, char *why, size_t len)
+{
+	_cleanup_free_ char *path = xasprintf("/sys/dev/block/%" PRId64 ":%" PRId64
+					      "/queue/scheduler", major, minor);
+	_cleanup_free_ char *text = NULL;
+	struct err e = { 0 };
+	char sched[64];
+
+	if (read_file_at(AT_FDCWD, path, 4096, &text, NULL, &e) < 0) {
+		snprintf(why, len, "no block device %" PRId64 ":%" PRId64 " with a scheduler",
+			 major, minor);
+		return false;
+	}
+	if (qos_scheduler_parse(text, sched, sizeof(sched)) < 0)
+		snprintf(sched, sizeof(sched), "unknown");
+	if (qos_scheduler_weights(sched))
+		return true;
+	snprintf(why, len, "the I/O scheduler of %" PRId64 ":%" PRId64 " is %s, not bfq", major,
+		 minor, sched);
+	return false;
+}
+
 int qos_check_device(const char *path, int64_t *major, int64_t *minor, struct err *e)
 {
 	_cleanup_free_ char *part = NULL;

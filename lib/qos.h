@@ -6,6 +6,7 @@
 #define SCH_QOS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -56,6 +57,16 @@ void qos_cgroup_free(struct qos_cgroup *c);
 /* Write one setting into that cgroup. */
 int qos_write(const struct qos_cgroup *c, enum qos_kind k, int64_t major, int64_t minor,
 	      uint64_t value, struct err *e);
+
+/* The scheduler in use from the text of /sys/dev/block/M:m/queue/scheduler
+ * ("none mq-deadline [bfq]" gives "bfq"; a single name without brackets is
+ * that name). -1 when no name is marked. */
+int qos_scheduler_parse(const char *text, char *out, size_t len);
+/* A proportional weight needs bfq (or cfq on old kernels). */
+bool qos_scheduler_weights(const char *sched);
+/* Whether a weight can be set on major:minor now; when not, @why says why
+ * (its scheduler, or no such device) in a phrase. */
+bool qos_weight_possible(int64_t major, int64_t minor, char *why, size_t len);
 
 /* The block device at @path must be a whole disk, not a partition. */
 int qos_check_device(const char *path, int64_t *major, int64_t *minor, struct err *e);

@@ -59,6 +59,7 @@ struct prestart {
 	struct ns_job job;      /* the worker in the mount namespace */
 	bool net_up;
 	struct instance now;    /* the instance starting (hook_instance_check) */
+	size_t n_qos, n_qos_skipped;
 };
 
 static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
@@ -324,45 +325,66 @@ static int finish_devices(struct prestart *p, struct err *e)
 	return 0;
 }
 
+/* One QoS setting: 0 applied, 1 skipped with a warning, -1 failed. Like a
+ * missing device, a weight that the device's scheduler cannot take now
+ * (bfq was set by hand and a reboot reset it) is skipped: the container
+ * still starts, the setting stays saved, and `list` says it is not in
+ * effect. */
+static int apply_one_qos(struct prestart *p, struct qos_cgroup *cg, enum qos_kind k,
+			 const struct saved_qos *q, struct err *e)
+{
+	struct err why = { 0 };
+	char reason[128];
+	int64_t maj, min;
+
+	if (qos_check_device(q->path, &maj, &min, &why) < 0) {
+		log_warn("%s: %s of %s skipped: %s", p->st->id, qos_flag(k), q->path, why.msg);
+		return 1;
+	}
+	if (maj != q->major || min != q->minor) {
+		store_qos_remove(p->store.doc, k, q->major, q->minor);
+		store_qos_set(p->store.doc, k, q->path, maj, min, q->value);
+		p->dirty = true;
+	}
+	/* the cgroup is looked up once, for the first setting */
+	if (!cg->dir && qos_cgroup_find(p->st->pid, cg, e) < 0)
+		return err_wrap(e, "%s of %s", qos_flag(k), q->path);
+	if (qos_write(cg, k, maj, min, q->value, e) == 0)
+		return 0;
+	if (k != QOS_WEIGHT || (e->code != EOPNOTSUPP && e->code != ENOTSUP))
+		return err_wrap(e, "%s of %s", qos_flag(k), q->path);
+	if (qos_weight_possible(maj, min, reason, sizeof(reason)))
+		snprintf(reason, sizeof(reason), "%s", e->msg);
+	log_warn("%s: %s of %s skipped: %s", p->st->id, qos_flag(k), q->path, reason);
+	err_clear(e);
+	return 1;
+}
+
 /* Device QoS, with the numbers the devices have on this host now. */
 static int apply_qos(struct prestart *p, struct err *e)
 {
 	struct qos_cgroup cg = { NULL, false };
-	int r = -1;
+	int r = 0;
 
-	for (int k = 0; k < QOS_KINDS; k++) {
+	for (int k = 0; k < QOS_KINDS && r == 0; k++) {
 		struct saved_qos *q = NULL;
 		size_t n = 0;
 
-		if (store_qos(p->store.doc, (enum qos_kind)k, &q, &n, e) < 0)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			struct err why = { 0 };
-			int64_t maj, min;
+		if (store_qos(p->store.doc, (enum qos_kind)k, &q, &n, e) < 0) {
+			r = -1;
+			break;
+		}
+		for (size_t i = 0; i < n && r == 0; i++) {
+			int one = apply_one_qos(p, &cg, (enum qos_kind)k, &q[i], e);
 
-			if (qos_check_device(q[i].path, &maj, &min, &why) < 0) {
-				log_warn("%s: %s of %s skipped: %s", p->st->id, qos_flag((enum qos_kind)k),
-					 q[i].path, why.msg);
-				continue;
-			}
-			if (maj != q[i].major || min != q[i].minor) {
-				store_qos_remove(p->store.doc, (enum qos_kind)k, q[i].major, q[i].minor);
-				store_qos_set(p->store.doc, (enum qos_kind)k, q[i].path, maj, min,
-					      q[i].value);
-				p->dirty = true;
-			}
-			/* the cgroup is looked up once, for the first setting */
-			if ((!cg.dir && qos_cgroup_find(p->st->pid, &cg, e) < 0) ||
-			    qos_write(&cg, (enum qos_kind)k, maj, min, q[i].value, e) < 0) {
-				err_wrap(e, "%s of %s", qos_flag((enum qos_kind)k), q[i].path);
-				free(q);
-				goto out;
-			}
+			if (one < 0)
+				r = -1;
+			else
+				p->n_qos_skipped += (size_t)one;
+			p->n_qos++;
 		}
 		free(q);
 	}
-	r = 0;
-out:
 	qos_cgroup_free(&cg);
 	return r;
 }
@@ -400,6 +422,7 @@ static int load_modules(struct prestart *p, struct err *e)
 	const char *allow_path = modules_allow_path();
 	_cleanup_free_ char *text = NULL;
 	char **names = NULL, **allow = NULL;
+	_cleanup_free_ bool *present = NULL;
 	size_t n = 0, n_allow = 0;
 	int r = -1;
 
@@ -416,11 +439,13 @@ static int load_modules(struct prestart *p, struct err *e)
 		err_wrap(e, "%s", allow_path);
 		goto out;
 	}
+	present = xcalloc(n, sizeof(bool));
 	if (modules_check_allowed(names, n, allow, n_allow, allow_path, e) < 0 ||
-	    modules_load(names, n, e) < 0)
+	    modules_load(names, n, present, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		log_info("%s: kernel module %s loaded", p->st->id, names[i]);
+		log_info("%s: kernel module %s %s", p->st->id, names[i],
+			 present[i] ? "is there already (loaded or built in)" : "loaded");
 	r = 0;
 out:
 	str_list_free(names, n);
@@ -484,6 +509,21 @@ static int write_record(struct prestart *p, struct err *e)
 	return ret;
 }
 
+/* What was applied and what was skipped (each skip has its warning). */
+static void log_done(const struct prestart *p)
+{
+	size_t devs = 0, binds = 0, skipped;
+
+	for (size_t i = 0; i < p->n_devs; i++)
+		devs += p->dev_present[i];
+	for (size_t i = 0; i < p->n_ops; i++)
+		binds += p->ops[i].kind == NS_OP_BIND;
+	skipped = p->n_devs - devs + p->n_binds - binds + p->n_qos_skipped;
+	log_info("%s: prestart: %zu device(s), %zu path(s) and %zu QoS setting(s) applied, "
+		 "%zu skipped (pid %d)", p->st->id, devs, binds, p->n_qos - p->n_qos_skipped,
+		 skipped, p->st->pid);
+}
+
 static void cleanup(struct prestart *p)
 {
 	ns_ops_close(p->ops, p->n_ops);
@@ -543,8 +583,7 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	if (r < 0 && p.net_up && hook_network_down(st->id, p.store.doc, &ignored) < 0)
 		log_error("%s: prestart failed; taking its network down: %s", st->id, ignored.msg);
 	if (r == 0)
-		log_info("%s: prestart: %zu device(s) and %zu path(s) applied (pid %d)", st->id,
-			 p.n_devs, p.n_binds, st->pid);
+		log_done(&p);
 	cleanup(&p);
 	return r;
 }

@@ -87,4 +87,37 @@ qos_case 1 "No such file" update-device "$id" --device-read-bps /dev/does-not-ex
 loop2=$(e2e_loop)
 qos_case 1 "$loop2 was not added" update-device "$id" --device-read-bps "$loop2:1mb"
 qos_case 1 "$loop2 was not added" add-device "$id" /dev/null:/dev/n2 --device-read-bps "$loop2:1mb"
+
+# A saved weight whose disk lost bfq (a reboot resets a scheduler set by
+# hand): the start skips it with a warning, as it skips a missing device,
+# keeps the throttle, and list says the weight is not in effect; with bfq
+# back the next start applies it again.
+sched=/sys/block/${loop#/dev/}/queue/scheduler
+check "update-device --blkio-weight-device 300 and a read limit" "$TOOL" update-device "$id" \
+	--blkio-weight-device "$loop:300" --device-read-bps "$loop:3mb"
+e2e_stop "$id"
+echo none >"$sched"
+check_match "the disk's scheduler is now none" "\[none\]" "$(cat "$sched")"
+: >"$HOOK_LOG"
+check "the container starts with the weight saved and no bfq" e2e_run "$id"
+check_eq "the runtime printed nothing" "" "$(cat "$E2E_TMP/$id.err")"
+check_match "the hook warned that the weight is skipped, and why" \
+	"warning: $id: blkio-weight-device of $loop skipped: the I/O scheduler of $mm is none, not bfq" \
+	"$(cat "$HOOK_LOG")"
+check_match "the prestart line counts it as skipped, not applied" \
+	"$id: prestart: 1 device\(s\), 0 path\(s\) and 1 QoS setting\(s\) applied, 1 skipped" \
+	"$(cat "$HOOK_LOG")"
+check_match "the read limit is applied" "^$mm 3145728$" "$(blkio blkio.throttle.read_bps_device)"
+check_fails "the weight is not" grep -q "^$mm " <(blkio blkio.bfq.weight_device)
+check_eq "the weight stays saved" 300 "$(jq -r '.blkioWeight[0].value' "$store")"
+check_match "list says the weight is not in effect, and why" \
+	"$loop +$mm blkio-weight-device 300 \(not in effect, skipped at start: the I/O scheduler of $mm is none, not bfq\)" \
+	"$("$TOOL" list "$id")"
+check_match "list shows the read limit without a note" "$loop +$mm device-read-bps 3145728\$" \
+	"$("$TOOL" list "$id")"
+e2e_stop "$id"
+echo bfq >"$sched"
+check "with bfq back the container starts" e2e_run "$id"
+check_match "and the weight is applied again" "^$mm 300$" "$(blkio blkio.bfq.weight_device)"
+check_fails "list has no note any more" grep -q "not in effect" <("$TOOL" list "$id")
 e2e_summary

@@ -61,12 +61,45 @@ static void allow_list(void **state)
 	assert_err_mentions(e, "not ok");
 }
 
+/* A module the kernel has (a directory under /sys/module, as a built-in
+ * module has even without /lib/modules) is present; '-' and '_' alike. */
+static void present(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *dir = unit_join(tmp, "dm_crypt");
+
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_true(module_present(tmp, "dm_crypt"));
+	assert_true(module_present(tmp, "dm-crypt"));
+	assert_false(module_present(tmp, "dm_cryp"));
+	assert_false(module_present(tmp, "loop"));
+	unit_rm_rf(tmp);
+	free(dir);
+	free(tmp);
+}
+
+/* Every module present: nothing is looked up, so libkmod is not needed
+ * and a kernel without /lib/modules is no error. */
+static void load_present(void **state)
+{
+	char *names[] = { "loop" };
+	bool was[1] = { false };
+	struct err e = { 0 };
+
+	if (!module_present(MODULES_SYS_DIR, "loop"))
+		skip();
+	assert_int_equal(modules_load(names, 1, was, &e), 0);
+	assert_true(was[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(names, unit_case_teardown),
 		cmocka_unit_test(from_env),
 		cmocka_unit_test(allow_list),
+		cmocka_unit_test(present),
+		cmocka_unit_test(load_present),
 	};
 
 	return cmocka_run_group_tests_name("test_modules", tests, NULL, NULL);

@@ -1,11 +1,14 @@
 /* list: everything saved for a container, as text or JSON. */
 #include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "store.h"
 #include "store_net.h"
+#include "store_qos.h"
 #include "util.h"
 
 struct list_flags {
@@ -65,6 +68,51 @@ static int print_net(const struct target *t, struct err *e)
 	return 0;
 }
 
+/* Why a QoS setting is not in effect now, the way the hook would find it
+ * at the next start, or NULL. */
+static const char *qos_note(enum qos_kind k, const struct saved_qos *q, char *buf, size_t len)
+{
+	struct err why = { 0 };
+	char reason[128];
+	int64_t maj, min;
+
+	if (qos_check_device(q->path, &maj, &min, &why) < 0) {
+		snprintf(buf, len, " (skipped at start: %s)", why.msg);
+		return buf;
+	}
+	if (k == QOS_WEIGHT && !qos_weight_possible(maj, min, reason, sizeof(reason))) {
+		snprintf(buf, len, " (not in effect, skipped at start: %s)", reason);
+		return buf;
+	}
+	return NULL;
+}
+
+static int print_qos(const struct target *t, struct err *e)
+{
+	struct saved_qos *q[QOS_KINDS] = { NULL };
+	size_t n[QOS_KINDS] = { 0 }, total = 0;
+	int r = 0;
+
+	for (int k = 0; k < QOS_KINDS && r == 0; k++) {
+		r = store_qos(t->store.doc, (enum qos_kind)k, &q[k], &n[k], e);
+		total += n[k];
+	}
+	if (r == 0)
+		printf("qos (%zu):\n", total);
+	for (int k = 0; k < QOS_KINDS && r == 0; k++)
+		for (size_t i = 0; i < n[k]; i++) {
+			char note[256];
+			const char *why = qos_note((enum qos_kind)k, &q[k][i], note, sizeof(note));
+
+			printf("  %-24s %lld:%lld %s %" PRIu64 "%s\n", q[k][i].path,
+			       (long long)q[k][i].major, (long long)q[k][i].minor,
+			       qos_flag((enum qos_kind)k), q[k][i].value, why ? why : "");
+		}
+	for (int k = 0; k < QOS_KINDS; k++)
+		free(q[k]);
+	return r;
+}
+
 static int print_text(const struct target *t, struct err *e)
 {
 	struct saved_device *devs = NULL;
@@ -86,6 +134,8 @@ static int print_text(const struct target *t, struct err *e)
 		printf("  %-24s -> %-24s %s\n", paths[i].host, paths[i].ctr, paths[i].options);
 	saved_devices_free(devs, nd);
 	path_specs_free(paths, np);
+	if (print_qos(t, e) < 0)
+		return -1;
 	return print_net(t, e);
 }
 
@@ -117,7 +167,9 @@ const struct command cmd_list = {
 	.name = "list",
 	.run = run_list,
 	.args = "CONTAINER [--json [--pretty]]",
-	.help = "Show everything saved for the container and whether it is running.\n"
+	.help = "Show everything saved for the container and whether it is running. A QoS\n"
+		"setting that the next start would skip says why (its device is gone, or a\n"
+		"weight's device is not on the bfq scheduler).\n"
 		"\n"
 		"  --json                print the saved state (hook.json) as JSON\n"
 		"  -p, --pretty          indent the JSON\n",
