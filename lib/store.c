@@ -232,13 +232,52 @@ static bool store_own_file(const char *name)
 	       str_has_prefix(name, STORE_FILE ".tmp");
 }
 
-int store_forget(const char *root, const char *id, int (*check)(void *arg, struct err *e),
-		 void *arg, struct err *e)
+/* ENOTEMPTY when the state directory holds a file the store did not write. */
+static int foreign_file(const char *dir, struct err *e)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return err_sys(e, errno, "open %s", dir);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    store_own_file(de->d_name))
+			continue;
+		err_set(e, ENOTEMPTY, "%s/%s was not written by syscontainer-tools; move it away "
+			"first", dir, de->d_name);
+		closedir(d);
+		return -1;
+	}
+	closedir(d);
+	return 0;
+}
+
+static int remove_own_files(const char *dir, struct err *e)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return err_sys(e, errno, "open %s", dir);
+	while ((de = readdir(d)) != NULL)
+		if (store_own_file(de->d_name) && strcmp(de->d_name, ".lock") != 0 &&
+		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
+			err_sys(e, errno, "remove %s/%s", dir, de->d_name);
+			closedir(d);
+			return -1;
+		}
+	closedir(d);
+	return 0;
+}
+
+int store_forget(const char *root, const char *id,
+		 int (*check)(void *arg, const cJSON *doc, struct err *e), void *arg,
+		 struct err *e)
 {
 	struct store s = { .lock_fd = -1 };
 	_cleanup_free_ char *lock = NULL;
-	struct dirent *de;
-	DIR *d;
+	struct err unreadable = { 0 };
 	int r = -1;
 
 	if (container_id_check(id, e) < 0)
@@ -248,32 +287,17 @@ int store_forget(const char *root, const char *id, int (*check)(void *arg, struc
 		r = err_sys(e, errno, "no saved state for %s in %s", id, root);
 		goto out;
 	}
-	if (take_lock(&s, e) < 0 || (check && check(arg, e) < 0))
-		goto out;
 	/* nothing is removed while the directory holds a file we did not write */
-	d = opendir(s.dir);
-	if (!d) {
-		err_sys(e, errno, "open %s", s.dir);
+	if (take_lock(&s, e) < 0 || foreign_file(s.dir, e) < 0)
 		goto out;
+	/* a corrupt file is no reason to keep it: the check gets no document */
+	s.path = xasprintf("%s/%s", s.dir, STORE_FILE);
+	if (load(&s, &unreadable) < 0) {
+		cJSON_Delete(s.doc);
+		s.doc = NULL;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    store_own_file(de->d_name))
-			continue;
-		err_set(e, ENOTEMPTY, "%s/%s was not written by syscontainer-tools; move it away "
-			"first", s.dir, de->d_name);
-		closedir(d);
+	if ((check && check(arg, s.doc, e) < 0) || remove_own_files(s.dir, e) < 0)
 		goto out;
-	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL)
-		if (store_own_file(de->d_name) && strcmp(de->d_name, ".lock") != 0 &&
-		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
-			err_sys(e, errno, "remove %s/%s", s.dir, de->d_name);
-			closedir(d);
-			goto out;
-		}
-	closedir(d);
 	/* the lock goes last: whoever waits on it finds the directory gone */
 	lock = xasprintf("%s/.lock", s.dir);
 	if (unlink(lock) < 0 && errno != ENOENT) {

@@ -45,11 +45,13 @@ enum { STORE_READ = 0, STORE_CREATE = 1 };
  * the directories (0700). A corrupt file is an error naming its path. */
 int store_open(const char *root, const char *id, int mode, struct store *s, struct err *e);
 /* Remove everything saved for @id: hook.json, temp files, the lock and the
- * directory. @check (when not NULL) runs under the lock first and can
- * refuse. Nothing is removed when the directory holds a file the store did
- * not write. ENOENT in e->code when nothing is saved. */
-int store_forget(const char *root, const char *id, int (*check)(void *arg, struct err *e),
-		 void *arg, struct err *e);
+ * directory. Nothing is removed when the directory holds a file the store
+ * did not write. Then @check (when not NULL) runs under the lock with the
+ * saved document (NULL when it cannot be read) and can refuse. ENOENT in
+ * e->code when nothing is saved. */
+int store_forget(const char *root, const char *id,
+		 int (*check)(void *arg, const cJSON *doc, struct err *e), void *arg,
+		 struct err *e);
 /* Atomically write the document (mode 0600). */
 int store_save(struct store *s, struct err *e);
 /* Unlock and free. */

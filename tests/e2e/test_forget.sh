@@ -23,6 +23,14 @@ check "add-device --follow-partition (a udev rule)" \
 check "add-device /dev/zero:/dev/z0" "$TOOL" add-device "$id" /dev/zero:/dev/z0
 check "add-nic veth (a namespace pin)" "$TOOL" add-nic "$id" --type veth --name "fg$s:eth1" \
 	--ip 10.231.$((s % 250)).2/24
+# a host link lent to the container (a veth end of this test's own stands
+# in for a NIC): poststop gives it back at 'runc delete', so forget of a
+# container killed but not yet deleted must give it back itself
+ip link add "fe$s" type veth peer name "fep$s"
+E2E_CLEANUPS+=("ip link del fe$s" "ip link del fep$s")
+check "add-nic eth (a host link lent to the container)" "$TOOL" add-nic "$id" --type eth \
+	--name "fe$s:eth7" --ip 10.232.$((s % 250)).2/24
+check_fails "fe$s left the host" ip link show "fe$s"
 check "the other container gets a device" "$TOOL" add-device "$other" /dev/zero:/dev/z9
 check "a rule for $id is in the rules file" grep -q " $id " "$rules"
 
@@ -53,6 +61,9 @@ out=$("$TOOL" forget "${id:0:$((${#id} - 2))}" 2>&1)
 check_eq "forget by a unique prefix exits 0" 0 "$?"
 check_match "  says what it removed" \
 	"^Forgot container $id: its saved state, 1 udev rule\(s\), its runtime record$" "$out"
+check_match "  says it gave the eth link back" \
+	"^Gave eth7 of container $id back to the host as fe$s$" "$out"
+check "  the lent link fe$s is back on the host" ip link show "fe$s"
 check_fails "  the state directory is gone" test -e "$state"
 check_fails "  the runtime directory is gone" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id"
 check_fails "  its rule is gone" grep -q " $id " "$rules"

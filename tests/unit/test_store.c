@@ -598,15 +598,26 @@ static void root_choice(void **state)
 	assert_string_equal(store_root(NULL), STORE_ROOT_DEFAULT);
 }
 
-static int refuse(void *arg, struct err *e)
+static int refuse(void *arg, const cJSON *doc, struct err *e)
 {
+	(void)doc;
 	(*(int *)arg)++;
 	return err_set(e, EBUSY, "container c1 is running");
 }
 
-static int allow(void *arg, struct err *e)
+/* Counts its calls; the document it gets must hold the saved device. */
+static int allow(void *arg, const cJSON *doc, struct err *e)
 {
 	(void)e;
+	assert_non_null(cJSON_GetObjectItemCaseSensitive(doc, "deviceToAdd"));
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int allow_unreadable(void *arg, const cJSON *doc, struct err *e)
+{
+	(void)e;
+	assert_null(doc);
 	(*(int *)arg)++;
 	return 0;
 }
@@ -617,6 +628,7 @@ static void forget(void **state)
 	char *dir = unit_join(f->root, "c1");
 	char *foreign = unit_join(dir, "notes.txt");
 	char *stale = unit_join(dir, "hook.json.tmpAbC123");
+	char *corrupt = unit_join(dir, "hook.json");
 	struct store s;
 	struct err e = { 0 };
 	int calls = 0;
@@ -632,20 +644,30 @@ static void forget(void **state)
 	assert_int_equal(calls, 1);
 	assert_int_equal(unit_count_entries(dir), 2);
 
-	/* a file the store did not write: refused, nothing removed */
+	/* a file the store did not write: refused before the check runs (it
+	 * may give back what the container holds), nothing removed */
 	unit_write(foreign, "x", 1);
 	unit_write(stale, "{", 1);
 	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), -1);
 	assert_int_equal(e.code, ENOTEMPTY);
 	assert_err_line(e);
 	assert_err_mentions(e, "notes.txt");
+	assert_int_equal(calls, 1);
 	assert_int_equal(unit_count_entries(dir), 4);
 	assert_int_equal(unlink(foreign), 0);
 
 	/* state, temp file, lock and directory go; the root stays */
 	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), 0);
+	assert_int_equal(calls, 2);
 	assert_false(unit_exists(dir));
 	assert_true(unit_exists(f->root));
+
+	/* a corrupt hook.json: the check gets no document, and it all goes */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	unit_write(corrupt, "{\"deviceToAdd\": [", 16);
+	assert_int_equal(store_forget(f->root, "c1", allow_unreadable, &calls, &e), 0);
+	assert_int_equal(calls, 3);
+	assert_false(unit_exists(dir));
 
 	/* nothing saved: ENOENT, the check is not run */
 	calls = 0;
@@ -655,6 +677,7 @@ static void forget(void **state)
 	/* ids are checked before any path is made of them */
 	assert_int_equal(store_forget(f->root, "../c1", NULL, NULL, &e), -1);
 	assert_int_equal(e.code, EINVAL);
+	free(corrupt);
 	free(stale);
 	free(foreign);
 	free(dir);

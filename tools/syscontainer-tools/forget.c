@@ -1,5 +1,6 @@
 /* forget: drop everything kept for a container that no longer runs: its
- * saved state, its udev rules, its runtime record and namespace pin.
+ * saved state, its udev rules, its runtime record and namespace pin, after
+ * giving back the interfaces that pin still holds.
  * Saved state outlives `runc delete` on purpose (a restart is a delete and
  * a run under the same id); this is how an operator ends it. */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "net_apply.h"
 #include "record.h"
+#include "store_net.h"
 #include "udev_rules.h"
 #include "util.h"
 
@@ -52,6 +54,51 @@ static int not_running(void *arg, struct err *e)
 	return 0;
 }
 
+/* Interfaces in the pinned namespace of a container killed but not yet
+ * deleted: its poststop would give them back, but that works from the
+ * record and the pin that forget drops, so give them back now as poststop
+ * does (a veth pair is deleted, an eth link returns to the host). */
+static int give_back_nics(const struct forget *f, const cJSON *doc, struct err *e)
+{
+	struct net_ctx c = { .host_netns_fd = -1 };
+	struct nic_spec *nics = NULL;
+	struct err why = { 0 };
+	size_t nn = 0;
+	int netns = -1, r = -1;
+
+	if (netns_pin_open(f->rundir, f->id, &netns, &why) < 0)
+		return why.code == ENOENT ? 0 : (*e = why, -1);
+	if (!doc) {
+		err_set(e, EINVAL, "the saved state of %s cannot be read, so the interfaces in its "
+			"network namespace cannot be given back; repair its hook.json first", f->id);
+		goto out;
+	}
+	if (store_nics(doc, &nics, &nn, e) < 0 || (nn && net_ctx_open(netns, &c, e) < 0))
+		goto out;
+	for (size_t i = 0; i < nn; i++) {
+		if (net_remove_nic(&c, &nics[i], e) < 0)
+			goto out;
+		if (!strcmp(nics[i].type, "eth"))
+			printf("Gave %s of container %s back to the host as %s\n", nics[i].ctr, f->id,
+			       nics[i].host);
+		log_info("%s: forget: %s %s released", f->id, nics[i].type, nics[i].ctr);
+	}
+	r = 0;
+out:
+	net_ctx_close(&c);
+	close(netns);
+	free(nics);
+	return r;
+}
+
+/* Under the state lock, just before the saved state goes. */
+static int forget_check(void *arg, const cJSON *doc, struct err *e)
+{
+	if (not_running(arg, e) < 0)
+		return -1;
+	return give_back_nics(arg, doc, e);
+}
+
 static int forget(struct cli *cli, const char *arg, struct err *e)
 {
 	_cleanup_free_ char *id = NULL;
@@ -65,7 +112,7 @@ static int forget(struct cli *cli, const char *arg, struct err *e)
 	f.id = id;
 	rundir_id = xasprintf("%s/%s", cli->rundir, id);
 	record = access(rundir_id, F_OK) == 0;
-	if (store_forget(cli->root, id, not_running, &f, e) == 0) {
+	if (store_forget(cli->root, id, forget_check, &f, e) == 0) {
 		saved = true;
 	} else if (e->code == ENOENT) {
 		saved = false;
@@ -123,8 +170,10 @@ const struct command cmd_forget = {
 	.args = "CONTAINER",
 	.help = "Drop everything kept for a container that no longer runs: its saved\n"
 		"devices, paths, interfaces, routes and QoS, its udev rules and its runtime\n"
-		"record. Its next start, if any, is a start with nothing saved. A running\n"
-		"container is refused. Saved state outlives 'runc delete' on purpose (a\n"
+		"record. Its next start, if any, is a start with nothing saved. A running,\n"
+		"created or paused container is refused. A container killed but not yet\n"
+		"deleted gets its interfaces given back first, as its poststop would: an eth\n"
+		"link returns to the host. Saved state outlives 'runc delete' on purpose (a\n"
 		"restart is a delete and a run under the same id); this ends it. Nothing is\n"
 		"removed while the state directory holds a file syscontainer-tools did not\n"
 		"write.\n",
