@@ -68,10 +68,13 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 	} else if (not_running.code != ENOENT || (need == TARGET_MUST_RUN && !known)) {
 		*e = not_running;
 		goto fail;
-	} else if (need == TARGET_MUST_RUN) {
+	} else if (!create && !known) {
+		err_set(e, ENOENT, "container %s is unknown: it does not run and nothing is saved "
+			"for it in %s", t->id, cli->root);
+		goto fail;
+	} else {
 		/* stopped, or between the stop and the start of a restart */
-		printf("Container %s is not running: the change is saved and applied at its "
-		       "next start.\n", t->id);
+		t->doc_before = cJSON_PrintUnformatted(t->store.doc);
 	}
 	return 0;
 fail:
@@ -79,13 +82,38 @@ fail:
 	return -1;
 }
 
+/* Ids of the containers whose change was only saved, in order. */
+static char **saved_only;
+static size_t n_saved_only;
+
 void target_close(struct target *t)
 {
+	if (t->doc_before) {
+		_cleanup_free_ char *now = cJSON_PrintUnformatted(t->store.doc);
+
+		if (now && strcmp(now, t->doc_before) != 0) {
+			saved_only = xrealloc(saved_only, (n_saved_only + 1) * sizeof(*saved_only));
+			saved_only[n_saved_only++] = xstrdup(t->id);
+		}
+		free(t->doc_before);
+	}
 	if (t->running)
 		container_detach(&t->c);
 	store_close(&t->store);
 	free(t->id);
 	memset(t, 0, sizeof(*t));
+}
+
+void cli_report_saved_only(void)
+{
+	for (size_t i = 0; i < n_saved_only; i++) {
+		printf("Container %s is not running: the change is saved and applied at its "
+		       "next start.\n", saved_only[i]);
+		free(saved_only[i]);
+	}
+	free(saved_only);
+	saved_only = NULL;
+	n_saved_only = 0;
 }
 
 void print_json(const void *cjson, bool pretty)
@@ -94,6 +122,27 @@ void print_json(const void *cjson, bool pretty)
 
 	printf("%s\n", s);
 	free(s);
+}
+
+/* The flags main() takes before the command, with what they take. */
+static const char *const global_flags[][2] = {
+	{ "root", " DIR" }, { "log", " FILE" }, { "log-level", " LEVEL" },
+	{ "log-format", " FORMAT" }, { "syslog-service", " NAME" }, { "version", "" },
+};
+
+static int bad_flag(const struct command *cmd, const char *arg)
+{
+	const char *name = arg + (arg[0] == '-');
+	size_t len;
+
+	name += name[0] == '-';
+	len = strcspn(name, "=");
+	for (size_t i = 0; i < ARRAY_SIZE(global_flags); i++)
+		if (strlen(global_flags[i][0]) == len && strncmp(name, global_flags[i][0], len) == 0)
+			return usage_error(cmd, "'%s' is a global flag: give it before the command, "
+					   "as in 'syscontainer-tools --%s%s %s ...'", arg,
+					   global_flags[i][0], global_flags[i][1], cmd->name);
+	return usage_error(cmd, "unknown flag or missing value: '%s'", arg);
 }
 
 int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
@@ -119,8 +168,7 @@ int parse_flags(const struct command *cmd, int argc, char **argv, const struct o
 			return 0;
 		}
 		if (c == '?' || c == ':')
-			return usage_error(cmd, "unknown flag or missing value: '%s'",
-					   argv[optind - 1]);
+			return bad_flag(cmd, argv[optind - 1]);
 		if (on_flag(c, name, optarg, ctx, &e) < 0) {
 			if (e.msg[0])
 				return usage_error(cmd, "%s", e.msg);

@@ -14,6 +14,7 @@ enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
 struct cli {
 	const char *root;       /* state store */
+	bool root_given;        /* by the global --root flag */
 	const char *rundir;     /* runtime records */
 	const char *log;        /* --log, or NULL for syslog */
 };
@@ -38,6 +39,7 @@ struct target {
 	bool running;
 	struct container c;     /* valid when running */
 	struct store store;
+	char *doc_before;       /* the saved state as opened, when not running */
 };
 
 enum { TARGET_MUST_RUN = 0, TARGET_MAY_BE_STOPPED = 1 };
@@ -45,11 +47,17 @@ enum { TARGET_MUST_RUN = 0, TARGET_MAY_BE_STOPPED = 1 };
 /* Resolve @arg to a container id, take its state lock (creating its state
  * directory with @create) and attach to it if it runs. TARGET_MUST_RUN
  * fails when it is not running, unless it has saved state: then the
- * change is saved only (say, between the stop and start of a restart),
- * and a line on stdout says so. */
+ * change is saved only (say, between the stop and start of a restart).
+ * Without @create, a container that neither runs nor has saved state is
+ * unknown: an error. */
 int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
 		struct err *e);
+/* When the saved state of a container that is not running was changed,
+ * note it for cli_report_saved_only. */
 void target_close(struct target *t);
+/* After a command succeeded: a line on stdout for each container whose
+ * change was only saved, saying it applies at its next start. */
+void cli_report_saved_only(void);
 
 struct net_ctx;
 /* Netlink sockets in the host and in the running container's network

@@ -3,6 +3,7 @@
  * them back at every restart. The command line is that of the original
  * syscontainer-tools, so existing operator scripts keep working. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,19 @@ static void usage(FILE *f)
 	      "'syscontainer-tools COMMAND --help' describes each command.\n", f);
 }
 
+/* One line, as every other usage error: the full usage is --help. */
+static int __attribute__((format(printf, 1, 2))) global_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("syscontainer-tools: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see 'syscontainer-tools --help')\n", stderr);
+	return EXIT_USAGE;
+}
+
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -73,20 +87,20 @@ int main(int argc, char **argv)
 	int c, r;
 
 	/* "+": stop at the command; its own flags are parsed by the command */
+	opterr = 0;
 	while ((c = getopt_long_only(argc, argv, "+hv", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': cli.root = optarg; break;
+		case 'r': cli.root = optarg; cli.root_given = true; break;
 		case 'l': log = strcmp(optarg, ".") == 0 ? "-" : optarg; break;
 		case 'L': case 'F': case 'S': break;
 		case 'v': printf("syscontainer-tools %s\n", VERSION); return 0;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return EXIT_USAGE;
+		default: return global_usage_error("unknown global flag or missing value: '%s'",
+						   argv[optind - 1]);
 		}
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return global_usage_error("no command given");
 	cmd = find_command(argv[optind]);
 	if (!cmd) {
 		fprintf(stderr, "syscontainer-tools: unknown command '%s' (see 'syscontainer-tools --help')\n",
@@ -104,6 +118,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 0;     /* re-initialise getopt for the command's flags */
 	r = cmd->run(&cli, argc, argv);
+	if (r == 0)
+		cli_report_saved_only();
 	log_close();
 	return r;
 }

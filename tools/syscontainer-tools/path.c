@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "cli.h"
@@ -113,6 +114,18 @@ out:
 	return r;
 }
 
+/* A container that is not running gets its paths at its next start; a
+ * host path that is not there now is most likely a typing error. */
+static int check_hosts(const struct path_spec *specs, size_t n, struct err *e)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < n; i++)
+		if (stat(specs[i].host, &st) < 0)
+			return err_sys(e, errno, "host path %s", specs[i].host);
+	return 0;
+}
+
 static int add_paths(struct cli *cli, const char *arg, const struct path_spec *specs, size_t n,
 		     struct err *e)
 {
@@ -135,14 +148,15 @@ static int add_paths(struct cli *cli, const char *arg, const struct path_spec *s
 					"host path %s", specs[i].ctr, t.id, saved[j].host);
 				goto out;
 			}
-	if (add_live(&t, specs, n, ops, e) < 0)
+	if (t.running ? add_live(&t, specs, n, ops, e) < 0 : check_hosts(specs, n, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		store_add_bind(&t.store, &specs[i]);
 	if (store_save(&t.store, e) < 0) {
 		for (size_t i = 0; i < n; i++)
 			ops[i].done = true;
-		unbind_done(&t, ops, n);
+		if (t.running)
+			unbind_done(&t, ops, n);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -191,7 +205,9 @@ const struct command cmd_add_path = {
 		"hook mounts it again at every start. A missing mount point is created; a\n"
 		"container path may hold one host path; a batch is all or nothing.\n"
 		"The options private, rprivate and rslave of the original tool are accepted;\n"
-		"the mount is always private to the container.\n"
+		"the mount is always private to the container. A container that is not\n"
+		"running but has saved state gets the paths saved only (each host path must\n"
+		"exist) and mounted at its next start.\n"
 		"\n"
 		"Symlinks in the container path are refused, never followed.\n",
 };
@@ -204,25 +220,67 @@ static long match_saved(const struct path_spec *s, const struct path_spec *saved
 	return -1;
 }
 
+/* Whether an unmount failed only because nothing is mounted there any
+ * more: unmounted by hand, with a path it was nested in, or never mounted
+ * because the hook skipped it at start. */
+static bool already_absent(int code)
+{
+	return code == EINVAL || code == ENOENT || code == ENOTDIR;
+}
+
+/* Unmount the paths marked @gone; @absent gets those that were not mounted. */
 static int remove_live(const struct target *t, const struct path_spec *saved, size_t n_saved,
-		       const bool *gone, struct err *e)
+		       const bool *gone, bool *absent, struct err *e)
 {
 	_cleanup_free_ struct ns_op *ops = xcalloc(n_saved ? n_saved : 1, sizeof(*ops));
+	_cleanup_free_ size_t *at = xcalloc(n_saved ? n_saved : 1, sizeof(*at));
 	size_t k = 0;
 
 	for (size_t i = 0; i < n_saved; i++)
-		if (gone[i])
+		if (gone[i]) {
+			at[k] = i;
 			bind_unbind_op(&ops[k++], saved[i].ctr);
+		}
 	if (ns_run(t->c.mntns_fd, "/", ops, k, false, e) < 0)
 		return -1;
 	for (size_t i = 0; i < k; i++) {
-		/* already unmounted (by hand, or the mount point was replaced) is fine */
-		if (ops[i].code == EINVAL)
-			log_warn("%s: %s", t->id, ops[i].msg);
-		else if (ops[i].code)
+		if (already_absent(ops[i].code)) {
+			absent[at[i]] = true;
+			log_warn("%s: remove-path: %s", t->id, ops[i].msg);
+		} else if (ops[i].code) {
 			return err_set(e, ops[i].code, "%s", ops[i].msg);
+		}
 	}
 	return 0;
+}
+
+/* Is container path @inner below @outer? */
+static bool path_below(const char *inner, const char *outer)
+{
+	size_t len = strlen(outer);
+
+	if (strcmp(outer, "/") == 0)
+		return strcmp(inner, "/") != 0;
+	return strncmp(inner, outer, len) == 0 && inner[len] == '/';
+}
+
+/* What a live removal did besides its own: saved paths nested in a removed
+ * one went with it (the unmount is recursive) and come back at the next
+ * start. */
+static void report_nested(const struct target *t, const struct path_spec *saved,
+			  size_t n_saved, const bool *gone)
+{
+	for (size_t i = 0; i < n_saved; i++) {
+		if (gone[i])
+			continue;
+		for (size_t j = 0; j < n_saved; j++)
+			if (gone[j] && path_below(saved[i].ctr, saved[j].ctr)) {
+				printf("Path %s (%s) of container %s was under %s and went with it; "
+				       "it stays saved and is mounted again at the next start.\n",
+				       saved[i].ctr, saved[i].host, t->id, saved[j].ctr);
+				break;
+			}
+	}
 }
 
 static int remove_paths(struct cli *cli, const char *arg, const struct path_spec *specs,
@@ -230,7 +288,7 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 {
 	struct path_spec *saved = NULL;
 	size_t n_saved = 0;
-	bool *gone = NULL;
+	bool *gone = NULL, *absent = NULL;
 	struct target t;
 	int r = -1;
 
@@ -239,6 +297,7 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 	if (store_binds(&t.store, &saved, &n_saved, e) < 0)
 		goto out;
 	gone = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
+	absent = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
 	for (size_t i = 0; i < n; i++) {
 		long at = match_saved(&specs[i], saved, n_saved);
 
@@ -249,7 +308,7 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 		}
 		gone[at] = true;
 	}
-	if (t.running && remove_live(&t, saved, n_saved, gone, e) < 0)
+	if (t.running && remove_live(&t, saved, n_saved, gone, absent, e) < 0)
 		goto out;
 	for (size_t i = n_saved; i-- > 0;)
 		if (gone[i])
@@ -259,13 +318,19 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 	for (size_t i = 0; i < n_saved; i++) {
 		if (!gone[i])
 			continue;
+		if (absent[i])
+			printf("Path %s was not mounted in container %s; it is dropped from the "
+			       "saved state.\n", saved[i].ctr, t.id);
 		printf("Remove path (%s) from container(%s,%s) done.\n", saved[i].host, t.id,
 		       saved[i].ctr);
 		log_info("%s: removed path %s at %s%s", t.id, saved[i].host, saved[i].ctr,
 			 t.running ? "" : ", saved state only");
 	}
+	if (t.running)
+		report_nested(&t, saved, n_saved, gone);
 	r = 0;
 out:
+	free(absent);
 	free(gone);
 	path_specs_free(saved, n_saved);
 	target_close(&t);
@@ -283,7 +348,10 @@ const struct command cmd_remove_path = {
 	.args = "CONTAINER HOSTPATH:CTRPATH[:OPTIONS]...",
 	.help = "Unmount paths added with add-path from the running container and stop\n"
 		"re-adding them at restart. OPTIONS, if given, are ignored. The mount point\n"
-		"is left in place; nothing under it is ever deleted. A stopped container\n"
+		"is left in place; nothing under it is ever deleted. A path no longer mounted\n"
+		"(gone with an outer path, or skipped at start because its host path was\n"
+		"gone) is dropped from the saved state all the same. Saved paths nested in a\n"
+		"removed one go with it and come back at the next start. A stopped container\n"
 		"only has its saved state changed.\n",
 };
 
