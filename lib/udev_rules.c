@@ -295,9 +295,11 @@ static void reload_udevd(void)
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	if (posix_spawn(&pid, tool, &fa, NULL, argv, envp) == 0) {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		pid_t w;
+
+		while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 			;
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		if (w == pid && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 			log_warn("udevadm control --reload failed; udevd picks up the rules "
 				 "within seconds");
 	}

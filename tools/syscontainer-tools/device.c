@@ -399,7 +399,8 @@ static int device_command(const struct command *cmd, const struct option *opts, 
 		n = (size_t)end - 2;
 		r = parse_specs(cmd, mode, argv + 2, n, &specs);
 	}
-	if (r < 0 && f.follow && mode == SPEC_DEVICE_ADD && follow_partitions(&f, cli, &specs, &n, &e) < 0)
+	if (r < 0 && f.follow && mode == SPEC_DEVICE_ADD &&
+	    follow_partitions(&f, cli, &specs, &n, &e) < 0)
 		r = fail(cmd, &e);
 	if (r < 0) {
 		if (mode == SPEC_DEVICE_ADD)
