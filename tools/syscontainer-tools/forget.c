@@ -54,6 +54,33 @@ static int not_running(void *arg, struct err *e)
 	return 0;
 }
 
+/* The interfaces a container made: its runtime record lists them (an
+ * older record does not), else its saved state says. */
+static int made_nics(const struct forget *f, const cJSON *doc, struct nic_spec **nics,
+		     size_t *nn, struct err *e)
+{
+	struct record rec;
+	struct err why = { 0 };
+
+	*nics = NULL;
+	*nn = 0;
+	if (record_read(f->rundir, f->id, &rec, &why) == 0 && rec.nics_known) {
+		*nics = rec.nics;
+		*nn = rec.n_nics;
+		rec.nics = NULL;
+		rec.n_nics = 0;
+		record_free(&rec);
+		return 0;
+	}
+	if (why.code == 0)
+		record_free(&rec);
+	if (!doc)
+		return err_set(e, EINVAL, "the saved state of %s cannot be read, so the interfaces "
+			       "in its network namespace cannot be given back; repair its hook.json "
+			       "first", f->id);
+	return store_nics(doc, nics, nn, e);
+}
+
 /* Interfaces in the pinned namespace of a container killed but not yet
  * deleted: its poststop would give them back, but that works from the
  * record and the pin that forget drops, so give them back now as poststop
@@ -68,12 +95,7 @@ static int give_back_nics(const struct forget *f, const cJSON *doc, struct err *
 
 	if (netns_pin_open(f->rundir, f->id, &netns, &why) < 0)
 		return why.code == ENOENT ? 0 : (*e = why, -1);
-	if (!doc) {
-		err_set(e, EINVAL, "the saved state of %s cannot be read, so the interfaces in its "
-			"network namespace cannot be given back; repair its hook.json first", f->id);
-		goto out;
-	}
-	if (store_nics(doc, &nics, &nn, e) < 0 || (nn && net_ctx_open(netns, &c, e) < 0))
+	if (made_nics(f, doc, &nics, &nn, e) < 0 || (nn && net_ctx_open(netns, &c, e) < 0))
 		goto out;
 	for (size_t i = 0; i < nn; i++) {
 		if (net_remove_nic(&c, &nics[i], e) < 0)
