@@ -41,6 +41,37 @@ echo '{"prestart":[{"path":"relative"}]}' >"$E2E_TMP/bad-spec.json"
 run_capture "$TOOL" inject --bundle "$b" --hookspec "$E2E_TMP/bad-spec.json"
 expect_output "inject of a hook-spec with a relative path" 1 "absolute"
 check_eq "config.json untouched by the refused inject" "$before" "$(cat "$b/config.json")"
+# the bundle's own hooks in a shape that is not the spec's: refused, kept
+for bad in '.hooks.prestart = {path: "/bin/true"}' '.hooks = [{path: "/bin/true"}]' \
+	'.hooks.poststop = "/bin/true"'; do
+	printf '%s\n' "$before" | jq "$bad" >"$E2E_TMP/bad-config.json"
+	cp "$E2E_TMP/bad-config.json" "$b/config.json"
+	run_capture "$TOOL" inject --bundle "$b" --hookspec "$spec"
+	expect_output "inject into a config.json with $bad" 1 "is not an (array|object)"
+	check "  config.json left as it was" cmp -s "$E2E_TMP/bad-config.json" "$b/config.json"
+done
+printf '%s\n' "$before" >"$b/config.json"
+
+# with the global --root, the hook is told the same store
+id_r=$(e2e_name injroot)
+e2e_bundle "$id_r"
+br=$(e2e_bundle_dir "$id_r")
+alt=$E2E_TMP/alt-root
+jq 'del(.hooks)' "$br/config.json" >"$br/c" && mv "$br/c" "$br/config.json"
+jq '(.prestart, .poststop) |= map(.env |= map(select(startswith("SYSCONTAINER_HOOKS_ROOT=") | not)))' \
+	"$spec" >"$E2E_TMP/spec-noroot.json"
+check_match "inject with the global --root" "^2 hook\(s\) added" \
+	"$("$TOOL" --root "$alt" inject --bundle "$br" --hookspec "$E2E_TMP/spec-noroot.json")"
+check_eq "  both hooks get --root $alt" "2" \
+	"$(jq --arg r "$alt" '[.hooks[][] | .args | index("--root") as $i |
+		select($i != null and .[$i + 1] == $r)] | length' "$br/config.json")"
+check "  the bundle starts" e2e_run "$id_r"
+check "  add-device into the store under --root" \
+	"$TOOL" --root "$alt" add-device "$id_r" /dev/zero:/dev/alt-zero
+check "  saved there" test -s "$alt/$id_r/hook.json"
+e2e_restart "$id_r"
+check "  the hook re-adds it from that store at restart" e2e_exec "$id_r" test -c /dev/alt-zero
+e2e_stop "$id_r"
 
 # --- import -------------------------------------------------------------------
 id2=$(e2e_name imp)

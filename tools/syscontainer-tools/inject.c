@@ -104,6 +104,51 @@ static int check_spec(const cJSON *spec, struct err *e)
 	return 0;
 }
 
+/* The bundle's own hooks are the user's: one we cannot read is refused,
+ * never replaced. */
+static int check_config_hooks(const cJSON *config, const char *path, struct err *e)
+{
+	const cJSON *hooks = cJSON_GetObjectItemCaseSensitive(config, "hooks"), *it;
+
+	if (!hooks || cJSON_IsNull(hooks))
+		return 0;
+	if (!cJSON_IsObject(hooks))
+		return err_set(e, EINVAL, "%s: \"hooks\" is not an object; left as it is", path);
+	cJSON_ArrayForEach(it, hooks)
+		if (!cJSON_IsArray(it) && !cJSON_IsNull(it))
+			return err_set(e, EINVAL, "%s: \"hooks.%.40s\" is not an array; left as it is",
+				       path, it->string);
+	return 0;
+}
+
+/* With the global --root, our hook must use that store too: add it to
+ * each entry of syscontainer-hooks that does not name one. */
+static void add_root(cJSON *spec, const char *root)
+{
+	cJSON *point, *h;
+
+	cJSON_ArrayForEach(point, spec) cJSON_ArrayForEach(h, point) {
+		const cJSON *path = cJSON_GetObjectItemCaseSensitive(h, "path");
+		cJSON *args = cJSON_GetObjectItemCaseSensitive(h, "args"), *a;
+		const char *slash = strrchr(path->valuestring, '/');
+		bool has_root = false;
+
+		if (strcmp(slash + 1, "syscontainer-hooks") != 0)
+			continue;
+		if (!args) {
+			args = cJSON_AddArrayToObject(h, "args");
+			cJSON_AddItemToArray(args, cJSON_CreateString(path->valuestring));
+		}
+		cJSON_ArrayForEach(a, args)
+			has_root = has_root || !strcmp(a->valuestring, "--root") ||
+				   str_has_prefix(a->valuestring, "--root=");
+		if (has_root)
+			continue;
+		cJSON_AddItemToArray(args, cJSON_CreateString("--root"));
+		cJSON_AddItemToArray(args, cJSON_CreateString(root));
+	}
+}
+
 /* Merge @spec into @config; returns how many hooks were added. */
 static int merge(cJSON *config, const cJSON *spec)
 {
@@ -112,7 +157,7 @@ static int merge(cJSON *config, const cJSON *spec)
 	int added = 0;
 
 	if (!cJSON_IsObject(hooks)) {
-		cJSON_DeleteItemFromObjectCaseSensitive(config, "hooks");
+		cJSON_DeleteItemFromObjectCaseSensitive(config, "hooks");   /* absent or null */
 		hooks = cJSON_AddObjectToObject(config, "hooks");
 	}
 	cJSON_ArrayForEach(point, spec) {
@@ -150,7 +195,7 @@ static int load_json(const char *path, cJSON **out, struct err *e)
 	return 0;
 }
 
-static int inject(const char *bundle, const char *spec_file, struct err *e)
+static int inject(const char *bundle, const char *spec_file, const char *root, struct err *e)
 {
 	_cleanup_free_ char *path = xasprintf("%s/config.json", bundle);
 	_cleanup_cjson_ cJSON *config = NULL;
@@ -163,10 +208,14 @@ static int inject(const char *bundle, const char *spec_file, struct err *e)
 		return -1;
 	if (check_spec(spec, e) < 0)
 		return err_wrap(e, "hook-spec %s", spec_file ? spec_file : "(built in)");
+	if (root)
+		add_root(spec, root);
 	if (load_json(path, &config, e) < 0 || stat(path, &st) < 0)
 		return e->msg[0] ? -1 : err_sys(e, errno, "stat %s", path);
 	if (!cJSON_IsObject(config))
 		return err_set(e, EINVAL, "%s is not a JSON object", path);
+	if (check_config_hooks(config, path, e) < 0)
+		return -1;
 	added = merge(config, spec);
 	if (added) {
 		text = cJSON_Print(config);
@@ -204,6 +253,15 @@ static int inject_flag(int c, const char *name, const char *arg, void *ctx, stru
 	return 0;
 }
 
+static char *absolute(const char *path)
+{
+	_cleanup_free_ char *cwd = NULL;
+
+	if (path[0] == '/' || !(cwd = get_current_dir_name()))
+		return xstrdup(path);
+	return xasprintf("%s/%s", cwd, path);
+}
+
 static int run_inject(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -217,13 +275,17 @@ static int run_inject(struct cli *cli, int argc, char **argv)
 	struct err e = { 0 };
 	int end = 1, r;
 
-	(void)cli;
+	_cleanup_free_ char *root = NULL;
+
 	r = parse_flags(cmd, argc, argv, opts, inject_flag, &f, &end);
 	if (r >= 0)
 		return r;
 	if (end != 1 || !f.bundle)
 		return usage_error(cmd, "needs --bundle DIR and no container");
-	return inject(f.bundle, f.spec, &e) < 0 ? fail(cmd, &e) : 0;
+	/* the runtime starts the hook from the bundle, not from here */
+	if (cli->root_given)
+		root = absolute(cli->root);
+	return inject(f.bundle, f.spec, root, &e) < 0 ? fail(cmd, &e) : 0;
 }
 
 const struct command cmd_inject = {
@@ -233,5 +295,8 @@ const struct command cmd_inject = {
 	.help = "Add the hook entries of an iSulad hook-spec FILE (default: syscontainer-hooks\n"
 		"beside this program at prestart and poststop) to DIR/config.json. The\n"
 		"bundle's own hooks stay, in their order; ours come after them; an entry\n"
-		"already there is not added again. The file is replaced atomically.\n",
+		"already there is not added again. The file is replaced atomically. A\n"
+		"\"hooks\" that is not an object, or a hook point that is not an array, is\n"
+		"refused, never replaced. With the global --root, each syscontainer-hooks\n"
+		"entry that names no --root gets it.\n",
 };
