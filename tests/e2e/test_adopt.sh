@@ -95,6 +95,56 @@ expect_output "import of a malformed file" 1 "bad_hook.json"
 check_fails "nothing saved for it" test -e "$SYSCONTAINER_HOOKS_ROOT/$(e2e_name imp2)/hook.json"
 e2e_stop "$id2"
 
+# QoS entries as the original tool wrote them, and in other spellings: each
+# list has its own field names (a device's "Major", a QoS entry's "major")
+qos_id=$(e2e_name impqos)
+for spelling in major Major MAJOR; do
+	cat >"$E2E_TMP/qos_hook.json" <<JSON
+{"deviceToAdd":[{"Type":"b","Major":7,"Minor":0,"PathOnHost":"/dev/loop0","PathInContainer":"/dev/q","CgroupPermissions":"rwm","Parent":""}],"readBps":[{"$spelling":7,"minor":0,"path":"/dev/loop0","value":"1048576"}],"writeIops":[{"$spelling":7,"Minor":0,"Path":"/dev/loop0","Value":"100"}],"blkioWeight":[{"$spelling":7,"minor":0,"path":"/dev/loop0","value":"500"}]}
+JSON
+	run_capture "$TOOL" import --force "$qos_id" "$E2E_TMP/qos_hook.json"
+	check_eq "import of QoS entries spelled '$spelling': exit 0 ($(head -c 200 "$ERR"))" 0 "$RC"
+done
+check_eq "  the QoS entries are saved in our spelling" '[7,0,"1048576"]' \
+	"$(jq -c '.readBps[0] | [.major, .minor, .value]' "$SYSCONTAINER_HOOKS_ROOT/$qos_id/hook.json")"
+
+# list --json of a container with everything in it imports back to the same
+rt_id=$(e2e_name rtrip)
+e2e_bundle "$rt_id"
+check "round trip: the container starts" e2e_run "$rt_id"
+rt_loop=$(e2e_loop)
+s=$$
+check "round trip: a followed disk with QoS, a char device, a path" sh -c "
+	'$TOOL' add-device '$rt_id' --follow-partition '$rt_loop:/dev/rtdisk' \
+		--device-read-bps '$rt_loop:1mb' --device-write-iops '$rt_loop:100' &&
+	'$TOOL' add-device '$rt_id' /dev/zero:/dev/rt-zero:r &&
+	'$TOOL' add-path '$rt_id' '$share:/mnt/rt:ro'"
+check "round trip: a veth with a route" sh -c "
+	'$TOOL' add-nic '$rt_id' --type veth --name rt$s:eth1 --ip 10.233.$((s % 250)).2/24 \
+		--mac 02:00:00:00:$((s % 90 + 10)):01 --mtu 1400 &&
+	'$TOOL' add-route '$rt_id' --dest 10.234.$((s % 250)).0/24 --dev eth1"
+"$TOOL" list "$rt_id" --json >"$E2E_TMP/rt.json"
+"$TOOL" list "$rt_id" --json --pretty >"$E2E_TMP/rt-pretty.json"
+check_eq "round trip: the state holds every kind" \
+	"bindToAdd deviceToAdd networkInterfaces networkRoute readBps writeIops true" \
+	"$(jq -r '[keys[]] + [.deviceToAdd[0].FollowPartition | tostring] | join(" ")' "$E2E_TMP/rt.json")"
+for f in rt rt-pretty; do
+	imp=$(e2e_name "imp-$f")
+	run_capture "$TOOL" import "$imp" "$E2E_TMP/$f.json"
+	check_eq "import of list --json${f#rt}: exit 0 ($(head -c 200 "$ERR"))" 0 "$RC"
+	check_eq "  the imported state is the listed one" "$(cat "$E2E_TMP/rt.json")" \
+		"$("$TOOL" list "$imp" --json 2>&1)"
+done
+e2e_stop "$rt_id"
+
+# the original tool's full file, every list in its order
+orig_id=$(e2e_name imporig)
+cat >"$E2E_TMP/orig_hook.json" <<JSON
+{"bindToAdd":["$share:/mnt/o:rw,rslave"],"deviceToAdd":[{"Type":"c","Minor":5,"Major":1,"PathOnHost":"/dev/zero","PathInContainer":"/dev/oz","CgroupPermissions":"rw","Parent":""}],"readIops":[{"major":7,"minor":0,"path":"/dev/loop0","value":"10"}],"writeIops":[{"major":7,"minor":0,"path":"/dev/loop0","value":"20"}],"readBps":[{"major":7,"minor":0,"path":"/dev/loop0","value":"30"}],"writeBps":[{"major":7,"minor":0,"path":"/dev/loop0","value":"40"}],"blkioWeight":[{"major":7,"minor":0,"path":"/dev/loop0","value":"500"}],"networkInterfaces":[{"Ip":"10.235.0.2/24","Mac":"","Mtu":1500,"Qlen":1000,"Type":"veth","Bridge":"","HostNicName":"vo1","CtrNicName":"eth1"}],"networkRoute":[{"dest":"default","src":"","gw":"10.235.0.1","dev":"eth1"}]}
+JSON
+run_capture "$TOOL" import "$orig_id" "$E2E_TMP/orig_hook.json"
+check_eq "import of every list the original tool writes: exit 0 ($(head -c 200 "$ERR"))" 0 "$RC"
+
 # --- hook points ------------------------------------------------------------------
 run_capture "$HOOK" --state createContainer
 expect_output "--state createContainer is refused" 2 "runs inside the container"

@@ -1,6 +1,6 @@
 /* import: take an existing iSulad device_hook.json (the original tool's
- * saved state) into our store, so operators switch without re-adding
- * anything. The original wrote Go field names and read them without
+ * saved state), or our own list --json, into our store, so operators
+ * switch without re-adding anything. The original wrote Go field names and read them without
  * regard to case; here they are put in our spelling and checked. */
 #include <errno.h>
 #include <fcntl.h>
@@ -239,10 +239,12 @@ const struct command cmd_import = {
 	.run = run_import,
 	.args = "CONTAINER FILE [--force]",
 	.help = "Take FILE, a device_hook.json saved by the original syscontainer-tools\n"
-		"(<isulad root>/engines/lcr/<id>/device_hook.json), as the saved state of\n"
-		"CONTAINER: devices, paths, QoS, interfaces and routes are re-applied by the\n"
-		"hook from the container's next start. Field names are matched without\n"
-		"regard to case, as the original tool read them; everything is checked first.\n"
+		"(<isulad root>/engines/lcr/<id>/device_hook.json) or the output of\n"
+		"'list --json', as the saved state of CONTAINER: devices, paths, QoS,\n"
+		"interfaces and routes are re-applied by the hook from the container's next\n"
+		"start. Field names are matched without regard to case, as the original tool\n"
+		"read them; everything is checked first. Two entries for one container path,\n"
+		"or for one interface name in the container, are refused.\n"
 		"\n"
 		"  --force   replace state already saved for CONTAINER\n",
 };
