@@ -31,6 +31,8 @@ void device_mknod_op(struct ns_op *op, const struct saved_device *d,
 	op->rdev = makedev((unsigned)h->major, (unsigned)h->minor);
 	op->force = force;
 	op->tree_fd = -1;
+	/* a user namespace: its file systems honour no device node */
+	op->bind_node = sp->n_uid_maps > 0 || sp->n_gid_maps > 0;
 	map_owner(sp, h->uid, h->gid, &op->uid, &op->gid);
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ns_owner.h"
 #include "safe_path.h"
 #include "util.h"
 
@@ -55,28 +56,76 @@ static int node_parent(int rootfd, const struct ns_op *op, bool create, struct p
 	return dir;
 }
 
-static int op_mknod(int rootfd, const struct ns_op *op, struct parent_cache *c, struct err *e)
+/* Remove the entry @name of @dir. A node bound from a private tmpfs
+ * (bind_node) is a mount point: unmounted first. */
+static int remove_entry(int dir, const char *name, const char *path, struct err *e)
+{
+	for (int tries = 0; unlinkat(dir, name, 0) < 0; tries++) {
+		if (errno != EBUSY || tries == 8)
+			return err_sys(e, errno, "remove %s in the container", path);
+		/* a relative one-component path from a verified directory */
+		if (fchdir(dir) < 0 || umount2(name, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+			return err_sys(e, errno, "unmount %s in the container", path);
+	}
+	return 0;
+}
+
+/* A node already at the place of @op's: same device, or --force, and it is
+ * replaced; 1 when the place is free. */
+static int clear_place(int dir, const char *name, const struct ns_op *op, struct err *e)
+{
+	struct stat st;
+	bool same;
+
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return err_sys(e, errno, "stat %s in the container", op->path);
+		return 1;
+	}
+	same = (st.st_mode & S_IFMT) == (op->mode & S_IFMT) && st.st_rdev == op->rdev;
+	if (S_ISDIR(st.st_mode))
+		return err_set(e, EISDIR, "%s is a directory in the container", op->path);
+	if (!same && !op->force)
+		return err_set(e, EEXIST, "%s already exists in the container (--force replaces it)",
+			       op->path);
+	/* replace: the old entry may be a FIFO, a file or a symlink */
+	return remove_entry(dir, name, op->path, e) < 0 ? -1 : 1;
+}
+
+/* The node on an empty file of ours at its place (ns_owner.h says why). */
+static int bind_node(int dir, const char *name, const struct ns_op *op, struct node_fs *nodes,
+		     struct err *e)
+{
+	_cleanup_close_ int tree = -1;
+	_cleanup_close_ int target = -1;
+
+	if (node_fs_clone(nodes, op->mode, op->rdev, op->uid, op->gid, &tree, e) < 0)
+		return err_wrap(e, "%s", op->path);
+	target = openat2_beneath(dir, name, O_WRONLY | O_CREAT | O_EXCL, 0);
+	if (target < 0)
+		return err_sys(e, errno, "create %s in the container", op->path);
+	close(target);
+	target = openat2_beneath(dir, name, O_PATH, 0);
+	if (target < 0)
+		return err_sys(e, errno, "open %s in the container", op->path);
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		err_sys(e, errno, "mount the node on %s in the container", op->path);
+		unlinkat(dir, name, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static int op_mknod(int rootfd, const struct ns_op *op, struct parent_cache *c,
+		    struct node_fs *nodes, struct err *e)
 {
 	const char *name;
-	struct stat st;
 	int dir = node_parent(rootfd, op, true, c, &name, e);
 
-	if (dir < 0)
+	if (dir < 0 || clear_place(dir, name, op, e) < 0)
 		return -1;
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-		bool same = (st.st_mode & S_IFMT) == (op->mode & S_IFMT) && st.st_rdev == op->rdev;
-
-		if (S_ISDIR(st.st_mode))
-			return err_set(e, EISDIR, "%s is a directory in the container", op->path);
-		if (!same && !op->force)
-			return err_set(e, EEXIST, "%s already exists in the container (--force replaces it)",
-				       op->path);
-		/* replace: the old entry may be a FIFO, a file or a symlink */
-		if (unlinkat(dir, name, 0) < 0)
-			return err_sys(e, errno, "remove %s in the container", op->path);
-	} else if (errno != ENOENT) {
-		return err_sys(e, errno, "stat %s in the container", op->path);
-	}
+	if (op->bind_node)
+		return bind_node(dir, name, op, nodes, e);
 	if (mknodat(dir, name, op->mode, op->rdev) < 0)
 		return err_sys(e, errno, "mknod %s in the container", op->path);
 	if (fchownat(dir, name, op->uid, op->gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -97,9 +146,7 @@ static int op_rmnode(int rootfd, const struct ns_op *op, struct parent_cache *c,
 	if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
 		return err_set(e, EEXIST, "%s in the container is not a device node; left alone",
 			       op->path);
-	if (unlinkat(dir, name, 0) < 0)
-		return err_sys(e, errno, "remove %s in the container", op->path);
-	return 0;
+	return remove_entry(dir, name, op->path, e);
 }
 
 static int make_mountpoint(int dir, const char *name, const struct ns_op *op, struct err *e)
@@ -169,13 +216,12 @@ static int op_unbind(int rootfd, const struct ns_op *op, struct err *e)
 	return 0;
 }
 
-static int run_op(int rootfd, const struct ns_op *op, struct parent_cache *c, struct err *e)
+static int dispatch(int rootfd, const struct ns_op *op, struct parent_cache *c,
+		    struct node_fs *nodes, struct err *e)
 {
-	if (op->kind != NS_OP_MKNOD && op->kind != NS_OP_RMNODE)
-		cache_drop(c);
 	switch (op->kind) {
 	case NS_OP_MKNOD:
-		return op_mknod(rootfd, op, c, e);
+		return op_mknod(rootfd, op, c, nodes, e);
 	case NS_OP_RMNODE:
 		return op_rmnode(rootfd, op, c, e);
 	case NS_OP_BIND:
@@ -186,6 +232,23 @@ static int run_op(int rootfd, const struct ns_op *op, struct parent_cache *c, st
 		return op->call(rootfd, op->arg, e);
 	}
 	return err_set(e, EINVAL, "unknown operation");
+}
+
+/* What an operation creates, it creates as its owner (ns_owner.h). */
+static int run_op(int rootfd, const struct ns_op *op, struct parent_cache *c,
+		  struct node_fs *nodes, struct err *e)
+{
+	bool creates = op->kind == NS_OP_MKNOD || op->kind == NS_OP_BIND;
+	int r;
+
+	if (op->kind != NS_OP_MKNOD && op->kind != NS_OP_RMNODE)
+		cache_drop(c);
+	if (creates && owner_enter(op->uid, op->gid, e) < 0)
+		return err_wrap(e, "%s", op->path);
+	r = dispatch(rootfd, op, c, nodes, e);
+	if (creates)
+		owner_leave(op->uid, op->gid);
+	return r;
 }
 
 static void note_failure(struct ns_op *op, const struct err *e)
@@ -202,6 +265,7 @@ static void *worker(void *arg)
 {
 	struct ns_job *job = arg;
 	struct parent_cache cache = { NULL, -1 };
+	struct node_fs nodes = { -1, 0 };
 	struct err e = { 0 };
 	sigset_t all;
 	int rootfd;
@@ -228,7 +292,7 @@ static void *worker(void *arg)
 
 		err_clear(&e);
 		op->done = true;
-		if (run_op(rootfd, op, &cache, &e) < 0) {
+		if (run_op(rootfd, op, &cache, &nodes, &e) < 0) {
 			note_failure(op, &e);
 			if (job->stop_on_error)
 				break;
@@ -237,6 +301,7 @@ static void *worker(void *arg)
 		}
 	}
 	cache_drop(&cache);
+	node_fs_close(&nodes);
 	close(rootfd);
 	return NULL;
 setup_failed:

@@ -34,6 +34,9 @@ struct ns_op {
 	uid_t uid;              /* owner of what we create */
 	gid_t gid;
 	bool force;             /* MKNOD: replace a non-directory already there */
+	bool bind_node;         /* MKNOD: a user-namespaced container, whose
+				 * own file systems honour no device node: bind
+				 * one from a private tmpfs (ns_owner.h) */
 	int tree_fd;            /* BIND: detached mount */
 	bool is_dir;            /* BIND: the source is a directory */
 	ns_call_fn call;        /* CALL; its message (msg) comes back on success too */

@@ -57,8 +57,8 @@ static int decide(const struct hook_opts *o, const struct oci_state *st,
 	instance_of_record(rec, &then);
 	switch (instance_match(&then, now, recorded_now(rec, &buf))) {
 	case INSTANCE_SAME:
-		log_info("%s: prestart: pid %d was prepared by an earlier run of this hook; "
-			 "nothing to do", st->id, st->pid);
+		log_info("%s: prestart: an earlier run of this hook prepared this instance; "
+			 "nothing to do (pid %d)", st->id, st->pid);
 		return 1;
 	case INSTANCE_OTHER:
 		return err_set(e, EBUSY, "container %s already runs as pid %d (runtime record in "

@@ -94,14 +94,14 @@ scenario() {
 		check_eq "$tag: restart $i: the runtime printed nothing" "" "$(cat "$E2E_TMP/$id.err")"
 		pid=$(e2e_pid "$id")
 		check_eq "$tag: restart $i: one prestart found pid $pid prepared" 1 \
-			"$(logs "$log2" | grep -c "$id: prestart: pid $pid was prepared by an earlier run")"
+			"$(logs "$log2" | grep -c "$id: prestart: an earlier run of this hook prepared this instance; nothing to do (pid $pid)")"
 		expect_once "$id" "$host" "$mm" "$tag restart $i" "$hex"
 	done
 	if [ "$log2" != "$HOOK_LOG" ]; then
 		check_eq "$tag: the second entries logged to their own --log (4 starts)" 4 \
-			"$(grep -c "$id: prestart: pid .* was prepared" "$log2")"
+			"$(grep -c "$id: prestart: an earlier run .* prepared this instance" "$log2")"
 		check_eq "$tag: and the first entries never found the work done" 0 \
-			"$(grep -c "$id: prestart: pid .* was prepared" "$HOOK_LOG")"
+			"$(grep -c "$id: prestart: an earlier run .* prepared this instance" "$HOOK_LOG")"
 	fi
 	e2e_stop "$id"
 	check_fails "$tag: after the last stop no host link $host" ip link show "$host"

@@ -246,6 +246,69 @@ static void start_then_wait(void **state)
 	assert_int_equal(ns_wait(&job, &e), 0);
 }
 
+/* Mount points in this namespace whose path holds @needle. */
+static int mounts_under(const char *needle)
+{
+	char line[4096];
+	FILE *mi = fopen("/proc/self/mountinfo", "r");
+	int n = 0;
+
+	assert_non_null(mi);
+	while (fgets(line, sizeof(line), mi))
+		n += strstr(line, needle) != NULL;
+	fclose(mi);
+	return n;
+}
+
+/* For a user-namespaced container: nodes bound from a private tmpfs,
+ * owned by the mapped owner, made (with their directories) as that owner;
+ * removed again by unmounting them. */
+static void bound_nodes(void **state)
+{
+	struct fixture *f = *state;
+	char *path = unit_join(f->root, "dev/sub/a"), *dir = unit_join(f->root, "dev/sub");
+	char *b = unit_join(f->root, "dev/sub/b");
+	struct ns_op ops[3];
+	struct err e = { 0 };
+	struct stat st;
+
+	for (int i = 0; i < 2; i++) {
+		node(&ops[i], i ? "/dev/sub/b" : "/dev/sub/a", 3 + i);
+		ops[i].bind_node = true;
+		ops[i].uid = 200000;
+		ops[i].gid = 200006;
+	}
+	assert_int_equal(ns_run(f->mntns, f->root, ops, 2, true, &e), 0);
+	assert_null(ns_first_failure(ops, 2));
+	assert_node(f, "dev/sub/a", 3);
+	assert_node(f, "dev/sub/b", 4);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, 200000);
+	assert_int_equal(st.st_gid, 200006);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_int_equal(st.st_uid, 200000);
+	assert_int_equal(mounts_under("/dev/sub/"), 2);
+
+	/* the same node again, and a removal: a mount point is unmounted */
+	node(&ops[0], "/dev/sub/a", 3);
+	ops[0].bind_node = true;
+	ops[0].uid = 200000;
+	ops[0].gid = 200006;
+	memset(&ops[1], 0, sizeof(ops[1]));
+	ops[1].kind = NS_OP_RMNODE;
+	ops[1].path = "/dev/sub/b";
+	ops[1].tree_fd = -1;
+	assert_int_equal(ns_run(f->mntns, f->root, ops, 2, true, &e), 0);
+	assert_null(ns_first_failure(ops, 2));
+	assert_node(f, "dev/sub/a", 3);
+	assert_false(unit_exists(b));
+	assert_int_equal(mounts_under("/dev/sub/"), 1);
+	umount2(path, MNT_DETACH);
+	free(path);
+	free(dir);
+	free(b);
+}
+
 #define NS_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -257,6 +320,7 @@ int main(void)
 		NS_TEST(stop_at_symlink),
 		NS_TEST(root_missing),
 		NS_TEST(start_then_wait),
+		NS_TEST(bound_nodes),
 	};
 
 	return cmocka_run_group_tests_name("test_nsexec", tests, group_setup, NULL);
