@@ -43,6 +43,7 @@ DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
         libclang-rt-14-dev
 DEPS += bpftool  # the cgroup v2 tests count the device programs attached to a cgroup
 DEPS += udev  # a real systemd-udevd for tests/e2e/test_udevd.sh
+DEPS += lxc  # the lcr tests: real lxc-start containers (lxc.hook.start-host)
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
@@ -67,6 +68,10 @@ $(BUILD)/tests/devctl: tests/e2e/devctl.c $(BUILD)/libsch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsch.a $(LDLIBS)
 
+$(BUILD)/tests/lcr-hook-runner: tests/e2e/lcr_hook_runner.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
 # libFuzzer targets (clang), with AddressSanitizer and UBSan.
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
@@ -81,13 +86,13 @@ fuzz: $(FUZZ_BIN)
 	tests/fuzz/run $(BUILD) $(FUZZ_SECONDS)
 
 # Unit tests, then the end-to-end tests on real runc/crun containers (root).
-check: all $(UNIT_BIN) $(BUILD)/tests/devctl $(FUZZ_BIN)
+check: all $(UNIT_BIN) $(BUILD)/tests/devctl $(BUILD)/tests/lcr-hook-runner $(FUZZ_BIN)
 	tests/run-all $(BUILD)
 
 unit: $(UNIT_BIN)
 	tests/run-all --unit-only $(BUILD)
 
-e2e: all $(BUILD)/tests/devctl
+e2e: all $(BUILD)/tests/devctl $(BUILD)/tests/lcr-hook-runner
 	tests/run-all --e2e-only $(BUILD)
 
 demo: all

@@ -54,6 +54,45 @@ int pid_open_ns(int pidfd, int pid, const char *ns, int *fd_out, struct err *e)
 	return 0;
 }
 
+int container_root_pick(bool pivoted, const char *rootfs, char **root, struct err *e)
+{
+	if (pivoted) {
+		*root = xstrdup("/");
+		return 0;
+	}
+	if (!rootfs)
+		return err_set(e, EINVAL, "no rootfs: neither \"root\" in the OCI state nor "
+			       "root.path in config.json");
+	*root = xstrdup(rootfs);
+	return 0;
+}
+
+static bool same_dir(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* A process that has not pivoted yet keeps the root of whoever started it:
+ * ours, or the host's when the runtime runs us from a root of its own.
+ * Only a root that is neither is the container's. */
+int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("/proc/%d/root", pid);
+	struct stat ctr, own, host;
+	bool pivoted;
+
+	if (stat(path, &ctr) < 0)
+		return err_sys(e, errno, "stat %s", path);
+	if (stat("/", &own) < 0)
+		return err_sys(e, errno, "stat /");
+	if (sys_pidfd_send_signal(pidfd, 0) < 0)
+		return err_sys(e, errno, "process %d", pid);
+	pivoted = !same_dir(&ctr, &own);
+	if (pivoted && stat("/proc/1/root", &host) == 0 && same_dir(&ctr, &host))
+		pivoted = false;
+	return container_root_pick(pivoted, rootfs, root, e);
+}
+
 /* Collect ids in @dir that start with @prefix; exact match wins. */
 static void scan_ids(const char *dir, const char *prefix, char **found, int *count)
 {

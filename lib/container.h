@@ -34,6 +34,19 @@ int pid_open_mntns(int pid, int *pidfd, int *mntns_fd, struct err *e);
 /* Open /proc/@pid/ns/@ns and check with @pidfd that it is still that process. */
 int pid_open_ns(int pidfd, int pid, const char *ns, int *fd, struct err *e);
 
+/* The container's root as a path in its mount namespace, for ns_run.
+ * Runtimes run prestart at two moments: runc, crun and older lxc before
+ * the container's pivot_root, with the rootfs mounted at @rootfs (from
+ * the OCI state or config.json) in its mount namespace; openEuler lxc
+ * >= 5.0.2-8 after it, when the rootfs is that namespace's "/" and
+ * @rootfs names nothing there (or, in a hostile rootfs, something of the
+ * container's making). The kernel tells which: /proc/PID/root is the
+ * container's own root only after pivot_root. @pidfd checks that @pid is
+ * still the process. */
+int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, struct err *e);
+/* The decision alone: "/" once pivoted, else @rootfs (which must be known). */
+int container_root_pick(bool pivoted, const char *rootfs, char **root, struct err *e);
+
 /* Host uid/gid that the container's root maps to (identity without userns). */
 void container_root_ids(const struct oci_spec *sp, unsigned *uid, unsigned *gid);
 

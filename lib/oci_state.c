@@ -2,6 +2,7 @@
 
 #include <cJSON.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "container_id.h"
@@ -31,12 +32,13 @@ int oci_state_parse(const char *json, size_t len, struct oci_state *st, struct e
 	if (!cJSON_IsString(bundle) || bundle->valuestring[0] != '/')
 		return err_set(e, EINVAL, "malformed OCI state: no absolute \"bundle\" path");
 
+	/* -1 is lcr's "no pid" (openEuler lxc at poststop) */
 	pid = cJSON_GetObjectItemCaseSensitive(doc, "pid");
 	if (pid && !cJSON_IsNull(pid)) {
-		if (!cJSON_IsNumber(pid) || pid->valuedouble < 0 ||
-		    pid->valuedouble > 4194304 || pid->valuedouble != (int)pid->valuedouble)
+		if (!cJSON_IsNumber(pid) || pid->valuedouble < -1 ||
+		    pid->valuedouble > PID_MAX || pid->valuedouble != (int)pid->valuedouble)
 			return err_set(e, EINVAL, "malformed OCI state: \"pid\" is not a valid pid");
-		st->pid = (int)pid->valuedouble;
+		st->pid = pid->valuedouble > 0 ? (int)pid->valuedouble : 0;
 	}
 
 	root = cJSON_GetObjectItemCaseSensitive(doc, "root");
@@ -51,6 +53,22 @@ int oci_state_parse(const char *json, size_t len, struct oci_state *st, struct e
 
 	st->id = xstrdup(id->valuestring);
 	st->bundle = xstrdup(bundle->valuestring);
+	return 0;
+}
+
+int oci_state_pid_from_env(struct oci_state *st, const char *lxc_pid, struct err *e)
+{
+	char *end;
+	long v;
+
+	if (st->pid > 0 || !lxc_pid)
+		return 0;
+	errno = 0;
+	v = strtol(lxc_pid, &end, 10);
+	if (errno || end == lxc_pid || *end || lxc_pid[0] < '0' || lxc_pid[0] > '9' || v > PID_MAX)
+		return err_set(e, EINVAL, "malformed LXC_PID '%.32s': not a pid", lxc_pid);
+	/* 0: lxc's value after a failed start; the pid stays unknown */
+	st->pid = (int)v;
 	return 0;
 }
 

@@ -22,7 +22,11 @@ struct record {
 	char *id;
 	int pid;
 	char *bundle;
-	char *rootfs;           /* host path of the rootfs at prestart */
+	char *rootfs;           /* the container root in its mount namespace at
+				 * prestart: the rootfs path, or "/" when the
+				 * runtime had pivoted already (openEuler lxc);
+				 * not a host path: the CLI works from "/" of
+				 * the namespace, i.e. /proc/PID/root */
 	uint64_t mntns_dev, mntns_ino;
 	char *devices_cgroup;   /* v1 devices cgroup directory, or NULL */
 	bool devices_v2;        /* device access is a cgroup v2 program */

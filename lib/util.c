@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -60,6 +61,17 @@ char *xasprintf(const char *fmt, ...)
 	return r;
 }
 
+static int wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, -1);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -1 : 0;
+}
+
 int read_fd_all(int fd, size_t max, char **out, size_t *len, struct err *e)
 {
 	size_t cap = 4096, n = 0;
@@ -78,6 +90,10 @@ int read_fd_all(int fd, size_t max, char **out, size_t *len, struct err *e)
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
+			continue;
+		/* a non-blocking fd the writer has not filled yet (openEuler
+		 * lxc writes a hook's stdin after starting it): wait for it */
+		if (r < 0 && errno == EAGAIN && wait_readable(fd) == 0)
 			continue;
 		if (r < 0) {
 			int saved = errno;

@@ -53,7 +53,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Read all of @fd, at most @max bytes, NUL-terminated. */
+/* Read all of @fd, at most @max bytes, NUL-terminated. A non-blocking
+ * @fd is waited for (poll) until its writer closes it; the caller bounds
+ * the wait (the hook's deadline). */
 int read_fd_all(int fd, size_t max, char **out, size_t *len, struct err *e);
 /* Read a file at @path relative to @dirfd (AT_FDCWD for plain paths). */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,

@@ -94,7 +94,13 @@ static int read_state(struct oci_state *st, struct err *e)
 
 	if (read_fd_all(STDIN_FILENO, OCI_STATE_MAX, &buf, &len, e) < 0)
 		return err_wrap(e, "OCI state on stdin");
-	return oci_state_parse(buf, len, st, e);
+	if (oci_state_parse(buf, len, st, e) < 0)
+		return -1;
+	if (oci_state_pid_from_env(st, getenv("LXC_PID"), e) < 0) {
+		oci_state_free(st);
+		return -1;
+	}
+	return 0;
 }
 
 /* --state auto: the hook point from the state's status, for hook
@@ -121,9 +127,15 @@ static int run(struct hook_opts *o, struct err *e)
 		return -1;
 	if (!strcmp(o->state, "auto")) {
 		o->state = state_from_status(&st);
-		if (!o->state) {
+		if (!o->state && !st.status)
+			/* lcr (openEuler lxc, iSulad's default runtime) sends none */
+			err_set(e, EINVAL, "--state auto needs a \"status\" in the OCI state and "
+				"this runtime gives none; register the hook with --state prestart "
+				"and --state poststop");
+		else if (!o->state)
 			err_set(e, EINVAL, "--state auto: unknown status '%s' in the OCI state",
-				st.status ? st.status : "(none)");
+				st.status);
+		if (!o->state) {
 			oci_state_free(&st);
 			return -1;
 		}

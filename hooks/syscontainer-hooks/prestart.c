@@ -1,5 +1,7 @@
 /* prestart / createRuntime: the container's namespaces exist, its init
- * waits, its rootfs is mounted but not yet its root. Re-create every saved
+ * waits, its rootfs is mounted: not yet its root under runc and crun,
+ * already its root under openEuler lxc (container_root_in_ns tells
+ * which). Re-create every saved
  * device node and bind mount inside it in one pass through its mount
  * namespace, grant the devices in its cgroup, bring its network up, then
  * write the runtime record the CLI uses to find it.
@@ -64,12 +66,15 @@ struct prestart {
 
 static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 {
+	_cleanup_free_ char *rootfs = NULL;
+
 	if (p->st->pid <= 0)
 		return err_set(e, EINVAL, "the OCI state has no pid");
 	if (oci_spec_load(p->st->bundle, &p->spec, e) < 0)
 		return -1;
-	p->rootfs = oci_rootfs_path(p->st, &p->spec);
-	if (pid_open_mntns(p->st->pid, &p->pidfd, &p->mntns_fd, e) < 0)
+	rootfs = oci_rootfs_path(p->st, &p->spec);
+	if (pid_open_mntns(p->st->pid, &p->pidfd, &p->mntns_fd, e) < 0 ||
+	    container_root_in_ns(p->pidfd, p->st->pid, rootfs, &p->rootfs, e) < 0)
 		return -1;
 	/* STORE_CREATE: the lock is held for the whole prestart even for a
 	 * container with nothing saved yet, so a concurrent add-device either
