@@ -20,8 +20,6 @@ gw=${net%.0}.1
 ctr_ip=${net%.0}.2
 LXC_IDS=()
 
-links_before=$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort)
-mounts_before=$(wc -l </proc/self/mountinfo)
 
 lxc_monitor() { pgrep -f "^\[lxc monitor\] $LXCPATH $1\$"; }
 lxc_pid() { lxc-info -n "$1" -P "$LXCPATH" -pH 2>/dev/null; }
@@ -89,6 +87,26 @@ check "loop device $loop for the test" test -b "$loop"
 loop_mm=$(stat -c '%t:%T' "$loop")
 hostdir=$E2E_TMP/shared
 mkdir -p "$hostdir" && echo "from the host $s" >"$hostdir/hello"
+
+# ---- the hook alone, fed by the runner as liblxc feeds it ----
+bare=$E2E_TMP/bare
+mkdir -p "$bare"
+e2e_rootfs "$bare/rootfs"
+(cd "$bare" && runc spec)
+lone() {  # lone STAGE HOOK-STATE [LXC_PID]: our hook behind the runner
+	env -i PATH="$PATH" LXC_NAME="$(e2e_name lone)" LXC_PID="${3-}" \
+		LXC_ROOTFS_MOUNT=/usr/lib/x86_64-linux-gnu/lxc/rootfs \
+		"$RUNNER" --stage "$1" --bundle "$bare" --delay-ms 300 $(hook_env) -- \
+		"$HOOK" syscontainer-hooks --state "$2" --log "$E2E_TMP/lone.log"
+}
+run_capture lone poststop poststop 0
+check_eq "poststop, pid -1 and LXC_PID 0 (a failed start), state 300 ms late: done" 0 "$RC"
+run_capture lone poststop poststop 4194304
+check_eq "poststop again, another LXC_PID: quiet" "0:" "$RC:$(cat "$ERR")"
+run_capture lone poststop auto 1
+expect_output "--state auto with lcr's state (no status)" 1 'auto.*"status".*--state prestart'
+run_capture lone poststop poststop 12x
+expect_output "a malformed LXC_PID" 1 "LXC_PID '12x'"
 
 # ---- prestart after pivot_root: real lxc ----
 id=$(e2e_name lxc)
@@ -204,9 +222,9 @@ check_match "runc: the route is back" "10.97.$((s % 250)).0/24 via $gw dev eth1"
 	"$(nsenter -t "$rp" -n ip route 2>&1)"
 e2e_stop "$rid"
 check_fails "runc poststop again: no host link vhr$s" ip link show "vhr$s"
-links_after=$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort | grep -v "^$br\$")
-check_eq "no host link leaked" "$links_before" "$links_after"
-check_eq "no mount leaked" "$mounts_before" "$(wc -l </proc/self/mountinfo)"
+check_eq "no host link of these containers is left" "" \
+	"$(ip -o link show | awk -F': ' '{print $2}' | grep -E "^vh[lrt]$s(@|\$)")"
+check_eq "no mount under the test's directories is left" "" "$(grep -F "$E2E_TMP" /proc/self/mountinfo)"
 check_eq "no runtime record left" "" "$(ls "$SYSCONTAINER_HOOKS_RUNDIR" 2>/dev/null)"
 check_fails "no error in the hook's log over the restarts" grep -q " error: " "$HOOK_LOG"
 

@@ -29,6 +29,19 @@ static const struct state_good state_good[] = {
 	  "\"bundle\":\"/var/lib/isulad/engines/lcr/0123456789abcdef\"}",
 	  "0123456789abcdef", "/var/lib/isulad/engines/lcr/0123456789abcdef",
 	  "/var/lib/isulad/x/merged", NULL, 1 },
+	{ "lcr prestart: empty ociVersion, no status, rootfs.mount as root",
+	  "{\"ociVersion\":\"\",\"id\":\"0123abc\",\"pid\":4711,"
+	  "\"root\":\"/usr/lib/x86_64-linux-gnu/lxc/rootfs\","
+	  "\"bundle\":\"/var/lib/isulad/engines/lcr/0123abc\"}",
+	  "0123abc", "/var/lib/isulad/engines/lcr/0123abc", "/usr/lib/x86_64-linux-gnu/lxc/rootfs",
+	  NULL, 4711 },
+	{ "lcr poststop: pid -1 is no pid",
+	  "{\"ociVersion\":\"\",\"id\":\"0123abc\",\"pid\":-1,"
+	  "\"root\":\"/var/lib/isulad/mnt/rootfs\",\"bundle\":\"/var/lib/isulad/engines/lcr/0123abc\"}",
+	  "0123abc", "/var/lib/isulad/engines/lcr/0123abc", "/var/lib/isulad/mnt/rootfs", NULL, 0 },
+	{ "older lcr: bundlePath, empty ociVersion, pid -1",
+	  "{\"ociVersion\":\"\",\"id\":\"c3\",\"pid\":-1,\"root\":\"/r\",\"bundlePath\":\"/b/c3\"}",
+	  "c3", "/b/c3", "/r", NULL, 0 },
 	{ "older iSulad: bundlePath",
 	  "{\"id\":\"c2\",\"pid\":99,\"bundlePath\":\"/b/c2\"}",
 	  "c2", "/b/c2", NULL, NULL, 99 },
@@ -133,7 +146,8 @@ static const struct bad_json state_bad[] = {
 	{ "bundle empty", "{\"id\":\"c1\",\"bundle\":\"\"}", 0, "bundle" },
 	{ "bundle a number", "{\"id\":\"c1\",\"bundle\":7}", 0, "bundle" },
 	{ "bundlePath relative", "{\"id\":\"c1\",\"bundlePath\":\"b\"}", 0, "bundle" },
-	{ "pid negative", "{\"id\":\"c1\",\"pid\":-1,\"bundle\":\"/b\"}", 0, "pid" },
+	{ "pid below -1", "{\"id\":\"c1\",\"pid\":-2,\"bundle\":\"/b\"}", 0, "pid" },
+	{ "pid -1.5", "{\"id\":\"c1\",\"pid\":-1.5,\"bundle\":\"/b\"}", 0, "pid" },
 	{ "pid float", "{\"id\":\"c1\",\"pid\":1.5,\"bundle\":\"/b\"}", 0, "pid" },
 	{ "pid string", "{\"id\":\"c1\",\"pid\":\"42\",\"bundle\":\"/b\"}", 0, "pid" },
 	{ "pid huge", "{\"id\":\"c1\",\"pid\":99999999999999999999,\"bundle\":\"/b\"}", 0, "pid" },
@@ -238,6 +252,49 @@ static void state_parse_depth(void **state)
 	assert_null(st.id);
 	free(ok);
 	free(deep);
+}
+
+/* ---- oci_state_pid_from_env (LXC_PID) ---- */
+
+static void state_pid_from_env(void **state)
+{
+	static const struct {
+		const char *what;
+		int pid;                /* in the state */
+		const char *env;        /* LXC_PID */
+		int rc, want;
+	} t[] = {
+		{ "no LXC_PID: the pid stays unknown", 0, NULL, 0, 0 },
+		{ "lcr poststop: pid -1 in the state, LXC_PID set", 0, "4711", 0, 4711 },
+		{ "the state's pid wins", 17, "4711", 0, 17 },
+		{ "LXC_PID 0 after a failed start", 0, "0", 0, 0 },
+		{ "largest pid", 0, "4194304", 0, 4194304 },
+		{ "above pid_max", 0, "4194305", -1, 0 },
+		{ "empty", 0, "", -1, 0 },
+		{ "negative", 0, "-1", -1, 0 },
+		{ "leading space", 0, " 12", -1, 0 },
+		{ "plus sign", 0, "+12", -1, 0 },
+		{ "trailing junk", 0, "12x", -1, 0 },
+		{ "huge", 0, "99999999999999999999999", -1, 0 },
+		{ "not a number", 0, "abc", -1, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct oci_state st = { .pid = t[i].pid };
+		struct err e = { 0 };
+
+		unit_case("%s", t[i].what);
+		assert_int_equal(oci_state_pid_from_env(&st, t[i].env, &e), t[i].rc);
+		if (t[i].rc == 0) {
+			assert_int_equal(st.pid, t[i].want);
+		} else {
+			assert_int_equal(e.code, EINVAL);
+			assert_err_line(e);
+			assert_err_mentions(e, "LXC_PID");
+			assert_int_equal(st.pid, t[i].pid);
+		}
+	}
+	unit_case_done();
 }
 
 /* ---- oci_spec_parse ---- */
@@ -488,6 +545,7 @@ int main(void)
 		UNIT_TEST(state_parse_bad),
 		UNIT_TEST(state_parse_depth),
 		UNIT_TEST(state_parse_unstorable_ids),
+		UNIT_TEST(state_pid_from_env),
 		UNIT_TEST(spec_parse_full),
 		UNIT_TEST(spec_parse_minimal),
 		UNIT_TEST(spec_parse_bad),

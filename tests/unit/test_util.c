@@ -1,6 +1,10 @@
 /* util, json, container ids and the runtime record. */
 #include "unit.h"
 
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
 #include "container_id.h"
 #include "json.h"
 #include "record.h"
@@ -582,6 +586,62 @@ static void helpers(void **state)
 	free(tmp);
 }
 
+/* openEuler lxc starts a hook, then writes its state into a non-blocking
+ * pipe: the first reads find nothing (EAGAIN), and the state may come in
+ * pieces. All of it is read, up to the writer's close. */
+static void read_nonblocking_late(void **state)
+{
+	enum { SIZE = 200 * 1024, PIECE = 50 * 1024 };
+	char *want = malloc(SIZE), *got = NULL;
+	struct err e = { 0 };
+	size_t len = 0;
+	int p[2];
+	pid_t pid;
+
+	for (size_t i = 0; i < SIZE; i++)
+		want[i] = (char)('a' + i % 26);
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(p[0]);
+		/* only the reader's end stays non-blocking, as under lxc */
+		fcntl(p[1], F_SETFL, 0);
+		for (size_t off = 0; off < SIZE; off += PIECE) {
+			usleep(100 * 1000);
+			if (write_all(p[1], want + off, PIECE) < 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	assert_int_equal(read_fd_all(p[0], SIZE, &got, &len, &e), 0);
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(len, SIZE);
+	assert_memory_equal(got, want, SIZE);
+	free(got);
+	free(want);
+}
+
+/* A writer that closes without writing: an empty read, not a wait. */
+static void read_nonblocking_empty(void **state)
+{
+	struct err e = { 0 };
+	char *got = NULL;
+	size_t len = 1;
+	int p[2];
+
+	assert_int_equal(pipe2(p, O_NONBLOCK | O_CLOEXEC), 0);
+	close(p[1]);
+	assert_int_equal(read_fd_all(p[0], 100, &got, &len, &e), 0);
+	assert_int_equal(len, 0);
+	assert_string_equal(got, "");
+	free(got);
+	close(p[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +663,8 @@ int main(void)
 		UNIT_TEST(record_dir_env),
 		UNIT_TEST(record_via_env),
 		UNIT_TEST(helpers),
+		UNIT_TEST(read_nonblocking_late),
+		UNIT_TEST(read_nonblocking_empty),
 	};
 
 	return cmocka_run_group_tests_name("test_util", tests, NULL, NULL);
