@@ -164,6 +164,30 @@ check_fails "poststop: no error in the hook's log" grep -q "error: .*$id" "$HOOK
 check "lxc-start again with everything saved" lxc_up "$id"
 expect_all "after lxc-stop and lxc-start"
 
+# ---- the hook listed twice at each stage (iSulad's hook-spec merge) ----
+id2=$(e2e_name lxc2)
+lxc_ctr "$id2" 2 0
+check "lxc-start, hook listed twice" lxc_up "$id2"
+check "add-device (twice-listed container)" "$TOOL" add-device "$id2" "$loop:/dev/lcrdisk:rw"
+check "add-path (twice-listed container)" "$TOOL" add-path "$id2" "$hostdir:/srv/shared:ro"
+check "add-nic (twice-listed container)" "$TOOL" add-nic "$id2" --type veth \
+	--name "vht$s:eth1" --ip "${net%.0}.3/24" --bridge "$br"
+check "lxc-stop (twice-listed)" lxc_down "$id2"
+check_fails "two poststops: no host link vht$s" ip link show "vht$s"
+: >"$E2E_TMP/$id2.lxc.log"
+check "lxc-start with everything saved, hook listed twice" lxc_up "$id2"
+p2=$(lxc_pid "$id2")
+check_eq "twice: the device node is there" "$loop_mm" \
+	"$(in_lxc "$id2" /bin/stat -c '%t:%T' /dev/lcrdisk 2>&1)"
+check_eq "twice: /srv/shared is mounted once" 1 \
+	"$(awk '$5 == "/srv/shared"' "/proc/$p2/mountinfo" | wc -l)"
+check_eq "twice: one eth1 with its address" 1 \
+	"$(nsenter -t "$p2" -n ip -o -4 addr show dev eth1 2>/dev/null | grep -c "${net%.0}.3/24")"
+check "lxc-stop (twice-listed, again)" lxc_down "$id2"
+check_fails "two poststops again: no host link vht$s" ip link show "vht$s"
+check_fails "two poststops: no record" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id2"
+check_fails "two poststops: no error in the hook's log" grep -q "error: .*$id2" "$HOOK_LOG"
+
 # ---- 20 restarts of the first container ----
 # the state still comes late, 50 ms after the hook started
 sed -i 's/--delay-ms 1000/--delay-ms 50/' "$LXCPATH/$id/config"
