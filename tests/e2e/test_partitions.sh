@@ -166,6 +166,35 @@ if losetup --partscan "$loopA" "$imgB"; then
 	check_eq "renumbering: /dev/datap1 is still A's" DISK-A-MARKER \
 		"$(e2e_exec "$id2" sh -c 'dd if=/dev/datap1 bs=64 count=1 2>/dev/null | head -n 1')"
 	e2e_stop "$id2"
+
+	# Saved partitions whose disk is not followed are checked in sysfs
+	# before they go in: a node named like A's partition but carrying
+	# B's numbers, and B's own partition saved as one of disk A's.
+	mkdir -p "$E2E_TMP/nodes"
+	stale=$E2E_TMP/nodes/${loopA2#/dev/}p1
+	mknod "$stale" b $((0x${bnum%:*})) $((0x${bnum#*:}))
+	st=$SYSCONTAINER_HOOKS_ROOT/$id2/hook.json
+	jq --arg stale "$stale" --arg b "${loopB}p1" --arg a "$loopA2" --arg good "${loopA2}p1" '
+		.deviceToAdd += [
+		  {Type: "b", Major: 1, Minor: 1, PathOnHost: $stale, PathInContainer: "/dev/stale",
+		   CgroupPermissions: "rw", Parent: $a},
+		  {Type: "b", Major: 1, Minor: 1, PathOnHost: $b, PathInContainer: "/dev/otherdisk",
+		   CgroupPermissions: "rw", Parent: $a},
+		  {Type: "b", Major: 1, Minor: 1, PathOnHost: $good, PathInContainer: "/dev/good",
+		   CgroupPermissions: "rw", Parent: $a}]' "$st" >"$st.new" && mv "$st.new" "$st"
+	check "identity: container starts" e2e_run "$id2"
+	check_fails "identity: a stale node with another partition's numbers is not given" \
+		e2e_exec "$id2" test -e /dev/stale
+	check_fails "identity: another disk's partition saved as A's is not given" \
+		e2e_exec "$id2" test -e /dev/otherdisk
+	check_eq "identity: A's partition saved by its kernel name is given" \
+		DISK-A-MARKER "$(e2e_exec "$id2" sh -c 'dd if=/dev/good bs=64 count=1 2>/dev/null | head -n 1')"
+	check_match "identity: the log says why" \
+		"partition $stale skipped: node $stale has the numbers of ${loopB#/dev/}p1" "$(cat "$HOOK_LOG")"
+	check_match "identity: the log says whose partition it is" \
+		"partition ${loopB}p1 skipped: ${loopB}p1 is a partition of ${loopB#/dev/}, not of disk $loopA2" \
+		"$(cat "$HOOK_LOG")"
+	e2e_stop "$id2"
 else
 	not_ok "renumbering: attach disk B as $loopA (taken meanwhile)"
 fi
