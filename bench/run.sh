@@ -40,6 +40,16 @@ cg=/sys/fs/cgroup/devices/sch-bench-$$
 mkdir -p "$cg" && echo "$pid" >"$cg/cgroup.procs"
 E2E_CLEANUPS+=("rmdir $cg")
 
+# poststop ID: the cleanup after a timed prestart. The stand-in lives on
+# where a container would have ended, and poststop leaves alone the record
+# of an instance that still runs (a start refused because its id is taken
+# ends with a poststop too): the record goes first, and poststop cleans
+# after hook.json and the namespace pin.
+poststop() {
+	echo "rm -f '$SYSCONTAINER_HOOKS_RUNDIR/$1/record.json'; '$HOOK' --state poststop" \
+		"--log '$E2E_TMP/bench.log' <'$E2E_TMP/$1.post'"
+}
+
 state() {  # state ID [PID]
 	jq -nc --arg id "$1" --arg b "$b" --argjson pid "${2:-0}" \
 		'{ociVersion:"1.0.2", id:$id, bundle:$b, status:"creating"} + (if $pid > 0 then {pid:$pid} else {} end)'
@@ -74,7 +84,7 @@ hook_row() {  # hook_row LABEL N M [BRIDGE...]
 	state "$id" "$pid" >"$E2E_TMP/$id.pre"
 	state "$id" >"$E2E_TMP/$id.post"
 	r=$("$bench" "$RUNS" "$E2E_TMP/$id.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
-		-- sh -c "'$HOOK' --state poststop --log '$E2E_TMP/bench.log' <'$E2E_TMP/$id.post'")
+		-- sh -c "$(poststop "$id")")
 	printf '| hook prestart, %-28s | %s |\n' "$1" "$r"
 }
 
@@ -100,16 +110,24 @@ printf 'int main(void) { return 0; }\n' >"$E2E_TMP/empty.c"
 cc -O2 -static -o "$E2E_TMP/empty-static" "$E2E_TMP/empty.c" || exit 1
 save bench-0-0 0 0
 state bench-0-0 "$pid" >"$E2E_TMP/bench-0-0.pre"
+state bench-0-0 >"$E2E_TMP/bench-0-0.post"
+# poststop after each prestart: a prestart that finds the record of its
+# own instance has nothing to do (the hook listed twice), which is row 4
+post0=$(poststop bench-0-0)
 for round in $(seq "$RUNS"); do
 	"$bench" 1 - "$E2E_TMP/empty-static" >>"$E2E_TMP/floor.0"
 	"$bench" 1 - /bin/true >>"$E2E_TMP/floor.1"
 	"$bench" 1 - "$HOOK" --version >>"$E2E_TMP/floor.2"
 	"$bench" 1 "$E2E_TMP/bench-0-0.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
-		>>"$E2E_TMP/floor.3" || exit 1
+		-- sh -c "$post0" >>"$E2E_TMP/floor.3" || exit 1
+	"$HOOK" --state prestart --log "$E2E_TMP/bench.log" <"$E2E_TMP/bench-0-0.pre" || exit 1
+	"$bench" 1 "$E2E_TMP/bench-0-0.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
+		-- sh -c "$post0" >>"$E2E_TMP/floor.4" || exit 1
 done
 floor_labels=("exec of an empty static program" "exec of /bin/true (dynamic, libc only)"
-	      "syscontainer-hooks --version" "hook prestart, nothing saved")
-for k in 0 1 2 3; do
+	      "syscontainer-hooks --version" "hook prestart, nothing saved"
+	      "hook prestart again, same instance")
+for k in 0 1 2 3 4; do
 	printf '| %-43s | %s |\n' "${floor_labels[$k]}" "$(stats "$E2E_TMP/floor.$k")"
 done
 hook_row "10 devices" 10 0
@@ -209,7 +227,7 @@ done
 for round in $(seq "$RUNS"); do
 	for r in "${rows[@]}"; do
 		set -- $r
-		post="'$HOOK' --state poststop --log '$E2E_TMP/bench.log' <'$E2E_TMP/bench-$1.post'"
+		post=$(poststop "bench-$1")
 		case $1 in
 		v1-*) "$bench" 1 "$E2E_TMP/bench-$1.pre" "$HOOK" --state prestart \
 			--log "$E2E_TMP/bench.log" -- sh -c "$post" ;;
