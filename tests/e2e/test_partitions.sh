@@ -74,6 +74,10 @@ check_match "--follow-partition on a partition is refused" "not a whole disk" \
 	"$("$TOOL" add-device --follow-partition "$id" "${loop}p1:/dev/x" 2>&1)"
 check_match "--follow-partition on a char device is refused" "not a block device" \
 	"$("$TOOL" add-device --follow-partition "$id" /dev/zero:/dev/x 2>&1)"
+check_match "add-device --help names --follow-partition" "--follow-partition +each HOSTDEV" \
+	"$("$TOOL" add-device --help)"
+check_match "remove-device --help names --follow-partition" "--follow-partition +the partitions" \
+	"$("$TOOL" remove-device --help)"
 
 # a store or log path that cannot go into a rule is refused before anything
 # is saved: udevd would split it, or expand $ and %

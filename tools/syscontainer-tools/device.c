@@ -427,7 +427,7 @@ const struct command cmd_add_device = {
 	.name = "add-device",
 	.run = run_add_device,
 	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only] "
-		"[QoS flags]",
+		"[--follow-partition] [QoS flags]",
 	.help = "Create each host device node inside the running container (same type,\n"
 		"major:minor and mode; owner mapped through its user namespace), allow it in\n"
 		"the container's devices cgroup, and save it so the prestart hook re-creates\n"
@@ -435,6 +435,10 @@ const struct command cmd_add_device = {
 		"HOSTDEV. A container path may hold one device; a batch is all or nothing.\n"
 		"\n"
 		"  --force               replace a file already at the container path\n"
+		"  --follow-partition    each HOSTDEV is a whole disk: its partitions come\n"
+		"                        too (sdb1 of a disk at /dev/data at /dev/data1), are\n"
+		"                        listed again from the disk at every start, and a\n"
+		"                        udev rule adds or removes those that appear or go\n"
 		"  --device-read-bps DEV:RATE, --device-write-bps DEV:RATE,\n"
 		"  --device-read-iops DEV:N, --device-write-iops DEV:N,\n"
 		"  --blkio-weight-device DEV:W\n"
@@ -584,12 +588,15 @@ static int run_remove_device(struct cli *cli, int argc, char **argv)
 const struct command cmd_remove_device = {
 	.name = "remove-device",
 	.run = run_remove_device,
-	.args = "CONTAINER HOSTDEV[:CTRDEV]...",
+	.args = "CONTAINER HOSTDEV[:CTRDEV]... [--follow-partition]",
 	.help = "Remove devices added with add-device: the node goes from the running\n"
 		"container, its cgroup access is withdrawn (unless the runtime itself or\n"
 		"another saved device grants it), and it is no longer re-added at restart.\n"
 		"Either path may be left empty (':/dev/x' or '/dev/sdb:'). A stopped container\n"
-		"only has its saved state changed.\n",
+		"only has its saved state changed.\n"
+		"\n"
+		"  --follow-partition    the partitions that came with a removed disk go too\n"
+		"                        (without it they stay, and list-device shows them)\n",
 };
 
 static const struct option list_opts[] = {
