@@ -125,7 +125,7 @@ old=$(e2e_pid "$id")
 # the runtime loses the container: killed, its state gone, no poststop
 kill -9 "$old"
 for i in $(seq 50); do [ -e "/proc/$old" ] || break; sleep 0.1; done
-rm -rf "/run/runc/$id"
+rm -rf "/run/$RUNTIME/$id"
 check "crash: the pinned namespace keeps the host end $host" ip link show "$host"
 check "crash: the record of pid $old is left" test -e "$run/record.json"
 check "crash: a new container under the same id starts" e2e_run "$id"

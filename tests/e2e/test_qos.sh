@@ -120,4 +120,20 @@ echo bfq >"$sched"
 check "with bfq back the container starts" e2e_run "$id"
 check_match "and the weight is applied again" "^$mm 300$" "$(blkio blkio.bfq.weight_device)"
 check_fails "list has no note any more" grep -q "not in effect" <("$TOOL" list "$id")
+
+# The prestart's last log line counts what it skipped apart from what it
+# applied: a device whose host node is gone and a path whose host
+# directory is gone, next to the disk and its two QoS settings.
+mknod "$E2E_TMP/zero-node" c 1 5
+mkdir -p "$E2E_TMP/gone-dir"
+check "add a device from a host node that will go" "$TOOL" add-device "$id" "$E2E_TMP/zero-node:/dev/z2"
+check "add a path from a host directory that will go" "$TOOL" add-path "$id" "$E2E_TMP/gone-dir:/mnt/gone"
+e2e_stop "$id"
+rm "$E2E_TMP/zero-node"
+rmdir "$E2E_TMP/gone-dir"
+: >"$HOOK_LOG"
+check "the container starts without them" e2e_run "$id"
+check_match "the prestart line: 1 device, 0 paths, 2 QoS applied, 2 skipped" \
+	"$id: prestart: 1 device\(s\), 0 path\(s\) and 2 QoS setting\(s\) applied, 2 skipped" \
+	"$(cat "$HOOK_LOG")"
 e2e_summary
