@@ -133,17 +133,26 @@ void oci_spec_free(struct oci_spec *sp)
 	memset(sp, 0, sizeof(*sp));
 }
 
-char *oci_rootfs_path(const struct oci_state *st, const struct oci_spec *sp)
+static char *bundle_path(const char *bundle, const char *root)
 {
-	const char *root = st->root ? st->root : sp->root_path;
 	_cleanup_free_ char *joined = NULL;
 
 	if (!root)
 		return NULL;
 	if (root[0] == '/')
 		return path_clean(root);
-	joined = xasprintf("%s/%s", st->bundle, root);
+	joined = xasprintf("%s/%s", bundle, root);
 	return path_clean(joined);
+}
+
+char *oci_rootfs_path(const struct oci_state *st, const struct oci_spec *sp)
+{
+	return bundle_path(st->bundle, st->root ? st->root : sp->root_path);
+}
+
+char *oci_rootfs_host_path(const struct oci_state *st, const struct oci_spec *sp)
+{
+	return bundle_path(st->bundle, sp->root_path ? sp->root_path : st->root);
 }
 
 int idmap_to_host(const struct id_map *maps, size_t n, uint32_t id, uint32_t *out)

@@ -32,9 +32,15 @@ int oci_spec_parse(const char *json, size_t len, struct oci_spec *sp, struct err
 int oci_spec_load(const char *bundle, struct oci_spec *sp, struct err *e);
 void oci_spec_free(struct oci_spec *sp);
 
-/* The container's rootfs as an absolute host path: the state's "root" if
- * given, else config.json root.path; relative ones are joined to the bundle. */
+/* Where the rootfs is mounted in the container's mount namespace before
+ * pivot_root: the state's "root" if given (under iSulad's lcr, lxc's mount
+ * directory), else config.json root.path; relative ones are joined to the
+ * bundle. */
 char *oci_rootfs_path(const struct oci_state *st, const struct oci_spec *sp);
+/* The rootfs as a host path, once the container is gone: config.json
+ * root.path first, since lcr's "root" is only a mount point, empty on the
+ * host. */
+char *oci_rootfs_host_path(const struct oci_state *st, const struct oci_spec *sp);
 
 /* Map a container id to the host through @maps; with no maps the id is
  * returned unchanged. Returns -1 when the id is not mapped. */

@@ -26,8 +26,10 @@ static int remove_relabel_unit(const struct oci_state *st, struct err *e)
 
 	if (oci_spec_load(st->bundle, &spec, e) < 0)
 		return -1;
-	rootfs = oci_rootfs_path(st, &spec);
+	rootfs = oci_rootfs_host_path(st, &spec);
 	oci_spec_free(&spec);
+	if (!rootfs)
+		return err_set(e, EINVAL, "no rootfs in config.json or the OCI state");
 	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return err_sys(e, errno, "open rootfs %s", rootfs);

@@ -478,6 +478,38 @@ static void rootfs_path(void **state)
 	unit_case_done();
 }
 
+/* At poststop, on the host: root.path first (lcr's "root" is a mount
+ * point that is empty on the host). */
+static void rootfs_host_path(void **state)
+{
+	static const struct {
+		const char *what, *st_root, *bundle, *spec_root, *want;
+	} t[] = {
+		{ "lcr: root.path, not rootfs.mount", "/usr/lib/x86_64-linux-gnu/lxc/rootfs",
+		  "/var/lib/isulad/engines/lcr/c1", "/var/lib/isulad/storage/c1/merged",
+		  "/var/lib/isulad/storage/c1/merged" },
+		{ "runc: spec, relative", NULL, "/run/b", "rootfs", "/run/b/rootfs" },
+		{ "crun: both relative", "rootfs", "/run/b", "rootfs", "/run/b/rootfs" },
+		{ "no root.path: the state's root", "/srv/r", "/b", NULL, "/srv/r" },
+		{ "nothing", NULL, "/b", NULL, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct oci_state st = { 0 };
+		struct oci_spec sp = { 0 };
+		char *got;
+
+		unit_case("%s", t[i].what);
+		st.root = (char *)t[i].st_root;
+		st.bundle = (char *)t[i].bundle;
+		sp.root_path = (char *)t[i].spec_root;
+		got = oci_rootfs_host_path(&st, &sp);
+		assert_str_or_null(got, t[i].want);
+		free(got);
+	}
+	unit_case_done();
+}
+
 /* From the parsers rather than hand-built structs. */
 static void rootfs_path_parsed(void **state)
 {
@@ -552,6 +584,7 @@ int main(void)
 		UNIT_TEST(spec_parse_depth),
 		UNIT_TEST(rootfs_path),
 		UNIT_TEST(rootfs_path_parsed),
+		UNIT_TEST(rootfs_host_path),
 		UNIT_TEST(idmap),
 	};
 
