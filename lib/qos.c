@@ -99,7 +99,8 @@ int parse_qos(const char *s, enum qos_kind kind, struct qos_spec *out, struct er
 		r = parse_count(v, &out->value);
 	if (r < 0)
 		return err_set(e, EINVAL, "invalid --%s '%s': %s", flags[kind], s,
-			       kind <= QOS_WRITE_BPS ? "a rate is a number with an optional unit kb, mb, gb"
+			       kind <= QOS_WRITE_BPS
+			       ? "a rate is a number with an optional unit kb, mb, gb, tb or pb"
 			       : kind == QOS_WEIGHT ? "a weight is 10 to 1000" : "IOPS is a whole number");
 	if (kind == QOS_WEIGHT && out->value &&
 	    (out->value < QOS_WEIGHT_MIN || out->value > QOS_WEIGHT_MAX))

@@ -39,12 +39,12 @@ done
 page=$(MANWIDTH=200 man -l "$dest/usr/share/man/man1/syscontainer-tools.1" 2>/dev/null)
 for cmd in $("$TOOL" --help | awk '/^Commands:/ {on=1; next} on && NF == 0 {on=0} on {print $1}'); do
 	for flag in $("$TOOL" "$cmd" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-		check_match "man page names $cmd $flag" -- "${flag}" "$page"
+		check_match "man page names $cmd $flag" "${flag}" "$page"
 	done
 done
 hpage=$(MANWIDTH=200 man -l "$dest/usr/share/man/man1/syscontainer-hooks.1" 2>/dev/null)
 for flag in $("$HOOK" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
-	check_match "hook man page names $flag" -- "${flag}" "$hpage"
+	check_match "hook man page names $flag" "${flag}" "$hpage"
 done
 
 # completion
@@ -57,4 +57,20 @@ check_match "completion offers commands" "^add-device$" "$(comp syscontainer-too
 check_match "completion offers flags of a command" "^--follow-partition$" \
 	"$(comp syscontainer-tools add-device c1 --fol)"
 check_match "completion offers nic types" "^veth$" "$(comp syscontainer-tools add-nic c1 --type v)"
+# ids from the store the line names with the global --root, not the default one
+croot=$E2E_TMP/comp-root
+mkdir -p "$croot/sch-comp-one" "$croot/sch-comp-two"
+check_eq "completion offers the ids under --root DIR" "sch-comp-one sch-comp-two" \
+	"$(comp syscontainer-tools --root "$croot" list sch-comp | xargs)"
+check_eq "completion offers the ids under --root=DIR" "sch-comp-one sch-comp-two" \
+	"$(comp syscontainer-tools --root = "$croot" list sch-comp | xargs)"
+# every flag completion offers for a command is in that command's --help
+for cmd in $("$TOOL" --help | awk '/^Commands:/ {on=1; next} on && NF == 0 {on=0} on {print $1}'); do
+	help=$("$TOOL" "$cmd" --help)
+	for flag in $(comp syscontainer-tools "$cmd" c1 -- | grep -vx -- --help); do
+		check_match "$cmd --help names $flag" "$flag" "$help"
+	done
+done
+check_match "hook man SYNOPSIS names --with-relabel" "--with-relabel" \
+	"$(printf '%s\n' "$hpage" | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p')"
 e2e_summary

@@ -62,6 +62,9 @@ static void bad_values(void **state)
 		assert_err_mentions(e, qos_flag(t[i].k));
 		if (t[i].in[0])
 			assert_err_mentions(e, t[i].in);
+		/* the units of a rate, all of those --help names */
+		if (t[i].k == QOS_READ_BPS && strchr(t[i].in, ':') && t[i].in[0] == '/')
+			assert_err_mentions(e, "kb, mb, gb, tb or pb");
 	}
 	unit_case_done();
 }
