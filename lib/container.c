@@ -93,10 +93,32 @@ int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, st
 	return container_root_pick(pivoted, rootfs, root, e);
 }
 
-/* Collect ids in @dir that start with @prefix; exact match wins. */
-static void scan_ids(const char *dir, const char *prefix, char **found, int *count)
+/* The ids that start with a prefix, each once; an exact match wins. */
+struct id_matches {
+	char **ids;
+	size_t n;
+	bool exact;
+};
+
+static void matches_add(struct id_matches *m, const char *id)
 {
-	DIR *d = opendir(dir);
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->ids[i], id) == 0)
+			return;
+	m->ids = xrealloc(m->ids, (m->n + 1) * sizeof(*m->ids));
+	m->ids[m->n++] = xstrdup(id);
+}
+
+static void matches_free(struct id_matches *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->ids[i]);
+	free(m->ids);
+}
+
+static void scan_ids(const char *dir, const char *prefix, struct id_matches *m)
+{
+	DIR *d = m->exact ? NULL : opendir(dir);
 	struct dirent *de;
 
 	if (!d)
@@ -104,38 +126,57 @@ static void scan_ids(const char *dir, const char *prefix, char **found, int *cou
 	while ((de = readdir(d)) != NULL) {
 		if (!container_id_valid(de->d_name) || !str_has_prefix(de->d_name, prefix))
 			continue;
-		if (*found && strcmp(*found, de->d_name) == 0)
-			continue;
 		if (strcmp(de->d_name, prefix) == 0) {
-			free(*found);
-			*found = xstrdup(de->d_name);
-			*count = -1000; /* exact match: unique whatever else matches */
+			matches_free(m);
+			m->ids = NULL;
+			m->n = 0;
+			matches_add(m, de->d_name);
+			m->exact = true;
 			break;
 		}
-		if (!*found)
-			*found = xstrdup(de->d_name);
-		(*count)++;
+		matches_add(m, de->d_name);
 	}
 	closedir(d);
+}
+
+static int cmp_ids(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "prefix 'a' is ambiguous: a1, a2, a3" with at most a few of them. */
+static int ambiguous(const char *prefix, struct id_matches *m, struct err *e)
+{
+	enum { SHOWN = 4 };
+	char list[4 * (CONTAINER_ID_MAX + 2) + 32] = "";
+	size_t len = 0;
+
+	qsort(m->ids, m->n, sizeof(*m->ids), cmp_ids);
+	for (size_t i = 0; i < m->n && i < SHOWN; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+					m->ids[i]);
+	if (m->n > SHOWN)
+		snprintf(list + len, sizeof(list) - len, " and %zu more", m->n - SHOWN);
+	return err_set(e, EINVAL, "container id prefix '%s' is ambiguous: %s", prefix, list);
 }
 
 int container_resolve_id(const char *rundir, const char *store_root, const char *arg,
 			 char **id, struct err *e)
 {
-	char *found = NULL;
-	int count = 0;
+	struct id_matches m = { NULL, 0, false };
 
 	if (container_id_check(arg, e) < 0)
 		return -1;
-	scan_ids(rundir, arg, &found, &count);
-	if (count >= 0)
-		scan_ids(store_root, arg, &found, &count);
-	if (count > 1) {
-		free(found);
-		return err_set(e, EINVAL, "container id prefix '%s' is ambiguous", arg);
+	scan_ids(rundir, arg, &m);
+	scan_ids(store_root, arg, &m);
+	if (m.n > 1) {
+		ambiguous(arg, &m, e);
+		matches_free(&m);
+		return -1;
 	}
 	/* an id nobody knows yet is still valid: the container may be new */
-	*id = found ? found : xstrdup(arg);
+	*id = m.n ? m.ids[0] : xstrdup(arg);
+	free(m.ids);
 	return 0;
 }
 

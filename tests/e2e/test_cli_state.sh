@@ -45,6 +45,23 @@ run_capture "$TOOL" remove-path "$id" "$p1:/mnt/p1"
 check_eq "remove-path on a stopped container: exit 0" 0 "$RC"
 check_match "  says the change applies at the next start" "^Container $id $later\.$" \
 	"$(cat "$OUT")"
+# the network and QoS commands, on state saved while stopped
+s=$$
+loop=$(e2e_loop)
+check "add-nic, add-route and add-device with QoS, saved only" sh -c "
+	'$TOOL' add-nic --update-config-only '$id' --type veth --name cs$s:eth3 \
+		--ip 10.236.$((s % 250)).2/24 &&
+	'$TOOL' add-route --update-config-only '$id' --dest 10.237.0.0/16 --dev eth3 &&
+	'$TOOL' add-device --update-config-only '$id' '$loop:/dev/qd'"
+for c in "update-nic $id --name eth3 --mtu 1400" "update-device $id --device-read-bps $loop:1mb" \
+	"remove-route $id --dest 10.237.0.0/16" "remove-nic $id --name eth3" \
+	"remove-device $id $loop:/dev/qd"; do
+	# shellcheck disable=SC2086
+	run_capture "$TOOL" $c
+	check_eq "${c%% *} on a stopped container: exit 0 ($(head -c 200 "$ERR"))" 0 "$RC"
+	check_match "  says the change applies at the next start" "^Container $id $later\.$" \
+		"$(cat "$OUT")"
+done
 run_capture "$TOOL" list "$id"
 check_eq "list of a stopped container: exit 0" 0 "$RC"
 check_fails "  does not say anything is saved" grep -q "next start" "$OUT"
@@ -91,6 +108,19 @@ check_fails "  it is dropped from the saved state" grep -q "/mnt/gone" "$store"
 mkdir -p "$gone"
 run_capture "$TOOL" add-path "$id" "$gone:/mnt/gone/deep"
 check_eq "add-path of it again: exit 0 ($(head -c 200 "$ERR"))" 0 "$RC"
+
+# --- list: a path with a newline is one line; --pretty indents as jq does ------
+nl_dir="$E2E_TMP/new
+line"
+mkdir -p "$nl_dir"
+check "add-path of a host directory whose name has a newline" \
+	"$TOOL" add-path "$id" "$nl_dir:/mnt/nl"
+check_match "list shows the newline escaped, on the path's own line" \
+	"^  $E2E_TMP/new\\\\nline +-> /mnt/nl +rw$" "$("$TOOL" list "$id")"
+check_eq "list --json --pretty is indented as jq indents it" \
+	"$("$TOOL" list "$id" --json | jq .)" "$("$TOOL" list "$id" --json --pretty)"
+check_eq "list-path --pretty too" "$("$TOOL" list-path "$id" | jq .)" \
+	"$("$TOOL" list-path "$id" --pretty)"
 
 e2e_stop "$id"
 e2e_summary

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "container_id.h"
+#include "json.h"
 #include "log.h"
 #include "net_apply.h"
 #include "util.h"
@@ -116,12 +117,50 @@ void cli_report_saved_only(void)
 	n_saved_only = 0;
 }
 
+static void print_scalar(const cJSON *v)
+{
+	char *s = cJSON_PrintUnformatted(v);
+
+	fputs(s, stdout);
+	free(s);
+}
+
+/* Two spaces a level, each member and element on its own line, as jq
+ * prints it (cJSON_Print mixes tabs after keys with "[{" runs). */
+static void print_pretty(const cJSON *v, int depth)
+{
+	bool obj = cJSON_IsObject(v);
+	const cJSON *it;
+
+	if (!obj && !cJSON_IsArray(v))
+		return print_scalar(v);
+	if (!v->child) {
+		fputs(obj ? "{}" : "[]", stdout);
+		return;
+	}
+	putchar(obj ? '{' : '[');
+	cJSON_ArrayForEach(it, v) {
+		printf("\n%*s", (depth + 1) * 2, "");
+		if (obj) {
+			_cleanup_cjson_ cJSON *key = cJSON_CreateString(it->string);
+
+			print_scalar(key);
+			fputs(": ", stdout);
+		}
+		print_pretty(it, depth + 1);
+		if (it->next)
+			putchar(',');
+	}
+	printf("\n%*s%c", depth * 2, "", obj ? '}' : ']');
+}
+
 void print_json(const void *cjson, bool pretty)
 {
-	char *s = pretty ? cJSON_Print(cjson) : cJSON_PrintUnformatted(cjson);
-
-	printf("%s\n", s);
-	free(s);
+	if (pretty)
+		print_pretty(cjson, 0);
+	else
+		print_scalar(cjson);
+	putchar('\n');
 }
 
 /* The flags main() takes before the command, with what they take. */

@@ -41,6 +41,28 @@ static const struct option opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* Paths are any bytes but NUL: on a line of text, one with a newline
+ * would read as two entries. Control characters and the backslash are
+ * escaped the C way; the caller frees. */
+static char *text(const char *s)
+{
+	char *out = xcalloc(strlen(s) * 4 + 1, 1), *o = out;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			o += sprintf(o, "\\\\");
+		else if (*p == '\n')
+			o += sprintf(o, "\\n");
+		else if (*p == '\t')
+			o += sprintf(o, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			o += sprintf(o, "\\x%02x", *p);
+		else
+			*o++ = (char)*p;
+	}
+	return out;
+}
+
 static int print_net(const struct target *t, struct err *e)
 {
 	struct nic_spec *nics = NULL;
@@ -104,9 +126,12 @@ static int print_qos(const struct target *t, struct err *e)
 			char note[256];
 			const char *why = qos_note((enum qos_kind)k, &q[k][i], note, sizeof(note));
 
-			printf("  %-24s %lld:%lld %s %" PRIu64 "%s\n", q[k][i].path,
-			       (long long)q[k][i].major, (long long)q[k][i].minor,
-			       qos_flag((enum qos_kind)k), q[k][i].value, why ? why : "");
+			_cleanup_free_ char *path = text(q[k][i].path);
+			_cleanup_free_ char *note_text = text(why ? why : "");
+
+			printf("  %-24s %lld:%lld %s %" PRIu64 "%s\n", path, (long long)q[k][i].major,
+			       (long long)q[k][i].minor, qos_flag((enum qos_kind)k), q[k][i].value,
+			       note_text);
 		}
 	for (int k = 0; k < QOS_KINDS; k++)
 		free(q[k]);
@@ -126,12 +151,20 @@ static int print_text(const struct target *t, struct err *e)
 	}
 	printf("container %s: %s\n", t->id, t->running ? "running" : "not running");
 	printf("devices (%zu):\n", nd);
-	for (size_t i = 0; i < nd; i++)
-		printf("  %-24s -> %-24s %c %lld:%lld %s\n", devs[i].host, devs[i].ctr, devs[i].type,
+	for (size_t i = 0; i < nd; i++) {
+		_cleanup_free_ char *host = text(devs[i].host);
+		_cleanup_free_ char *ctr = text(devs[i].ctr);
+
+		printf("  %-24s -> %-24s %c %lld:%lld %s\n", host, ctr, devs[i].type,
 		       (long long)devs[i].major, (long long)devs[i].minor, devs[i].perms);
+	}
 	printf("paths (%zu):\n", np);
-	for (size_t i = 0; i < np; i++)
-		printf("  %-24s -> %-24s %s\n", paths[i].host, paths[i].ctr, paths[i].options);
+	for (size_t i = 0; i < np; i++) {
+		_cleanup_free_ char *host = text(paths[i].host);
+		_cleanup_free_ char *ctr = text(paths[i].ctr);
+
+		printf("  %-24s -> %-24s %s\n", host, ctr, paths[i].options);
+	}
 	saved_devices_free(devs, nd);
 	path_specs_free(paths, np);
 	if (print_qos(t, e) < 0)
