@@ -60,6 +60,36 @@ cli_case() {
 long_id=$(printf 'a%.0s' $(seq 129))
 missing=$E2E_TMP/does-not-exist
 
+# files for import, each refused whole (checked before the saved state is
+# looked at, so the running container's state names the refusal)
+imports=$E2E_TMP/imports
+mkdir -p "$imports"
+dev='"Type":"c","Major":1,"Minor":5,"PathOnHost":"/dev/zero","CgroupPermissions":"rwm"'
+printf '{"deviceToAdd":[{%s,"PathInContainer":"/dev/d"},{%s,"PathInContainer":"/dev/d"}]}' \
+	"$dev" "$dev" >"$imports/dup-device.json"
+printf '{"deviceToAdd":[{%s,"PathInContainer":"/dev/d"},{%s,"PathInContainer":"/dev/./d"}]}' \
+	"$dev" "$dev" >"$imports/dup-device-unclean.json"
+printf '{"bindToAdd":["%s:/mnt/b:rw","%s:/mnt/b:ro"]}' "$saved_dir" "$other_dir" \
+	>"$imports/dup-bind.json"
+nic='"Ip":"10.9.0.2/24","Mac":"","Mtu":1500,"Qlen":1000,"Type":"veth","Bridge":""'
+printf '{"networkInterfaces":[{%s,"HostNicName":"a1","CtrNicName":"eth1"},{%s,"HostNicName":"a2","CtrNicName":"eth1"}]}' \
+	"$nic" "$nic" >"$imports/dup-nic.json"
+printf '{"deviceToAdd":[{%s,"PathInContainer":"/dev/d","Bogus":1}]}' "$dev" \
+	>"$imports/unknown-field.json"
+printf '{"deviceToAdd":[{%s,"PathInContainer":"/dev/d","major":2}]}' "$dev" \
+	>"$imports/repeated-field.json"
+printf '{"readBps":[{"major":7,"minor":0,"path":"/dev/loop0"}]}' >"$imports/qos-no-value.json"
+printf '{"readBps":[{"Major":7,"minor":0,"path":"/dev/loop0","value":"1","major":7}]}' \
+	>"$imports/qos-repeated.json"
+# bundles for inject whose own hooks are malformed
+inject_bundle() {
+	mkdir -p "$E2E_TMP/inject-$1"
+	printf '%s' "$2" >"$E2E_TMP/inject-$1/config.json"
+	echo "$E2E_TMP/inject-$1"
+}
+prestart_object=$(inject_bundle prestart-object '{"hooks":{"prestart":{"path":"/bin/true"}}}')
+hooks_array=$(inject_bundle hooks-array '{"hooks":[{"path":"/bin/true"}]}')
+
 cli_cases=(
 	# add-device: malformed specs and flags (usage errors)
 	"2|empty|add-device: empty spec|add-device|$id|<empty>"
@@ -102,6 +132,35 @@ cli_cases=(
 	# removing what was never added
 	"1|/dev/never-added|remove-device: never added|remove-device|$id|/dev/zero:/dev/never-added"
 	"1|/mnt/never|remove-path: never added|remove-path|$id|$other_dir:/mnt/never"
+	# global flags: one line, and where they go
+	"2|unknown global flag.*'--bogus'|global: unknown flag|--bogus|list|$id"
+	"2|missing value: '--root'|global: --root without a value|--root"
+	"2|no command given|global: a flag and no command|--root|$E2E_TMP"
+	"2|'--root' is a global flag: give it before the command|global flag after the command|list|$id|--root|$E2E_TMP"
+	"2|'--log' is a global flag|global --log after the command|add-device|$id|/dev/zero:/dev/z4|--log|$E2E_TMP/x.log"
+	# ids that name no container: the commands that only read or remove refuse them
+	"1|nosuchcontainer is unknown|unknown id (list)|list|nosuchcontainer"
+	"1|nosuchcontainer is unknown|unknown id (list --json)|list|nosuchcontainer|--json"
+	"1|nosuchcontainer is unknown|unknown id (list-device)|list-device|nosuchcontainer"
+	"1|nosuchcontainer is unknown|unknown id (list-path)|list-path|nosuchcontainer"
+	"1|nosuchcontainer is unknown|unknown id (list-nic)|list-nic|nosuchcontainer"
+	"1|nosuchcontainer is unknown|unknown id (list-route)|list-route|nosuchcontainer"
+	"1|nosuchcontainer is unknown|unknown id (remove-path)|remove-path|nosuchcontainer|$other_dir:/mnt/x"
+	# QoS values: the units a rate takes are those --help names
+	"2|kb, mb, gb, tb or pb|add-device: rate with a bad unit|add-device|$id|/dev/zero:/dev/z5|--device-read-bps|/dev/zero:1xb"
+	"2|kb, mb, gb, tb or pb|update-device: rate with a bad unit|update-device|$id|--device-write-bps|/dev/zero:1.2.3"
+	# import: refused whole
+	"1|both use container path /dev/d|import: two devices at one container path|import|$id|$imports/dup-device.json"
+	"1|both use container path /dev/d|import: the same container path spelled twice|import|$id|$imports/dup-device-unclean.json"
+	"1|both use container path /mnt/b|import: two paths at one container path|import|$id|$imports/dup-bind.json"
+	"1|both name eth1|import: two interfaces with one name|import|$id|$imports/dup-nic.json"
+	"1|unknown field \"Bogus\"|import: an unknown field|import|$id|$imports/unknown-field.json"
+	"1|repeated field \"major\"|import: Major and major in one device|import|$id|$imports/repeated-field.json"
+	"1|readBps\[0\]: value|import: a QoS entry without a value|import|$id|$imports/qos-no-value.json"
+	"1|repeated field \"major\"|import: Major and major in one QoS entry|import|$id|$imports/qos-repeated.json"
+	# inject: a bundle's own hooks it cannot read are refused, never replaced
+	"1|hooks.prestart\" is not an array|inject: prestart is an object|inject|--bundle|$prestart_object"
+	"1|\"hooks\" is not an object|inject: hooks is an array|inject|--bundle|$hooks_array"
 )
 
 watch_target "$id" "$store" "$E2E_TMP/hook.json.before"
@@ -111,6 +170,10 @@ done
 check "runtime record unchanged by the CLI cases" cmp -s "$E2E_TMP/record.json.before" "$record"
 check_fails "no state directory created for nosuchcontainer" \
 	test -e "$SYSCONTAINER_HOOKS_ROOT/nosuchcontainer"
+check_eq "inject left the bundle with a prestart object as it was" \
+	'{"hooks":{"prestart":{"path":"/bin/true"}}}' "$(cat "$prestart_object/config.json")"
+check_eq "inject left the bundle with a hooks array as it was" \
+	'{"hooks":[{"path":"/bin/true"}]}' "$(cat "$hooks_array/config.json")"
 check_match "the saved device is still listed" '"PathInContainer":"/dev/saved-null"' \
 	"$("$TOOL" list-device "$id" 2>&1)"
 check_match "the saved path is still listed" "$saved_dir:/mnt/saved:rw" \
@@ -150,7 +213,6 @@ hook_cases=(
 	"truncated|truncated JSON|truncated"
 	"not a JSON object|JSON array|array"
 	"\"id\"|id missing|no-id"
-	"\.\./x|id ../x|id-dotdot"
 	"bundle|bundle missing|no-bundle"
 	"bundle|bundle relative|bundle-relative"
 	"pid|pid as a string|pid-string"
@@ -175,6 +237,19 @@ for c in "${hook_cases[@]}"; do
 	for st in prestart poststop; do
 		hook_run "hook $st: $what" 1 "$pattern" "$states/$file" --state "$st"
 	done
+done
+
+# an id that cannot name saved state (runc refuses it, other runtimes may
+# not): nothing can be saved for it, so the hook has nothing to do, and
+# makes no path of it
+for st in prestart poststop; do
+	"$HOOK" --state "$st" --log "$E2E_TMP/bad-hook.log" <"$states/id-dotdot" >"$OUT" 2>"$ERR"
+	check_eq "hook $st: id ../x: exit 0, nothing to do" "0 " "$? $(cat "$ERR" "$OUT")"
+	check_fails "hook $st: id ../x: nothing made beside the runtime records" \
+		test -e "$(dirname "$SYSCONTAINER_HOOKS_RUNDIR")/x"
+	check_fails "hook $st: id ../x: nothing made beside the store" \
+		test -e "$(dirname "$SYSCONTAINER_HOOKS_ROOT")/x"
+	check "hook $st: id ../x: hook.json of $id unchanged" cmp -s "$E2E_TMP/hook.json.before" "$store"
 done
 
 # a valid state whose bundle has no config.json
@@ -223,6 +298,9 @@ corrupt_cases=(
 	"1|$store2_re|corrupt state: add-path|add-path|$id2|$other_dir:/mnt/x"
 	"1|$store2_re|corrupt state: remove-device|remove-device|$id2|/dev/null"
 	"1|$store2_re|corrupt state: remove-path|remove-path|$id2|$other_dir:/mnt/x"
+	# a prefix of both containers: the candidates, on one line
+	"1|prefix 'sch-$E2E_TAG-' is ambiguous: $id, $id2$|ambiguous id prefix (list)|list|sch-$E2E_TAG-"
+	"1|prefix 'sch-$E2E_TAG-' is ambiguous: $id, $id2$|ambiguous id prefix (add-device)|add-device|sch-$E2E_TAG-|/dev/zero:/dev/z7"
 )
 watch_target "$id2" "$store2" "$E2E_TMP/corrupt.before"
 for c in "${corrupt_cases[@]}"; do
