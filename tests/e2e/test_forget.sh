@@ -13,7 +13,6 @@ id=$(e2e_name forget)
 other=$(e2e_name keep)
 state=$SYSCONTAINER_HOOKS_ROOT/$id
 s=$$
-mounts_before=$(wc -l </proc/self/mountinfo)
 e2e_bundle "$id"
 e2e_bundle "$other"
 check "container $id starts" e2e_run "$id"
@@ -33,6 +32,8 @@ check "add-nic eth (a host link lent to the container)" "$TOOL" add-nic "$id" --
 check_fails "fe$s left the host" ip link show "fe$s"
 check "the other container gets a device" "$TOOL" add-device "$other" /dev/zero:/dev/z9
 check "a rule for $id is in the rules file" grep -q " $id " "$rules"
+check "the namespace pin of $id is mounted" grep -qF "$SYSCONTAINER_HOOKS_RUNDIR/$id/" \
+	/proc/self/mountinfo
 
 run_capture "$TOOL" forget "sch-$E2E_TAG-"
 expect_output "forget an ambiguous prefix" 1 "ambiguous"
@@ -67,7 +68,9 @@ check "  the lent link fe$s is back on the host" ip link show "fe$s"
 check_fails "  the state directory is gone" test -e "$state"
 check_fails "  the runtime directory is gone" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$id"
 check_fails "  its rule is gone" grep -q " $id " "$rules"
-check_eq "  the namespace pin is unmounted" "$mounts_before" "$(wc -l </proc/self/mountinfo)"
+# other tests mount and unmount meanwhile: look for this container's pin only
+check_fails "  the namespace pin is unmounted" grep -qF "$SYSCONTAINER_HOOKS_RUNDIR/$id/" \
+	/proc/self/mountinfo
 check "  the other container's state is untouched" \
 	sh -c "'$TOOL' list-device '$other' | grep -q /dev/z9"
 check "  the other container runs on" e2e_exec "$other" test -c /dev/z9
@@ -85,6 +88,18 @@ check "the forgotten container starts again" e2e_run "$id"
 check_fails "  without /dev/z0" e2e_exec "$id" test -e /dev/z0
 check_fails "  without eth1" e2e_exec "$id" ip link show eth1
 e2e_stop "$id"
+
+# created, not started: the runtime's process waits in the container; refused
+created=$(e2e_name created)
+e2e_bundle "$created"
+E2E_CONTAINERS+=("$created")
+create() { (cd "$(e2e_bundle_dir "$1")" && rt create "$1" </dev/null >/dev/null 2>&1); }
+check "container $created is created, not started" create "$created"
+check "  it gets a device" "$TOOL" add-device "$created" /dev/zero:/dev/z8
+run_capture "$TOOL" forget "$created"
+expect_output "forget a created container" 1 "is running: stop it first"
+check "  its saved state is still there" test -s "$SYSCONTAINER_HOOKS_ROOT/$created/hook.json"
+e2e_stop "$created"
 
 # a corrupt hook.json does not stand in the way
 e2e_stop "$other"
