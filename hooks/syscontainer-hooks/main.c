@@ -65,7 +65,9 @@ static int parse_args(int argc, char **argv, struct hook_opts *o)
 	};
 	int c;
 
-	/* getopt_long_only: the original hook also took -state, -log */
+	/* getopt_long_only: the original hook also took -state, -log; its
+	 * errors are one line of ours, as the runtime shows them */
+	opterr = 0;
 	while ((c = getopt_long_only(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->state = optarg; break;
@@ -74,7 +76,10 @@ static int parse_args(int argc, char **argv, struct hook_opts *o)
 		case 'R': o->with_relabel = !optarg || strcmp(optarg, "false") != 0; break;
 		case 'V': printf("syscontainer-hooks %s\n", VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
+		default:
+			fprintf(stderr, "syscontainer-hooks: unknown flag or missing value: '%s' "
+				"(see 'syscontainer-hooks --help')\n", argv[optind - 1]);
+			return -1;
 		}
 	}
 	if (optind < argc) {

@@ -278,6 +278,14 @@ printf '{"ociVersion":"1.0.2",%s,"status":"running"}' "$good" >"$states/running"
 hook_run "hook --state bogus" 2 "bogus" "$states/running" --state bogus
 hook_run "hook --state createContainer" 2 "createContainer" "$states/running" \
 	--state createContainer
+# flags the hook does not know, or without their value: one line, not the usage
+hook_run "hook --bogus" 2 "unknown flag.*'--bogus'.*--help" "$states/running" --state prestart \
+	--bogus
+for flag in --state --root --log; do
+	"$HOOK" --state prestart "$flag" <"$states/running" >"$OUT" 2>"$ERR"
+	RC=$?
+	expect_output "hook $flag without a value" 2 "missing value: '$flag'"
+done
 
 # --- a corrupt hook.json -------------------------------------------------------
 id2=$(e2e_name corrupt)
