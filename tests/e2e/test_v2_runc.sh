@@ -133,6 +133,16 @@ check_eq "hook twice: one device program" 1 "$(n_progs "$id")"
 check_eq "hook twice: of the same size (our part swapped, not stacked)" "$bytes" "$(prog_bytes "$id")"
 devices_in "hook twice"
 runtime_rules "hook twice"
+
+# every device removed: ours all refused again, runc's rules still kept
+check "remove-device of every device" "$TOOL" remove-device "$id" "$l_rw" "$ctl" "$l_r"
+in_ctr "$id" "rm -f /dev/alias /dev/ctlalias /dev/ralias; mknod /dev/alias b $(devnum "$l_rw");
+	mknod /dev/ctlalias c 10 237; mknod /dev/ralias b $(devnum "$l_r")"
+check_fails "all removed: the block device is refused" readable "$id" /dev/alias
+check_fails "all removed: the char device is refused" opens "$id" /dev/ctlalias
+check_fails "all removed: the r-only device is refused" readable "$id" /dev/ralias
+check_eq "all removed: one device program" 1 "$(n_progs "$id")"
+runtime_rules "all removed"
 e2e_stop "$id"
 
 # nothing saved and the hook twice: runc's program untouched by both runs
