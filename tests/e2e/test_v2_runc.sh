@@ -6,7 +6,8 @@
 # cannot be written, the devices again after a restart, runc's rules kept
 # (/dev/null works, a node made inside for a device never added stays
 # refused), one program per cgroup over 20 restarts, and the hook listed
-# twice changing nothing. The container has CAP_MKNOD: runc lets it make
+# twice changing nothing (and the replace itself run twice replacing
+# nothing, swapping our part, never stacking it). The container has CAP_MKNOD: runc lets it make
 # any node, so only the device program stands between a node and its
 # device, and a refused open proves the program refused it.
 E2E_CGROUP=v2
@@ -128,11 +129,27 @@ jq '.hooks.prestart += .hooks.prestart' "$b/config.json" >"$b/c2" && mv "$b/c2" 
 check_eq "the hook is listed twice at prestart" 2 "$(jq '.hooks.prestart | length' "$b/config.json")"
 check "hook twice: the container starts" e2e_restart "$id"
 check_eq "hook twice: both ran at this start" 2 \
-	"$(grep -c "$id: prestart: .*(pid $(e2e_pid "$id"))" "$HOOK_LOG")"
+	"$(grep -Ec "$id: prestart: .*pid $(e2e_pid "$id")[ )]" "$HOOK_LOG")"
 check_eq "hook twice: one device program" 1 "$(n_progs "$id")"
 check_eq "hook twice: of the same size (our part swapped, not stacked)" "$bytes" "$(prog_bytes "$id")"
 devices_in "hook twice"
 runtime_rules "hook twice"
+
+# The replace itself, run twice with the same devices (the hook's second
+# run above stops earlier, at its runtime record): the second finds our
+# part in place and replaces nothing; other devices swap it, never stack.
+DEVCTL=$E2E_BUILD/tests/devctl
+cg=$(cgdir "$id")
+a="b:$(devnum "$l_rw" | tr ' ' :):r" c="c:10:237:rw"
+"$DEVCTL" allow "$cg" "$a"
+first=$(prog_id "$id") size_a=$(prog_bytes "$id")
+check "the same devices again" "$DEVCTL" allow "$cg" "$a"
+check_eq "the same devices again: the program was not replaced" "$first" "$(prog_id "$id")"
+check "other devices" "$DEVCTL" allow "$cg" "$a" "$c"
+check_eq "other devices: one program" 1 "$(n_progs "$id")"
+"$DEVCTL" allow "$cg" "$a"
+check_eq "the first devices again: the same size as the first time (swapped, not stacked)" \
+	"$size_a" "$(prog_bytes "$id")"
 
 # every device removed: ours all refused again, runc's rules still kept
 check "remove-device of every device" "$TOOL" remove-device "$id" "$l_rw" "$ctl" "$l_r"
@@ -152,7 +169,7 @@ b=$(e2e_bundle_dir "$id2")
 jq '.hooks.prestart += .hooks.prestart' "$b/config.json" >"$b/c2" && mv "$b/c2" "$b/config.json"
 check "nothing saved, hook twice: the container starts" e2e_run "$id2"
 check_eq "nothing saved, hook twice: both ran" 2 \
-	"$(grep -c "$id2: prestart: .*(pid $(e2e_pid "$id2"))" "$HOOK_LOG")"
+	"$(grep -Ec "$id2: prestart: .*pid $(e2e_pid "$id2")[ )]" "$HOOK_LOG")"
 check_eq "nothing saved, hook twice: one device program" 1 "$(n_progs "$id2")"
 check_fails "nothing saved, hook twice: it is runc's own" has_ours "$id2"
 check "nothing saved, hook twice: /dev/null works" in_ctr "$id2" "echo x >/dev/null"
