@@ -5,11 +5,11 @@
 # here: hot add and remove of block and char devices, an "r" device that
 # cannot be written, the devices again after a restart, runc's rules kept
 # (/dev/null works, a node made inside for a device never added stays
-# refused), one program per cgroup over 20 restarts, and the hook listed
-# twice changing nothing (and the replace itself run twice replacing
-# nothing, swapping our part, never stacking it). The container has CAP_MKNOD: runc lets it make
-# any node, so only the device program stands between a node and its
-# device, and a refused open proves the program refused it.
+# refused), one program per cgroup over 20 restarts, the hook listed twice
+# changing nothing, and the replace itself run twice replacing nothing
+# (our part swapped, never stacked). The container has CAP_MKNOD: runc
+# lets it make any node, so only the device program stands between a node
+# and its device, and a refused open proves the program refused it.
 E2E_CGROUP=v2
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
