@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ns_owner.h"
+#include "progress.h"
 #include "safe_path.h"
 #include "util.h"
 
@@ -221,14 +222,19 @@ static int dispatch(int rootfd, const struct ns_op *op, struct parent_cache *c,
 {
 	switch (op->kind) {
 	case NS_OP_MKNOD:
+		progress_path(PROGRESS_WORKER, "making the node", op->path);
 		return op_mknod(rootfd, op, c, nodes, e);
 	case NS_OP_RMNODE:
+		progress_path(PROGRESS_WORKER, "removing the node", op->path);
 		return op_rmnode(rootfd, op, c, e);
 	case NS_OP_BIND:
+		progress_path(PROGRESS_WORKER, "mounting onto", op->path);
 		return op_bind(rootfd, op, e);
 	case NS_OP_UNBIND:
+		progress_path(PROGRESS_WORKER, "unmounting", op->path);
 		return op_unbind(rootfd, op, e);
 	case NS_OP_CALL:
+		progress_clear(PROGRESS_WORKER);
 		return op->call(rootfd, op->arg, e);
 	}
 	return err_set(e, EINVAL, "unknown operation");
@@ -278,6 +284,7 @@ static void *worker(void *arg)
 		goto setup_failed;
 	}
 	umask(0);
+	progress_path(PROGRESS_WORKER, "opening the container root", job->root);
 	if (setns(job->mntns_fd, CLONE_NEWNS) < 0) {
 		err_sys(&e, errno, "enter the container's mount namespace");
 		goto setup_failed;
@@ -303,9 +310,11 @@ static void *worker(void *arg)
 	cache_drop(&cache);
 	node_fs_close(&nodes);
 	close(rootfd);
+	progress_clear(PROGRESS_WORKER);
 	return NULL;
 setup_failed:
 	job->setup = e;
+	progress_clear(PROGRESS_WORKER);
 	return NULL;
 }
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dynlib.h"
+#include "progress.h"
 #include "safe_path.h"
 #include "util.h"
 
@@ -108,16 +109,22 @@ void selinux_config_mode(const char *text, char *mode, size_t len)
 	}
 }
 
-bool relabel_host_enabled(void)
+int relabel_host_enabled(struct err *e)
 {
 	_cleanup_free_ char *text = NULL;
+	const char *path = relabel_host_config();
 	struct err ignored;
 	char mode[32];
 
 	if (load_selinux(&ignored) == 0 && se.enabled() > 0)
-		return true;
-	if (read_file_at(AT_FDCWD, relabel_host_config(), 1 << 16, &text, NULL, &ignored) < 0)
-		return false;
+		return 1;
+	if (read_file_at(AT_FDCWD, path, 1 << 16, &text, NULL, e) < 0) {
+		if (e->code == ENOENT) {
+			err_clear(e);
+			return 0;
+		}
+		return err_wrap(e, "the host's SELinux config");
+	}
 	selinux_config_mode(text, mode, sizeof(mode));
 	return !strcmp(mode, "enforcing") || !strcmp(mode, "permissive");
 }
@@ -153,7 +160,8 @@ static const char *label_script(int rootfd)
 
 	if (load_selinux(&ignored) < 0)
 		return "not labelled (libselinux is not available)";
-	fd = safe_open(rootfd, SCRIPT, O_RDONLY, &ignored);
+	progress_path(PROGRESS_WORKER, "relabel: labelling", SCRIPT);
+	fd = safe_open_file(rootfd, SCRIPT, O_RDONLY, &ignored);
 	if (fd < 0)
 		return "not labelled (cannot open it)";
 	if (se.fget(fd, &con) < 0)
@@ -167,44 +175,63 @@ static const char *label_script(int rootfd)
 	return what;
 }
 
-int relabel_prepare(int rootfd, void *arg, struct err *e)
+/* Write one file of the relabel setup into the container. */
+static int put(int rootfd, const char *path, const char *text, unsigned mode,
+	       const struct relabel_owner *o, struct err *e)
+{
+	progress_path(PROGRESS_WORKER, "relabel: writing", path);
+	if (safe_write_file(rootfd, path, text, strlen(text), mode, o->uid, o->gid, e) < 0)
+		return err_wrap(e, "relabel");
+	return 0;
+}
+
+/* The container's own SELinux mode; "" when it has no config. */
+static int container_mode(int rootfd, char *mode, size_t len, struct err *e)
 {
 	_cleanup_free_ char *config = NULL;
+
+	progress_path(PROGRESS_WORKER, "relabel: reading", "/etc/selinux/config");
+	mode[0] = '\0';
+	if (safe_read_file(rootfd, "/etc/selinux/config", 1 << 16, &config, e) < 0) {
+		if (e->code != ENOENT)
+			return err_wrap(e, "relabel");
+		err_clear(e);
+		return 0;
+	}
+	selinux_config_mode(config, mode, len);
+	if (!mode[0])
+		snprintf(mode, len, "%s", "unset");
+	return 0;
+}
+
+int relabel_prepare(int rootfd, void *arg, struct err *e)
+{
 	char mode[32], init[256];
 	bool systemd, moved = false;
-	struct err why = { 0 };
 	const struct relabel_owner *o = arg;
-	unsigned u = o->uid, g = o->gid;
 
-	if (safe_read_file(rootfd, "/etc/selinux/config", 1 << 16, &config, &why) < 0) {
-		if (why.code != ENOENT) {
-			*e = why;
-			return -1;
-		}
+	if (container_mode(rootfd, mode, sizeof(mode), e) < 0)
+		return -1;
+	if (!mode[0]) {
 		err_set(e, 0, "relabel: the container has no /etc/selinux/config; nothing to do");
 		return 0;
 	}
-	selinux_config_mode(config, mode, sizeof(mode));
 	if (strcmp(mode, "enforcing") && strcmp(mode, "permissive")) {
-		err_set(e, 0, "relabel: SELinux is %s in the container; nothing to do",
-			mode[0] ? mode : "unset");
+		err_set(e, 0, "relabel: SELinux is %s in the container; nothing to do", mode);
 		return 0;
 	}
 	if (!safe_exists(rootfd, FIRST_START) &&
-	    (safe_write_file(rootfd, AUTORELABEL, "", 0, 0600, u, g, e) < 0 ||
-	     safe_write_file(rootfd, FIRST_START, "", 0, 0600, u, g, e) < 0))
+	    (put(rootfd, AUTORELABEL, "", 0600, o, e) < 0 ||
+	     put(rootfd, FIRST_START, "", 0600, o, e) < 0))
 		return -1;
 	init_target(rootfd, init, sizeof(init));
 	systemd = init_is_systemd(init);
-	if (safe_write_file(rootfd, SCRIPT, script, strlen(script), 0700, u, g, e) < 0)
-		return -1;
-	if (systemd ? safe_write_file(rootfd, SYSTEMD_UNIT, systemd_unit, strlen(systemd_unit), 0644,
-				      u, g, e) < 0
-		    : safe_write_file(rootfd, UPSTART_JOB, upstart_job, strlen(upstart_job), 0644,
-				      u, g, e) < 0)
+	if (put(rootfd, SCRIPT, script, 0700, o, e) < 0 ||
+	    put(rootfd, systemd ? SYSTEMD_UNIT : UPSTART_JOB, systemd ? systemd_unit : upstart_job,
+		0644, o, e) < 0)
 		return -1;
 	if (safe_exists(rootfd, AUTORELABEL)) {
-		if (safe_write_file(rootfd, IN_CONTAINER, "", 0, 0600, u, g, e) < 0 ||
+		if (put(rootfd, IN_CONTAINER, "", 0600, o, e) < 0 ||
 		    safe_unlink(rootfd, AUTORELABEL, e) < 0)
 			return -1;
 		moved = true;
@@ -217,7 +244,19 @@ int relabel_prepare(int rootfd, void *arg, struct err *e)
 
 int relabel_cleanup(int rootfd, struct err *e)
 {
-	if (safe_unlink(rootfd, SYSTEMD_UNIT, e) < 0 || safe_unlink(rootfd, UPSTART_JOB, e) < 0)
-		return -1;
+	static const char *const files[] = { SYSTEMD_UNIT, UPSTART_JOB };
+	struct err why = { 0 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		if (safe_unlink(rootfd, files[i], e) == 0)
+			continue;
+		/* not ours: the stop goes on, the note goes to the log */
+		if (e->code != EINVAL)
+			return -1;
+		why = *e;
+		err_clear(e);
+	}
+	if (why.msg[0])
+		err_set(e, 0, "%s", why.msg);
 	return 0;
 }

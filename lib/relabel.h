@@ -20,9 +20,10 @@ const char *relabel_host_config(void);
  * "disabled"), or "" when it has none. */
 void selinux_config_mode(const char *text, char *mode, size_t len);
 
-/* True when the host has SELinux: its config says enforcing or permissive,
- * or the kernel reports it on. */
-bool relabel_host_enabled(void);
+/* 1 when the host has SELinux: its config says enforcing or permissive, or
+ * the kernel reports it on; 0 when not or when it has no config; -1 when
+ * its config cannot be read (a FIFO there is refused, not waited on). */
+int relabel_host_enabled(struct err *e);
 
 /* Owner of what relabel_prepare writes: the container's root on the host. */
 struct relabel_owner {
@@ -33,7 +34,9 @@ struct relabel_owner {
  * (the ns_call_fn signature; @arg is a struct relabel_owner). On success
  * e->msg tells what was done, for the log. */
 int relabel_prepare(int rootfd, void *arg, struct err *e);
-/* Remove the relabel unit (poststop); works on the host path of the root. */
+/* Remove the relabel unit (poststop); works on the host path of the root.
+ * What is not a regular file there is not ours and stays: then e->msg
+ * says so, for the log, and 0 is returned. */
 int relabel_cleanup(int rootfd, struct err *e);
 
 /* Pure: is the init at @target (the link text of /sbin/init) systemd? */

@@ -11,6 +11,7 @@
 
 #include "container_id.h"
 #include "json.h"
+#include "progress.h"
 #include "store_net.h"
 #include "store_qos.h"
 #include "util.h"
@@ -151,6 +152,7 @@ static int load(struct store *s, struct err *e)
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 
+	progress_path(PROGRESS_MAIN, "reading", s->path);
 	if (read_file_at(AT_FDCWD, s->path, MAX_FILE_SIZE, &buf, &len, e) < 0) {
 		if (e->code != ENOENT)
 			return -1;
@@ -169,6 +171,7 @@ static int take_lock(struct store *s, struct err *e)
 	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lock_fd < 0)
 		return err_sys(e, errno, "open lock %s", lock);
+	progress_path(PROGRESS_MAIN, "waiting for the lock on", lock);
 	while (flock(s->lock_fd, LOCK_EX) < 0) {
 		if (errno != EINTR)
 			return err_sys(e, errno, "lock %s", lock);

@@ -15,6 +15,7 @@
 
 #include "container_id.h"
 #include "log.h"
+#include "progress.h"
 #include "store.h"
 #include "util.h"
 
@@ -315,6 +316,7 @@ static int lock_take(const char *lock, struct err *e)
 
 	if (mkdir_p(UDEV_LOCK_DIR, 0700, e) < 0)
 		return -1;
+	progress_path(PROGRESS_MAIN, "waiting for the lock on", lock);
 	for (;;) {
 		int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
@@ -354,6 +356,7 @@ static int update(int (*edit)(struct udev_rule **rules, size_t *n, const void *a
 	fd = lock_take(lock, e);
 	if (fd < 0)
 		return -1;
+	progress_path(PROGRESS_MAIN, "updating", path);
 	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &text, NULL, e) < 0) {
 		if (e->code != ENOENT)
 			goto out;

@@ -116,13 +116,53 @@ int read_fd_all(int fd, size_t max, char **out, size_t *len, struct err *e)
 	return 0;
 }
 
+const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFIFO: return "a FIFO";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFDIR: return "a directory";
+	case S_IFSOCK: return "a socket";
+	case S_IFLNK: return "a symlink";
+	}
+	return "of an unknown type";
+}
+
+/* Looked at through an O_PATH fd first, which opens nothing: a FIFO would
+ * block the open or the read, a device node may act on being opened. The
+ * second open must find the same inode. */
+int open_regular_at(int dirfd, const char *path, struct err *e)
+{
+	_cleanup_close_ int probe = openat(dirfd, path, O_PATH | O_CLOEXEC);
+	struct stat want, got;
+	int fd;
+
+	if (probe < 0)
+		return err_sys(e, errno, "open %s", path);
+	if (fstat(probe, &want) < 0)
+		return err_sys(e, errno, "stat %s", path);
+	if (!S_ISREG(want.st_mode))
+		return err_set(e, EINVAL, "%s is %s, not a regular file; refused", path,
+			       file_kind(want.st_mode));
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", path);
+	if (fstat(fd, &got) < 0 || got.st_dev != want.st_dev || got.st_ino != want.st_ino) {
+		close(fd);
+		return err_set(e, EAGAIN, "%s changed while it was opened; refused", path);
+	}
+	return fd;
+}
+
 int read_file_at(int dirfd, const char *path, size_t max, char **out,
 		 size_t *len, struct err *e)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open_regular_at(dirfd, path, e);
 
 	if (fd < 0)
-		return err_sys(e, errno, "open %s", path);
+		return -1;
 	if (read_fd_all(fd, max, out, len, e) < 0)
 		return err_wrap(e, "read %s", path);
 	return 0;

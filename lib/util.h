@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -57,7 +58,14 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * @fd is waited for (poll) until its writer closes it; the caller bounds
  * the wait (the hook's deadline). */
 int read_fd_all(int fd, size_t max, char **out, size_t *len, struct err *e);
-/* Read a file at @path relative to @dirfd (AT_FDCWD for plain paths). */
+/* "a FIFO", "a block device"...: what a file of @mode is, for messages. */
+const char *file_kind(mode_t mode);
+/* Open the regular file @path relative to @dirfd (AT_FDCWD for plain
+ * paths) for reading; anything else (FIFO, device node, socket,
+ * directory) is refused without being opened. */
+int open_regular_at(int dirfd, const char *path, struct err *e);
+/* Read the regular file at @path relative to @dirfd, refused as by
+ * open_regular_at. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,
 		 size_t *len, struct err *e);
 int write_all(int fd, const void *buf, size_t len);

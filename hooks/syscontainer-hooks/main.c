@@ -10,11 +10,13 @@
 
 #include "hook.h"
 #include "log.h"
+#include "progress.h"
 #include "store.h"
 #include "util.h"
 
 /* The hook must never hang a container start. */
 #define HOOK_DEADLINE_SECONDS 30
+#define HOOK_DEADLINE_MAX 3600
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -39,17 +41,75 @@ static void usage(FILE *f)
 	      "  --version        print the version\n"
 	      "  --help           this text\n"
 	      "\n"
-	      "Exit status: 0 done (or nothing to do), 1 failure, 2 usage error.\n", f);
+	      "Exit status: 0 done (or nothing to do), 1 failure, 2 usage error.\n"
+	      "The hook gives up after $SYSCONTAINER_HOOKS_DEADLINE seconds (default 30).\n", f);
 }
+
+/* The deadline's line is made of texts prepared beforehand: "prestart c1: "
+ * once the state is read, "deadline of 30 s exceeded" when it is armed,
+ * and the current steps (progress.h). The handler only copies them. */
+static char deadline_where[256];
+static volatile sig_atomic_t deadline_where_set;
+static char deadline_what[64];
 
 static void on_deadline(int sig)
 {
-	static const char msg[] = "syscontainer-hooks: deadline exceeded, giving up\n";
+	const char *main_step = progress_now(PROGRESS_MAIN);
+	const char *worker_step = progress_now(PROGRESS_WORKER);
+	char line[1024];
+	size_t n, max = sizeof(line) - 1;       /* room for the newline */
 
 	(void)sig;
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+	n = progress_append(line, max, 0, "syscontainer-hooks: ");
+	if (deadline_where_set)
+		n = progress_append(line, max, n, deadline_where);
+	n = progress_append(line, max, n, deadline_what);
+	if (main_step[0]) {
+		n = progress_append(line, max, n, " while ");
+		n = progress_append(line, max, n, main_step);
+	}
+	if (worker_step[0]) {
+		n = progress_append(line, max, n, "; in the container's mount namespace: ");
+		n = progress_append(line, max, n, worker_step);
+	}
+	n = progress_append(line, max, n, "; giving up");
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0)
 		_exit(EXIT_FAIL);
 	_exit(EXIT_FAIL);
+}
+
+/* $SYSCONTAINER_HOOKS_DEADLINE seconds, or the default. */
+static int deadline_seconds(void)
+{
+	const char *env = getenv("SYSCONTAINER_HOOKS_DEADLINE");
+	char *end;
+	long v;
+
+	if (!env || !*env)
+		return HOOK_DEADLINE_SECONDS;
+	errno = 0;
+	v = strtol(env, &end, 10);
+	if (errno || *end || !(*env >= '0' && *env <= '9') || v < 1 || v > HOOK_DEADLINE_MAX) {
+		fprintf(stderr, "syscontainer-hooks: SYSCONTAINER_HOOKS_DEADLINE='%s' is not a "
+			"number of seconds from 1 to %d\n", env, HOOK_DEADLINE_MAX);
+		return -1;
+	}
+	return (int)v;
+}
+
+static void deadline_arm(int seconds)
+{
+	snprintf(deadline_what, sizeof(deadline_what), "deadline of %d s exceeded", seconds);
+	signal(SIGALRM, on_deadline);
+	alarm((unsigned)seconds);
+}
+
+/* Written before it is published: the handler never sees half of it. */
+static void deadline_context(const char *state, const char *id)
+{
+	snprintf(deadline_where, sizeof(deadline_where), "%s %s: ", state, id);
+	deadline_where_set = 1;
 }
 
 static int parse_args(int argc, char **argv, struct hook_opts *o)
@@ -129,6 +189,7 @@ static int run(struct hook_opts *o, struct err *e)
 	struct oci_state st;
 	int r = 0;
 
+	progress_set(PROGRESS_MAIN, "reading the OCI state on stdin");
 	if (read_state(&st, e) < 0)
 		return -1;
 	if (!strcmp(o->state, "auto")) {
@@ -146,6 +207,7 @@ static int run(struct hook_opts *o, struct err *e)
 			return -1;
 		}
 	}
+	deadline_context(o->state, st.id);
 	if (!strcmp(o->state, "prestart") || !strcmp(o->state, "createRuntime"))
 		r = hook_prestart(o, &st, e);
 	else if (!strcmp(o->state, "poststop"))
@@ -162,7 +224,7 @@ int main(int argc, char **argv)
 {
 	struct hook_opts o = { 0 };
 	struct err e = { 0 };
-	int r;
+	int r, deadline;
 
 	if (parse_args(argc, argv, &o) < 0)
 		return EXIT_USAGE;
@@ -177,8 +239,10 @@ int main(int argc, char **argv)
 			"(prestart, createRuntime, poststart, poststop, auto)\n", o.state);
 		return EXIT_USAGE;
 	}
-	signal(SIGALRM, on_deadline);
-	alarm(HOOK_DEADLINE_SECONDS);
+	deadline = deadline_seconds();
+	if (deadline < 0)
+		return EXIT_USAGE;
+	deadline_arm(deadline);
 	if (log_open("syscontainer-hooks", o.log, &e) < 0) {
 		fprintf(stderr, "syscontainer-hooks: %s\n", e.msg);
 		return EXIT_FAIL;

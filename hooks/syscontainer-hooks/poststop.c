@@ -10,6 +10,7 @@
 
 #include "hook.h"
 #include "oci_spec.h"
+#include "progress.h"
 #include "relabel.h"
 #include "util.h"
 #include "log.h"
@@ -23,7 +24,10 @@ static int remove_relabel_unit(const struct oci_state *st, struct err *e)
 	_cleanup_free_ char *rootfs = NULL;
 	_cleanup_close_ int rootfd = -1;
 	struct oci_spec spec;
+	int on = relabel_host_enabled(e);
 
+	if (on <= 0)
+		return on;
 	if (oci_spec_load(st->bundle, &spec, e) < 0)
 		return -1;
 	rootfs = oci_rootfs_host_path(st, &spec);
@@ -33,9 +37,13 @@ static int remove_relabel_unit(const struct oci_state *st, struct err *e)
 	rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return err_sys(e, errno, "open rootfs %s", rootfs);
+	err_clear(e);
 	if (relabel_cleanup(rootfd, e) < 0)
 		return err_wrap(e, "relabel");
-	log_info("%s: poststop: relabel unit removed", st->id);
+	if (e->msg[0])
+		log_warn("%s: poststop: relabel: %s", st->id, e->msg);
+	else
+		log_info("%s: poststop: relabel unit removed", st->id);
 	return 0;
 }
 
@@ -45,7 +53,9 @@ int hook_cleanup(const struct hook_opts *o, const char *id, const struct record 
 	struct err why = { 0 };
 	int r;
 
+	progress_set(PROGRESS_MAIN, "taking the network down");
 	r = hook_network_clean(o, id, rec, e);
+	progress_set(PROGRESS_MAIN, "removing the udev rules and the runtime record");
 	/* the container's udev rules go even when their disks are gone */
 	if (udev_rules_remove(store_root(o->root), id, NULL, NULL, &why) < 0 && r == 0) {
 		*e = why;
@@ -91,8 +101,8 @@ int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct 
 	r = hook_cleanup(o, st->id, have ? &rec : NULL, e);
 	if (have)
 		record_free(&rec);
-	if (o->with_relabel && relabel_host_enabled() && remove_relabel_unit(st, &why) < 0 &&
-	    r == 0) {
+	progress_set(PROGRESS_MAIN, "removing the relabel unit");
+	if (o->with_relabel && remove_relabel_unit(st, &why) < 0 && r == 0) {
 		*e = why;
 		r = -1;
 	}

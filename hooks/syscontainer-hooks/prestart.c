@@ -29,6 +29,7 @@
 #include "store_net.h"
 #include "store_qos.h"
 #include "partition.h"
+#include "progress.h"
 #include "modules.h"
 #include "relabel.h"
 #include <fcntl.h>
@@ -70,6 +71,7 @@ static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 
 	if (p->st->pid <= 0)
 		return err_set(e, EINVAL, "the OCI state has no pid");
+	progress_path(PROGRESS_MAIN, "reading config.json in", p->st->bundle);
 	if (oci_spec_load(p->st->bundle, &p->spec, e) < 0)
 		return -1;
 	rootfs = oci_rootfs_path(p->st, &p->spec);
@@ -268,15 +270,19 @@ static int add_bind_ops(struct prestart *p, struct err *e)
 }
 
 /* --with-relabel: one more step in the same pass through the namespace. */
-static void add_relabel_op(struct prestart *p)
+static int add_relabel_op(struct prestart *p, struct err *e)
 {
 	struct ns_op *op;
+	int on;
 
 	if (!p->o->with_relabel)
-		return;
-	if (!relabel_host_enabled()) {
+		return 0;
+	on = relabel_host_enabled(e);
+	if (on < 0)
+		return -1;
+	if (!on) {
 		log_info("%s: SELinux is disabled on this host; no relabel", p->st->id);
-		return;
+		return 0;
 	}
 	container_root_ids(&p->spec, &p->owner.uid, &p->owner.gid);
 	op = &p->ops[p->n_ops++];
@@ -286,6 +292,7 @@ static void add_relabel_op(struct prestart *p)
 	op->arg = &p->owner;
 	op->tree_fd = -1;
 	p->relabel = op;
+	return 0;
 }
 
 /* Start the pass through the mount namespace (finish_devices waits). */
@@ -293,9 +300,8 @@ static int start_devices(struct prestart *p, struct err *e)
 {
 	derive_partitions(p);
 	p->ops = xcalloc(p->n_devs + p->n_binds + 1, sizeof(*p->ops));
-	if (add_device_ops(p, e) < 0 || add_bind_ops(p, e) < 0)
+	if (add_device_ops(p, e) < 0 || add_bind_ops(p, e) < 0 || add_relabel_op(p, e) < 0)
 		return -1;
-	add_relabel_op(p);
 	if (p->n_ops == 0)
 		return 0;
 	return ns_start(p->mntns_fd, p->rootfs, p->ops, p->n_ops, true, &p->job, e);
@@ -562,29 +568,36 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	if (r != 0)
 		return r > 0 ? 0 : -1;
 	r = load(&p, o, e);
+	progress_set(PROGRESS_MAIN, "reading the container's cgroup");
 	if (r == 0)
 		r = read_cgroup(&p, e);
 	if (r == 0)
 		r = start_devices(&p, e);
 	/* while the worker is in the mount namespace */
+	progress_set(PROGRESS_MAIN, "setting the devices' I/O limits");
 	if (r == 0)
 		r = apply_qos(&p, e);
+	progress_set(PROGRESS_MAIN, "loading kernel modules");
 	if (r == 0)
 		r = load_modules(&p, e);
+	progress_set(PROGRESS_MAIN, "bringing the network up");
 	if (r == 0) {
 		r = hook_network_up(st, p.pidfd, p.store.doc, e);
 		p.net_up = r == 0;
 	}
 	/* the worker is joined whatever happened above */
+	progress_set(PROGRESS_MAIN, "waiting for the work in the container's mount namespace");
 	w = r == 0 ? finish_devices(&p, e) : ns_wait(&p.job, &ignored);
 	if (r == 0)
 		r = w;
 	if (r == 0)
 		follow_disks(&p);
+	progress_set(PROGRESS_MAIN, "saving the state and the runtime record");
 	if (r == 0)
 		r = save_refreshed(&p, e);
 	if (r == 0)
 		r = write_record(&p, e);
+	progress_set(PROGRESS_MAIN, "finishing");
 	if (r < 0 && p.net_up && hook_network_down(st->id, p.store.doc, &ignored) < 0)
 		log_error("%s: prestart failed; taking its network down: %s", st->id, ignored.msg);
 	if (r == 0)

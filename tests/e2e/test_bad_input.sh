@@ -50,7 +50,8 @@ cli_case() {
 		[ "$a" = "<empty>" ] && a=
 		args+=("$a")
 	done
-	run_capture "$TOOL" "${args[@]}"
+	# bounded: a FIFO given as a file must not hang the suite either
+	run_capture timeout 20 "$TOOL" "${args[@]}"
 	expect_output "$what" "$rc" "$pattern"
 	check "$what: $(basename "$W_STORE") unchanged" cmp -s "$W_COPY" "$W_STORE"
 	check_eq "$what: no new node in the container" "$W_NODES" "$(ctr_nodes "$W_ID")"
@@ -59,6 +60,15 @@ cli_case() {
 
 long_id=$(printf 'a%.0s' $(seq 129))
 missing=$E2E_TMP/does-not-exist
+# files that are not regular files: refused unopened, never waited on
+fifo=$E2E_TMP/a-fifo
+mkfifo "$fifo"
+fifo_bundle=$E2E_TMP/bundle-fifo
+mkdir -p "$fifo_bundle"
+mkfifo "$fifo_bundle/config.json"
+fifo_id=$(e2e_name fifo-store)
+mkdir -p -m 0700 "$SYSCONTAINER_HOOKS_ROOT/$fifo_id"
+mkfifo "$SYSCONTAINER_HOOKS_ROOT/$fifo_id/hook.json"
 
 # files for import, each refused whole (checked before the saved state is
 # looked at, so the running container's state names the refusal)
@@ -161,6 +171,12 @@ cli_cases=(
 	# inject: a bundle's own hooks it cannot read are refused, never replaced
 	"1|hooks.prestart\" is not an array|inject: prestart is an object|inject|--bundle|$prestart_object"
 	"1|\"hooks\" is not an object|inject: hooks is an array|inject|--bundle|$hooks_array"
+	# not regular files where a file is read
+	"1|$fifo is a FIFO, not a regular file|import: a FIFO as the file|import|$(e2e_name imp)|$fifo"
+	"1|/dev/null is a character device|import: a device node as the file|import|$(e2e_name imp)|/dev/null"
+	"1|$E2E_TMP is a directory|import: a directory as the file|import|$(e2e_name imp)|$E2E_TMP"
+	"1|config.json is a FIFO|inject: config.json a FIFO|inject|--bundle|$fifo_bundle"
+	"1|hook.json is a FIFO|list: hook.json a FIFO|list|$fifo_id"
 )
 
 watch_target "$id" "$store" "$E2E_TMP/hook.json.before"
@@ -261,6 +277,29 @@ hook_run "hook prestart: bundle without config.json" 1 "config\.json" "$states/n
 	--state prestart
 check_fails "hook prestart: no record written for $nocfg_id" \
 	test -e "$SYSCONTAINER_HOOKS_RUNDIR/$nocfg_id"
+
+# files the hook reads that are not regular files: refused at once
+printf '{"ociVersion":"1.0.2","id":"%s","status":"created","pid":%d,"bundle":"%s"}' \
+	"$(e2e_name fifo-cfg)" "$pid" "$fifo_bundle" >"$states/fifo-config"
+printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","bundle":"%s"}' \
+	"$fifo_id" "$bundle" >"$states/fifo-store"
+# poststop reads config.json for --with-relabel on a host with SELinux
+echo SELINUX=enforcing >"$E2E_TMP/selinux-enforcing"
+for st in prestart poststop; do
+	SYSCONTAINER_HOOKS_SELINUX_CONFIG=$E2E_TMP/selinux-enforcing \
+		hook_run "hook $st: config.json a FIFO" 1 "config\.json is a FIFO, not a regular file" \
+		"$states/fifo-config" --state "$st" --with-relabel
+done
+hook_run "hook poststop: hook.json a FIFO" 1 "hook\.json is a FIFO, not a regular file" \
+	"$states/fifo-store" --state poststop
+check "hook: the FIFO hook.json is left as it was" test -p "$SYSCONTAINER_HOOKS_ROOT/$fifo_id/hook.json"
+
+# the deadline from the environment: seconds from 1 to 3600
+for v in abc 0 -1 3601 1x " 5" 99999999999999999999; do
+	SYSCONTAINER_HOOKS_DEADLINE=$v hook_run "hook: SYSCONTAINER_HOOKS_DEADLINE='$v'" 2 \
+		"SYSCONTAINER_HOOKS_DEADLINE='$v' is not a number of seconds from 1 to 3600" \
+		"$states/fifo-store" --state poststop
+done
 
 # poststop of a container never seen: nothing to do, silently
 unseen=$(e2e_name never-seen)

@@ -414,6 +414,107 @@ static void beneath(void **state)
 	assert_int_equal(errno, EXDEV);
 }
 
+/* What a hostile container may leave where we read or write a file. The
+ * device numbers need not exist: the node must be refused unopened. */
+static const struct {
+	const char *what;
+	mode_t mode;
+	dev_t rdev;
+	const char *kind;
+} not_regular[] = {
+	{ "FIFO", S_IFIFO | 0600, 0, "a FIFO" },
+	{ "char node 1:3", S_IFCHR | 0600, 0x103, "a character device" },
+	{ "block node 7:250", S_IFBLK | 0600, 0x7fa, "a block device" },
+	{ "directory", S_IFDIR | 0755, 0, "a directory" },
+};
+
+static void plant(const struct fixture *f, const char *rel, size_t i)
+{
+	char *p = at(f, rel);
+
+	if (S_ISDIR(not_regular[i].mode))
+		assert_int_equal(mkdir(p, 0755), 0);
+	else if (mknod(p, not_regular[i].mode, not_regular[i].rdev) < 0)
+		skip();         /* device nodes need CAP_MKNOD */
+	free(p);
+}
+
+static void unplant(const struct fixture *f, const char *rel)
+{
+	char *p = at(f, rel);
+
+	if (unlink(p) < 0)
+		assert_int_equal(rmdir(p), 0);
+	free(p);
+}
+
+/* Every way in refuses it with one line naming the path and its kind; a
+ * FIFO without a reader or writer would block an open or a read forever,
+ * so passing at all shows that it was not opened for I/O. */
+static void refuse_not_regular(void **state)
+{
+	struct fixture *f = *state;
+
+	needs_openat2();
+	make_dir(f, "a");
+	for (size_t i = 0; i < sizeof(not_regular) / sizeof(not_regular[0]); i++) {
+		struct err e = { 0 };
+		char *out = NULL;
+		int fd;
+
+		plant(f, "a/node", i);
+		unit_case("%s: safe_write_file", not_regular[i].what);
+		assert_int_equal(safe_write_file(f->rootfd, "/a/node", "x", 1, 0644, 0, 0, &e), -1);
+		assert_int_equal(e.code, EINVAL);
+		assert_err_line(e);
+		assert_err_mentions(e, "/a/node");
+		assert_err_mentions(e, not_regular[i].kind);
+		unit_case("%s: safe_read_file", not_regular[i].what);
+		assert_int_equal(safe_read_file(f->rootfd, "/a/node", 100, &out, &e), -1);
+		assert_null(out);
+		assert_int_equal(e.code, EINVAL);
+		assert_err_mentions(e, not_regular[i].kind);
+		unit_case("%s: safe_open_file O_RDWR", not_regular[i].what);
+		fd = safe_open_file(f->rootfd, "/a/node", O_RDWR, &e);
+		assert_int_equal(fd, -1);
+		assert_err_mentions(e, not_regular[i].kind);
+		unit_case("%s: safe_open O_RDONLY", not_regular[i].what);
+		assert_int_equal(safe_open(f->rootfd, "/a/node", O_RDONLY, &e), -1);
+		unplant(f, "a/node");
+	}
+	unit_case_done();
+}
+
+/* An existing file is rewritten in place: truncated to the new content
+ * (after the checks), given the mode asked for. */
+static void write_replaces_content(void **state)
+{
+	struct fixture *f = *state;
+	struct err e = { 0 };
+	char *p = at(f, "a/file"), *got, *out = NULL;
+	struct stat st;
+	size_t len;
+
+	needs_openat2();
+	make_dir(f, "a");
+	unit_write(p, "a much longer old content", 25);
+	assert_int_equal(safe_write_file(f->rootfd, "/a/file", "new", 3, 0600, 0, 0, &e), 0);
+	got = unit_read(p, &len);
+	assert_int_equal(len, 3);
+	assert_memory_equal(got, "new", 3);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(safe_write_file(f->rootfd, "/b/c/fresh", "made", 4, 0640, 0, 0, &e), 0);
+	assert_int_equal(safe_read_file(f->rootfd, "/b/c/fresh", 100, &out, &e), 0);
+	assert_string_equal(out, "made");
+	assert_int_equal(safe_read_file(f->rootfd, "/b/c/missing", 100, &out, &e) < 0, 1);
+	assert_int_equal(e.code, ENOENT);
+	free(out);
+	free(got);
+	free(p);
+	assert_nothing_outside(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +528,8 @@ int main(void)
 		PATH_TEST(open_file),
 		PATH_TEST(open_final_symlink),
 		PATH_TEST(beneath),
+		PATH_TEST(refuse_not_regular),
+		PATH_TEST(write_replaces_content),
 	};
 
 	return cmocka_run_group_tests_name("test_safe_path", tests, NULL, NULL);

@@ -642,6 +642,43 @@ static void read_nonblocking_empty(void **state)
 	close(p[0]);
 }
 
+/* read_file_at on what is not a regular file: refused with one line that
+ * names the path and its kind, without opening it (a FIFO with no writer
+ * would block the open, so passing shows it was not opened). */
+static void read_not_regular(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *fifo = unit_join(tmp, "fifo");
+	const struct {
+		const char *path, *kind;
+	} t[] = {
+		{ fifo, "a FIFO" },
+		{ "/dev/null", "a character device" },
+		{ tmp, "a directory" },
+	};
+	struct err e = { 0 };
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *buf = NULL;
+
+		unit_case("%s", t[i].path);
+		assert_int_equal(read_file_at(AT_FDCWD, t[i].path, 100, &buf, NULL, &e), -1);
+		assert_null(buf);
+		assert_int_equal(e.code, EINVAL);
+		assert_err_line(e);
+		assert_err_mentions(e, t[i].path);
+		assert_err_mentions(e, t[i].kind);
+		assert_int_equal(open_regular_at(AT_FDCWD, t[i].path, &e), -1);
+	}
+	unit_case_done();
+	assert_string_equal(file_kind(S_IFBLK), "a block device");
+	assert_string_equal(file_kind(S_IFSOCK), "a socket");
+	unit_rm_rf(tmp);
+	free(fifo);
+	free(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -665,6 +702,7 @@ int main(void)
 		UNIT_TEST(helpers),
 		UNIT_TEST(read_nonblocking_late),
 		UNIT_TEST(read_nonblocking_empty),
+		UNIT_TEST(read_not_regular),
 	};
 
 	return cmocka_run_group_tests_name("test_util", tests, NULL, NULL);
