@@ -281,8 +281,8 @@ check_fails "hook prestart: no record written for $nocfg_id" \
 # files the hook reads that are not regular files: refused at once
 printf '{"ociVersion":"1.0.2","id":"%s","status":"created","pid":%d,"bundle":"%s"}' \
 	"$(e2e_name fifo-cfg)" "$pid" "$fifo_bundle" >"$states/fifo-config"
-printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","bundle":"%s"}' \
-	"$fifo_id" "$bundle" >"$states/fifo-store"
+printf '{"ociVersion":"1.0.2","id":"%s","status":"created","pid":%d,"bundle":"%s"}' \
+	"$fifo_id" "$pid" "$bundle" >"$states/fifo-store"
 # poststop reads config.json for --with-relabel on a host with SELinux
 echo SELINUX=enforcing >"$E2E_TMP/selinux-enforcing"
 for st in prestart poststop; do
@@ -290,8 +290,8 @@ for st in prestart poststop; do
 		hook_run "hook $st: config.json a FIFO" 1 "config\.json is a FIFO, not a regular file" \
 		"$states/fifo-config" --state "$st" --with-relabel
 done
-hook_run "hook poststop: hook.json a FIFO" 1 "hook\.json is a FIFO, not a regular file" \
-	"$states/fifo-store" --state poststop
+hook_run "hook prestart: hook.json a FIFO" 1 "hook\.json is a FIFO, not a regular file" \
+	"$states/fifo-store" --state prestart
 check "hook: the FIFO hook.json is left as it was" test -p "$SYSCONTAINER_HOOKS_ROOT/$fifo_id/hook.json"
 
 # the deadline from the environment: seconds from 1 to 3600

@@ -45,20 +45,22 @@ rt delete -f "$id" >/dev/null 2>&1
 kill "$holder"
 wait "$holder" 2>/dev/null
 check "with the lock free the same container starts" e2e_run "$id"
-e2e_stop "$id"
 
-# the hook run by hand: the same line, for poststop too
-printf '{"ociVersion":"1.0.2","id":"%s","status":"stopped","bundle":"%s"}' \
-	"$id" "$(e2e_bundle_dir "$id")" >"$E2E_TMP/state"
+# the hook run by hand on the running container: exactly one line. Its
+# runtime record goes first, or prestart finds the instance prepared.
+rm -f "$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json"
+printf '{"ociVersion":"1.0.2","id":"%s","status":"created","pid":%d,"bundle":"%s"}' \
+	"$id" "$(e2e_pid "$id")" "$(e2e_bundle_dir "$id")" >"$E2E_TMP/state"
 flock --no-fork "$lock" sleep 120 &
 holder=$!
 E2E_CLEANUPS+=("kill $holder")
 for _ in $(seq 50); do flock -n "$lock" true || break; sleep 0.1; done
-SYSCONTAINER_HOOKS_DEADLINE=1 run_capture sh -c "'$HOOK' --state poststop --log '$HOOK_LOG' <'$E2E_TMP/state'"
-expect_output "poststop at its deadline of 1 s" 1 \
-	"^syscontainer-hooks: poststop $id: deadline of 1 s exceeded while waiting for the lock on $lock; giving up$"
+SYSCONTAINER_HOOKS_DEADLINE=1 run_capture sh -c "'$HOOK' --state prestart --log '$HOOK_LOG' <'$E2E_TMP/state'"
+expect_output "prestart by hand at its deadline of 1 s" 1 \
+	"^syscontainer-hooks: prestart $id: deadline of 1 s exceeded while waiting for the lock on $lock; giving up$"
 kill "$holder"
 wait "$holder" 2>/dev/null
+e2e_stop "$id"
 
 # a FIFO where the hook reads a file is refused at once, not at the deadline
 id2=$(e2e_name dlfifo)
