@@ -66,7 +66,8 @@ mkfifo "$fifo"
 fifo_bundle=$E2E_TMP/bundle-fifo
 mkdir -p "$fifo_bundle"
 mkfifo "$fifo_bundle/config.json"
-fifo_id=$(e2e_name fifo-store)
+# not under the e2e name prefix, which a later case finds ambiguous
+fifo_id=fifo-store-$E2E_TAG
 mkdir -p -m 0700 "$SYSCONTAINER_HOOKS_ROOT/$fifo_id"
 mkfifo "$SYSCONTAINER_HOOKS_ROOT/$fifo_id/hook.json"
 
