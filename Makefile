@@ -10,10 +10,13 @@ VERSION  := 0.1.0
 
 CC       ?= cc
 PKGS     := libcjson libmnl libudev libselinux libkmod
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+# pkg-config runs when a recipe first needs the flags, not when the Makefile
+# is read, so that "make deps demo" installs the -dev packages before the
+# build asks for them; the answer is then kept for the rest of the run.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS)))$(PKG_CFLAGS)
 # libkmod, libselinux and libudev are loaded with dlopen when needed
 # (lib/dynlib.h)
-PKG_LIBS   := $(shell pkg-config --libs libcjson libmnl) -ldl
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs libcjson libmnl) -ldl)$(PKG_LIBS)
 CFLAGS   ?= -O2
 # project flags stay even when CFLAGS is given on the command line
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_FORTIFY_SOURCE=2 \
@@ -44,6 +47,7 @@ DEPS := build-essential pkg-config libcjson-dev libmnl-dev libudev-dev \
 DEPS += bpftool  # the cgroup v2 tests count the device programs attached to a cgroup
 DEPS += udev  # a real systemd-udevd for tests/e2e/test_udevd.sh
 DEPS += lxc  # the lcr tests: real lxc-start containers (lxc.hook.start-host)
+DEPS += debootstrap  # tests/fresh-root builds a fresh Debian 12 root
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
@@ -98,6 +102,10 @@ e2e: all $(BUILD)/tests/devctl $(BUILD)/tests/lcr-hook-runner
 demo: all
 	example/demo.sh $(BUILD)
 
+# "make -jN deps demo": the packages are installed before anything is built
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
