@@ -7,13 +7,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "record.h"
+#include "util.h"
+
 static int log_fd = -1;
-static bool log_syslog = true;   /* until a file is given */
+static bool log_syslog = true;   /* until a file is given, or syslog fails */
 static const char *log_ident = "syscontainer-hooks";
 static const char *syslog_path = "/dev/log";
 
@@ -22,20 +26,105 @@ void log_syslog_socket(const char *path)
 	syslog_path = path;
 }
 
-int log_open(const char *ident, const char *file, struct err *e)
+/* One line on stderr, in one write. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
 {
-	log_ident = ident;
-	log_syslog = !file || !*file;
-	if (log_syslog)
-		return 0;
-	if (strcmp(file, "-") == 0) {
-		log_fd = dup(STDERR_FILENO);
-		return 0;
+	char line[1024];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: warning: ", log_ident);
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, (size_t)n) < 0)
+		return;
+}
+
+/* Opens @path for appending, only as a regular file: O_NOFOLLOW for a
+ * planted symlink, O_NONBLOCK so that a FIFO never blocks the open, and
+ * fstat() before any write. @created tells whether this open made it. */
+static int open_log_file(const char *path, bool *created, struct err *e)
+{
+	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+	struct stat st;
+	int fd;
+
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+		return err_set(e, EINVAL, "%s is %s", path, file_kind(st.st_mode));
+	*created = false;
+	fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0)
+		*created = true;
+	else if (errno == EEXIST)
+		fd = open(path, flags);
+	if (fd < 0)
+		return err_sys(e, errno, "%s", path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return err_set(e, EINVAL, "%s is not a regular file", path);
 	}
-	log_fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (log_fd < 0)
-		return err_sys(e, errno, "open log file %s", file);
-	return 0;
+	return fd;
+}
+
+/* Where the lines go when syslog cannot take them: a file beside the
+ * runtime records (/run/syscontainer-hooks.log by default, a tmpfs that
+ * every start can write), else stderr. Said on stderr and in the file
+ * when this makes the file, or @always; a missing syslog is so said once,
+ * not at every run. */
+static void use_fallback(const char *why, bool always)
+{
+	_cleanup_free_ char *path = xasprintf("%s.log", record_dir());
+	bool created;
+	struct err e;
+
+	log_syslog = false;
+	log_fd = open_log_file(path, &created, &e);
+	if (log_fd < 0) {
+		log_fd = dup(STDERR_FILENO);
+		say("%s; logging to stderr (%s)", why, e.msg);
+		return;
+	}
+	if (created || always) {
+		say("%s; logging to %s", why, path);
+		log_warn("%s; logging to this file", why);
+	}
+}
+
+static bool syslog_reachable(void);
+
+void log_open(const char *ident, const char *file)
+{
+	char why[ERR_MSG_MAX + 16];
+	struct err e;
+	bool created;
+
+	log_close();
+	log_ident = ident;
+	if (!file || !*file)
+		return;
+	/* "-" and ".": stderr, in the hook as in the original tool's CLI */
+	if (strcmp(file, "-") == 0 || strcmp(file, ".") == 0) {
+		log_fd = dup(STDERR_FILENO);
+		log_syslog = false;
+		return;
+	}
+	log_fd = open_log_file(file, &created, &e);
+	if (log_fd >= 0) {
+		log_syslog = false;
+		return;
+	}
+	/* a log that cannot be written never stops the work it would record */
+	snprintf(why, sizeof(why), "--log %s", e.msg);
+	if (syslog_reachable()) {
+		say("%s; logging to syslog", why);
+		log_warn("%s; logging to syslog", why);
+		return;
+	}
+	use_fallback(why, true);
 }
 
 void log_close(void)
@@ -49,30 +138,60 @@ void log_close(void)
 /* syslog(3) formats a local-time stamp, which costs reading the time zone
  * on every start; syslog daemons stamp local messages with their own
  * clock, so the datagram carries none: "<PRI>ident[pid]: message". The
- * socket is opened per line: the hook logs a handful of lines a run. */
-static void send_syslog(const char *msg, size_t len)
+ * socket is opened per line: the hook logs a handful of lines a run.
+ * Non-blocking: a busy or stuck syslog daemon never holds up a start; the
+ * line then goes to the fallback. Returns -1 when the line was not sent. */
+static int send_syslog(const char *msg, size_t len)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int type = SOCK_DGRAM;
 
 	if (strlen(syslog_path) >= sizeof(sa.sun_path))
-		return;
+		return -1;
 	strcpy(sa.sun_path, syslog_path);
 	for (int tries = 0; tries < 2; tries++) {
-		int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+		int fd = socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		int r;
 
 		if (fd < 0)
-			return;
+			return -1;
 		r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-		if (r == 0)
+		if (r == 0 && msg)
 			/* a stream socket takes the trailing NUL as the end of the line */
 			r = (int)send(fd, msg, type == SOCK_STREAM ? len + 1 : len, MSG_NOSIGNAL);
 		close(fd);
-		if (r >= 0 || errno != EPROTOTYPE)
-			return;
+		if (r >= 0)
+			return 0;
+		if (errno != EPROTOTYPE)
+			return -1;
 		type = SOCK_STREAM;
 	}
+	return -1;
+}
+
+static bool syslog_reachable(void)
+{
+	return send_syslog(NULL, 0) == 0;
+}
+
+/* "<PRI>ident[pid]: message" to syslog; when syslog cannot take it, the
+ * fallback from now on, this line included. */
+static bool vlog_syslog(int prio, const char *fmt, va_list ap)
+{
+	char line[2048], why[512];
+	int n, saved;
+
+	n = snprintf(line, sizeof(line), "<%d>%s[%d]: ", LOG_DAEMON | prio, log_ident,
+		     (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return true;
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	if (send_syslog(line, strlen(line)) == 0)
+		return true;
+	saved = errno;
+	snprintf(why, sizeof(why), "syslog at %s: %s", syslog_path, strerror(saved));
+	use_fallback(why, false);
+	return false;
 }
 
 static void vlog(int prio, const char *level, const char *fmt, va_list ap)
@@ -80,16 +199,17 @@ static void vlog(int prio, const char *level, const char *fmt, va_list ap)
 	char line[2048];
 	struct timespec ts;
 	struct tm tm;
+	va_list again;
 	int n;
 
 	if (log_syslog) {
-		n = snprintf(line, sizeof(line), "<%d>%s[%d]: ", LOG_DAEMON | prio, log_ident,
-			     (int)getpid());
-		if (n < 0 || (size_t)n >= sizeof(line))
+		bool sent;
+
+		va_copy(again, ap);
+		sent = vlog_syslog(prio, fmt, again);
+		va_end(again);
+		if (sent)
 			return;
-		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-		send_syslog(line, strlen(line));
-		return;
 	}
 	if (log_fd < 0)
 		return;

@@ -32,7 +32,9 @@ static void usage(FILE *f)
 	      "                   (from the state's status: creating/created = prestart,\n"
 	      "                   running = poststart, stopped = poststop; iSulad's lcr\n"
 	      "                   runtime sends no status: name the stage there)\n"
-	      "  --log FILE       append log lines to FILE ('-' = stderr; default: syslog)\n"
+	      "  --log FILE       append log lines to FILE ('-' or '.' = stderr; default:\n"
+	      "                   syslog); a FILE that cannot be used is warned about\n"
+	      "                   and never fails the start\n"
 	      "  --root DIR       state store (default $SYSCONTAINER_HOOKS_ROOT or\n"
 	      "                   " STORE_ROOT_DEFAULT ")\n"
 	      "  --with-relabel   when the host has SELinux, prepare the container to\n"
@@ -243,10 +245,7 @@ int main(int argc, char **argv)
 	if (deadline < 0)
 		return EXIT_USAGE;
 	deadline_arm(deadline);
-	if (log_open("syscontainer-hooks", o.log, &e) < 0) {
-		fprintf(stderr, "syscontainer-hooks: %s\n", e.msg);
-		return EXIT_FAIL;
-	}
+	log_open("syscontainer-hooks", o.log);
 	r = run(&o, &e);
 	if (r < 0) {
 		log_error("%s", e.msg);

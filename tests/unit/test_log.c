@@ -1,5 +1,8 @@
 /* The logger: syslog lines over a datagram and over a stream socket, file
- * lines with a UTC stamp, and nothing written when syslog is absent. */
+ * lines with a UTC stamp; and a log that cannot be written never stops the
+ * work nor loses its lines: a bad --log (symlink, FIFO, missing directory)
+ * or a missing, dangling or full syslog socket is said on stderr and the
+ * lines go to <rundir>.log, or stderr. */
 #include "unit.h"
 
 #include <regex.h>
@@ -26,12 +29,11 @@ static void syslog_datagram(void **state)
 	char *dir = unit_tmpdir(), *sock = unit_join(dir, "log");
 	int fd = listen_at(sock, SOCK_DGRAM);
 	char buf[256], want[128];
-	struct err e;
 	ssize_t n;
 
 	(void)state;
 	log_syslog_socket(sock);
-	assert_int_equal(log_open("sch-test", NULL, &e), 0);
+	log_open("sch-test", NULL);
 	log_warn("disk %s is %d%% full", "sdb", 90);
 	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
 	assert_true(n > 0);
@@ -56,12 +58,11 @@ static void syslog_stream(void **state)
 	char *dir = unit_tmpdir(), *sock = unit_join(dir, "log");
 	int fd = listen_at(sock, SOCK_STREAM), c;
 	char buf[256];
-	struct err e;
 	ssize_t n;
 
 	(void)state;
 	log_syslog_socket(sock);
-	assert_int_equal(log_open("sch-test", NULL, &e), 0);
+	log_open("sch-test", NULL);
 	/* the connection is queued in the backlog; the line waits in it */
 	log_info("over a stream");
 	c = accept(fd, NULL, NULL);
@@ -80,21 +81,162 @@ static void syslog_stream(void **state)
 	free(dir);
 }
 
+/* Runs @fn with stderr in a file; returns what it wrote (free it). */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+	char tmpl[] = "/tmp/sch-unit-err-XXXXXX", *out = calloc(1, 4096);
+	int fd = mkstemp(tmpl), saved = dup(STDERR_FILENO);
+	ssize_t n;
+
+	assert_true(fd >= 0 && saved >= 0 && out);
+	unlink(tmpl);
+	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	fn(arg);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	n = pread(fd, out, 4095, 0);
+	assert_true(n >= 0);
+	close(fd);
+	return out;
+}
+
+static char *slurp(const char *path)
+{
+	char *buf = calloc(1, 8192);
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	assert_non_null(buf);
+	if (fd < 0)
+		return buf;
+	n = read(fd, buf, 8191);
+	assert_true(n >= 0);
+	close(fd);
+	return buf;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A scratch directory whose rundir (unit_dir/run) has its fallback at
+ * unit_dir/run.log, and a syslog socket path with nothing behind it. */
+struct scene {
+	char *dir, *rundir, *fallback, *sock;
+};
+
+static void scene_open(struct scene *sc)
+{
+	sc->dir = unit_tmpdir();
+	sc->rundir = unit_join(sc->dir, "run");
+	sc->fallback = unit_join(sc->dir, "run.log");
+	sc->sock = unit_join(sc->dir, "log-socket");
+	setenv("SYSCONTAINER_HOOKS_RUNDIR", sc->rundir, 1);
+	log_syslog_socket(sc->sock);
+}
+
+static void scene_close(struct scene *sc)
+{
+	log_close();
+	unsetenv("SYSCONTAINER_HOOKS_RUNDIR");
+	unit_rm_rf(sc->dir);
+	free(sc->dir);
+	free(sc->rundir);
+	free(sc->fallback);
+	free(sc->sock);
+}
+
+static void open_and_log(void *file)
+{
+	log_open("sch-test", file);
+	log_info("applied %d device(s)", 3);
+	log_warn("skipped /dev/gone");
+}
+
+/* No syslog socket: the lines go to the fallback, said once on stderr and
+ * once in the file; the next run appends without a word. */
 static void syslog_absent(void **state)
 {
-	char *dir = unit_tmpdir(), *sock = unit_join(dir, "none");
-	struct err e;
+	struct scene sc;
+	char *err, *text;
 
 	(void)state;
-	log_syslog_socket(sock);
-	assert_int_equal(log_open("sch-test", NULL, &e), 0);
+	scene_open(&sc);
 	errno = EXDEV;
-	log_info("nobody listens");          /* no crash, errno kept */
+	err = capture_stderr(open_and_log, NULL);
+	assert_int_equal(count_lines(err), 1);
+	assert_non_null(strstr(err, "sch-test: warning: syslog at "));
+	assert_non_null(strstr(err, sc.fallback));
+	free(err);
+	err = capture_stderr(open_and_log, NULL);
+	assert_string_equal(err, "");
+	free(err);
+	log_info("errno is kept");
 	assert_int_equal(errno, EXDEV);
-	log_close();
-	unit_rm_rf(dir);
-	free(sock);
-	free(dir);
+	text = slurp(sc.fallback);
+	assert_int_equal(count_lines(text), 6);
+	assert_non_null(strstr(text, "] warning: syslog at "));
+	assert_non_null(strstr(text, "No such file or directory; logging to this file\n"));
+	assert_non_null(strstr(text, "] info: applied 3 device(s)\n"));
+	assert_non_null(strstr(text, "] warning: skipped /dev/gone\n"));
+	free(text);
+	scene_close(&sc);
+}
+
+/* A socket file nobody listens on (syslogd stopped): refused, not lost. */
+static void syslog_dangling(void **state)
+{
+	struct scene sc;
+	char *err, *text;
+	int fd;
+
+	(void)state;
+	scene_open(&sc);
+	fd = listen_at(sc.sock, SOCK_DGRAM);
+	close(fd);
+	err = capture_stderr(open_and_log, NULL);
+	assert_non_null(strstr(err, "Connection refused"));
+	free(err);
+	text = slurp(sc.fallback);
+	assert_non_null(strstr(text, "] info: applied 3 device(s)\n"));
+	free(text);
+	scene_close(&sc);
+}
+
+/* A syslog whose queue is full: the line is not waited for, it goes to
+ * the fallback. */
+static void syslog_full(void **state)
+{
+	struct scene sc;
+	char *err, *text;
+	int fd, c, sent = 0;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	(void)state;
+	scene_open(&sc);
+	fd = listen_at(sc.sock, SOCK_DGRAM);
+	c = socket(AF_UNIX, SOCK_DGRAM, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sc.sock);
+	assert_int_equal(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	while (send(c, "x", 1, MSG_DONTWAIT) == 1 && sent < 100000)
+		sent++;
+	assert_true(sent < 100000);
+	alarm(5);       /* a blocked send fails the test, not hangs it */
+	err = capture_stderr(open_and_log, NULL);
+	alarm(0);
+	assert_non_null(strstr(err, sc.fallback));
+	free(err);
+	text = slurp(sc.fallback);
+	assert_non_null(strstr(text, "] warning: skipped /dev/gone\n"));
+	free(text);
+	close(c);
+	close(fd);
+	scene_close(&sc);
 }
 
 static void file_lines(void **state)
@@ -102,11 +244,10 @@ static void file_lines(void **state)
 	char *dir = unit_tmpdir(), *file = unit_join(dir, "hook.log");
 	char buf[512] = "";
 	regex_t re;
-	struct err e;
 	FILE *f;
 
 	(void)state;
-	assert_int_equal(log_open("sch-test", file, &e), 0);
+	log_open("sch-test", file);
 	log_info("first %d", 1);
 	log_warn("second");
 	log_close();
@@ -127,19 +268,121 @@ static void file_lines(void **state)
 	free(dir);
 }
 
+/* --log FILE that cannot be used as a regular file: one warning line on
+ * stderr naming it, nothing written through it, the lines in the
+ * fallback. A FIFO, with or without a reader, never blocks. */
 static void file_refused(void **state)
 {
-	char *dir = unit_tmpdir(), *link = unit_join(dir, "link");
-	struct err e;
+	static const char *const cases[] = { "symlink", "fifo", "fifo-read", "missing", "dir" };
+	struct scene sc;
 
 	(void)state;
-	assert_int_equal(symlink("/etc/passwd", link), 0);
-	assert_int_equal(log_open("sch-test", link, &e), -1);
-	assert_err_line(e);
-	assert_err_mentions(e, link);
-	unit_rm_rf(dir);
-	free(link);
-	free(dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *target, *path, *err, *text;
+		int reader = -1;
+
+		unit_case("%s", cases[i]);
+		scene_open(&sc);
+		target = unit_join(sc.dir, "target");
+		path = unit_join(sc.dir, "hook.log");
+		assert_int_equal(close(open(target, O_CREAT | O_WRONLY, 0600)), 0);
+		if (!strcmp(cases[i], "symlink"))
+			assert_int_equal(symlink(target, path), 0);
+		else if (!strncmp(cases[i], "fifo", 4))
+			assert_int_equal(mkfifo(path, 0600), 0);
+		else if (!strcmp(cases[i], "dir"))
+			assert_int_equal(mkdir(path, 0700), 0);
+		else
+			path = (free(path), unit_join(sc.dir, "no/such/dir/hook.log"));
+		if (!strcmp(cases[i], "fifo-read"))
+			reader = open(path, O_RDONLY | O_NONBLOCK);
+		alarm(5);       /* a blocked open fails the test, not hangs it */
+		err = capture_stderr(open_and_log, path);
+		alarm(0);
+		assert_int_equal(count_lines(err), 1);
+		assert_non_null(strstr(err, "sch-test: warning: --log "));
+		assert_non_null(strstr(err, path));
+		assert_non_null(strstr(err, sc.fallback));
+		text = slurp(sc.fallback);
+		assert_non_null(strstr(text, "] warning: --log "));
+		assert_non_null(strstr(text, "] info: applied 3 device(s)\n"));
+		free(text);
+		text = slurp(target);
+		assert_string_equal(text, "");
+		if (reader >= 0) {
+			char c;
+
+			assert_int_equal(read(reader, &c, 1), 0);  /* no writer, nothing written */
+			close(reader);
+		}
+		free(text);
+		free(err);
+		free(target);
+		free(path);
+		scene_close(&sc);
+	}
+	unit_case_done();
+}
+
+/* A bad --log while syslog works: the warning and the lines go to syslog. */
+static void file_refused_to_syslog(void **state)
+{
+	struct scene sc;
+	char buf[512], *err, *path;
+	int fd;
+	ssize_t n;
+
+	(void)state;
+	scene_open(&sc);
+	fd = listen_at(sc.sock, SOCK_DGRAM);
+	path = unit_join(sc.dir, "missing/hook.log");
+	err = capture_stderr(open_and_log, path);
+	assert_non_null(strstr(err, "; logging to syslog"));
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, path));
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "]: applied 3 device(s)"));
+	assert_int_equal(access(sc.fallback, F_OK), -1);
+	free(err);
+	free(path);
+	close(fd);
+	scene_close(&sc);
+}
+
+/* "." means stderr, as "-" does, in the hook as in the CLI. */
+static void file_dot_is_stderr(void **state)
+{
+	char *err;
+
+	(void)state;
+	err = capture_stderr(open_and_log, (void *)".");
+	log_close();
+	assert_int_equal(count_lines(err), 2);
+	assert_non_null(strstr(err, "] info: applied 3 device(s)\n"));
+	free(err);
+}
+
+/* Neither syslog nor the fallback file: stderr, and it says so. */
+static void fallback_unusable(void **state)
+{
+	struct scene sc;
+	char *err, *rundir;
+
+	(void)state;
+	scene_open(&sc);
+	rundir = unit_join(sc.dir, "gone/run");
+	setenv("SYSCONTAINER_HOOKS_RUNDIR", rundir, 1);
+	err = capture_stderr(open_and_log, NULL);
+	assert_int_equal(count_lines(err), 3);
+	assert_non_null(strstr(err, "logging to stderr"));
+	assert_non_null(strstr(err, "] warning: skipped /dev/gone\n"));
+	free(err);
+	free(rundir);
+	scene_close(&sc);
 }
 
 int main(void)
@@ -148,8 +391,13 @@ int main(void)
 		UNIT_TEST(syslog_datagram),
 		UNIT_TEST(syslog_stream),
 		UNIT_TEST(syslog_absent),
+		UNIT_TEST(syslog_dangling),
+		UNIT_TEST(syslog_full),
 		UNIT_TEST(file_lines),
 		UNIT_TEST(file_refused),
+		UNIT_TEST(file_refused_to_syslog),
+		UNIT_TEST(file_dot_is_stderr),
+		UNIT_TEST(fallback_unusable),
 	};
 
 	return cmocka_run_group_tests_name("test_log", tests, NULL, NULL);

@@ -37,7 +37,9 @@ static void usage(FILE *f)
 	      "  --root DIR            state store (default $SYSCONTAINER_HOOKS_ROOT or\n"
 	      "                        " STORE_ROOT_DEFAULT ")\n"
 	      "  --log FILE            append log lines to FILE ('-' or '.' = stderr;\n"
-	      "                        default: syslog)\n"
+	      "                        default: syslog); an unusable FILE is warned\n"
+	      "                        about, the lines then go to syslog or\n"
+	      "                        " RECORD_DIR_DEFAULT ".log\n"
 	      "  --log-level L, --log-format F, --syslog-service S\n"
 	      "                        accepted for compatibility with the original tool\n"
 	      "  --version, --help\n"
@@ -83,7 +85,6 @@ int main(int argc, char **argv)
 	struct cli cli = { 0 };
 	const char *log = NULL;
 	const struct command *cmd;
-	struct err e = { 0 };
 	int c, r;
 
 	/* "+": stop at the command; its own flags are parsed by the command */
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long_only(argc, argv, "+hv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': cli.root = optarg; cli.root_given = true; break;
-		case 'l': log = strcmp(optarg, ".") == 0 ? "-" : optarg; break;
+		case 'l': log = optarg; break;
 		case 'L': case 'F': case 'S': break;
 		case 'v': printf("syscontainer-tools %s\n", VERSION); return 0;
 		case 'h': usage(stdout); return 0;
@@ -110,10 +111,7 @@ int main(int argc, char **argv)
 	cli.root = store_root(cli.root);
 	cli.rundir = record_dir();
 	cli.log = log;
-	if (log_open("syscontainer-tools", log, &e) < 0) {
-		fprintf(stderr, "syscontainer-tools: %s\n", e.msg);
-		return EXIT_FAIL;
-	}
+	log_open("syscontainer-tools", log);
 	argc -= optind;
 	argv += optind;
 	optind = 0;     /* re-initialise getopt for the command's flags */
