@@ -44,23 +44,28 @@ static void say(const char *fmt, ...)
 		return;
 }
 
-/* Opens @path for appending, only as a regular file: O_NOFOLLOW for a
- * planted symlink, O_NONBLOCK so that a FIFO never blocks the open, and
- * fstat() before any write. @created tells whether this open made it. */
+/* Opens @path for appending, only as a regular file: a device node is
+ * never opened (some act on open), O_NOFOLLOW for a symlink planted
+ * between the check and the open, O_NONBLOCK so that a FIFO put there then
+ * never blocks, and fstat() before any write. @created tells whether this
+ * open made the file. */
 static int open_log_file(const char *path, bool *created, struct err *e)
 {
 	const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
 	struct stat st;
-	int fd;
+	int fd = -1;
 
-	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
-		return err_set(e, EINVAL, "%s is %s", path, file_kind(st.st_mode));
 	*created = false;
-	fd = open(path, flags | O_CREAT | O_EXCL, 0600);
-	if (fd >= 0)
-		*created = true;
-	else if (errno == EEXIST)
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISREG(st.st_mode))
+			return err_set(e, EINVAL, "%s is %s", path, file_kind(st.st_mode));
 		fd = open(path, flags);
+	} else if (errno == ENOENT) {
+		fd = open(path, flags | O_CREAT | O_EXCL, 0600);
+		*created = fd >= 0;
+		if (fd < 0 && errno == EEXIST)
+			fd = open(path, flags);
+	}
 	if (fd < 0)
 		return err_sys(e, errno, "%s", path);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
