@@ -113,7 +113,8 @@ int udev_rule_paths(struct udev_rule *r, const char *root, const char *rundir, c
 	    rule_path(r->rundir, rundir, "runtime directory", e) < 0 ||
 	    rule_path(r->tool, udev_tool_path(), "tool", e) < 0)
 		return -1;
-	if (log && *log && strcmp(log, "-") != 0)
+	/* "-" and "." (stderr) have no reader under udevd: syslog there */
+	if (log && *log && strcmp(log, "-") != 0 && strcmp(log, ".") != 0)
 		return rule_path(r->log, log, "log file", e);
 	return 0;
 }

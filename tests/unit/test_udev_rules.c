@@ -207,8 +207,8 @@ static void refuse_unsafe(void **state)
 	free(after);
 }
 
-/* udevd runs the rule from /: relative paths are made absolute; "-"
- * (stderr) and no log both mean syslog there. */
+/* udevd runs the rule from /: relative paths are made absolute; "-" and
+ * "." (stderr) and no log all mean syslog there. */
 static void relative_paths(void **state)
 {
 	struct udev_rule r = { 0 };
@@ -221,6 +221,8 @@ static void relative_paths(void **state)
 	snprintf(want, sizeof(want), "%s/no-such-store/x", cwd);
 	assert_string_equal(r.root, want);
 	assert_string_equal(r.rundir, "/run/y");
+	assert_string_equal(r.log, "");
+	assert_int_equal(udev_rule_paths(&r, "/s", "/r", ".", &e), 0);
 	assert_string_equal(r.log, "");
 }
 
