@@ -112,11 +112,22 @@ check_eq "no lock file left under /run/lock" "" \
 # comes back under a new one with the link repointed. At the next start
 # the container's partitions are A's, found again from the disk, never
 # B's that now carry the saved names.
+# A's first name is a high loop number, not the lowest free one that
+# "losetup --find" of tests running beside this one would take as soon as
+# A lets it go: B must get it.
+high_loop() {  # high_loop FILE: attach FILE to a free /dev/loopN, N >= 100
+	local n
+	for n in $(seq $((100 + $$ % 100)) 299); do
+		losetup "/dev/loop$n" >/dev/null 2>&1 && continue
+		losetup --partscan "/dev/loop$n" "$1" 2>/dev/null && { echo "/dev/loop$n"; return 0; }
+	done
+	return 1
+}
 mkpart_disk() {  # mkpart_disk FILE MARKER: one partition holding MARKER
 	truncate -s 16M "$1"
 	printf 'label: dos\n,8M\n' | sfdisk -q "$1" >/dev/null
 	local l
-	l=$(losetup --find --show --partscan "$1") || return 1
+	l=$(high_loop "$1") || return 1
 	[ -b "${l}p1" ] || partx -a "$l" >/dev/null 2>&1
 	printf '%s\n' "$2" | dd of="${l}p1" conv=notrunc,fsync status=none
 	echo "$l"
