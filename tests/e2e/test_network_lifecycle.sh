@@ -32,11 +32,16 @@ check "add-nic eth1 with an IPv6 address" "$TOOL" add-nic "$id" --type veth \
 run_capture "$TOOL" add-route "$id" --dest "$v6:9::/64" --dev eth1 --src "$v6:1::2"
 check_eq "add-route --src of that address at once succeeds ($(head -c 200 "$ERR"))" 0 "$RC"
 check_match "the route has its source" "$v6:9::/64 dev eth1 .*src $v6:1::2" "$(in_ctr ip -6 route)"
+# saved only: the hook alone adds it at the next start, right after the address
+check "add-route --update-config-only of a second source route" "$TOOL" add-route "$id" \
+	--update-config-only --dest "$v6:8::/64" --dev eth1 --src "$v6:1::2"
 for round in 1 2; do
 	e2e_restart "$id"
 	check "restart $round with the IPv6 source route ($(head -c 200 "$E2E_TMP/$id.err"))" \
 		test -n "$(e2e_pid "$id" 2>/dev/null)"
 	check_match "restart $round: the route has its source" "$v6:9::/64 dev eth1 .*src $v6:1::2" \
+		"$(in_ctr ip -6 route 2>&1)"
+	check_match "restart $round: the saved-only route too" "$v6:8::/64 dev eth1 .*src $v6:1::2" \
 		"$(in_ctr ip -6 route 2>&1)"
 done
 
@@ -76,8 +81,8 @@ check "the restart after remove-nic succeeds ($(head -c 200 "$E2E_TMP/$id.err"))
 check "remove-nic --update-config-only eth1" "$TOOL" remove-nic "$id" --name eth1 --update-config-only
 check "the live eth1 is still in the container" in_ctr ip link show eth1
 check "its host end l1_$s is still on the host" ip link show "l1_$s"
-check_eq "eth1 and its route are no longer saved" "" \
-	"$("$TOOL" list "$id" --json | grep -e '"eth1"' -e "$v6:9::")"
+check_eq "eth1 and its routes are no longer saved" "" \
+	"$("$TOOL" list "$id" --json | grep -e '"eth1"' -e "$v6:9::" -e "$v6:8::")"
 e2e_restart "$id"
 check_fails "after the restart eth1 is gone" in_ctr ip link show eth1
 
