@@ -89,6 +89,11 @@ check_fails "after the restart eth1 is gone" in_ctr ip link show eth1
 # --- update-nic --bridge: to another bridge, then off any ---
 check "add-nic eth3 on $br" "$TOOL" add-nic "$id" --type veth --name "l3_$s:eth3" \
 	--ip "10.$o.3.2/24" --bridge "$br"
+check "add-route 10.$((o + 3)).0.0/16 dev eth3" "$TOOL" add-route "$id" --dest "10.$((o + 3)).0.0/16" --dev eth3
+check "remove-route --update-config-only of it" "$TOOL" remove-route "$id" --dest "10.$((o + 3)).0.0/16" \
+	--update-config-only
+check_match "the live route stays" "10\.$((o + 3))\.0\.0/16 dev eth3" "$(in_ctr ip route)"
+check_eq "the route is no longer saved" "" "$("$TOOL" list-route "$id" | grep "10\.$((o + 3))\.")"
 check "update-nic --bridge $br2" "$TOOL" update-nic "$id" --name eth3 --bridge "$br2"
 check_match "l3_$s is on $br2" "master $br2" "$(ip -o link show dev "l3_$s")"
 check "update-nic --bridge '' takes eth3 off its bridge" "$TOOL" update-nic "$id" --name eth3 --bridge ""
