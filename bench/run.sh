@@ -30,7 +30,10 @@ cc -O2 -o "$bench" "$top/bench/hookbench.c" || exit 1
 # --- the stand-in container -------------------------------------------
 b=$E2E_TMP/standin
 mkdir -p "$b/rootfs/dev"
-echo '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"env":[]}}' >"$b/config.json"
+# its own mount and network namespaces, as a runtime would declare them:
+# the hook gives no interface to a container in the host's namespace
+echo '{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"env":[]},
+  "linux":{"namespaces":[{"type":"mount"},{"type":"network"}]}}' >"$b/config.json"
 unshare -m -n --propagation private sh -c \
 	"mount -t tmpfs tmpfs '$b/rootfs/dev' && exec sleep 100000" &
 pid=$!
