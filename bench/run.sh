@@ -23,7 +23,7 @@ bench=$E2E_TMP/hookbench
 # file forces a write-out of its data)
 export SYSCONTAINER_HOOKS_RUNDIR=$E2E_TMP/rundir
 mkdir -p "$SYSCONTAINER_HOOKS_RUNDIR"
-mount -t tmpfs -o mode=0700 sch-bench "$SYSCONTAINER_HOOKS_RUNDIR" || exit 1
+mount -t tmpfs -o mode=0700 "sch-bench-$$" "$SYSCONTAINER_HOOKS_RUNDIR" || exit 1
 E2E_CLEANUPS+=("umount -l $SYSCONTAINER_HOOKS_RUNDIR")
 cc -O2 -o "$bench" "$top/bench/hookbench.c" || exit 1
 
