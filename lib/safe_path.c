@@ -103,8 +103,8 @@ static int refuse_kind(struct err *e, const char *path, mode_t mode)
  * rewinds, a watchdog starts) and a FIFO never blocks us. The second open,
  * O_NONBLOCK as well, must find that same inode, or the entry was swapped
  * in between. Never O_TRUNC: the caller truncates once it holds the file. */
-static int open_regular(int dir, const char *name, int flags, bool create, unsigned mode,
-			const char *path, struct err *e)
+static int open_regular_once(int dir, const char *name, int flags, bool create, unsigned mode,
+			     const char *path, struct err *e)
 {
 	_cleanup_close_ int probe = -1;
 	struct stat want, got;
@@ -131,6 +131,20 @@ static int open_regular(int dir, const char *name, int flags, bool create, unsig
 		close(fd);
 		return err_set(e, EAGAIN, "%s in the container changed while it was opened; refused",
 			       path);
+	}
+	return fd;
+}
+
+/* A swap between the check and the open is tried again, a few times. */
+static int open_regular(int dir, const char *name, int flags, bool create, unsigned mode,
+			const char *path, struct err *e)
+{
+	int fd = -1;
+
+	for (int tries = 0; tries < OPEN_TRIES; tries++) {
+		fd = open_regular_once(dir, name, flags, create, mode, path, e);
+		if (fd >= 0 || e->code != EAGAIN)
+			break;
 	}
 	return fd;
 }

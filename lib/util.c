@@ -132,8 +132,8 @@ const char *file_kind(mode_t mode)
 
 /* Looked at through an O_PATH fd first, which opens nothing: a FIFO would
  * block the open or the read, a device node may act on being opened. The
- * second open must find the same inode. */
-int open_regular_at(int dirfd, const char *path, struct err *e)
+ * second open must find the same inode (EAGAIN when it does not). */
+static int open_regular_once(int dirfd, const char *path, struct err *e)
 {
 	_cleanup_close_ int probe = openat(dirfd, path, O_PATH | O_CLOEXEC);
 	struct stat want, got;
@@ -152,6 +152,20 @@ int open_regular_at(int dirfd, const char *path, struct err *e)
 	if (fstat(fd, &got) < 0 || got.st_dev != want.st_dev || got.st_ino != want.st_ino) {
 		close(fd);
 		return err_set(e, EAGAIN, "%s changed while it was opened; refused", path);
+	}
+	return fd;
+}
+
+/* A file replaced by rename (hook.json, the runtime record, written
+ * atomically) may change between the two opens: take the new one. */
+int open_regular_at(int dirfd, const char *path, struct err *e)
+{
+	int fd = -1;
+
+	for (int tries = 0; tries < OPEN_TRIES; tries++) {
+		fd = open_regular_once(dirfd, path, e);
+		if (fd >= 0 || e->code != EAGAIN)
+			break;
 	}
 	return fd;
 }

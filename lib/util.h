@@ -64,6 +64,8 @@ const char *file_kind(mode_t mode);
  * paths) for reading; anything else (FIFO, device node, socket,
  * directory) is refused without being opened. */
 int open_regular_at(int dirfd, const char *path, struct err *e);
+/* How often a file that changes between its check and its open is tried. */
+#define OPEN_TRIES 8
 /* Read the regular file at @path relative to @dirfd, refused as by
  * open_regular_at. */
 int read_file_at(int dirfd, const char *path, size_t max, char **out,

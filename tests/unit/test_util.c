@@ -1,6 +1,8 @@
 /* util, json, container ids and the runtime record. */
 #include "unit.h"
 
+#include <pthread.h>
+
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -679,6 +681,59 @@ static void read_not_regular(void **state)
 	free(tmp);
 }
 
+/* A file replaced by rename while it is read (hook.json and the runtime
+ * record are written so) is read whole, old or new, never refused as
+ * "changed while it was opened". */
+struct renamer {
+	const char *dir, *path;
+	volatile int stop;
+};
+
+static void *rename_loop(void *arg)
+{
+	struct renamer *r = arg;
+	char *tmp = unit_join(r->dir, "tmp");
+
+	for (int i = 0; !r->stop; i++) {
+		unit_write(tmp, i % 2 ? "odd" : "even", i % 2 ? 3 : 4);
+		if (rename(tmp, r->path) < 0)
+			break;
+		usleep(50);
+	}
+	free(tmp);
+	return NULL;
+}
+
+static void read_while_renamed(void **state)
+{
+	char *tmp = unit_tmpdir();
+	char *path = unit_join(tmp, "file");
+	struct renamer r = { tmp, path, 0 };
+	pthread_t t;
+	int failed = 0;
+
+	unit_write(path, "even", 4);
+	assert_int_equal(pthread_create(&t, NULL, rename_loop, &r), 0);
+	for (int i = 0; i < 20000; i++) {
+		struct err e = { 0 };
+		char *buf = NULL;
+
+		if (read_file_at(AT_FDCWD, path, 100, &buf, NULL, &e) < 0) {
+			print_error("read %d: %s\n", i, e.msg);
+			failed++;
+		} else if (strcmp(buf, "odd") && strcmp(buf, "even")) {
+			failed++;
+		}
+		free(buf);
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	assert_int_equal(failed, 0);
+	unit_rm_rf(tmp);
+	free(path);
+	free(tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -703,6 +758,7 @@ int main(void)
 		UNIT_TEST(read_nonblocking_late),
 		UNIT_TEST(read_nonblocking_empty),
 		UNIT_TEST(read_not_regular),
+		UNIT_TEST(read_while_renamed),
 	};
 
 	return cmocka_run_group_tests_name("test_util", tests, NULL, NULL);
