@@ -206,6 +206,7 @@ printf '{%s,"status":"created"' "$good" >"$states/truncated"
 printf '[{%s}]' "$good" >"$states/array"
 printf '{"bundle":"%s","pid":%d}' "$bundle" "$pid" >"$states/no-id"
 printf '{"id":"../x","bundle":"%s","pid":%d}' "$bundle" "$pid" >"$states/id-dotdot"
+printf '{"id":"a\\nb","bundle":"%s","pid":%d}' "$bundle" "$pid" >"$states/id-newline"
 printf '{"id":"%s","pid":%d}' "$id" "$pid" >"$states/no-bundle"
 printf '{"id":"%s","bundle":"bundles/%s","pid":%d}' "$id" "$id" "$pid" >"$states/bundle-relative"
 printf '{"id":"%s","bundle":"%s","pid":"%d"}' "$id" "$bundle" "$pid" >"$states/pid-string"
@@ -230,6 +231,7 @@ hook_cases=(
 	"truncated|truncated JSON|truncated"
 	"not a JSON object|JSON array|array"
 	"\"id\"|id missing|no-id"
+	"control character|id with a newline|id-newline"
 	"bundle|bundle missing|no-bundle"
 	"bundle|bundle relative|bundle-relative"
 	"pid|pid as a string|pid-string"
@@ -256,18 +258,24 @@ for c in "${hook_cases[@]}"; do
 	done
 done
 
-# an id that cannot name saved state (runc refuses it, other runtimes may
-# not): nothing can be saved for it, so the hook has nothing to do, and
-# makes no path of it
-for st in prestart poststop; do
-	"$HOOK" --state "$st" --log "$E2E_TMP/bad-hook.log" <"$states/id-dotdot" >"$OUT" 2>"$ERR"
-	check_eq "hook $st: id ../x: exit 0, nothing to do" "0 " "$? $(cat "$ERR" "$OUT")"
-	check_fails "hook $st: id ../x: nothing made beside the runtime records" \
-		test -e "$(dirname "$SYSCONTAINER_HOOKS_RUNDIR")/x"
-	check_fails "hook $st: id ../x: nothing made beside the store" \
-		test -e "$(dirname "$SYSCONTAINER_HOOKS_ROOT")/x"
-	check "hook $st: id ../x: hook.json of $id unchanged" cmp -s "$E2E_TMP/hook.json.before" "$store"
+# Ids a runtime may give that cannot name saved state ("../x" from a hostile
+# or broken runtime, "a+b" from runc): nothing can be saved for them, so the
+# hook does nothing, says so in its log, and makes nothing anywhere.
+printf '{"id":"a+b","bundle":"%s","pid":%d}' "$bundle" "$pid" >"$states/id-plus"
+for c in "../x|id-dotdot" "a+b|id-plus"; do
+	IFS='|' read -r what file <<<"$c"
+	for st in prestart poststop; do
+		"$HOOK" --state "$st" --log "$E2E_TMP/bad-hook.log" <"$states/$file" >"$OUT" 2>"$ERR"
+		check_eq "hook $st: id $what: exit 0, nothing printed" "0" "$?$(cat "$OUT" "$ERR")"
+		check_eq "hook $st: id $what: the log says there is nothing to do" 1 \
+			"$(grep -cF "$what: the id cannot name saved state, so nothing is saved for it; $st has nothing to do" "$E2E_TMP/bad-hook.log")"
+	done
+	check "id $what: hook.json unchanged" cmp -s "$E2E_TMP/hook.json.before" "$store"
+	check "id $what: runtime record unchanged" cmp -s "$E2E_TMP/record.json.before" "$record"
 done
+check_fails "id ../x: nothing made beside the store" test -e "$(dirname "$SYSCONTAINER_HOOKS_ROOT")/x"
+check_fails "id ../x: nothing made beside the run dir" test -e "$(dirname "$SYSCONTAINER_HOOKS_RUNDIR")/x"
+check_fails "id a+b: nothing in the store" test -e "$SYSCONTAINER_HOOKS_ROOT/a+b"
 
 # a valid state whose bundle has no config.json
 nocfg_id=$(e2e_name nocfg)
