@@ -54,7 +54,9 @@ $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/sysconta
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# made anew: "ar r" would keep the objects of files that were removed
 $(BUILD)/libsch.a: $(LIB_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(HOOK): $(HOOK_OBJ) $(BUILD)/libsch.a

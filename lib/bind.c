@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "util.h"
 
 int bind_clone_tree(const char *host, bool ro, int *tree_fd, bool *is_dir, struct err *e)
@@ -27,4 +29,27 @@ int bind_clone_tree(const char *host, bool ro, int *tree_fd, bool *is_dir, struc
 	*is_dir = S_ISDIR(st.st_mode);
 	*tree_fd = steal_fd(&fd);
 	return 0;
+}
+
+int bind_op(struct ns_op *op, const struct path_spec *p, const struct oci_spec *sp,
+	    struct err *e)
+{
+	unsigned ru, rg;
+
+	memset(op, 0, sizeof(*op));
+	op->kind = NS_OP_BIND;
+	op->path = p->ctr;
+	op->tree_fd = -1;
+	container_root_ids(sp, &ru, &rg);
+	op->uid = ru;
+	op->gid = rg;
+	return bind_clone_tree(p->host, p->ro, &op->tree_fd, &op->is_dir, e);
+}
+
+void bind_unbind_op(struct ns_op *op, const char *ctr_path)
+{
+	memset(op, 0, sizeof(*op));
+	op->kind = NS_OP_UNBIND;
+	op->path = ctr_path;
+	op->tree_fd = -1;
 }

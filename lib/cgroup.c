@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/vfs.h>
 
+#include "device.h"
 #include "util.h"
 
 static int has_word(const char *list, const char *word)
@@ -210,28 +211,6 @@ int cgroup_v2_dir(int pid, char **dir, struct err *e)
 char *cgroup_device_rule(char type, int64_t major, int64_t minor, const char *perms)
 {
 	return xasprintf("%c %lld:%lld %s", type, (long long)major, (long long)minor, perms);
-}
-
-unsigned device_perms_bits(const char *perms)
-{
-	unsigned bits = 0;
-
-	for (; perms && *perms; perms++)
-		bits |= *perms == 'r' ? 1u : *perms == 'w' ? 2u : *perms == 'm' ? 4u : 0u;
-	return bits;
-}
-
-void device_perms_string(unsigned bits, char out[4])
-{
-	int i = 0;
-
-	if (bits & 1)
-		out[i++] = 'r';
-	if (bits & 2)
-		out[i++] = 'w';
-	if (bits & 4)
-		out[i++] = 'm';
-	out[i] = '\0';
 }
 
 static int num_matches(const char *field, int64_t v)

@@ -29,10 +29,6 @@ int cgroup_v2_dir(int pid, char **dir, struct err *e);
 /* "b 7:0 rwm" */
 char *cgroup_device_rule(char type, int64_t major, int64_t minor, const char *perms);
 
-/* Permission bits for "rwm" strings: r=1, w=2, m=4. */
-unsigned device_perms_bits(const char *perms);
-void device_perms_string(unsigned bits, char out[4]);
-
 /* Access that the devices.list lines @lines grant to (type, major, minor),
  * counting wildcard entries ("b *:* m", "a *:* rwm"). */
 unsigned cgroup_list_access(char *const *lines, size_t n, char type, int64_t major,

@@ -371,3 +371,12 @@ const struct ns_op *ns_first_failure(const struct ns_op *ops, size_t n)
 			return &ops[i];
 	return NULL;
 }
+
+void ns_ops_close(struct ns_op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ops[i].tree_fd >= 0)
+			close(ops[i].tree_fd);
+		ops[i].tree_fd = -1;
+	}
+}

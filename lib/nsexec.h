@@ -72,6 +72,9 @@ int ns_start(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool s
 	     struct ns_job *job, struct err *e);
 int ns_wait(struct ns_job *job, struct err *e);
 
+/* Close the cloned trees of BIND operations. */
+void ns_ops_close(struct ns_op *ops, size_t n);
+
 /* The first failed operation, or NULL. */
 const struct ns_op *ns_first_failure(const struct ns_op *ops, size_t n);
 

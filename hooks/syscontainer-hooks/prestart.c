@@ -19,7 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "apply.h"
+#include "bind.h"
+#include "device.h"
+#include "device_cgroup.h"
 #include "cgroup.h"
 #include "container.h"
 #include "hook.h"

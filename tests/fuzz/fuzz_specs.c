@@ -11,6 +11,7 @@
 #include "spec_parse.h"
 #include "udev_rules.h"
 #include "cgroup.h"
+#include "device.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "cgroup.h"
+#include "device.h"
 
 /* ---- cgroup_proc_path ---- */
 

@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "apply.h"
+#include "bind.h"
+#include "device.h"
+#include "device_cgroup.h"
 #include "cgroup.h"
 #include "cli.h"
 #include "container_id.h"

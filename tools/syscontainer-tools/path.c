@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "apply.h"
+#include "bind.h"
 #include "cli.h"
 #include "json.h"
 #include "log.h"
