@@ -1,7 +1,10 @@
 #include "json.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 /* One pass over the text: the deepest nesting, whether the text ends
  * inside a string or an open object/array (then it was cut short), and
@@ -94,4 +97,49 @@ cJSON *json_array_member(cJSON *obj, const char *key)
 		arr = cJSON_AddArrayToObject(obj, key);
 	}
 	return arr;
+}
+
+int json_string_elem(const cJSON *item, void *out, void *arg, struct err *e)
+{
+	(void)arg;
+	if (!cJSON_IsString(item))
+		return err_set(e, EINVAL, "not a string");
+	*(char **)out = xstrdup(item->valuestring);
+	return 0;
+}
+
+void json_strings_drop(void *elems, size_t n)
+{
+	char **s = elems;
+
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+}
+
+int json_array_read(const cJSON *arr, const struct json_array_reader *r, void *out,
+		    size_t *n, struct err *e)
+{
+	const cJSON *it;
+	char *elems = NULL;
+	size_t i = 0;
+
+	*n = 0;
+	memcpy(out, &elems, sizeof(elems));
+	if (!arr || cJSON_IsNull(arr))
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return err_set(e, EINVAL, "\"%s\" is not an array", r->what);
+	elems = xcalloc((size_t)cJSON_GetArraySize(arr), r->size);
+	cJSON_ArrayForEach(it, arr) {
+		if (r->elem(it, elems + i * r->size, r->arg, e) < 0) {
+			if (r->drop)
+				r->drop(elems, i);
+			free(elems);
+			return err_wrap(e, "%s[%zu]", r->what, i);
+		}
+		i++;
+	}
+	memcpy(out, &elems, sizeof(elems));
+	*n = i;
+	return 0;
 }

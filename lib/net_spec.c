@@ -277,8 +277,10 @@ int route_filter_validate(const struct route_spec *r, struct err *e)
 	return route_check(r, false, e);
 }
 
-static int route_from_json(const cJSON *o, bool filter, struct route_spec *r, struct err *e)
+static int route_from_json(const cJSON *o, void *out, void *arg, struct err *e)
 {
+	struct route_spec *r = out;
+	bool filter = *(const bool *)arg;
 	static const char *const keys[] = { "dest", "src", "gw", "dev" };
 	char *fields[] = { r->dest, r->src, r->gw, r->dev };
 	size_t sizes[] = { sizeof(r->dest), sizeof(r->src), sizeof(r->gw), sizeof(r->dev) };
@@ -315,8 +317,8 @@ int parse_routes_json(const char *json, bool filter, struct route_spec **out, si
 		      struct err *e)
 {
 	_cleanup_cjson_ cJSON *doc = NULL;
-	const cJSON *it;
-	size_t i = 0;
+	const struct json_array_reader r = { .what = "routes", .size = sizeof(**out),
+					     .elem = route_from_json, .arg = &filter };
 	int count;
 
 	*out = NULL;
@@ -330,17 +332,7 @@ int parse_routes_json(const char *json, bool filter, struct route_spec **out, si
 		return err_set(e, EINVAL, "no route given");
 	if (count > MAX_ROUTES)
 		return err_set(e, EINVAL, "%d routes given, at most %d allowed", count, MAX_ROUTES);
-	*out = xcalloc((size_t)count, sizeof(**out));
-	cJSON_ArrayForEach(it, doc) {
-		if (route_from_json(it, filter, &(*out)[i], e) < 0) {
-			free(*out);
-			*out = NULL;
-			return err_wrap(e, "route %zu", i);
-		}
-		i++;
-	}
-	*n = i;
-	return 0;
+	return json_array_read(doc, &r, out, n, e);
 }
 
 bool route_matches(const struct route_spec *f, const struct route_spec *r)

@@ -7,58 +7,47 @@
 #include "json.h"
 #include "util.h"
 
+/* One entry of linux.uidMappings/gidMappings: three ids in range, and the
+ * range they start must not wrap past the largest id. */
+static int map_from_json(const cJSON *it, void *out, void *arg, struct err *e)
+{
+	static const char *const names[3] = { "containerID", "hostID", "size" };
+	struct id_map *m = out;
+	double v[3];
+
+	(void)arg;
+	for (int k = 0; k < 3; k++) {
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(it, names[k]);
+
+		if (!cJSON_IsNumber(f) || f->valuedouble < 0 ||
+		    f->valuedouble > UINT32_MAX || f->valuedouble != (double)(uint32_t)f->valuedouble)
+			return err_set(e, EINVAL, "%s is not a valid id", names[k]);
+		v[k] = f->valuedouble;
+	}
+	if (v[0] + v[2] > (double)UINT32_MAX + 1 || v[1] + v[2] > (double)UINT32_MAX + 1)
+		return err_set(e, EINVAL, "goes past the largest id");
+	m->ctr = (uint32_t)v[0];
+	m->host = (uint32_t)v[1];
+	m->size = (uint32_t)v[2];
+	return 0;
+}
+
 static int parse_maps(const cJSON *linux_obj, const char *key, struct id_map **out,
 		      size_t *n, struct err *e)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(linux_obj, key);
-	const cJSON *it;
-	size_t i = 0;
+	const struct json_array_reader r = { .what = key, .size = sizeof(**out),
+					     .elem = map_from_json };
 
-	if (!arr || cJSON_IsNull(arr))
-		return 0;
-	if (!cJSON_IsArray(arr))
-		return err_set(e, EINVAL, "linux.%s is not an array", key);
-	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
-	cJSON_ArrayForEach(it, arr) {
-		const char *names[3] = { "containerID", "hostID", "size" };
-		double v[3];
-
-		for (int k = 0; k < 3; k++) {
-			const cJSON *f = cJSON_GetObjectItemCaseSensitive(it, names[k]);
-
-			if (!cJSON_IsNumber(f) || f->valuedouble < 0 ||
-			    f->valuedouble > UINT32_MAX || f->valuedouble != (double)(uint32_t)f->valuedouble)
-				return err_set(e, EINVAL, "linux.%s[%zu].%s is not a valid id",
-					       key, i, names[k]);
-			v[k] = f->valuedouble;
-		}
-		if (v[0] + v[2] > (double)UINT32_MAX + 1 || v[1] + v[2] > (double)UINT32_MAX + 1)
-			return err_set(e, EINVAL, "linux.%s[%zu] goes past the largest id", key, i);
-		(*out)[i].ctr = (uint32_t)v[0];
-		(*out)[i].host = (uint32_t)v[1];
-		(*out)[i].size = (uint32_t)v[2];
-		i++;
-	}
-	*n = i;
-	return 0;
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(linux_obj, key), &r, out, n, e);
 }
 
 static int parse_env(const cJSON *process, struct oci_spec *sp, struct err *e)
 {
-	const cJSON *env = cJSON_GetObjectItemCaseSensitive(process, "env");
-	const cJSON *it;
+	const struct json_array_reader r = { .what = "env", .size = sizeof(char *),
+					     .elem = json_string_elem, .drop = json_strings_drop };
 
-	if (!env || cJSON_IsNull(env))
-		return 0;
-	if (!cJSON_IsArray(env))
-		return err_set(e, EINVAL, "process.env is not an array");
-	sp->env = xcalloc((size_t)cJSON_GetArraySize(env), sizeof(char *));
-	cJSON_ArrayForEach(it, env) {
-		if (!cJSON_IsString(it))
-			return err_set(e, EINVAL, "process.env[%zu] is not a string", sp->n_env);
-		sp->env[sp->n_env++] = xstrdup(it->valuestring);
-	}
-	return 0;
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(process, "env"), &r, &sp->env,
+			       &sp->n_env, e);
 }
 
 static int parse_doc(const cJSON *doc, struct oci_spec *sp, struct err *e)
@@ -87,11 +76,11 @@ static int parse_doc(const cJSON *doc, struct oci_spec *sp, struct err *e)
 			sp->cgroups_path = xstrdup(s);
 		if (parse_maps(linux_obj, "uidMappings", &sp->uid_maps, &sp->n_uid_maps, e) < 0 ||
 		    parse_maps(linux_obj, "gidMappings", &sp->gid_maps, &sp->n_gid_maps, e) < 0)
-			return -1;
+			return err_wrap(e, "linux");
 	}
 	process = cJSON_GetObjectItemCaseSensitive(doc, "process");
 	if (process && cJSON_IsObject(process) && parse_env(process, sp, e) < 0)
-		return -1;
+		return err_wrap(e, "process");
 	return 0;
 }
 

@@ -93,19 +93,12 @@ static int get_u64(const cJSON *o, const char *key, uint64_t *out, struct err *e
 
 static int parse_baseline(const cJSON *o, struct record *r, struct err *e)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "deviceBaseline"), *it;
+	const struct json_array_reader rd = { .what = "deviceBaseline", .size = sizeof(char *),
+					      .elem = json_string_elem,
+					      .drop = json_strings_drop };
 
-	if (!arr)
-		return 0;
-	if (!cJSON_IsArray(arr))
-		return err_set(e, EINVAL, "\"deviceBaseline\" is not an array");
-	r->baseline = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(char *));
-	cJSON_ArrayForEach(it, arr) {
-		if (!cJSON_IsString(it))
-			return err_set(e, EINVAL, "\"deviceBaseline\" holds a non-string");
-		r->baseline[r->n_baseline++] = xstrdup(it->valuestring);
-	}
-	return 0;
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(o, "deviceBaseline"), &rd,
+			       &r->baseline, &r->n_baseline, e);
 }
 
 /* What later versions added: optional, so older records still parse. */

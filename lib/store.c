@@ -72,77 +72,66 @@ static int device_from_json(const cJSON *it, struct saved_device *d, struct err 
 	return 0;
 }
 
-static const cJSON *optional_array(const cJSON *doc, const char *key, struct err *e)
+static int device_elem(const cJSON *it, void *out, void *arg, struct err *e)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key);
-
-	if (arr && !cJSON_IsNull(arr) && !cJSON_IsArray(arr)) {
-		err_set(e, EINVAL, "\"%s\" is not an array", key);
-		return (const cJSON *)-1;
-	}
-	return arr;
+	(void)arg;
+	return device_from_json(it, out, e);
 }
 
-static int walk_devices(const cJSON *doc, struct saved_device *out, size_t *n, struct err *e)
+static void device_drop(void *elems, size_t n)
 {
-	const cJSON *arr = optional_array(doc, KEY_DEVICES, e), *it;
-	size_t i = 0;
-
-	if (arr == (const cJSON *)-1)
-		return -1;
-	cJSON_ArrayForEach(it, arr) {
-		struct saved_device d;
-
-		if (device_from_json(it, &d, e) < 0) {
-			device_elems_free(out, out ? i : 0);
-			return err_wrap(e, "%s[%zu]", KEY_DEVICES, i);
-		}
-		if (out)
-			out[i] = d;
-		else
-			device_elems_free(&d, 1);
-		i++;
-	}
-	*n = i;
-	return 0;
+	device_elems_free(elems, n);
 }
 
-static int walk_binds(const cJSON *doc, struct path_spec *out, size_t *n, struct err *e)
+static int bind_elem(const cJSON *it, void *out, void *arg, struct err *e)
 {
-	const cJSON *arr = optional_array(doc, KEY_BINDS, e), *it;
-	size_t i = 0;
+	(void)arg;
+	if (!cJSON_IsString(it))
+		return err_set(e, EINVAL, "not a string");
+	return parse_path_spec(it->valuestring, out, e);
+}
 
-	if (arr == (const cJSON *)-1)
-		return -1;
-	cJSON_ArrayForEach(it, arr) {
-		struct path_spec p;
+static void bind_drop(void *elems, size_t n)
+{
+	path_elems_free(elems, n);
+}
 
-		if (!cJSON_IsString(it)) {
-			path_elems_free(out, out ? i : 0);
-			return err_set(e, EINVAL, "%s[%zu] is not a string", KEY_BINDS, i);
-		}
-		if (parse_path_spec(it->valuestring, &p, e) < 0) {
-			path_elems_free(out, out ? i : 0);
-			return err_wrap(e, "%s[%zu]", KEY_BINDS, i);
-		}
-		if (out)
-			out[i] = p;
-		else
-			path_spec_free(&p);
-		i++;
-	}
-	*n = i;
-	return 0;
+static const struct json_array_reader devices_reader = {
+	.what = KEY_DEVICES, .size = sizeof(struct saved_device), .elem = device_elem,
+	.drop = device_drop
+};
+static const struct json_array_reader binds_reader = {
+	.what = KEY_BINDS, .size = sizeof(struct path_spec), .elem = bind_elem, .drop = bind_drop
+};
+
+static int store_devices_in(const cJSON *doc, struct saved_device **out, size_t *n,
+			    struct err *e)
+{
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(doc, KEY_DEVICES),
+			       &devices_reader, out, n, e);
+}
+
+static int store_binds_in(const cJSON *doc, struct path_spec **out, size_t *n, struct err *e)
+{
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(doc, KEY_BINDS), &binds_reader,
+			       out, n, e);
 }
 
 int store_validate(const cJSON *doc, struct err *e)
 {
-	size_t n;
+	struct saved_device *d;
+	struct path_spec *p;
+	size_t nd, np;
 
 	if (!cJSON_IsObject(doc))
 		return err_set(e, EINVAL, "not a JSON object");
-	if (walk_devices(doc, NULL, &n, e) < 0 || walk_binds(doc, NULL, &n, e) < 0 ||
-	    store_net_validate(doc, e) < 0 || store_qos_validate(doc, e) < 0)
+	if (store_devices_in(doc, &d, &nd, e) < 0)
+		return -1;
+	saved_devices_free(d, nd);
+	if (store_binds_in(doc, &p, &np, e) < 0)
+		return -1;
+	path_specs_free(p, np);
+	if (store_net_validate(doc, e) < 0 || store_qos_validate(doc, e) < 0)
 		return -1;
 	return 0;
 }
@@ -342,15 +331,7 @@ void store_close(struct store *s)
 
 int store_devices(const struct store *s, struct saved_device **out, size_t *n, struct err *e)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->doc, KEY_DEVICES);
-
-	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
-	if (walk_devices(s->doc, *out, n, e) < 0) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
+	return store_devices_in(s->doc, out, n, e);
 }
 
 static void device_elems_free(struct saved_device *d, size_t n)
@@ -392,15 +373,7 @@ void store_remove_device(struct store *s, size_t index)
 
 int store_binds(const struct store *s, struct path_spec **out, size_t *n, struct err *e)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(s->doc, KEY_BINDS);
-
-	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
-	if (walk_binds(s->doc, *out, n, e) < 0) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
+	return store_binds_in(s->doc, out, n, e);
 }
 
 static void path_elems_free(struct path_spec *p, size_t n)

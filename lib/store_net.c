@@ -59,8 +59,11 @@ static int orig_from_json(const cJSON *o, struct nic_spec *n, struct err *e)
 	return 0;
 }
 
-static int nic_from_json(const cJSON *o, struct nic_spec *n, struct err *e)
+static int nic_from_json(const cJSON *o, void *out, void *arg, struct err *e)
 {
+	struct nic_spec *n = out;
+
+	(void)arg;
 	memset(n, 0, sizeof(*n));
 	if (!cJSON_IsObject(o))
 		return err_set(e, EINVAL, "not an object");
@@ -79,8 +82,11 @@ static int nic_from_json(const cJSON *o, struct nic_spec *n, struct err *e)
 	return nic_validate(n, e);
 }
 
-static int route_from_json(const cJSON *o, struct route_spec *r, struct err *e)
+static int route_from_json(const cJSON *o, void *out, void *arg, struct err *e)
 {
+	struct route_spec *r = out;
+
+	(void)arg;
 	memset(r, 0, sizeof(*r));
 	if (!cJSON_IsObject(o))
 		return err_set(e, EINVAL, "not an object");
@@ -92,33 +98,21 @@ static int route_from_json(const cJSON *o, struct route_spec *r, struct err *e)
 	return route_validate(r, e);
 }
 
-#define DEFINE_READER(fname, type, key, conv)                                        \
-	int fname(const cJSON *doc, type **out, size_t *n, struct err *e)            \
-	{                                                                            \
-		const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key), *it;  \
-		size_t i = 0;                                                        \
-                                                                                     \
-		*out = NULL;                                                         \
-		*n = 0;                                                              \
-		if (!arr || cJSON_IsNull(arr))                                       \
-			return 0;                                                    \
-		if (!cJSON_IsArray(arr))                                             \
-			return err_set(e, EINVAL, "\"%s\" is not an array", key);    \
-		*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(type));       \
-		cJSON_ArrayForEach(it, arr) {                                        \
-			if (conv(it, &(*out)[i], e) < 0) {                           \
-				free(*out);                                          \
-				*out = NULL;                                         \
-				return err_wrap(e, "%s[%zu]", key, i);               \
-			}                                                            \
-			i++;                                                         \
-		}                                                                    \
-		*n = i;                                                              \
-		return 0;                                                            \
-	}
+int store_nics(const cJSON *doc, struct nic_spec **out, size_t *n, struct err *e)
+{
+	static const struct json_array_reader r = { .what = KEY_NICS, .size = sizeof(**out),
+						    .elem = nic_from_json };
 
-DEFINE_READER(store_nics, struct nic_spec, KEY_NICS, nic_from_json)
-DEFINE_READER(store_routes, struct route_spec, KEY_ROUTES, route_from_json)
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(doc, KEY_NICS), &r, out, n, e);
+}
+
+int store_routes(const cJSON *doc, struct route_spec **out, size_t *n, struct err *e)
+{
+	static const struct json_array_reader r = { .what = KEY_ROUTES, .size = sizeof(**out),
+						    .elem = route_from_json };
+
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(doc, KEY_ROUTES), &r, out, n, e);
+}
 
 int store_net_validate(const cJSON *doc, struct err *e)
 {

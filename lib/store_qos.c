@@ -9,13 +9,15 @@
 #include "json.h"
 #include "util.h"
 
-static int entry(const cJSON *o, struct saved_qos *q, struct err *e)
+static int entry(const cJSON *o, void *out, void *arg, struct err *e)
 {
+	struct saved_qos *q = out;
 	const cJSON *maj = cJSON_GetObjectItemCaseSensitive(o, "major");
 	const cJSON *min = cJSON_GetObjectItemCaseSensitive(o, "minor");
 	const char *path, *value;
 	char *end;
 
+	(void)arg;
 	if (!cJSON_IsObject(o))
 		return err_set(e, EINVAL, "not an object");
 	if (json_opt_string(o, "path", &path, e) < 0 || json_opt_string(o, "value", &value, e) < 0)
@@ -42,27 +44,10 @@ static int entry(const cJSON *o, struct saved_qos *q, struct err *e)
 int store_qos(const cJSON *doc, enum qos_kind k, struct saved_qos **out, size_t *n,
 	      struct err *e)
 {
-	const char *key = qos_store_key(k);
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, key), *it;
-	size_t i = 0;
+	const struct json_array_reader r = { .what = qos_store_key(k), .size = sizeof(**out),
+					     .elem = entry };
 
-	*out = NULL;
-	*n = 0;
-	if (!arr || cJSON_IsNull(arr))
-		return 0;
-	if (!cJSON_IsArray(arr))
-		return err_set(e, EINVAL, "\"%s\" is not an array", key);
-	*out = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(**out));
-	cJSON_ArrayForEach(it, arr) {
-		if (entry(it, &(*out)[i], e) < 0) {
-			free(*out);
-			*out = NULL;
-			return err_wrap(e, "%s[%zu]", key, i);
-		}
-		i++;
-	}
-	*n = i;
-	return 0;
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(doc, r.what), &r, out, n, e);
 }
 
 int store_qos_validate(const cJSON *doc, struct err *e)

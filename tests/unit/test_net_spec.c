@@ -520,8 +520,8 @@ static void routes_json(void **state)
 		{ "[]", false, "no route given" },
 		{ "[]", true, "no route given" },
 		{ "[] x", false, "trailing" },
-		{ "[1]", false, "route 0: not an object" },
-		{ "[[]]", false, "route 0" },
+		{ "[1]", false, "routes[0]: not an object" },
+		{ "[[]]", false, "routes[0]" },
 		{ "[{\"dest\":5,\"dev\":\"eth1\"}]", false, "\"dest\" is not a string" },
 		{ "[{\"dev\":null}]", false, "\"dev\" is not a string" },
 		{ "[{\"gw\":true}]", false, "\"gw\"" },
@@ -529,15 +529,15 @@ static void routes_json(void **state)
 		{ "[{\"metric\":\"1\",\"dev\":\"eth1\"}]", false, "metric" },
 		{ "[{\"Dest\":\"default\",\"dev\":\"eth1\"}]", false, "Dest" },
 		{ "[{\"dest\":\"default\"}]", false, "gw or a dev" },
-		{ "[{\"dev\":\"eth1\"},{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", false, "route 2: gw" },
-		{ "[{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", true, "route 1: " },
+		{ "[{\"dev\":\"eth1\"},{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", false, "routes[2]: gw" },
+		{ "[{\"dev\":\"eth1\"},{\"gw\":\"x\"}]", true, "routes[1]: " },
 		{ "[{\"dev\":\"eth1\",\"dev\":\"eth2\"}]", false, "\"dev\" given twice" },
 		{ "[{\"dest\":\"10.0.0.0/8\",\"gw\":\"fd00::1\"}]", false, "fd00::1" },
 		{ "[{\"dev\":\"eth1\\u0000x\"}]", false, "NUL" },
 		{ "[{\"dev\":\"0123456789abcdef\"}]", false, "\"dev\" '0123456789abcdef" },
 		{ "[{\"dest\":\"1111111111111111111111111111111111111111111111111111111111111111\","
 		  "\"dev\":\"eth1\"}]", false, "too long" },
-		{ "[{\"dev\":\"bad/dev\"}]", true, "route 0: invalid route device 'bad/dev'" },
+		{ "[{\"dev\":\"bad/dev\"}]", true, "routes[0]: invalid route device 'bad/dev'" },
 	};
 	struct route_spec *r = NULL;
 	struct err e = { 0 };
@@ -579,7 +579,7 @@ static void routes_json(void **state)
 	head[strlen(head) - 1] = '\0';         /* drop the ']' */
 	assert_true(asprintf(&big, "%s,{\"gw\":\"\"}]", head) > 0);
 	free(head);
-	assert_bad(parse_routes_json(big, false, &r, &n, &e), e, "route 100: ");
+	assert_bad(parse_routes_json(big, false, &r, &n, &e), e, "routes[100]: ");
 	assert_null(r);
 	free(big);
 }

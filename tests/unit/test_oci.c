@@ -392,10 +392,10 @@ static const struct bad_json spec_bad[] = {
 	{ "uidMappings second entry hostID negative",
 	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"uidMappings\":"
 	  "[{\"containerID\":0,\"hostID\":1000,\"size\":1},"
-	  "{\"containerID\":1,\"hostID\":-5,\"size\":1}]}}", 0, "uidMappings[1].hostID" },
+	  "{\"containerID\":1,\"hostID\":-5,\"size\":1}]}}", 0, "uidMappings[1]: hostID" },
 	{ "gidMappings containerID above 2^32-1",
 	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"gidMappings\":"
-	  "[{\"containerID\":4294967296,\"hostID\":0,\"size\":1}]}}", 0, "gidMappings[0].containerID" },
+	  "[{\"containerID\":4294967296,\"hostID\":0,\"size\":1}]}}", 0, "gidMappings[0]: containerID" },
 	{ "gidMappings size a string",
 	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"gidMappings\":"
 	  "[{\"containerID\":0,\"hostID\":0,\"size\":\"1\"}]}}", 0, "size" },

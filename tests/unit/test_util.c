@@ -1,4 +1,4 @@
-/* util, json, container ids and the runtime record. */
+/* util, container ids and the runtime record. */
 #include "unit.h"
 
 #include <pthread.h>
@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 
 #include "container_id.h"
-#include "json.h"
 #include "record.h"
 #include "util.h"
 
@@ -108,117 +107,6 @@ static void id_messages(void **state)
 	assert_non_null(strstr(e.msg, "128"));
 	/* a long id is not copied whole into the message */
 	assert_true(strlen(e.msg) < 120);
-}
-
-/* ---- json_parse ---- */
-
-#define OPEN8 "[[[[[[[["
-#define OPEN64 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8
-#define CLOSE8 "]]]]]]]]"
-#define CLOSE64 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8
-_Static_assert(JSON_MAX_DEPTH == 64, "update OPEN64/CLOSE64");
-
-static void json_good(void **state)
-{
-	static const char *const docs[] = {
-		"{}", "[]", "1", "\"s\"", "null", " {\"a\":1}\n", "\t[1,2]\r\n ",
-		OPEN64 CLOSE64,
-		/* the object counts: 1 + 63 */
-		"{\"a\":" OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 OPEN8 "[[[[[[["
-		CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 "]]]]]]]}",
-		/* an escaped backslash, then the letters u0000; \u0001 */
-		"[\"a\\\\u0000\"]", "[\"\\u0001\"]",
-		/* brackets inside strings are no nesting */
-		"[\"" OPEN64 OPEN8 "\"]",
-		"[\"\\\"" OPEN64 OPEN8 "\"]",
-	};
-
-	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-		cJSON *doc = NULL;
-		struct err e = { 0 };
-
-		unit_case("good #%zu", i);
-		assert_int_equal(json_parse(docs[i], strlen(docs[i]), &doc, &e), 0);
-		assert_non_null(doc);
-		cJSON_Delete(doc);
-	}
-	unit_case_done();
-}
-
-static void json_bad(void **state)
-{
-	static const struct {
-		const char *what, *text;
-		size_t len;
-		const char *needle;
-	} t[] = {
-		{ "empty", "", 0, "empty" },
-		{ "NUL inside", "{\"a\":\0\"b\"}", 9, "NUL" },
-		{ "NUL at the end", "{}\0", 3, "NUL" },
-		/* a C string would end there: "c1\u0000/../x" is not "c1" */
-		{ "escaped NUL in a string", "[\"c1\\u0000/../x\"]", 0, "NUL" },
-		{ "escaped NUL in a key", "{\"a\\u0000b\":1}", 0, "NUL" },
-		{ "one level too deep", "[" OPEN64 CLOSE64 "]", 0, "64" },
-		{ "one level too deep, objects", "{\"a\":" OPEN64 CLOSE64 "}", 0, "64" },
-		{ "deep and unclosed", OPEN64 OPEN64, 0, "64" },
-		{ "trailing garbage", "{} x", 0, "trailing" },
-		{ "trailing second document", "[1][2]", 0, "trailing" },
-		{ "trailing after blanks", "{}\n\n}", 0, "trailing" },
-		{ "truncated object", "{\"a\":", 0, "truncated" },
-		{ "truncated string", "{\"a\":\"bc", 0, "truncated" },
-		{ "truncated array", "[1,2", 0, "truncated" },
-		{ "invalid", "{a:1}", 0, "invalid" },
-		{ "blanks only", "   ", 0, NULL },
-		{ "a word", "hello", 0, NULL },
-	};
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		size_t len = t[i].len ? t[i].len : strlen(t[i].text);
-		cJSON *doc = NULL;
-		struct err e = { 0 };
-
-		unit_case("%s", t[i].what);
-		assert_int_equal(json_parse(t[i].text, len, &doc, &e), -1);
-		assert_null(doc);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
-		assert_err_mentions(e, t[i].needle);
-	}
-	unit_case_done();
-}
-
-/* Only @len bytes count, even when more follow in memory. */
-static void json_length_bound(void **state)
-{
-	static const char text[] = "{\"a\":1} trailing";
-	cJSON *doc = NULL;
-	struct err e = { 0 };
-
-	assert_int_equal(json_parse(text, 7, &doc, &e), 0);
-	assert_int_equal(cJSON_GetObjectItem(doc, "a")->valueint, 1);
-	cJSON_Delete(doc);
-	assert_int_equal(json_parse(text, 5, &doc, &e), -1);
-	assert_non_null(strstr(e.msg, "truncated"));
-}
-
-static void json_opt(void **state)
-{
-	static const char text[] = "{\"s\":\"x\",\"n\":1,\"z\":null}";
-	cJSON *doc = NULL;
-	struct err e = { 0 };
-	const char *out = "unset";
-
-	assert_int_equal(json_parse(text, strlen(text), &doc, &e), 0);
-	assert_int_equal(json_opt_string(doc, "s", &out, &e), 0);
-	assert_string_equal(out, "x");
-	assert_int_equal(json_opt_string(doc, "missing", &out, &e), 0);
-	assert_null(out);
-	assert_int_equal(json_opt_string(doc, "z", &out, &e), 0);
-	assert_null(out);
-	assert_int_equal(json_opt_string(doc, "n", &out, &e), -1);
-	assert_null(out);
-	assert_non_null(strstr(e.msg, "\"n\""));
-	cJSON_Delete(doc);
 }
 
 /* ---- write_file_atomic ---- */
@@ -740,10 +628,6 @@ int main(void)
 		UNIT_TEST(clean),
 		UNIT_TEST(ids),
 		UNIT_TEST(id_messages),
-		UNIT_TEST(json_good),
-		UNIT_TEST(json_bad),
-		UNIT_TEST(json_length_bound),
-		UNIT_TEST(json_opt),
 		UNIT_TEST(atomic_write),
 		UNIT_TEST(atomic_write_mode),
 		UNIT_TEST(atomic_write_fails),
