@@ -257,63 +257,48 @@ static int run_op(int rootfd, const struct ns_op *op, struct parent_cache *c,
 	return r;
 }
 
-static void note_failure(struct ns_op *op, const struct err *e)
-{
-	op->code = e->code ? e->code : EIO;
-	snprintf(op->msg, sizeof(op->msg), "%s", e->msg);
-}
-
 /* The worker thread. A thread shares its root, working directory and umask
  * with the whole process until it unshares them, and setns() into a mount
  * namespace needs them to be its own; the rest of the process stays in
  * the host's mount namespace. */
+static int enter(const struct ns_job *job, int *rootfd, struct err *e)
+{
+	if (unshare(CLONE_FS) < 0)
+		return err_sys(e, errno, "unshare the file system context");
+	umask(0);
+	progress_path(PROGRESS_WORKER, "opening the container root", job->root);
+	if (setns(job->mntns_fd, CLONE_NEWNS) < 0)
+		return err_sys(e, errno, "enter the container's mount namespace");
+	*rootfd = open(job->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*rootfd < 0)
+		return err_sys(e, errno, "open container root %s", job->root);
+	return 0;
+}
+
 static void *worker(void *arg)
 {
 	struct ns_job *job = arg;
 	struct parent_cache cache = { NULL, -1 };
 	struct node_fs nodes = { -1, 0 };
-	struct err e = { 0 };
 	sigset_t all;
-	int rootfd;
+	int rootfd = -1;
 
 	/* signals (the hook's deadline) go to the main thread */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	if (unshare(CLONE_FS) < 0) {
-		err_sys(&e, errno, "unshare the file system context");
-		goto setup_failed;
-	}
-	umask(0);
-	progress_path(PROGRESS_WORKER, "opening the container root", job->root);
-	if (setns(job->mntns_fd, CLONE_NEWNS) < 0) {
-		err_sys(&e, errno, "enter the container's mount namespace");
-		goto setup_failed;
-	}
-	rootfd = open(job->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		err_sys(&e, errno, "open container root %s", job->root);
-		goto setup_failed;
-	}
-	for (size_t i = 0; i < job->n; i++) {
+	job->setup_failed = enter(job, &rootfd, &job->setup) < 0;
+	for (size_t i = 0; !job->setup_failed && i < job->n; i++) {
 		struct ns_op *op = &job->ops[i];
 
-		err_clear(&e);
 		op->done = true;
-		if (run_op(rootfd, op, &cache, &nodes, &e) < 0) {
-			note_failure(op, &e);
-			if (job->stop_on_error)
-				break;
-		} else if (e.msg[0]) {
-			snprintf(op->msg, sizeof(op->msg), "%s", e.msg);
-		}
+		op->failed = run_op(rootfd, op, &cache, &nodes, &op->err) < 0;
+		if (op->failed && job->stop_on_error)
+			break;
 	}
 	cache_drop(&cache);
 	node_fs_close(&nodes);
-	close(rootfd);
-	progress_clear(PROGRESS_WORKER);
-	return NULL;
-setup_failed:
-	job->setup = e;
+	if (rootfd >= 0)
+		close(rootfd);
 	progress_clear(PROGRESS_WORKER);
 	return NULL;
 }
@@ -331,8 +316,8 @@ int ns_start(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool s
 	job->stop_on_error = stop_on_error;
 	for (size_t i = 0; i < n; i++) {
 		ops[i].done = false;
-		ops[i].code = 0;
-		ops[i].msg[0] = '\0';
+		ops[i].failed = false;
+		err_clear(&ops[i].err);
 	}
 	r = pthread_create(&job->thread, NULL, worker, job);
 	if (r != 0)
@@ -347,10 +332,8 @@ int ns_wait(struct ns_job *job, struct err *e)
 		return 0;
 	pthread_join(job->thread, NULL);
 	job->running = false;
-	if (job->setup.msg[0]) {
-		*e = job->setup;
-		return -1;
-	}
+	if (job->setup_failed)
+		return err_set(e, job->setup.code, "%s", job->setup.msg);
 	return 0;
 }
 
@@ -364,12 +347,12 @@ int ns_run(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool sto
 	return ns_wait(&job, e);
 }
 
-const struct ns_op *ns_first_failure(const struct ns_op *ops, size_t n)
+int ns_ops_check(const struct ns_op *ops, size_t n, struct err *e)
 {
 	for (size_t i = 0; i < n; i++)
-		if (ops[i].done && ops[i].code)
-			return &ops[i];
-	return NULL;
+		if (ops[i].failed)
+			return err_set(e, ops[i].err.code ? ops[i].err.code : EIO, "%s", ops[i].err.msg);
+	return 0;
 }
 
 void ns_ops_close(struct ns_op *ops, size_t n)

@@ -24,8 +24,6 @@ enum ns_op_kind {
 struct err;
 typedef int (*ns_call_fn)(int rootfd, void *arg, struct err *e);
 
-#define NS_MSG_MAX 512
-
 struct ns_op {
 	enum ns_op_kind kind;
 	const char *path;       /* container path, absolute and cleaned */
@@ -39,18 +37,19 @@ struct ns_op {
 				 * one from a private tmpfs (ns_owner.h) */
 	int tree_fd;            /* BIND: detached mount */
 	bool is_dir;            /* BIND: the source is a directory */
-	ns_call_fn call;        /* CALL; its message (msg) comes back on success too */
+	ns_call_fn call;        /* CALL; its message (in err) comes back on success too */
 	void *arg;
 	/* results */
 	bool done;              /* the operation ran */
-	int code;               /* 0 or errno */
-	char msg[NS_MSG_MAX];
+	bool failed;            /* it ran and failed: err says why */
+	struct err err;
 };
 
 /* Run @ops in the mount namespace @mntns_fd with @root (a path as seen in
  * that namespace) as the container root. With @stop_on_error the batch
  * stops at the first failure. Returns -1 only when the worker could not
- * run at all; per-operation failures are in ops[i].code/msg. */
+ * run at all; per-operation failures are in ops[i].failed and ops[i].err
+ * (ns_ops_check reports the first). */
 int ns_run(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool stop_on_error,
 	   struct err *e);
 
@@ -66,7 +65,8 @@ struct ns_job {
 	struct ns_op *ops;
 	size_t n;
 	bool stop_on_error;
-	struct err setup;       /* the worker could not run at all */
+	bool setup_failed;      /* the worker could not run at all: */
+	struct err setup;       /* why */
 };
 int ns_start(int mntns_fd, const char *root, struct ns_op *ops, size_t n, bool stop_on_error,
 	     struct ns_job *job, struct err *e);
@@ -75,7 +75,7 @@ int ns_wait(struct ns_job *job, struct err *e);
 /* Close the cloned trees of BIND operations. */
 void ns_ops_close(struct ns_op *ops, size_t n);
 
-/* The first failed operation, or NULL. */
-const struct ns_op *ns_first_failure(const struct ns_op *ops, size_t n);
+/* The first failed operation of @ops: -1 with its error in @e, else 0. */
+int ns_ops_check(const struct ns_op *ops, size_t n, struct err *e);
 
 #endif

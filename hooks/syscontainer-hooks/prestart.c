@@ -313,15 +313,11 @@ static int start_devices(struct prestart *p, struct err *e)
 static int finish_devices(struct prestart *p, struct err *e)
 {
 	_cleanup_close_ int allow = -1;
-	const struct ns_op *bad;
 
-	if (ns_wait(&p->job, e) < 0)
+	if (ns_wait(&p->job, e) < 0 || ns_ops_check(p->ops, p->n_ops, e) < 0)
 		return -1;
-	bad = ns_first_failure(p->ops, p->n_ops);
-	if (bad)
-		return err_set(e, bad->code, "%s", bad->msg);
 	if (p->relabel)
-		log_info("%s: %s", p->st->id, p->relabel->msg);
+		log_info("%s: %s", p->st->id, p->relabel->err.msg);
 	/* nothing saved: the runtime's device program is left as it is */
 	if (p->cgroup_v2)
 		return p->n_devs ? devices_v2_set(p->cgroup_v2, p->devs, p->n_devs, p->dev_present, e) : 0;

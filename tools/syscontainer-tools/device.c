@@ -88,7 +88,7 @@ static void undo_nodes(const struct target *t, const struct ns_op *done, size_t 
 	struct err ignored;
 
 	for (size_t i = 0; i < n; i++)
-		if (done[i].done && !done[i].code)
+		if (done[i].done && !done[i].failed)
 			device_rmnode_op(&ops[k++], done[i].path);
 	if (k)
 		ns_run(t->c.mntns_fd, "/", ops, k, false, &ignored);
@@ -115,7 +115,6 @@ static int add_live(const struct target *t, const struct saved_device *add,
 {
 	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
 	_cleanup_free_ char *cg = NULL;
-	const struct ns_op *bad;
 	bool v2 = t->c.rec.devices_v2;
 
 	if (!v2 && devices_cgroup(t, &cg, e) < 0)
@@ -124,9 +123,7 @@ static int add_live(const struct target *t, const struct saved_device *add,
 		device_mknod_op(&ops[i], &add[i], &hosts[i], &t->c.spec, force);
 	if (ns_run(t->c.mntns_fd, "/", ops, n, true, e) < 0)
 		return -1;
-	bad = ns_first_failure(ops, n);
-	if (bad) {
-		err_set(e, bad->code, "%s", bad->msg);
+	if (ns_ops_check(ops, n, e) < 0) {
 		undo_nodes(t, ops, n);
 		return -1;
 	}
@@ -472,7 +469,6 @@ static int remove_live(const struct target *t, struct saved_device *saved, size_
 	_cleanup_free_ struct ns_op *ops = xcalloc(n_saved, sizeof(*ops));
 	_cleanup_free_ struct saved_device *keep = xcalloc(n_saved, sizeof(*keep));
 	_cleanup_free_ char *cg = NULL;
-	const struct ns_op *bad;
 	size_t k = 0, nk = 0;
 	bool v2 = t->c.rec.devices_v2;
 
@@ -484,11 +480,8 @@ static int remove_live(const struct target *t, struct saved_device *saved, size_
 		else
 			keep[nk++] = saved[i];
 	}
-	if (ns_run(t->c.mntns_fd, "/", ops, k, true, e) < 0)
+	if (ns_run(t->c.mntns_fd, "/", ops, k, true, e) < 0 || ns_ops_check(ops, k, e) < 0)
 		return -1;
-	bad = ns_first_failure(ops, k);
-	if (bad)
-		return err_set(e, bad->code, "%s", bad->msg);
 	if (v2)
 		return v2_allow(t, keep, nk, NULL, 0, e);
 	for (size_t i = 0; i < n_saved; i++) {

@@ -84,7 +84,7 @@ static void unbind_done(const struct target *t, const struct ns_op *done, size_t
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (done[i].done && !done[i].code)
+		if (done[i].done && !done[i].failed)
 			bind_unbind_op(&ops[k++], done[i].path);
 	if (k)
 		ns_run(t->c.mntns_fd, "/", ops, k, false, &ignored);
@@ -94,7 +94,6 @@ static void unbind_done(const struct target *t, const struct ns_op *done, size_t
 static int add_live(const struct target *t, const struct path_spec *specs, size_t n,
 		    struct ns_op *ops, struct err *e)
 {
-	const struct ns_op *bad;
 	int r = -1;
 
 	for (size_t i = 0; i < n; i++)
@@ -102,9 +101,7 @@ static int add_live(const struct target *t, const struct path_spec *specs, size_
 			goto out;
 	if (ns_run(t->c.mntns_fd, "/", ops, n, true, e) < 0)
 		goto out;
-	bad = ns_first_failure(ops, n);
-	if (bad) {
-		err_set(e, bad->code, "%s", bad->msg);
+	if (ns_ops_check(ops, n, e) < 0) {
 		unbind_done(t, ops, n);
 		goto out;
 	}
@@ -244,12 +241,12 @@ static int remove_live(const struct target *t, const struct path_spec *saved, si
 	if (ns_run(t->c.mntns_fd, "/", ops, k, false, e) < 0)
 		return -1;
 	for (size_t i = 0; i < k; i++) {
-		if (already_absent(ops[i].code)) {
-			absent[at[i]] = true;
-			log_warn("%s: remove-path: %s", t->id, ops[i].msg);
-		} else if (ops[i].code) {
-			return err_set(e, ops[i].code, "%s", ops[i].msg);
-		}
+		if (!ops[i].failed)
+			continue;
+		if (!already_absent(ops[i].err.code))
+			return ns_ops_check(&ops[i], 1, e);
+		absent[at[i]] = true;
+		log_warn("%s: remove-path: %s", t->id, ops[i].err.msg);
 	}
 	return 0;
 }
