@@ -19,7 +19,7 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS)))$(PKG_C
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs libcjson libmnl) -ldl)$(PKG_LIBS)
 CFLAGS   ?= -O2
 # project flags stay even when CFLAGS is given on the command line
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_FORTIFY_SOURCE=2 \
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
             -fstack-protector-strong -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" \
             -Ilib $(PKG_CFLAGS)
 override LDLIBS += $(PKG_LIBS)

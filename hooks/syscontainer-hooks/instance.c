@@ -36,9 +36,7 @@ static void instance_of_record(const struct record *r, struct instance *out)
 /* What /proc says of the recorded pid, or NULL when it is gone. */
 static const struct instance *recorded_now(const struct record *r, struct instance *buf)
 {
-	struct err ignored;
-
-	return instance_probe(r->pid, -1, buf, &ignored) == 0 ? buf : NULL;
+	return instance_probe(r->pid, -1, buf, ERR_DISCARD) == 0 ? buf : NULL;
 }
 
 bool hook_instance_running(const struct record *r)

@@ -86,9 +86,10 @@ int hook_network_up(const struct oci_state *st, int pidfd, const cJSON *doc, str
 	if (nn && netns_pin(record_dir(), st->id, st->pid, e) < 0)
 		goto out;
 	if (net_ctx_open(netns, &c, e) < 0 || bring_up(&c, st->id, nics, nn, routes, nr, e) < 0) {
-		struct err ignored;
+		struct err undo = { 0 };
 
-		netns_unpin(record_dir(), st->id, &ignored);
+		if (netns_unpin(record_dir(), st->id, &undo) < 0)
+			err_warn(&undo, "%s: prestart: undo", st->id);
 		goto out;
 	}
 	log_info("%s: prestart: %zu interface(s) and %zu route(s) applied", st->id, nn, nr);
@@ -116,18 +117,12 @@ static int network_down(const char *id, const struct nic_spec *nics, size_t nn, 
 	}
 	for (size_t i = 0; i < nn; i++) {
 		err_clear(&why);
-		if (net_remove_nic(&c, &nics[i], &why) < 0) {
-			/* keep going: every other link still gets cleaned */
-			log_error("%s: poststop: %s", id, why.msg);
-			if (r == 0)
-				*e = why;
-			r = -1;
-		}
+		/* keep going: every other link still gets cleaned */
+		if (net_remove_nic(&c, &nics[i], &why) < 0)
+			r = err_keep_first(e, r, &why, "%s: poststop", id);
 	}
-	if (netns_unpin(record_dir(), id, &why) < 0 && r == 0) {
-		*e = why;
-		r = -1;
-	}
+	if (netns_unpin(record_dir(), id, &why) < 0)
+		r = err_keep_first(e, r, &why, "%s: poststop", id);
 out:
 	net_ctx_close(&c);
 	if (netns >= 0)
@@ -150,10 +145,9 @@ int hook_network_down(const char *id, const cJSON *doc, struct err *e)
 
 static bool pinned(const char *id)
 {
-	struct err ignored;
 	int fd;
 
-	if (netns_pin_open(record_dir(), id, &fd, &ignored) < 0)
+	if (netns_pin_open(record_dir(), id, &fd, ERR_DISCARD) < 0)
 		return false;
 	close(fd);
 	return true;

@@ -57,14 +57,10 @@ int hook_cleanup(const struct hook_opts *o, const char *id, const struct record 
 	r = hook_network_clean(o, id, rec, e);
 	progress_set(PROGRESS_MAIN, "removing the udev rules and the runtime record");
 	/* the container's udev rules go even when their disks are gone */
-	if (udev_rules_remove(store_root(o->root), id, NULL, NULL, &why) < 0 && r == 0) {
-		*e = why;
-		r = -1;
-	}
-	if (record_remove(record_dir(), id, &why) < 0 && r == 0) {
-		*e = why;
-		r = -1;
-	}
+	if (udev_rules_remove(store_root(o->root), id, NULL, NULL, &why) < 0)
+		r = err_keep_first(e, r, &why, "%s: poststop", id);
+	if (record_remove(record_dir(), id, &why) < 0)
+		r = err_keep_first(e, r, &why, "%s: poststop", id);
 	return r;
 }
 
@@ -102,10 +98,8 @@ int hook_poststop(const struct hook_opts *o, const struct oci_state *st, struct 
 	if (have)
 		record_free(&rec);
 	progress_set(PROGRESS_MAIN, "removing the relabel unit");
-	if (o->with_relabel && remove_relabel_unit(st, &why) < 0 && r == 0) {
-		*e = why;
-		r = -1;
-	}
+	if (o->with_relabel && remove_relabel_unit(st, &why) < 0)
+		r = err_keep_first(e, r, &why, "%s: poststop", st->id);
 	if (r == 0)
 		log_info("%s: poststop: cleaned up", st->id);
 	return r;

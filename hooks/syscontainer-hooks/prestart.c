@@ -362,9 +362,9 @@ static int apply_one_qos(struct prestart *p, struct qos_cgroup *cg, enum qos_kin
 		return 0;
 	if (k != QOS_WEIGHT || (e->code != EOPNOTSUPP && e->code != ENOTSUP))
 		return err_wrap(e, "%s of %s", qos_flag(k), q->path);
-	if (qos_weight_possible(maj, min, reason, sizeof(reason)))
-		snprintf(reason, sizeof(reason), "%s", e->msg);
-	log_warn("%s: %s of %s skipped: %s", p->st->id, qos_flag(k), q->path, reason);
+	/* the scheduler allows weights: the kernel's refusal says why */
+	log_warn("%s: %s of %s skipped: %s", p->st->id, qos_flag(k), q->path,
+		 qos_weight_possible(maj, min, reason, sizeof(reason)) ? e->msg : reason);
 	err_clear(e);
 	return 1;
 }
@@ -556,7 +556,7 @@ static void cleanup(struct prestart *p)
 int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct err *e)
 {
 	struct prestart p = { .st = st, .pidfd = -1, .mntns_fd = -1, .o = o };
-	struct err ignored;
+	struct err undo = { 0 };
 	int r, w;
 
 	p.store.lock_fd = -1;
@@ -585,7 +585,8 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	}
 	/* the worker is joined whatever happened above */
 	progress_set(PROGRESS_MAIN, "waiting for the work in the container's mount namespace");
-	w = r == 0 ? finish_devices(&p, e) : ns_wait(&p.job, &ignored);
+	w = r == 0 ? finish_devices(&p, e) : ns_wait(&p.job, &undo);
+	err_warn(&undo, "%s: prestart failed; the work in its mount namespace", st->id);
 	if (r == 0)
 		r = w;
 	if (r == 0)
@@ -596,8 +597,8 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	if (r == 0)
 		r = write_record(&p, e);
 	progress_set(PROGRESS_MAIN, "finishing");
-	if (r < 0 && p.net_up && hook_network_down(st->id, p.store.doc, &ignored) < 0)
-		log_error("%s: prestart failed; taking its network down: %s", st->id, ignored.msg);
+	if (r < 0 && p.net_up && hook_network_down(st->id, p.store.doc, &undo) < 0)
+		err_warn(&undo, "%s: prestart failed; taking its network down", st->id);
 	if (r == 0)
 		log_done(&p);
 	cleanup(&p);

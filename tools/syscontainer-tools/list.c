@@ -123,7 +123,7 @@ static int print_qos(const struct target *t, struct err *e)
 		printf("qos (%zu):\n", total);
 	for (int k = 0; k < QOS_KINDS && r == 0; k++)
 		for (size_t i = 0; i < n[k]; i++) {
-			char note[256];
+			char note[ERR_MSG_MAX + 64];
 			const char *why = qos_note((enum qos_kind)k, &q[k][i], note, sizeof(note));
 
 			_cleanup_free_ char *path = text(q[k][i].path);
