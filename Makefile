@@ -48,6 +48,7 @@ DEPS += bpftool  # the cgroup v2 tests count the device programs attached to a c
 DEPS += udev  # a real systemd-udevd for tests/e2e/test_udevd.sh
 DEPS += lxc  # the lcr tests: real lxc-start containers (lxc.hook.start-host)
 DEPS += debootstrap  # tests/fresh-root builds a fresh Debian 12 root
+DEPS += openvswitch-switch  # tests/e2e/test_ovs.sh runs its own ovsdb-server and ovs-vswitchd
 all: $(HOOK) $(TOOL)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
