@@ -101,12 +101,11 @@ static char *standard_dir(const char *base, long magic, const char *path, int pi
 	_cleanup_free_ char *procs_path = NULL, *procs = NULL;
 	char *dir = path_clean(joined);
 	struct statfs sfs;
-	struct err ignored;
 
 	if (statfs(base, &sfs) < 0 || sfs.f_type != magic)
 		goto no;
 	procs_path = xasprintf("%s/cgroup.procs", dir);
-	if (read_file_at(AT_FDCWD, procs_path, MAX_FILE_SIZE, &procs, NULL, &ignored) < 0 ||
+	if (read_file_at(AT_FDCWD, procs_path, MAX_FILE_SIZE, &procs, NULL, ERR_DISCARD) < 0 ||
 	    !procs_has(procs, pid))
 		goto no;
 	return dir;

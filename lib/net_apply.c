@@ -112,11 +112,13 @@ static int configure_ctr(struct net_ctx *c, const struct nic_spec *n, bool set, 
 
 static void delete_host_link(struct net_ctx *c, const char *name)
 {
-	struct err ignored;
+	struct err undo = { 0 };
 	int idx;
 
-	if (nl_link_index(c->host, name, &idx, &ignored) == 0)
-		nl_link_del(c->host, idx, &ignored);
+	/* a link that is not there leaves nothing to undo */
+	if (nl_link_index(c->host, name, &idx, ERR_DISCARD) == 0 &&
+	    nl_link_del(c->host, idx, &undo) < 0)
+		err_warn(&undo, "undo: delete host interface %s", name);
 }
 
 int net_bridge_index(struct net_ctx *c, const char *name, int *index, struct err *e)
@@ -162,10 +164,9 @@ static int build_veth(struct net_ctx *c, const struct nic_spec *n, void *buf, st
 /* EEXIST from making a pair: say whose name is taken when it is the host's. */
 static int veth_failed(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 {
-	struct err ignored;
 	int idx;
 
-	if (e->code == EEXIST && nl_link_index(c->host, n->host, &idx, &ignored) == 0)
+	if (e->code == EEXIST && nl_link_index(c->host, n->host, &idx, ERR_DISCARD) == 0)
 		return err_set(e, EEXIST, "the host already has an interface named %s", n->host);
 	return err_wrap(e, "create veth pair %s/%s", n->host, n->ctr);
 }
@@ -214,11 +215,12 @@ static int add_eth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 	if (move_link(c->host, n->host, c->ctr_netns_fd, n->ctr, e) < 0)
 		return err_wrap(e, "move host interface %s into the container as %s", n->host, n->ctr);
 	if (configure_ctr(c, n, true, e) < 0) {
-		struct err ignored;
+		struct err undo = { 0 };
 		int idx;
 
-		if (nl_link_index(c->ctr, n->ctr, &idx, &ignored) == 0)
-			give_eth_back(c, n, idx, &ignored);
+		if (nl_link_index(c->ctr, n->ctr, &idx, ERR_DISCARD) == 0 &&
+		    give_eth_back(c, n, idx, &undo) < 0)
+			err_warn(&undo, "undo: give %s back to the host", n->ctr);
 		return -1;
 	}
 	return 0;

@@ -353,9 +353,8 @@ bool route_equal(const struct route_spec *a, const struct route_spec *b)
 static bool same_ip(const char *a, const char *b)
 {
 	struct ip_addr x, y;
-	struct err ignored;
 
-	if (parse_cidr(a, &x, &ignored) < 0 || parse_cidr(b, &y, &ignored) < 0)
+	if (parse_cidr(a, &x, ERR_DISCARD) < 0 || parse_cidr(b, &y, ERR_DISCARD) < 0)
 		return false;
 	return x.family == y.family && !memcmp(x.bytes, y.bytes, sizeof(x.bytes));
 }
@@ -385,10 +384,9 @@ int nic_conflicts(const struct nic_spec *n, const struct nic_spec *saved, size_t
 static bool in_subnet(const char *ip, const char *cidr)
 {
 	struct ip_addr a, net;
-	struct err ignored;
 	int bits;
 
-	if (!ip[0] || parse_ip(ip, &a, &ignored) < 0 || parse_cidr(cidr, &net, &ignored) < 0 ||
+	if (!ip[0] || parse_ip(ip, &a, ERR_DISCARD) < 0 || parse_cidr(cidr, &net, ERR_DISCARD) < 0 ||
 	    a.family != net.family)
 		return false;
 	bits = net.prefix;
@@ -405,9 +403,8 @@ static bool in_subnet(const char *ip, const char *cidr)
 static bool is_address_of(const char *ip, const char *cidr)
 {
 	struct ip_addr a, b;
-	struct err ignored;
 
-	if (!ip[0] || parse_ip(ip, &a, &ignored) < 0 || parse_cidr(cidr, &b, &ignored) < 0)
+	if (!ip[0] || parse_ip(ip, &a, ERR_DISCARD) < 0 || parse_cidr(cidr, &b, ERR_DISCARD) < 0)
 		return false;
 	return a.family == b.family && !memcmp(a.bytes, b.bytes, sizeof(a.bytes));
 }

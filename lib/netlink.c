@@ -55,12 +55,30 @@ static int open_here(struct nl *nl, struct err *e)
 	return 0;
 }
 
+/* Set when the thread could not come back from a container's network
+ * namespace: a socket it opened after that would be in the wrong one, so
+ * it opens none, and the work fails with an error instead of going on. */
+static bool stranded;
+
+/* Back to the namespace @self after opening a socket in another one. */
+static int go_home(int self, struct err *e)
+{
+	if (self < 0 || setns(self, CLONE_NEWNET) == 0)
+		return 0;
+	stranded = true;
+	return err_sys(e, errno, "return to the host network namespace");
+}
+
 int nl_open(int netns_fd, struct nl **out, struct err *e)
 {
-	struct nl *nl = xcalloc(1, sizeof(*nl));
+	struct nl *nl;
 	_cleanup_close_ int self = -1;
 	int r;
 
+	if (stranded)
+		return err_set(e, EIO, "no netlink work after failing to return to the host "
+			       "network namespace");
+	nl = xcalloc(1, sizeof(*nl));
 	if (netns_fd >= 0) {
 		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 		if (self < 0 || setns(netns_fd, CLONE_NEWNET) < 0) {
@@ -69,11 +87,10 @@ int nl_open(int netns_fd, struct nl **out, struct err *e)
 		}
 	}
 	r = open_here(nl, e);
-	/* the socket stays in the namespace it was made in; we go home */
-	if (self >= 0 && setns(self, CLONE_NEWNET) < 0) {
-		fprintf(stderr, "cannot return to the host network namespace: %s\n", strerror(errno));
-		abort();
-	}
+	/* the socket stays in the namespace it was made in; we go home, and
+	 * failing that is the error to tell */
+	if (go_home(self, e) < 0)
+		r = -1;
 	if (r < 0) {
 		nl_close(nl);
 		return -1;

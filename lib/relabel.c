@@ -113,10 +113,10 @@ int relabel_host_enabled(struct err *e)
 {
 	_cleanup_free_ char *text = NULL;
 	const char *path = relabel_host_config();
-	struct err ignored;
 	char mode[32];
 
-	if (load_selinux(&ignored) == 0 && se.enabled() > 0)
+	/* without libselinux, the config file tells */
+	if (load_selinux(ERR_DISCARD) == 0 && se.enabled() > 0)
 		return 1;
 	if (read_file_at(AT_FDCWD, path, 1 << 16, &text, NULL, e) < 0) {
 		if (e->code == ENOENT) {
@@ -138,12 +138,11 @@ bool init_is_systemd(const char *target)
 static void init_target(int rootfd, char *buf, size_t len)
 {
 	_cleanup_close_ int dir = -1;
-	struct err ignored;
 	const char *name;
 	ssize_t n;
 
 	buf[0] = '\0';
-	if (safe_open_parent(rootfd, "/sbin/init", false, 0, 0, &dir, &name, &ignored) < 0)
+	if (safe_open_parent(rootfd, "/sbin/init", false, 0, 0, &dir, &name, ERR_DISCARD) < 0)
 		return;
 	n = readlinkat(dir, name, buf, len - 1);
 	buf[n > 0 ? n : 0] = '\0';
@@ -153,15 +152,15 @@ static void init_target(int rootfd, char *buf, size_t len)
 static const char *label_script(int rootfd)
 {
 	_cleanup_close_ int fd = -1;
-	struct err ignored;
 	char *con = NULL;
 	context_t ctx;
 	const char *what = "labelled init_exec_t";
 
-	if (load_selinux(&ignored) < 0)
+	/* the outcome is said in the returned text */
+	if (load_selinux(ERR_DISCARD) < 0)
 		return "not labelled (libselinux is not available)";
 	progress_path(PROGRESS_WORKER, "relabel: labelling", SCRIPT);
-	fd = safe_open_file(rootfd, SCRIPT, O_RDONLY, &ignored);
+	fd = safe_open_file(rootfd, SCRIPT, O_RDONLY, ERR_DISCARD);
 	if (fd < 0)
 		return "not labelled (cannot open it)";
 	if (se.fget(fd, &con) < 0)

@@ -226,11 +226,10 @@ int safe_unlink(int rootfd, const char *path, struct err *e)
 bool safe_exists(int rootfd, const char *path)
 {
 	_cleanup_close_ int dir = -1;
-	struct err ignored;
 	struct stat st;
 	const char *name;
 
-	if (safe_open_parent(rootfd, path, false, 0, 0, &dir, &name, &ignored) < 0)
+	if (safe_open_parent(rootfd, path, false, 0, 0, &dir, &name, ERR_DISCARD) < 0)
 		return false;
 	return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }

@@ -70,13 +70,13 @@ static void undo_allow(const char *cg, const struct target *t, const struct save
 	for (size_t i = 0; i < n; i++) {
 		unsigned bits = device_deny_bits(&add[i], t->c.rec.baseline, t->c.rec.n_baseline,
 						 saved, n_saved, SIZE_MAX);
-		struct err ignored;
+		struct err undo = { 0 };
 		char perms[4];
 
 		device_perms_string(bits, perms);
-		if (bits)
-			cgroup_device_deny(cg, add[i].type, add[i].major, add[i].minor, perms,
-					   &ignored);
+		if (bits && cgroup_device_deny(cg, add[i].type, add[i].major, add[i].minor, perms,
+					       &undo) < 0)
+			err_warn(&undo, "%s: undo: %s", t->id, add[i].ctr);
 	}
 }
 
@@ -85,13 +85,13 @@ static void undo_nodes(const struct target *t, const struct ns_op *done, size_t 
 {
 	struct ns_op *ops = xcalloc(n, sizeof(*ops));
 	size_t k = 0;
-	struct err ignored;
+	struct err undo = { 0 };
 
 	for (size_t i = 0; i < n; i++)
 		if (done[i].done && !done[i].failed)
 			device_rmnode_op(&ops[k++], done[i].path);
-	if (k)
-		ns_run(t->c.mntns_fd, "/", ops, k, false, &ignored);
+	if (k && ns_run(t->c.mntns_fd, "/", ops, k, false, &undo) < 0)
+		err_warn(&undo, "%s: undo: remove the new nodes", t->id);
 	free(ops);
 }
 
@@ -148,9 +148,10 @@ static int add_live(const struct target *t, const struct saved_device *add,
 static void remove_rules(const struct target *t, const struct udev_rule *rules, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct err ignored;
+		struct err undo = { 0 };
 
-		udev_rules_remove(rules[i].root, t->id, rules[i].ctr_disk, NULL, &ignored);
+		if (udev_rules_remove(rules[i].root, t->id, rules[i].ctr_disk, NULL, &undo) < 0)
+			err_warn(&undo, "%s: undo: udev rule of %s", t->id, rules[i].ctr_disk);
 	}
 }
 
@@ -160,12 +161,13 @@ static void undo_live(const struct target *t, const struct saved_device *add, si
 {
 	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
 	_cleanup_free_ char *cg = NULL;
-	struct err ignored;
+	struct err undo = { 0 };
 
 	if (t->c.rec.devices_v2)
-		v2_allow(t, saved, n_saved, NULL, 0, &ignored);
-	else if (devices_cgroup(t, &cg, &ignored) == 0)
+		v2_allow(t, saved, n_saved, NULL, 0, &undo);
+	else if (devices_cgroup(t, &cg, &undo) == 0)
 		undo_allow(cg, t, add, n, saved, n_saved);
+	err_warn(&undo, "%s: undo: device access", t->id);
 	for (size_t i = 0; i < n; i++) {
 		device_rmnode_op(&ops[i], add[i].ctr);
 		ops[i].done = true;

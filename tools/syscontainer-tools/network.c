@@ -122,10 +122,10 @@ int target_net_guard(struct target *t, bool allow, struct err *e)
 static void eth_orig(struct nic_spec *n)
 {
 	struct net_ctx c = { .host_netns_fd = -1 };
-	struct err ignored;
 
-	if (strcmp(n->type, "eth") == 0 && net_ctx_open(-1, &c, &ignored) == 0)
-		net_eth_orig(&c, n, &ignored);
+	/* a link that cannot be read is refused by the add itself, with why */
+	if (strcmp(n->type, "eth") == 0 && net_ctx_open(-1, &c, ERR_DISCARD) == 0)
+		net_eth_orig(&c, n, ERR_DISCARD);
 	net_ctx_close(&c);
 }
 
@@ -156,10 +156,10 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 	}
 	store_add_nic(t.store.doc, n);
 	if (store_save(&t.store, e) < 0) {
-		struct err ignored;
+		struct err undo = { 0 };
 
-		if (live)
-			net_remove_nic(&c, n, &ignored);
+		if (live && net_remove_nic(&c, n, &undo) < 0)
+			err_warn(&undo, "%s: undo: remove %s", t.id, n->ctr);
 		goto out;
 	}
 	if (live)
@@ -334,10 +334,10 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 			store_remove_route(t.store.doc, j);
 	store_remove_nic(t.store.doc, (size_t)at);
 	if (store_save(&t.store, e) < 0) {
-		struct err ignored;
+		struct err undo = { 0 };
 
-		if (live)
-			net_add_nic(&c, &saved[at], &ignored);
+		if (live && net_add_nic(&c, &saved[at], &undo) < 0)
+			err_warn(&undo, "%s: undo: add %s back", t.id, saved[at].ctr);
 		goto out;
 	}
 	/* the record keeps what still runs, for poststop to clean */
@@ -431,7 +431,7 @@ static int update_addr(struct net_ctx *c, int idx, const struct nic_spec *old,
 		       struct err *e)
 {
 	struct ip_addr o, n;
-	struct err ignored;
+	struct err undo = { 0 };
 
 	if (!strcmp(old->ip, new->ip))
 		return 0;
@@ -447,10 +447,13 @@ static int update_addr(struct net_ctx *c, int idx, const struct nic_spec *old,
 	}
 	if (readd_routes(c, old, routes, nr, e) == 0)
 		return 0;
-	nl_addr(c->ctr, RTM_DELADDR, idx, &n, &ignored);
+	if (nl_addr(c->ctr, RTM_DELADDR, idx, &n, &undo) < 0)
+		err_warn(&undo, "undo: remove address %s", new->ip);
 back:
-	nl_addr(c->ctr, RTM_NEWADDR, idx, &o, &ignored);
-	readd_routes(c, old, routes, nr, &ignored);
+	if (nl_addr(c->ctr, RTM_NEWADDR, idx, &o, &undo) < 0)
+		err_warn(&undo, "undo: add address %s back", old->ip);
+	if (readd_routes(c, old, routes, nr, &undo) < 0)
+		err_warn(&undo, "undo: routes over %s", old->ctr);
 	return -1;
 }
 

@@ -80,14 +80,14 @@ static int path_args(const struct command *cmd, int argc, char **argv, struct pa
 static void unbind_done(const struct target *t, const struct ns_op *done, size_t n)
 {
 	struct ns_op *ops = xcalloc(n, sizeof(*ops));
-	struct err ignored;
+	struct err undo = { 0 };
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++)
 		if (done[i].done && !done[i].failed)
 			bind_unbind_op(&ops[k++], done[i].path);
-	if (k)
-		ns_run(t->c.mntns_fd, "/", ops, k, false, &ignored);
+	if (k && ns_run(t->c.mntns_fd, "/", ops, k, false, &undo) < 0)
+		err_warn(&undo, "%s: undo: unmount the new paths", t->id);
 	free(ops);
 }
 

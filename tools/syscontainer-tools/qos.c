@@ -65,11 +65,11 @@ int qos_req_resolve(struct qos_req *r, const struct saved_device *a, size_t na,
 static uint64_t saved_value(const cJSON *doc, enum qos_kind k, int64_t maj, int64_t min)
 {
 	struct saved_qos *s;
-	struct err ignored;
 	uint64_t v = 0;
 	size_t n;
 
-	if (store_qos(doc, k, &s, &n, &ignored) < 0)
+	/* the command read this state already: a failure here is "none" */
+	if (store_qos(doc, k, &s, &n, ERR_DISCARD) < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (s[i].major == maj && s[i].minor == min)
@@ -92,11 +92,13 @@ int qos_req_apply(const struct target *t, const struct qos_req *r, struct err *e
 			continue;
 		/* put back what was there before this command */
 		for (size_t j = i; j-- > 0;) {
-			struct err ignored;
+			struct err undo = { 0 };
 
-			qos_write(&cg, r->q[j].kind, r->major[j], r->minor[j],
-				  saved_value(t->store.doc, r->q[j].kind, r->major[j], r->minor[j]),
-				  &ignored);
+			if (qos_write(&cg, r->q[j].kind, r->major[j], r->minor[j],
+				      saved_value(t->store.doc, r->q[j].kind, r->major[j], r->minor[j]),
+				      &undo) < 0)
+				err_warn(&undo, "%s: undo: --%s %s", t->id, qos_flag(r->q[j].kind),
+					 r->q[j].path);
 		}
 		rc = err_wrap(e, "--%s %s", qos_flag(r->q[i].kind), r->q[i].path);
 	}

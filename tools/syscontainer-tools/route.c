@@ -148,9 +148,12 @@ static int add_routes(struct cli *cli, const char *arg, const struct route_flags
 	goto out;
 undo:
 	for (size_t i = done; i-- > 0;) {
-		struct err ignored;
+		struct err undo = { 0 };
 
-		net_del_route(&c, &routes[i], &ignored);
+		if (net_del_route(&c, &routes[i], &undo) < 0) {
+			route_text(&routes[i], text, sizeof(text));
+			err_warn(&undo, "%s: undo: remove route %s", t.id, text);
+		}
 	}
 out:
 	target_net_close(&c, netns);
