@@ -573,17 +573,39 @@ static void lock_blocks(void **state)
 	store_close(&s);
 }
 
-/* Different containers do not wait for each other. */
+/* Different containers do not wait for each other: with c1 held here, a
+ * child opens c2; if that waits for c1's lock the test fails after 5 s
+ * instead of hanging the suite. */
 static void lock_per_container(void **state)
 {
 	struct fixture *f = *state;
 	struct store a, b;
 	struct err e = { 0 };
+	int status = 0, waited;
+	pid_t pid;
 
 	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &a, &e), 0);
-	assert_int_equal(store_open(f->root, "c2", STORE_CREATE, &b, &e), 0);
-	store_close(&b);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (store_open(f->root, "c2", STORE_CREATE, &b, &e) < 0)
+			_exit(1);
+		store_close(&b);
+		_exit(0);
+	}
+	for (waited = 0; waited < 500; waited++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(10000);
+	}
 	store_close(&a);
+	if (waited == 500) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("opening c2 waited 5 s for the lock c1 holds");
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 static void root_choice(void **state)
