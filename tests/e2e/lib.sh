@@ -145,6 +145,36 @@ e2e_loop() {
 	losetup --find --show "$f"
 }
 
+# e2e_part_disk SIZE: a loop device (printed) over a fresh SIZE image
+# under $E2E_TMP with a DOS table of two 8 MiB partitions, p1 and p2; the
+# cleanup detaches it
+e2e_part_disk() {
+	local img loop
+	img=$(mktemp "$E2E_TMP/disk.XXXXXX")
+	truncate -s "$1" "$img"
+	printf 'label: dos\n,8M\n,8M\n' | sfdisk -q "$img" >/dev/null
+	loop=$(losetup --find --show --partscan "$img")
+	# kernels without partition table parsers: add them with BLKPG
+	[ -b "${loop}p1" ] || partx -a "$loop" >/dev/null 2>&1
+	echo "$loop"
+}
+
+# Other tests run beside this one and make and remove their own interfaces
+# and mounts: a "nothing left" check looks only at what this test made.
+# e2e_links ERE: the host's interfaces (without "@peer") whose names match
+e2e_links() {
+	ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E -- "$1" | sort
+}
+# e2e_mounts [STRING...]: the host's mounts (mountinfo lines) whose root or
+# mount point names this test's directory (by its unique name: on a tmpfs
+# /tmp a root is shown relative to it) or holds one of the STRINGs
+e2e_mounts() {
+	local want s
+	want=(-e "$(basename "$E2E_TMP")")
+	for s in "$@"; do want+=(-e "$s"); done
+	grep -F "${want[@]}" /proc/self/mountinfo
+}
+
 # devices cgroup directory of a running container
 e2e_devices_cgroup() {
 	local pid path

@@ -39,15 +39,20 @@ missing=0
 for i in $(seq "$N"); do e2e_exec "$id" test -c "/dev/c$i" || missing=$((missing + 1)); done
 check_eq "and all are there after one more restart" 0 "$missing"
 
+# killed CMD...: run CMD and SIGKILL it at a random moment (0 to 9 ms)
+killed() {
+	"$@" >/dev/null 2>&1 &
+	local p=$!
+	sleep "0.00$((RANDOM % 10))"
+	kill -9 "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+}
+
 # SIGKILL at random moments
 torn=0 wrong=0
 count=$(jq '.deviceToAdd | length' "$store")
 for i in $(seq "$ROUNDS"); do
-	"$TOOL" add-device "$id" "/dev/zero:/dev/k$i" >/dev/null 2>&1 &
-	p=$!
-	sleep "0.00$((RANDOM % 10))"
-	kill -9 "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
+	killed "$TOOL" add-device "$id" "/dev/zero:/dev/k$i"
 	if ! now=$(jq '.deviceToAdd | length' "$store" 2>/dev/null); then
 		torn=$((torn + 1))
 		continue
@@ -66,14 +71,10 @@ check_eq "and no temporary file of a killed writer is left" "" \
 echo "# $ROUNDS kills: $((count - N)) adds landed, $((ROUNDS - count + N)) were killed first"
 
 # the same for add-nic, which also creates a veth pair on the host
-links_before=$(ip -o link show | awk -F': ' '{print $2}' | sort)
+ours="^k$$x[0-9]+\$"    # the host ends it names
 torn=0 wrong=0 nics=0
 for i in $(seq $((ROUNDS / 4))); do
-	"$TOOL" add-nic "$id" --type veth --name "k$$x$i:e$i" --ip "10.250.$i.2/24" >/dev/null 2>&1 &
-	p=$!
-	sleep "0.00$((RANDOM % 10))"
-	kill -9 "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
+	killed "$TOOL" add-nic "$id" --type veth --name "k$$x$i:e$i" --ip "10.250.$i.2/24"
 	if ! now=$(jq '.networkInterfaces // [] | length' "$store" 2>/dev/null); then
 		torn=$((torn + 1))
 	elif [ "$now" != "$nics" ] && [ "$now" != $((nics + 1)) ]; then
@@ -86,9 +87,8 @@ check_eq "always the old or the new content" 0 "$wrong"
 e2e_stop "$id"
 # the kernel tears a dead namespace's links down in the background
 for i in $(seq 50); do
-	[ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$links_before" ] && break
+	[ -z "$(e2e_links "$ours")" ] && break
 	sleep 0.1
 done
-check_eq "after the stop no veth of a killed add-nic is left on the host" "$links_before" \
-	"$(ip -o link show | awk -F': ' '{print $2}' | sort)"
+check_eq "after the stop no veth of a killed add-nic is left on the host" "" "$(e2e_links "$ours")"
 e2e_summary

@@ -6,13 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
 
-img=$E2E_TMP/disk.img
-truncate -s 32M "$img"
-printf 'label: dos\n,8M\n,8M\n' | sfdisk -q "$img" >/dev/null
-loop=$(losetup --find --show --partscan "$img")
+loop=$(e2e_part_disk 32M)
 kname=${loop#/dev/}
-# kernels without partition table parsers: add them with BLKPG
-[ -b "${loop}p1" ] || partx -a "$loop" >/dev/null 2>&1
 check "loop disk $loop has partitions p1 and p2" test -b "${loop}p1" -a -b "${loop}p2"
 rules=$SYSCONTAINER_HOOKS_UDEV_RULES
 

@@ -73,12 +73,8 @@ id2=$(e2e_name udevd-env)
 e2e_bundle "$id2"
 unset SYSCONTAINER_HOOKS_ROOT
 
-img=$E2E_TMP/disk.img
-truncate -s 48M "$img"
-printf 'label: dos\n,8M\n,8M\n' | sfdisk -q "$img" >/dev/null
-loop=$(losetup --find --show --partscan "$img")
+loop=$(e2e_part_disk 48M)
 kname=${loop#/dev/}
-[ -b "${loop}p1" ] || partx -a "$loop" >/dev/null 2>&1
 check "loop disk $loop has partitions p1 and p2" test -b "${loop}p1" -a -b "${loop}p2"
 
 check "container starts (hook with --root $store)" e2e_run "$id"
