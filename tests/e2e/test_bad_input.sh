@@ -138,8 +138,8 @@ cli_cases=(
 	"2|longer than 128|id of 129 characters (add-device)|add-device|$long_id|/dev/zero:/dev/z4"
 	"2|a/b|id a/b (add-device)|add-device|a/b|/dev/zero:/dev/z4"
 	"2|a/b|id a/b (list)|list|a/b"
-	"1|nosuchcontainer.*not running|unknown id (add-device)|add-device|nosuchcontainer|/dev/zero:/dev/z4"
-	"1|nosuchcontainer.*not running|unknown id (add-path)|add-path|nosuchcontainer|$other_dir:/mnt/x"
+	"1|nosuchcontainer is unknown|unknown id (add-device)|add-device|nosuchcontainer|/dev/zero:/dev/z4"
+	"1|nosuchcontainer is unknown|unknown id (add-path)|add-path|nosuchcontainer|$other_dir:/mnt/x"
 	# removing what was never added
 	"1|/dev/never-added|remove-device: never added|remove-device|$id|/dev/zero:/dev/never-added"
 	"1|/mnt/never|remove-path: never added|remove-path|$id|$other_dir:/mnt/never"

@@ -96,7 +96,7 @@ check_match "add-device on the stopped container saves for its next start" \
 check "the next start applies it" e2e_run "$id"
 check "/dev/n2 is there" e2e_exec "$id" test -c /dev/n2
 e2e_stop "$id"
-check_match "an unknown container is refused" "nosuchctr is not running" \
+check_match "an unknown container is refused" "nosuchctr is unknown" \
 	"$("$TOOL" add-device nosuchctr /dev/null:/dev/n3 2>&1)"
 check_fails "and nothing is saved for it" test -e "$SYSCONTAINER_HOOKS_ROOT/nosuchctr"
 e2e_summary

@@ -75,7 +75,7 @@ case_ 2 "allow-shared-netns" "remove-route --allow-shared-netns" -- remove-route
 case_ 2 "mtu" "remove-nic --mtu" -- remove-nic "$id" --name eth1 --mtu 1400
 case_ 2 "update-config-only" "list-nic --update-config-only" -- list-nic "$id" --update-config-only
 case_ 2 "type" "update-nic --type" -- update-nic "$id" --name eth1 --type eth
-case_ 1 "nosuchcontainer is not running" "unknown container" -- add-nic nosuchcontainer --type veth --name eth2 --ip 10.231.0.3/24
+case_ 1 "nosuchcontainer is unknown" "unknown container" -- add-nic nosuchcontainer --type veth --name eth2 --ip 10.231.0.3/24
 
 rt_=(add-route "$id")
 case_ 2 "JSON" "routes not JSON" -- "${rt_[@]}" '[{"dest":'

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "container_id.h"
+#include "container_name.h"
 #include "json.h"
 #include "log.h"
 #include "net_apply.h"
@@ -37,18 +38,35 @@ void command_help(const struct command *cmd, FILE *f)
 	fprintf(f, "Usage: syscontainer-tools %s %s\n\n%s", cmd->name, cmd->args, cmd->help);
 }
 
+int cli_resolve_id(const struct cli *cli, const char *arg, char **id, char *note, size_t len,
+		   struct err *e)
+{
+	return container_resolve(cli->rundir, cli->root, arg, cli->engine, id, note, len, e);
+}
+
+/* Neither running nor saved: say so, with what the engines answered. */
+static int unknown(const struct cli *cli, const char *arg, const char *id, const char *note,
+		   struct err *e)
+{
+	return err_set(e, ENOENT, "container %s%s%s%s is unknown: it does not run and nothing is "
+		       "saved for it in %s%s%s", arg, strcmp(arg, id) ? " (" : "",
+		       strcmp(arg, id) ? id : "", strcmp(arg, id) ? ")" : "", cli->root,
+		       note[0] ? "; " : "", note);
+}
+
 int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
 		struct err *e)
 {
 	struct err not_running = { 0 };
 
 	_cleanup_free_ char *dir = NULL;
+	char note[160];
 	bool known;
 
 	memset(t, 0, sizeof(*t));
 	t->c.pidfd = t->c.mntns_fd = -1;
 	t->store.lock_fd = -1;
-	if (container_resolve_id(cli->rundir, cli->root, arg, &t->id, e) < 0)
+	if (cli_resolve_id(cli, arg, &t->id, note, sizeof(note), e) < 0)
 		return -1;
 	/* a container with saved state is known even while it is stopped */
 	dir = xasprintf("%s/%s", cli->root, t->id);
@@ -56,8 +74,11 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 	/* refuse early, before creating anything, an unknown container that
 	 * does not run: most likely a mistyped id */
 	if (need == TARGET_MUST_RUN) {
-		if (container_attach(cli->rundir, t->id, &t->c, e) < 0 && (e->code != ENOENT || !known))
+		if (container_attach(cli->rundir, t->id, &t->c, e) < 0 && (e->code != ENOENT || !known)) {
+			if (e->code == ENOENT)
+				unknown(cli, arg, t->id, note, e);
 			goto fail;
+		}
 		container_detach(&t->c);
 		err_clear(e);
 	}
@@ -70,8 +91,7 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 		*e = not_running;
 		goto fail;
 	} else if (!create && !known) {
-		err_set(e, ENOENT, "container %s is unknown: it does not run and nothing is saved "
-			"for it in %s", t->id, cli->root);
+		unknown(cli, arg, t->id, note, e);
 		goto fail;
 	} else {
 		/* stopped, or between the stop and the start of a restart */
@@ -166,7 +186,8 @@ void print_json(const void *cjson, bool pretty)
 /* The flags main() takes before the command, with what they take. */
 static const char *const global_flags[][2] = {
 	{ "root", " DIR" }, { "log", " FILE" }, { "log-level", " LEVEL" },
-	{ "log-format", " FORMAT" }, { "syslog-service", " NAME" }, { "version", "" },
+	{ "log-format", " FORMAT" }, { "syslog-service", " NAME" }, { "engine", " NAME" },
+	{ "version", "" },
 };
 
 static int bad_flag(const struct command *cmd, const char *arg)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "container.h"
+#include "engine.h"
 #include "qos.h"
 #include "error.h"
 #include "store.h"
@@ -17,6 +18,8 @@ struct cli {
 	bool root_given;        /* by the global --root flag */
 	const char *rundir;     /* runtime records */
 	const char *log;        /* --log, or NULL for syslog */
+	enum engine_kind engine; /* --engine or $SYSCONTAINER_ENGINE; ENGINE_NONE:
+				  * the engines the runtime records show */
 };
 
 struct command {
@@ -44,7 +47,8 @@ struct target {
 
 enum { TARGET_MUST_RUN = 0, TARGET_MAY_BE_STOPPED = 1 };
 
-/* Resolve @arg to a container id, take its state lock (creating its state
+/* Resolve @arg (an id, a name the engine knows, an id prefix) to a
+ * container id, take its state lock (creating its state
  * directory with @create) and attach to it if it runs. TARGET_MUST_RUN
  * fails when it is not running, unless it has saved state: then the
  * change is saved only (say, between the stop and start of a restart).
@@ -55,6 +59,9 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 /* When the saved state of a container that is not running was changed,
  * note it for cli_report_saved_only. */
 void target_close(struct target *t);
+/* @arg as a container id (cli_resolve_id; container_name.h). */
+int cli_resolve_id(const struct cli *cli, const char *arg, char **id, char *note, size_t len,
+		   struct err *e);
 /* After a command succeeded: a line on stdout for each container whose
  * change was only saved, saying it applies at its next start. */
 void cli_report_saved_only(void);

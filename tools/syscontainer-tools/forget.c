@@ -128,8 +128,9 @@ static int forget(struct cli *cli, const char *arg, struct err *e)
 	struct forget f = { cli->rundir, NULL };
 	bool saved, record;
 	size_t rules = 0;
+	char note[160];
 
-	if (container_resolve_id(cli->rundir, cli->root, arg, &id, e) < 0)
+	if (cli_resolve_id(cli, arg, &id, note, sizeof(note), e) < 0)
 		return -1;
 	f.id = id;
 	rundir_id = xasprintf("%s/%s", cli->rundir, id);

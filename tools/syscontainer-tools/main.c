@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	      "Add devices, host paths, network interfaces and routes to a running system\n"
 	      "container and save them so that the syscontainer-hooks prestart hook\n"
 	      "re-applies them at every restart.\n"
-	      "CONTAINER is a container id or a unique prefix of one.\n"
+	      "CONTAINER is a container id, a container name the engine knows, or a\n"
+	      "unique prefix of an id.\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -40,6 +41,12 @@ static void usage(FILE *f)
 	      "                        default: syslog); an unusable FILE is warned\n"
 	      "                        about, the lines then go to syslog or\n"
 	      "                        " RECORD_DIR_DEFAULT ".log\n"
+	      "  --engine isula|docker|podman\n"
+	      "                        the engine that resolves container names (default\n"
+	      "                        $SYSCONTAINER_ENGINE, else the engines of the\n"
+	      "                        running containers); docker and podman are asked\n"
+	      "                        on $SYSCONTAINER_ENGINE_SOCKET or their default\n"
+	      "                        socket, iSulad with 'isula inspect'\n"
 	      "  --log-level L, --log-format F, --syslog-service S\n"
 	      "                        accepted for compatibility with the original tool\n"
 	      "  --version, --help\n"
@@ -78,13 +85,15 @@ int main(int argc, char **argv)
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "log-format", required_argument, NULL, 'F' },
 		{ "syslog-service", required_argument, NULL, 'S' },
+		{ "engine", required_argument, NULL, 'E' },
 		{ "version", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = { 0 };
-	const char *log = NULL;
+	const char *log = NULL, *engine = NULL;
 	const struct command *cmd;
+	struct err e = { 0 };
 	int c, r;
 
 	/* "+": stop at the command; its own flags are parsed by the command */
@@ -94,6 +103,7 @@ int main(int argc, char **argv)
 		case 'r': cli.root = optarg; cli.root_given = true; break;
 		case 'l': log = optarg; break;
 		case 'L': case 'F': case 'S': break;
+		case 'E': engine = optarg; break;
 		case 'v': printf("syscontainer-tools %s\n", VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: return global_usage_error("unknown global flag or missing value: '%s'",
@@ -108,6 +118,8 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (engine ? engine_parse(engine, &cli.engine, &e) : engine_from_env(&cli.engine, &e))
+		return global_usage_error("%s", e.msg);
 	cli.root = store_root(cli.root);
 	cli.rundir = record_dir();
 	cli.log = log;
