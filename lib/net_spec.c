@@ -350,6 +350,16 @@ bool route_equal(const struct route_spec *a, const struct route_spec *b)
 	return dest && !strcmp(a->src, b->src) && !strcmp(a->gw, b->gw) && !strcmp(a->dev, b->dev);
 }
 
+void route_format(const struct route_spec *r, enum route_text form, char *buf, size_t len)
+{
+	if (form == ROUTE_TEXT_GO)
+		snprintf(buf, len, "{dest:%s,src:%s,gw:%s,dev:%s}", r->dest, r->src, r->gw, r->dev);
+	else
+		snprintf(buf, len, "%s%s%s%s%s%s%s", is_default(r->dest) ? "default" : r->dest,
+			 r->gw[0] ? " via " : "", r->gw, r->dev[0] ? " dev " : "", r->dev,
+			 r->src[0] ? " src " : "", r->src);
+}
+
 static bool same_ip(const char *a, const char *b)
 {
 	struct ip_addr x, y;

@@ -81,6 +81,15 @@ int parse_routes_json(const char *json, bool filter, struct route_spec **out, si
 bool route_matches(const struct route_spec *filter, const struct route_spec *r);
 bool route_equal(const struct route_spec *a, const struct route_spec *b);
 
+/* The one text of a route, in two spellings: ROUTE_TEXT_IP as `ip route`
+ * writes it ("default via 10.0.0.1 dev eth1"), for errors and list;
+ * ROUTE_TEXT_GO as the original tool printed it
+ * ("{dest:default,src:,gw:10.0.0.1,dev:eth1}"), for the lines the route
+ * commands print, which scripts written for that tool read. */
+enum route_text { ROUTE_TEXT_IP, ROUTE_TEXT_GO };
+#define ROUTE_TEXT_MAX 320
+void route_format(const struct route_spec *r, enum route_text form, char *buf, size_t len);
+
 /* Conflicts of @n with already saved @saved: same container name, same host
  * name, same non-empty MAC, same IP (address part). */
 int nic_conflicts(const struct nic_spec *n, const struct nic_spec *saved, size_t n_saved,

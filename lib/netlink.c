@@ -31,6 +31,8 @@ struct nl {
 	size_t acked;                   /* requests of the batch acknowledged */
 	bool failed;
 	int failed_tag;
+	signed char *outcome;           /* nl_track() */
+	size_t n_outcome;
 	struct err failed_err;
 	/* a batch overflows by one request, built past its limit */
 	char batch_buf[NL_BATCH_SIZE + NL_BUF_SIZE];
@@ -489,6 +491,27 @@ void *nl_slot(struct nl *nl)
 	return mnl_nlmsg_batch_current(nl->batch);
 }
 
+void nl_track(struct nl *nl, signed char *outcome, size_t n)
+{
+	nl->outcome = outcome;
+	nl->n_outcome = n;
+}
+
+/* The ACK @m of the request tagged @tag: keep the first failure. */
+static void note_ack(struct nl *nl, int tag, const struct nlmsghdr *m)
+{
+	struct err why = { 0 };
+	int r = nlmsg_ack(m, &why);
+
+	if (tag >= 0 && (size_t)tag < nl->n_outcome)
+		nl->outcome[tag] = r < 0 ? NL_FAILED : NL_DONE;
+	if (r < 0 && !nl->failed) {
+		nl->failed = true;
+		nl->failed_tag = tag;
+		nl->failed_err = why;
+	}
+}
+
 /* Read the ACKs of requests batch_seq .. batch_seq + count - 1; keep the
  * first failure. */
 static int read_acks(struct nl *nl, size_t count, struct err *e)
@@ -509,10 +532,7 @@ static int read_acks(struct nl *nl, size_t count, struct err *e)
 			    k >= count)
 				continue;
 			got++;
-			if (!nl->failed && nlmsg_ack(m, &nl->failed_err) < 0) {
-				nl->failed = true;
-				nl->failed_tag = nl->tags[nl->acked + k];
-			}
+			note_ack(nl, nl->tags[nl->acked + k], m);
 		}
 	}
 	return 0;
@@ -569,18 +589,19 @@ int nl_flush(struct nl *nl, int *tag, struct err *e)
 {
 	int r = 0;
 
-	if (!nl->batch)
-		return 0;
-	if (send_batch(nl, e) < 0) {
+	if (nl->batch && send_batch(nl, e) < 0) {
 		r = -1;
 	} else if (nl->failed) {
 		*e = nl->failed_err;
 		*tag = nl->failed_tag;
 		r = -1;
 	}
-	mnl_nlmsg_batch_stop(nl->batch);
+	if (nl->batch)
+		mnl_nlmsg_batch_stop(nl->batch);
 	nl->batch = NULL;
 	nl->n_tags = nl->acked = 0;
 	nl->failed = false;
+	nl->outcome = NULL;
+	nl->n_outcome = 0;
 	return r;
 }

@@ -70,6 +70,13 @@ int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e);
 void *nl_slot(struct nl *nl);
 int nl_queue(struct nl *nl, int tag, struct err *e);
 int nl_flush(struct nl *nl, int *tag, struct err *e);
+/* What each request of the batch came to, not only the first failure:
+ * until the next nl_flush() returns, outcome[tag] (0 <= tag < @n) is set
+ * to NL_DONE or NL_FAILED as each ACK comes in, and left alone for a
+ * request that got none (a send that failed). A caller that undoes what a
+ * failed batch made then undoes exactly that. */
+enum { NL_DONE = 1, NL_FAILED = -1 };
+void nl_track(struct nl *nl, signed char *outcome, size_t n);
 
 /* Every link of the socket's namespace, by index and name (one dump). */
 struct nl_link {

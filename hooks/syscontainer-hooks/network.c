@@ -10,32 +10,15 @@
 #include "container.h"
 #include "hook.h"
 #include "log.h"
+#include "net_add.h"
 #include "net_apply.h"
+#include "netns_pin.h"
 #include "netns_share.h"
 #include "oci_state.h"
 #include "record.h"
 #include "store.h"
 #include "store_net.h"
 #include "util.h"
-
-static void undo_nics(struct net_ctx *c, const struct nic_spec *nics, size_t n, const char *id)
-{
-	for (size_t i = n; i-- > 0;) {
-		struct err why = { 0 };
-
-		if (net_remove_nic(c, &nics[i], &why) < 0)
-			log_error("%s: undo %s: %s", id, nics[i].ctr, why.msg);
-	}
-}
-
-static int bring_up(struct net_ctx *c, const char *id, const struct nic_spec *nics, size_t nn,
-		    const struct route_spec *routes, size_t nr, struct err *e)
-{
-	if (net_bring_up(c, nics, nn, routes, nr, e) == 0)
-		return 0;
-	undo_nics(c, nics, nn, id);
-	return -1;
-}
 
 /* May the saved network be applied to this container at all? A container
  * in the host's network namespace, or in one it joins without the
@@ -85,7 +68,7 @@ int hook_network_up(const struct oci_state *st, int pidfd, const cJSON *doc, str
 	}
 	if (nn && netns_pin(record_dir(), st->id, st->pid, e) < 0)
 		goto out;
-	if (net_ctx_open(netns, &c, e) < 0 || bring_up(&c, st->id, nics, nn, routes, nr, e) < 0) {
+	if (net_ctx_open(netns, &c, e) < 0 || net_add_nics(&c, nics, nn, routes, nr, e) < 0) {
 		struct err undo = { 0 };
 
 		if (netns_unpin(record_dir(), st->id, &undo) < 0)

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "log.h"
 #include "net_apply.h"
+#include "netns_pin.h"
 #include "record.h"
 #include "store_net.h"
 #include "udev_rules.h"

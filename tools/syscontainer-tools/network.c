@@ -11,7 +11,10 @@
 #include "json.h"
 #include "log.h"
 #include "container.h"
+#include "net_add.h"
 #include "net_apply.h"
+#include "net_route.h"
+#include "netns_pin.h"
 #include "netns_share.h"
 #include "record.h"
 #include "store_net.h"
@@ -151,7 +154,7 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 	eth_orig(n);
 	if (live) {
 		if (target_net_open(&t, &c, &netns, e) < 0 ||
-		    netns_pin(cli->rundir, t.id, t.c.rec.pid, e) < 0 || net_add_nic(&c, n, e) < 0)
+		    netns_pin(cli->rundir, t.id, t.c.rec.pid, e) < 0 || net_add_nics(&c, n, 1, NULL, 0, e) < 0)
 			goto out;
 	}
 	store_add_nic(t.store.doc, n);
@@ -336,7 +339,7 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 	if (store_save(&t.store, e) < 0) {
 		struct err undo = { 0 };
 
-		if (live && net_add_nic(&c, &saved[at], &undo) < 0)
+		if (live && net_add_nics(&c, &saved[at], 1, NULL, 0, &undo) < 0)
 			err_warn(&undo, "%s: undo: add %s back", t.id, saved[at].ctr);
 		goto out;
 	}

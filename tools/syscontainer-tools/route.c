@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "log.h"
 #include "net_apply.h"
+#include "net_route.h"
 #include "store_net.h"
 #include "util.h"
 
