@@ -2,7 +2,6 @@
 
 #include <cJSON.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,11 +30,6 @@ int fail(const struct command *cmd, const struct err *e)
 	fprintf(stderr, "syscontainer-tools %s: %s\n", cmd->name, e->msg);
 	log_error("%s: %s", cmd->name, e->msg);
 	return EXIT_FAIL;
-}
-
-void command_help(const struct command *cmd, FILE *f)
-{
-	fprintf(f, "Usage: syscontainer-tools %s %s\n\n%s", cmd->name, cmd->args, cmd->help);
 }
 
 int cli_resolve_id(const struct cli *cli, const char *arg, char **id, char *note, size_t len,
@@ -181,64 +175,6 @@ void print_json(const void *cjson, bool pretty)
 	else
 		print_scalar(cjson);
 	putchar('\n');
-}
-
-/* The flags main() takes before the command, with what they take. */
-static const char *const global_flags[][2] = {
-	{ "root", " DIR" }, { "log", " FILE" }, { "log-level", " LEVEL" },
-	{ "log-format", " FORMAT" }, { "syslog-service", " NAME" }, { "engine", " NAME" },
-	{ "version", "" },
-};
-
-static int bad_flag(const struct command *cmd, const char *arg)
-{
-	const char *name = arg + (arg[0] == '-');
-	size_t len;
-
-	name += name[0] == '-';
-	len = strcspn(name, "=");
-	for (size_t i = 0; i < ARRAY_SIZE(global_flags); i++)
-		if (strlen(global_flags[i][0]) == len && strncmp(name, global_flags[i][0], len) == 0)
-			return usage_error(cmd, "'%s' is a global flag: give it before the command, "
-					   "as in 'syscontainer-tools --%s%s %s ...'", arg,
-					   global_flags[i][0], global_flags[i][1], cmd->name);
-	return usage_error(cmd, "unknown flag or missing value: '%s'", arg);
-}
-
-int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
-		int (*on_flag)(int c, const char *name, const char *arg, void *ctx,
-			       struct err *e),
-		void *ctx, int *end)
-{
-	struct err e = { 0 };
-	int c, li = -1;
-
-	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, "-hp", opts, &li)) != -1) {
-		const char *name = li >= 0 ? opts[li].name : "p";
-
-		li = -1;
-		if (c == 1) {
-			/* "-" in optstring: positional arguments come back in order */
-			argv[(*end)++] = optarg;
-			continue;
-		}
-		if (c == 'h') {
-			command_help(cmd, stdout);
-			return 0;
-		}
-		if (c == '?' || c == ':')
-			return bad_flag(cmd, argv[optind - 1]);
-		if (on_flag(c, name, optarg, ctx, &e) < 0) {
-			if (e.msg[0])
-				return usage_error(cmd, "%s", e.msg);
-			return usage_error(cmd, "flag --%s does not apply here", name);
-		}
-	}
-	/* every command takes the container first */
-	if (*end >= 2 && container_id_check(argv[1], &e) < 0)
-		return usage_error(cmd, "%s", e.msg);
-	return -1;
 }
 
 int target_net_open(const struct target *t, struct net_ctx *c, int *netns, struct err *e)

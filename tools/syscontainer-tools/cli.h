@@ -22,11 +22,54 @@ struct cli {
 				  * the engines the runtime records show */
 };
 
+/* One flag of a command. --help is made from the table, the man page and
+ * the bash completion are checked against it (tests/e2e/test_cli_flags.sh),
+ * and a command accepts exactly the flags of its table (and --help). */
+struct cli_flag {
+	const char *name;       /* long name; NULL ends a table */
+	int id;                 /* what the command's on_flag gets */
+	const char *value;      /* name of its value in --help; NULL: it takes none */
+	const char *help;       /* --help text; each "\n" starts an indented line */
+	char letter;            /* short form kept from the original tool, or 0 */
+};
+
+/* Ids of the flags several commands share (commands number theirs from 256). */
+enum { CLI_F_PRETTY = 1000, CLI_F_FILTER, CLI_F_CONFIG_ONLY, CLI_F_ALLOW_SHARED,
+       CLI_F_QOS = 1100 /* + enum qos_kind */ };
+
+#define CLI_FLAG_PRETTY { "pretty", CLI_F_PRETTY, NULL, "indent the JSON", 'p' }
+#define CLI_FLAG_FILTER(example) \
+	{ "filter", CLI_F_FILTER, "JSON", "only entries whose fields equal those of the object,\n" \
+	  "e.g. '" example "'", 'f' }
+
+/* A command line checked against the command's table. */
+struct cli_args {
+	char **pos;             /* positional arguments; pos[0] is the container */
+	size_t n_pos;
+	struct cli_given {
+		const struct cli_flag *flag;
+		const char *value;
+	} *given;               /* the flags, in the order given */
+	size_t n_given;
+	bool help;
+};
+
+enum { CLI_MANY = 1u << 30 };
+/* The positional arguments of a command that takes only the container. */
+#define CLI_ONE_CONTAINER .min_pos = 1, .max_pos = 1, .pos_error = "needs exactly one container"
+
 struct command {
 	const char *name;
-	int (*run)(struct cli *cli, int argc, char **argv);
+	/* Returns the exit status. */
+	int (*run)(struct cli *cli, const struct cli_args *a);
 	const char *args;       /* usage line after the command name */
-	const char *help;       /* flags and notes, printed by --help */
+	const char *help;       /* what it does, printed by --help before the flags */
+	const struct cli_flag *flags;           /* its own flags, or NULL */
+	const struct cli_flag *shared_flags;    /* a table it shares with others, or NULL */
+	const char *notes;      /* printed after the flags, or NULL */
+	unsigned min_pos, max_pos;              /* how many positional arguments */
+	const char *pos_error;  /* the usage error when that number is wrong */
+	bool no_container;      /* the first positional argument is not a container */
 };
 
 /* Print "syscontainer-tools CMD: message" and a hint; returns EXIT_USAGE. */
@@ -35,6 +78,33 @@ int usage_error(const struct command *cmd, const char *fmt, ...)
 /* Print the one-line error; returns EXIT_FAIL. */
 int fail(const struct command *cmd, const struct err *e);
 void command_help(const struct command *cmd, FILE *f);
+
+/* Check the command line of @cmd against its table (--help, the number of
+ * positional arguments, the container id) and run it; the exit status. */
+int command_main(const struct command *cmd, struct cli *cli, int argc, char **argv);
+
+typedef int (*cli_on_flag)(int id, const char *name, const char *value, void *ctx,
+			   struct err *e);
+/* Hand each given flag to @on_flag, in order: 0, or -1 after a usage
+ * error line (@on_flag may say why in @e). */
+int cli_flags_apply(const struct command *cmd, const struct cli_args *a, cli_on_flag on_flag,
+		    void *ctx);
+/* The flags main() takes before the command. */
+extern const struct cli_flag cli_global_flags[];
+struct option;
+/* The getopt_long table of the flags of @own and @shared, and --help
+ * ('h'); their letters are appended to @optstring. Returns how many. */
+size_t cli_getopt_table(const struct cli_flag *own, const struct cli_flag *shared,
+			struct option **opts, char *optstring, size_t len);
+/* The flag getopt_long returned as @c, or NULL. */
+const struct cli_flag *cli_getopt_flag(const struct cli_flag *own, const struct cli_flag *shared,
+				       int c);
+/* The lines of --help for the flags of the two tables. */
+void cli_flags_help(const struct cli_flag *own, const struct cli_flag *shared, FILE *out);
+
+/* Whether flag @id was given; its last value, or NULL. */
+bool cli_has(const struct cli_args *a, int id);
+const char *cli_value(const struct cli_args *a, int id);
 
 /* The container a command works on, locked for the whole command. */
 struct target {
@@ -87,6 +157,8 @@ struct saved_device;
 struct cJSON;
 int qos_req_add(struct qos_req *r, enum qos_kind k, const char *arg, struct err *e);
 void qos_req_free(struct qos_req *r);
+/* The QoS flags of add-device and update-device. */
+extern const struct cli_flag qos_flags[];
 /* Each device must be a block device (a disk) that is in @a or @b. */
 int qos_req_resolve(struct qos_req *r, const struct saved_device *a, size_t na,
 		    const struct saved_device *b, size_t nb, const char *id, struct err *e);
@@ -99,17 +171,6 @@ void qos_req_report(const char *id, const struct qos_req *r, bool live);
 void qos_clear_device(const struct target *t, struct cJSON *doc, int64_t maj, int64_t min,
 		      bool live);
 
-struct option;
-/* Parse the flags of @cmd (anywhere on the line); --help is handled here.
- * @on_flag gets each other flag with its long name; when it refuses one it
- * may explain why in @e. Returns -1 to go on, or an exit status
- * to return at once. On -1, argv[1] .. argv[*end - 1] are the
- * positional arguments. */
-int parse_flags(const struct command *cmd, int argc, char **argv, const struct option *opts,
-		int (*on_flag)(int c, const char *name, const char *arg, void *ctx,
-			       struct err *e),
-		void *ctx, int *end);
-
 /* Print a JSON value, indented with @pretty. */
 void print_json(const void *cjson, bool pretty);
 
@@ -119,8 +180,8 @@ extern const struct command cmd_add_device, cmd_remove_device, cmd_list_device,
 	cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route, cmd_forget;
 
 /* Print the entries of the array @key of the saved state that match the
- * JSON object @filter (all when NULL). */
-int list_filtered(const struct command *cmd, struct cli *cli, const char *arg, const char *key,
-		  const char *filter, bool pretty);
+ * JSON object of --filter (all without it); --pretty indents them. */
+int list_filtered(const struct command *cmd, struct cli *cli, const struct cli_args *a,
+		  const char *key);
 
 #endif

@@ -1,7 +1,6 @@
 /* add-device, remove-device, list-device, and the udev entry point of
  * partition following. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,9 +20,6 @@
 struct device_flags {
 	bool force;
 	bool config_only;
-	bool pretty;
-	bool sub_partition;
-	const char *unavailable;
 	struct qos_req qos;
 	bool follow;            /* --follow-partition */
 	/* per spec of the batch, set when following partitions */
@@ -33,23 +29,18 @@ struct device_flags {
 	size_t n_rules;
 };
 
-enum { F_FORCE = 256, F_CONFIG_ONLY, F_SUB_PARTITION, F_UNAVAILABLE, F_FOLLOW, F_QOS = 512 };
+enum { F_FORCE = 256, F_SUB_PARTITION, F_FOLLOW, F_RUNDIR };
 
-static int device_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
+static int device_flag(int id, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct device_flags *f = ctx;
 
-	if (c >= F_QOS && c < F_QOS + QOS_KINDS)
-		return qos_req_add(&f->qos, (enum qos_kind)(c - F_QOS), arg, e);
-	switch (c) {
-	case F_FORCE: f->force = true; break;
-	case F_CONFIG_ONLY: f->config_only = true; break;
-	case F_SUB_PARTITION: f->sub_partition = true; break;
-	case F_FOLLOW: f->follow = true; break;
-	case 'p': f->pretty = true; break;
-	case F_UNAVAILABLE: f->unavailable = name; break;
-	default: return -1;
-	}
+	(void)name;
+	if (id >= CLI_F_QOS && id < CLI_F_QOS + QOS_KINDS)
+		return qos_req_add(&f->qos, (enum qos_kind)(id - CLI_F_QOS), arg, e);
+	f->force |= id == F_FORCE;
+	f->config_only |= id == CLI_F_CONFIG_ONLY;
+	f->follow |= id == F_FOLLOW;
 	return 0;
 }
 
@@ -265,6 +256,7 @@ out:
 	return r;
 }
 
+/* 0, or -1 after a usage error line. */
 static int parse_specs(const struct command *cmd, int mode, char **args, size_t n,
 		       struct device_spec **out)
 {
@@ -281,12 +273,13 @@ static int parse_specs(const struct command *cmd, int mode, char **args, size_t 
 			}
 	}
 	*out = specs;
-	return -1;
+	return 0;
 bad:
 	for (size_t i = 0; i < n; i++)
 		device_spec_free(&specs[i]);
 	free(specs);
-	return usage_error(cmd, "%s", e.msg);
+	usage_error(cmd, "%s", e.msg);
+	return -1;
 }
 
 static void free_specs(struct device_spec *specs, size_t n)
@@ -295,19 +288,6 @@ static void free_specs(struct device_spec *specs, size_t n)
 		device_spec_free(&specs[i]);
 	free(specs);
 }
-
-static const struct option add_opts[] = {
-	{ "force", no_argument, NULL, F_FORCE },
-	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "follow-partition", no_argument, NULL, F_FOLLOW },
-	{ "device-read-bps", required_argument, NULL, F_QOS + QOS_READ_BPS },
-	{ "device-write-bps", required_argument, NULL, F_QOS + QOS_WRITE_BPS },
-	{ "device-read-iops", required_argument, NULL, F_QOS + QOS_READ_IOPS },
-	{ "device-write-iops", required_argument, NULL, F_QOS + QOS_WRITE_IOPS },
-	{ "blkio-weight-device", required_argument, NULL, F_QOS + QOS_WEIGHT },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
 			  size_t n, bool follow, struct err *e);
@@ -379,39 +359,27 @@ static int follow_partitions(struct device_flags *f, const struct cli *cli,
 	return 0;
 }
 
-/* add-device and remove-device: flags, then CONTAINER SPEC... */
-static int device_command(const struct command *cmd, const struct option *opts, int mode,
-			  struct cli *cli, int argc, char **argv)
+/* add-device and remove-device: CONTAINER SPEC... */
+static int device_command(const struct command *cmd, int mode, struct cli *cli,
+			  const struct cli_args *a)
 {
 	struct device_flags f = { 0 };
 	struct device_spec *specs = NULL;
+	size_t n = a->n_pos - 1;
 	struct err e = { 0 };
-	int end = 1, r;
-	size_t n = 0;
+	int r = EXIT_USAGE;
 
-	r = parse_flags(cmd, argc, argv, opts, device_flag, &f, &end);
-	if (r < 0 && f.unavailable)
-		r = usage_error(cmd, "--%s is not available in this version", f.unavailable);
-	if (r < 0 && f.pretty)
-		r = usage_error(cmd, "unknown flag -p");
-	if (r < 0 && end < 3)
-		r = usage_error(cmd, "needs a container and at least one device");
-	if (r < 0) {
-		n = (size_t)end - 2;
-		r = parse_specs(cmd, mode, argv + 2, n, &specs);
-	}
-	if (r < 0 && f.follow && mode == SPEC_DEVICE_ADD &&
-	    follow_partitions(&f, cli, &specs, &n, &e) < 0)
+	if (cli_flags_apply(cmd, a, device_flag, &f) < 0 ||
+	    parse_specs(cmd, mode, a->pos + 1, n, &specs) < 0)
+		goto out;
+	if (f.follow && mode == SPEC_DEVICE_ADD && follow_partitions(&f, cli, &specs, &n, &e) < 0)
 		r = fail(cmd, &e);
-	if (r < 0) {
-		if (mode == SPEC_DEVICE_ADD)
-			r = add_devices(&f, cli, argv[1], specs, n, &e);
-		else
-			r = remove_devices(cli, argv[1], specs, n, f.follow, &e);
-		r = r < 0 ? fail(cmd, &e) : 0;
-	}
-	if (specs)
-		free_specs(specs, n);
+	else if (mode == SPEC_DEVICE_ADD)
+		r = add_devices(&f, cli, a->pos[0], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	else
+		r = remove_devices(cli, a->pos[0], specs, n, f.follow, &e) < 0 ? fail(cmd, &e) : 0;
+	free_specs(specs, n);
+out:
 	qos_req_free(&f.qos);
 	free(f.parents);
 	free(f.follow_disk);
@@ -419,10 +387,21 @@ static int device_command(const struct command *cmd, const struct option *opts, 
 	return r;
 }
 
-static int run_add_device(struct cli *cli, int argc, char **argv)
+static int run_add_device(struct cli *cli, const struct cli_args *a)
 {
-	return device_command(&cmd_add_device, add_opts, SPEC_DEVICE_ADD, cli, argc, argv);
+	return device_command(&cmd_add_device, SPEC_DEVICE_ADD, cli, a);
 }
+
+static const struct cli_flag add_flags[] = {
+	{ "force", F_FORCE, NULL, "replace a file already at the container path", 0 },
+	{ "follow-partition", F_FOLLOW, NULL, "each HOSTDEV is a whole disk: its partitions come\n"
+	  "too (sdb1 of a disk at /dev/data at /dev/data1), are\n"
+	  "listed again from the disk at every start, and a\n"
+	  "udev rule adds or removes those that appear or go", 0 },
+	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container (which then\n"
+	  "need not be running)", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
 
 const struct command cmd_add_device = {
 	.name = "add-device",
@@ -434,21 +413,14 @@ const struct command cmd_add_device = {
 		"the container's devices cgroup, and save it so the prestart hook re-creates\n"
 		"it at every start. PERMS is a subset of rwm (default rwm); CTRDEV defaults to\n"
 		"HOSTDEV. A container path may hold one device; a batch is all or nothing.\n"
-		"\n"
-		"  --force               replace a file already at the container path\n"
-		"  --follow-partition    each HOSTDEV is a whole disk: its partitions come\n"
-		"                        too (sdb1 of a disk at /dev/data at /dev/data1), are\n"
-		"                        listed again from the disk at every start, and a\n"
-		"                        udev rule adds or removes those that appear or go\n"
-		"  --device-read-bps DEV:RATE, --device-write-bps DEV:RATE,\n"
-		"  --device-read-iops DEV:N, --device-write-iops DEV:N,\n"
-		"  --blkio-weight-device DEV:W\n"
-		"                        QoS of a block device of this command or already\n"
-		"                        added (see update-device --help for the units)\n"
-		"  --update-config-only  only save; do not touch the container (which then\n"
-		"                        need not be running)\n"
-		"\n"
-		"Symlinks in the container path are refused, never followed.\n",
+		"The QoS flags set limits of a block device of this command or of one\n"
+		"already added.\n",
+	.flags = add_flags,
+	.shared_flags = qos_flags,
+	.notes = "Symlinks in the container path are refused, never followed.\n",
+	.min_pos = 2,
+	.max_pos = CLI_MANY,
+	.pos_error = "needs a container and at least one device",
 };
 
 /* Index of the saved device that @s names, or -1. */
@@ -571,15 +543,15 @@ out:
 	return r;
 }
 
-static const struct option remove_opts[] = {
-	{ "follow-partition", no_argument, NULL, F_FOLLOW },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag remove_flags[] = {
+	{ "follow-partition", F_FOLLOW, NULL, "the partitions that came with a removed disk go too\n"
+	  "(without it they stay, and list-device shows them)", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_remove_device(struct cli *cli, int argc, char **argv)
+static int run_remove_device(struct cli *cli, const struct cli_args *a)
 {
-	return device_command(&cmd_remove_device, remove_opts, SPEC_DEVICE_REMOVE, cli, argc, argv);
+	return device_command(&cmd_remove_device, SPEC_DEVICE_REMOVE, cli, a);
 }
 
 const struct command cmd_remove_device = {
@@ -590,17 +562,17 @@ const struct command cmd_remove_device = {
 		"container, its cgroup access is withdrawn (unless the runtime itself or\n"
 		"another saved device grants it), and it is no longer re-added at restart.\n"
 		"Either path may be left empty (':/dev/x' or '/dev/sdb:'). A stopped container\n"
-		"only has its saved state changed.\n"
-		"\n"
-		"  --follow-partition    the partitions that came with a removed disk go too\n"
-		"                        (without it they stay, and list-device shows them)\n",
+		"only has its saved state changed.\n",
+	.flags = remove_flags,
+	.min_pos = 2,
+	.max_pos = CLI_MANY,
+	.pos_error = "needs a container and at least one device",
 };
 
-static const struct option list_opts[] = {
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "sub-partition", no_argument, NULL, F_SUB_PARTITION },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag list_flags[] = {
+	CLI_FLAG_PRETTY,
+	{ "sub-partition", F_SUB_PARTITION, NULL, "include partitions added by following a disk", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
 /* A saved whole device at host path @host: the partitions that came with
@@ -621,32 +593,26 @@ static bool disk_listed(const cJSON *arr, const char *host)
 	return false;
 }
 
-static int run_list_device(struct cli *cli, int argc, char **argv)
+static int run_list_device(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_list_device;
-	struct device_flags f = { 0 };
+	bool sub_partition = cli_has(a, F_SUB_PARTITION);
 	_cleanup_cjson_ cJSON *out = cJSON_CreateArray();
 	const cJSON *arr, *it;
 	struct err e = { 0 };
 	struct target t;
-	int end = 1, r;
 
-	r = parse_flags(cmd, argc, argv, list_opts, device_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (end != 2)
-		return usage_error(cmd, "needs exactly one container");
-	if (target_open(cli, argv[1], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+	if (target_open(cli, a->pos[0], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
 		return fail(cmd, &e);
 	arr = cJSON_GetObjectItemCaseSensitive(t.store.doc, "deviceToAdd");
 	cJSON_ArrayForEach(it, arr) {
 		const cJSON *parent = cJSON_GetObjectItemCaseSensitive(it, "Parent");
 
-		if (f.sub_partition || !cJSON_IsString(parent) || !*parent->valuestring ||
+		if (sub_partition || !cJSON_IsString(parent) || !*parent->valuestring ||
 		    !disk_listed(arr, parent->valuestring))
 			cJSON_AddItemToArray(out, cJSON_Duplicate(it, true));
 	}
-	print_json(out, f.pretty);
+	print_json(out, cli_has(a, CLI_F_PRETTY));
 	target_close(&t);
 	return 0;
 }
@@ -655,10 +621,9 @@ const struct command cmd_list_device = {
 	.name = "list-device",
 	.run = run_list_device,
 	.args = "CONTAINER [--pretty] [--sub-partition]",
-	.help = "Print the saved devices of the container as a JSON array.\n"
-		"\n"
-		"  -p, --pretty          indent the JSON\n"
-		"  --sub-partition       include partitions added by following a disk\n",
+	.help = "Print the saved devices of the container as a JSON array.\n",
+	.flags = list_flags,
+	CLI_ONE_CONTAINER,
 };
 
 /* Saved disk of container @id at container path @ctr_disk: its host path
@@ -730,38 +695,35 @@ static int udev_partition(struct cli *cli, bool add, const char *id, const char 
 	return 0;
 }
 
-static int run_udev_partition(struct cli *cli, int argc, char **argv)
+static int run_udev_partition(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_udev_partition;
+	const char *rundir = cli_value(a, F_RUNDIR);
+	char *const *arg = a->pos;
 	struct err e = { 0 };
-	bool add;
+	bool add = !strcmp(arg[0], "add");
 
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		command_help(cmd, stdout);
-		return 0;
-	}
 	/* the runtime directory of whoever wrote the rule: udevd runs us
 	 * with its own environment */
-	if (argc > 2 && !strcmp(argv[1], "--rundir")) {
-		if (!udev_path_ok(argv[2]))
-			return usage_error(cmd, "--rundir needs an absolute path");
-		cli->rundir = argv[2];
-		argc -= 2;
-		argv += 2;
-	}
-	if (argc != 6)
-		return usage_error(cmd, "needs ACTION CONTAINER PARTITION DISK CTRDISK");
-	add = !strcmp(argv[1], "add");
-	if (!add && strcmp(argv[1], "remove"))
-		return usage_error(cmd, "action '%s' is not add or remove", argv[1]);
-	if (container_id_check(argv[2], &e) < 0)
+	if (rundir && !udev_path_ok(rundir))
+		return usage_error(cmd, "--rundir needs an absolute path");
+	if (rundir)
+		cli->rundir = rundir;
+	if (!add && strcmp(arg[0], "remove"))
+		return usage_error(cmd, "action '%s' is not add or remove", arg[0]);
+	if (container_id_check(arg[1], &e) < 0)
 		return usage_error(cmd, "%s", e.msg);
-	if (!udev_kernel_name_ok(argv[3]) || !udev_kernel_name_ok(argv[4]) || argv[5][0] != '/')
+	if (!udev_kernel_name_ok(arg[2]) || !udev_kernel_name_ok(arg[3]) || arg[4][0] != '/')
 		return usage_error(cmd, "invalid partition, disk or container path");
-	if (udev_partition(cli, add, argv[2], argv[3], argv[4], argv[5], &e) < 0)
+	if (udev_partition(cli, add, arg[1], arg[2], arg[3], arg[4], &e) < 0)
 		return fail(cmd, &e);
 	return 0;
 }
+
+static const struct cli_flag udev_flags[] = {
+	{ "rundir", F_RUNDIR, "DIR", "the runtime record directory of whoever wrote the rule", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
 
 const struct command cmd_udev_partition = {
 	.name = "udev-partition",
@@ -774,4 +736,9 @@ const struct command cmd_udev_partition = {
 		"shows it on the disk that the container follows now. Not meant to be typed:\n"
 		"the rule gives the global --root and --log and the runtime record\n"
 		"directory (--rundir, else $SYSCONTAINER_HOOKS_RUNDIR) of whoever wrote it.\n",
+	.flags = udev_flags,
+	.min_pos = 5,
+	.max_pos = 5,
+	.pos_error = "needs ACTION CONTAINER PARTITION DISK CTRDISK",
+	.no_container = true,
 };

@@ -4,7 +4,6 @@
  * Saved state outlives `runc delete` on purpose (a restart is a delete and
  * a run under the same id); this is how an operator ends it. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,31 +159,12 @@ static int forget(struct cli *cli, const char *arg, struct err *e)
 	return 0;
 }
 
-static int forget_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
+static int run_forget(struct cli *cli, const struct cli_args *a)
 {
-	(void)c;
-	(void)arg;
-	(void)ctx;
-	return err_set(e, EINVAL, "flag --%s does not apply here", name);
-}
-
-static int run_forget(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct command *cmd = &cmd_forget;
 	struct err e = { 0 };
-	int end = 1, r;
 
-	r = parse_flags(cmd, argc, argv, opts, forget_flag, NULL, &end);
-	if (r >= 0)
-		return r;
-	if (end != 2)
-		return usage_error(cmd, "needs exactly one container");
-	if (forget(cli, argv[1], &e) < 0)
-		return fail(cmd, &e);
+	if (forget(cli, a->pos[0], &e) < 0)
+		return fail(&cmd_forget, &e);
 	return 0;
 }
 
@@ -201,4 +181,5 @@ const struct command cmd_forget = {
 		"restart is a delete and a run under the same id); this ends it. Nothing is\n"
 		"removed while the state directory holds a file syscontainer-tools did not\n"
 		"write.\n",
+	CLI_ONE_CONTAINER,
 };

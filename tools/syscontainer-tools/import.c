@@ -4,7 +4,6 @@
  * regard to case; here they are put in our spelling and checked. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -203,36 +202,21 @@ out:
 	return r;
 }
 
-static int import_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
+enum { F_FORCE = 256 };
+
+static int run_import(struct cli *cli, const struct cli_args *a)
 {
-	(void)name;
-	(void)arg;
-	(void)e;
-	if (c != 256)
-		return -1;
-	*(bool *)ctx = true;
+	struct err e = { 0 };
+
+	if (import(cli, a->pos[0], a->pos[1], cli_has(a, F_FORCE), &e) < 0)
+		return fail(&cmd_import, &e);
 	return 0;
 }
 
-static int run_import(struct cli *cli, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "force", no_argument, NULL, 256 },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct command *cmd = &cmd_import;
-	struct err e = { 0 };
-	bool force = false;
-	int end = 1, r;
-
-	r = parse_flags(cmd, argc, argv, opts, import_flag, &force, &end);
-	if (r >= 0)
-		return r;
-	if (end != 3)
-		return usage_error(cmd, "needs a container id and a file");
-	return import(cli, argv[1], argv[2], force, &e) < 0 ? fail(cmd, &e) : 0;
-}
+static const struct cli_flag import_flags[] = {
+	{ "force", F_FORCE, NULL, "replace state already saved for CONTAINER", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
 
 const struct command cmd_import = {
 	.name = "import",
@@ -244,7 +228,9 @@ const struct command cmd_import = {
 		"interfaces and routes are re-applied by the hook from the container's next\n"
 		"start. Field names are matched without regard to case, as the original tool\n"
 		"read them; everything is checked first. Two entries for one container path,\n"
-		"or for one interface name in the container, are refused.\n"
-		"\n"
-		"  --force   replace state already saved for CONTAINER\n",
+		"or for one interface name in the container, are refused.\n",
+	.flags = import_flags,
+	.min_pos = 2,
+	.max_pos = 2,
+	.pos_error = "needs a container id and a file",
 };

@@ -4,7 +4,6 @@
  * after them; running it twice adds nothing. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -231,27 +230,7 @@ static int inject(const char *bundle, const char *spec_file, const char *root, s
 	return 0;
 }
 
-struct inject_flags {
-	const char *bundle;
-	const char *spec;
-};
-
 enum { F_BUNDLE = 256, F_HOOKSPEC };
-
-static int inject_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
-{
-	struct inject_flags *f = ctx;
-
-	(void)name;
-	(void)e;
-	if (c == F_BUNDLE)
-		f->bundle = arg;
-	else if (c == F_HOOKSPEC)
-		f->spec = arg;
-	else
-		return -1;
-	return 0;
-}
 
 static char *absolute(const char *path)
 {
@@ -262,31 +241,28 @@ static char *absolute(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
-static int run_inject(struct cli *cli, int argc, char **argv)
+static int run_inject(struct cli *cli, const struct cli_args *a)
 {
-	static const struct option opts[] = {
-		{ "bundle", required_argument, NULL, F_BUNDLE },
-		{ "hookspec", required_argument, NULL, F_HOOKSPEC },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct command *cmd = &cmd_inject;
-	struct inject_flags f = { 0 };
+	const char *bundle = cli_value(a, F_BUNDLE);
 	struct err e = { 0 };
-	int end = 1, r;
 
 	_cleanup_free_ char *root = NULL;
 
-	r = parse_flags(cmd, argc, argv, opts, inject_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (end != 1 || !f.bundle)
-		return usage_error(cmd, "needs --bundle DIR and no container");
+	if (!bundle)
+		return usage_error(&cmd_inject, "needs --bundle DIR and no container");
 	/* the runtime starts the hook from the bundle, not from here */
 	if (cli->root_given)
 		root = absolute(cli->root);
-	return inject(f.bundle, f.spec, root, &e) < 0 ? fail(cmd, &e) : 0;
+	if (inject(bundle, cli_value(a, F_HOOKSPEC), root, &e) < 0)
+		return fail(&cmd_inject, &e);
+	return 0;
 }
+
+static const struct cli_flag inject_flags[] = {
+	{ "bundle", F_BUNDLE, "DIR", "the bundle whose config.json gets the hooks", 0 },
+	{ "hookspec", F_HOOKSPEC, "FILE", "an iSulad hook-spec file (default: built in)", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
 
 const struct command cmd_inject = {
 	.name = "inject",
@@ -299,4 +275,9 @@ const struct command cmd_inject = {
 		"\"hooks\" that is not an object, or a hook point that is not an array, is\n"
 		"refused, never replaced. With the global --root, each syscontainer-hooks\n"
 		"entry that names no --root gets it.\n",
+	.flags = inject_flags,
+	.min_pos = 0,
+	.max_pos = 0,
+	.pos_error = "needs --bundle DIR and no container",
+	.no_container = true,
 };

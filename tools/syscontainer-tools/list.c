@@ -1,5 +1,4 @@
 /* list: everything saved for a container, as text or JSON. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,34 +10,12 @@
 #include "store_qos.h"
 #include "util.h"
 
-struct list_flags {
-	bool json;
-	bool pretty;
-};
-
 enum { F_JSON = 256 };
 
-static int list_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
-{
-	struct list_flags *f = ctx;
-
-	(void)arg;
-	(void)e;
-	(void)name;
-	if (c == F_JSON)
-		f->json = true;
-	else if (c == 'p')
-		f->pretty = true;
-	else
-		return -1;
-	return 0;
-}
-
-static const struct option opts[] = {
-	{ "json", no_argument, NULL, F_JSON },
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag list_flags[] = {
+	{ "json", F_JSON, NULL, "print the saved state (hook.json) as JSON", 0 },
+	CLI_FLAG_PRETTY,
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
 /* Paths are any bytes but NUL: on a line of text, one with a newline
@@ -172,24 +149,17 @@ static int print_text(const struct target *t, struct err *e)
 	return print_net(t, e);
 }
 
-static int run_list(struct cli *cli, int argc, char **argv)
+static int run_list(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_list;
-	struct list_flags f = { 0 };
 	struct err e = { 0 };
 	struct target t;
-	int end = 1, r;
+	int r = 0;
 
-	r = parse_flags(cmd, argc, argv, opts, list_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (end != 2)
-		return usage_error(cmd, "needs exactly one container");
-	if (target_open(cli, argv[1], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+	if (target_open(cli, a->pos[0], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
 		return fail(cmd, &e);
-	r = 0;
-	if (f.json)
-		print_json(t.store.doc, f.pretty);
+	if (cli_has(a, F_JSON))
+		print_json(t.store.doc, cli_has(a, CLI_F_PRETTY));
 	else if (print_text(&t, &e) < 0)
 		r = fail(cmd, &e);
 	target_close(&t);
@@ -202,8 +172,7 @@ const struct command cmd_list = {
 	.args = "CONTAINER [--json [--pretty]]",
 	.help = "Show everything saved for the container and whether it is running. A QoS\n"
 		"setting that the next start would skip says why (its device is gone, or a\n"
-		"weight's device is not on the bfq scheduler).\n"
-		"\n"
-		"  --json                print the saved state (hook.json) as JSON\n"
-		"  -p, --pretty          indent the JSON\n",
+		"weight's device is not on the bfq scheduler).\n",
+	.flags = list_flags,
+	CLI_ONE_CONTAINER,
 };

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "record.h"
 #include "store.h"
+#include "util.h"
 
 static const struct command *const commands[] = {
 	&cmd_add_device, &cmd_remove_device, &cmd_update_device, &cmd_list_device,
@@ -31,26 +32,16 @@ static void usage(FILE *f)
 	      "unique prefix of an id.\n"
 	      "\n"
 	      "Commands:\n", f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-14s %s\n", commands[i]->name, commands[i]->args);
+	static const struct cli_flag help[] = {
+		{ "help", 'h', NULL, "print this text", 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
+
+	fputs("\nGlobal flags (before the command):\n", f);
+	cli_flags_help(cli_global_flags, help, f);
 	fputs("\n"
-	      "Global flags (before the command):\n"
-	      "  --root DIR            state store (default $SYSCONTAINER_HOOKS_ROOT or\n"
-	      "                        " STORE_ROOT_DEFAULT ")\n"
-	      "  --log FILE            append log lines to FILE ('-' or '.' = stderr;\n"
-	      "                        default: syslog); an unusable FILE is warned\n"
-	      "                        about, the lines then go to syslog or\n"
-	      "                        " RECORD_DIR_DEFAULT ".log\n"
-	      "  --engine isula|docker|podman\n"
-	      "                        the engine that resolves container names (default\n"
-	      "                        $SYSCONTAINER_ENGINE, else the engines of the\n"
-	      "                        running containers); docker and podman are asked\n"
-	      "                        on $SYSCONTAINER_ENGINE_SOCKET or their default\n"
-	      "                        socket, iSulad with 'isula inspect'\n"
-	      "  --log-level L, --log-format F, --syslog-service S\n"
-	      "                        accepted for compatibility with the original tool\n"
-	      "  --version, --help\n"
-	      "\n"
 	      "Runtime records are read from $SYSCONTAINER_HOOKS_RUNDIR or " RECORD_DIR_DEFAULT ".\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error.\n"
 	      "'syscontainer-tools COMMAND --help' describes each command.\n", f);
@@ -71,45 +62,60 @@ static int __attribute__((format(printf, 1, 2))) global_usage_error(const char *
 
 static const struct command *find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (strcmp(commands[i]->name, name) == 0)
 			return commands[i];
 	return NULL;
 }
 
-int main(int argc, char **argv)
+/* The global flags, up to the command; 0 to go on, else 1 + the exit
+ * status. @engine gets the value of --engine. */
+static int global_flags(int argc, char **argv, struct cli *cli, const char **engine)
 {
-	static const struct option longopts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "log-level", required_argument, NULL, 'L' },
-		{ "log-format", required_argument, NULL, 'F' },
-		{ "syslog-service", required_argument, NULL, 'S' },
-		{ "engine", required_argument, NULL, 'E' },
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli cli = { 0 };
-	const char *log = NULL, *engine = NULL;
-	const struct command *cmd;
-	struct err e = { 0 };
-	int c, r;
+	_cleanup_free_ struct option *opts = NULL;
+	char optstring[16] = "+:h";
+	const struct cli_flag *f;
+	int c;
 
 	/* "+": stop at the command; its own flags are parsed by the command */
+	cli_getopt_table(cli_global_flags, NULL, &opts, optstring, sizeof(optstring));
 	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, "+hv", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': cli.root = optarg; cli.root_given = true; break;
-		case 'l': log = optarg; break;
-		case 'L': case 'F': case 'S': break;
-		case 'E': engine = optarg; break;
-		case 'v': printf("syscontainer-tools %s\n", VERSION); return 0;
-		case 'h': usage(stdout); return 0;
-		default: return global_usage_error("unknown global flag or missing value: '%s'",
-						   argv[optind - 1]);
+	while ((c = getopt_long_only(argc, argv, optstring, opts, NULL)) != -1) {
+		f = cli_getopt_flag(cli_global_flags, NULL, c);
+		if (c == 'h' || (f && f->id == 'v')) {
+			if (c == 'h')
+				usage(stdout);
+			else
+				printf("syscontainer-tools %s\n", VERSION);
+			return 1;
 		}
+		if (c == ':')
+			return 1 + global_usage_error("missing value: '%s'", argv[optind - 1]);
+		if (!f)
+			return 1 + global_usage_error("unknown global flag: '%s'", argv[optind - 1]);
+		if (f->id == 'r') {
+			cli->root = optarg;
+			cli->root_given = true;
+		}
+		if (f->id == 'l')
+			cli->log = optarg;
+		if (f->id == 'E')
+			*engine = optarg;
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = { 0 };
+	const char *engine = NULL;
+	const struct command *cmd;
+	struct err e = { 0 };
+	int r;
+
+	r = global_flags(argc, argv, &cli, &engine);
+	if (r)
+		return r - 1;
 	if (optind >= argc)
 		return global_usage_error("no command given");
 	cmd = find_command(argv[optind]);
@@ -122,12 +128,8 @@ int main(int argc, char **argv)
 		return global_usage_error("%s", e.msg);
 	cli.root = store_root(cli.root);
 	cli.rundir = record_dir();
-	cli.log = log;
-	log_open("syscontainer-tools", log);
-	argc -= optind;
-	argv += optind;
-	optind = 0;     /* re-initialise getopt for the command's flags */
-	r = cmd->run(&cli, argc, argv);
+	log_open("syscontainer-tools", cli.log);
+	r = command_main(cmd, &cli, argc - optind, argv + optind);
 	if (r == 0)
 		cli_report_saved_only();
 	log_close();

@@ -1,6 +1,5 @@
 /* add-nic, remove-nic, update-nic, list-nic. */
 #include <errno.h>
-#include <getopt.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +24,10 @@ struct nic_flags {
 	bool has_type, has_name, has_ip, has_mac, has_mtu, has_qlen, has_bridge;
 	bool config_only;
 	bool allow_shared;
-	bool pretty;
-	const char *filter;
 	struct err e;
 };
 
-enum { F_TYPE = 256, F_NAME, F_IP, F_MAC, F_MTU, F_QLEN, F_BRIDGE, F_CONFIG_ONLY, F_FILTER,
-       F_ALLOW_SHARED };
+enum { F_TYPE = 256, F_NAME, F_IP, F_MAC, F_MTU, F_QLEN, F_BRIDGE };
 
 static int copy_value(char *dst, size_t len, const char *flag, const char *v, struct err *e)
 {
@@ -56,29 +52,20 @@ static int nic_flag(int c, const char *name, const char *arg, void *ctx, struct 
 	case F_BRIDGE:
 		f->has_bridge = true;
 		return copy_value(n->bridge, sizeof(n->bridge), name, arg, e);
-	case F_CONFIG_ONLY: f->config_only = true; return 0;
-	case F_ALLOW_SHARED: f->allow_shared = true; return 0;
-	case F_FILTER: f->filter = arg; return 0;
-	case 'p': f->pretty = true; return 0;
+	case CLI_F_CONFIG_ONLY: f->config_only = true; return 0;
+	case CLI_F_ALLOW_SHARED: f->allow_shared = true; return 0;
 	}
-	return err_set(e, EINVAL, "flag --%s does not apply here", name);
+	return 0;
 }
 
-/* Parse flags; one positional argument, the container. */
-static int nic_args(const struct command *cmd, int argc, char **argv, const struct option *opts,
-		    struct nic_flags *f)
+/* The flags of add-nic, remove-nic and update-nic: 0, or -1 after a
+ * usage error line. */
+static int nic_args(const struct command *cmd, const struct cli_args *a, struct nic_flags *f)
 {
-	int end = 1, r;
-
 	f->nic.mtu = 1500;
 	f->nic.qlen = 1000;
 	f->nic.orig_up = -1;
-	r = parse_flags(cmd, argc, argv, opts, nic_flag, f, &end);
-	if (r >= 0)
-		return r;
-	if (end != 2)
-		return usage_error(cmd, "needs exactly one container (flags carry the rest)");
-	return -1;
+	return cli_flags_apply(cmd, a, nic_flag, f);
 }
 
 /* The runtime record lists the interfaces made in the container, so that
@@ -178,35 +165,35 @@ out:
 	return r;
 }
 
-static const struct option add_opts[] = {
-	{ "type", required_argument, NULL, F_TYPE },
-	{ "name", required_argument, NULL, F_NAME },
-	{ "ip", required_argument, NULL, F_IP },
-	{ "mac", required_argument, NULL, F_MAC },
-	{ "mtu", required_argument, NULL, F_MTU },
-	{ "qlen", required_argument, NULL, F_QLEN },
-	{ "bridge", required_argument, NULL, F_BRIDGE },
-	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "allow-shared-netns", no_argument, NULL, F_ALLOW_SHARED },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag add_flags[] = {
+	{ "type", F_TYPE, "veth|eth", "veth: a new pair, one end in the container; eth: move an\n"
+	  "existing host interface in (and back at removal/stop)", 0 },
+	{ "name", F_NAME, "[HOST:]CTR", "interface names on the host and in the container; for\n"
+	  "veth without HOST a name is made from the container id", 0 },
+	{ "ip", F_IP, "ADDR/N", "IPv4 or IPv6 address with prefix length", 0 },
+	{ "mac", F_MAC, "MAC", "hardware address in the container", 0 },
+	{ "mtu", F_MTU, "N", "MTU (68..65535, default 1500)", 0 },
+	{ "qlen", F_QLEN, "N", "transmit queue length (default 1000)", 0 },
+	{ "bridge", F_BRIDGE, "BR", "attach the host end of a veth to this bridge", 0 },
+	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container", 0 },
+	{ "allow-shared-netns", CLI_F_ALLOW_SHARED, NULL,
+	  "the container joins a network namespace by path\n(linux.namespaces): change it anyway, "
+	  "now and at\nevery start while the path stays the same", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_add_nic(struct cli *cli, int argc, char **argv)
+static int run_add_nic(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_add_nic;
 	struct nic_flags f = { 0 };
-	int r = nic_args(cmd, argc, argv, add_opts, &f);
 
-	if (r >= 0)
-		return r;
+	if (nic_args(cmd, a, &f) < 0)
+		return EXIT_USAGE;
 	if (!f.has_type || !f.has_name || !f.has_ip)
 		return usage_error(cmd, "--type, --name and --ip are required");
-	if (f.pretty)
-		return usage_error(cmd, "unknown flag -p");
 	if (nic_validate(&f.nic, &f.e) < 0)
 		return usage_error(cmd, "%s", f.e.msg);
-	return add_nic(cli, argv[1], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+	return add_nic(cli, a->pos[0], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
 }
 
 const struct command cmd_add_nic = {
@@ -215,24 +202,11 @@ const struct command cmd_add_nic = {
 	.args = "CONTAINER --type veth|eth --name [HOST:]CTR --ip ADDR/N [--mac MAC] [--mtu N] "
 		"[--qlen N] [--bridge BR] [--update-config-only] [--allow-shared-netns]",
 	.help = "Give the running container a network interface and save it so the prestart\n"
-		"hook recreates it at every start.\n"
-		"\n"
-		"  --type veth|eth       veth: a new pair, one end in the container; eth: move an\n"
-		"                        existing host interface in (and back at removal/stop)\n"
-		"  --name [HOST:]CTR     interface names on the host and in the container; for\n"
-		"                        veth without HOST a name is made from the container id\n"
-		"  --ip ADDR/N           IPv4 or IPv6 address with prefix length\n"
-		"  --mac MAC             hardware address in the container\n"
-		"  --mtu N               MTU (68..65535, default 1500)\n"
-		"  --qlen N              transmit queue length (default 1000)\n"
-		"  --bridge BR           attach the host end of a veth to this bridge\n"
-		"  --update-config-only  only save; do not touch the container\n"
-		"  --allow-shared-netns  the container joins a network namespace by path\n"
-		"                        (linux.namespaces): change it anyway, now and at\n"
-		"                        every start while the path stays the same\n"
-		"\n"
-		"A container in the host's network namespace (no network namespace of its\n"
-		"own) is refused: its interfaces would be the host's.\n",
+		"hook recreates it at every start.\n",
+	.flags = add_flags,
+	.notes = "A container in the host's network namespace (no network namespace of its\n"
+		 "own) is refused: its interfaces would be the host's.\n",
+	CLI_ONE_CONTAINER,
 };
 
 /* Index of the saved nic that --name (and --type) designate, or -1. */
@@ -356,27 +330,28 @@ out:
 	return r;
 }
 
-static const struct option remove_opts[] = {
-	{ "type", required_argument, NULL, F_TYPE },
-	{ "name", required_argument, NULL, F_NAME },
-	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag remove_flags[] = {
+	{ "name", F_NAME, "[HOST:]CTR", "the interface: its name in the container (and on the\n"
+	  "host)", 0 },
+	{ "type", F_TYPE, "veth|eth", "only an interface of this type", 0 },
+	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL,
+	  "only change the saved state; the live interface and\nroutes stay until the container stops",
+	  0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_remove_nic(struct cli *cli, int argc, char **argv)
+static int run_remove_nic(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_remove_nic;
 	struct nic_flags f = { 0 };
-	int r = nic_args(cmd, argc, argv, remove_opts, &f);
 
-	if (r >= 0)
-		return r;
+	if (nic_args(cmd, a, &f) < 0)
+		return EXIT_USAGE;
 	if (!f.has_name)
 		return usage_error(cmd, "--name is required");
 	if (f.has_type && strcmp(f.nic.type, "veth") && strcmp(f.nic.type, "eth"))
 		return usage_error(cmd, "unsupported --type '%s' (veth or eth)", f.nic.type);
-	return remove_nic(cli, argv[1], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+	return remove_nic(cli, a->pos[0], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
 }
 
 const struct command cmd_remove_nic = {
@@ -388,10 +363,9 @@ const struct command cmd_remove_nic = {
 		"up/down state it had when it was added. It is no longer recreated at\n"
 		"restart. The saved routes that depend on it (over it, via a gateway on its\n"
 		"subnet, or from its address) are removed with it, and each is named.\n"
-		"A stopped container only has its saved state changed.\n"
-		"\n"
-		"  --update-config-only  only change the saved state; the live interface and\n"
-		"                        routes stay until the container stops\n",
+		"A stopped container only has its saved state changed.\n",
+	.flags = remove_flags,
+	CLI_ONE_CONTAINER,
 };
 
 /* The host end of a veth: its bridge (@master: -1 takes it off, 0 keeps)
@@ -572,26 +546,25 @@ out:
 	return r;
 }
 
-static const struct option update_opts[] = {
-	{ "name", required_argument, NULL, F_NAME },
-	{ "ip", required_argument, NULL, F_IP },
-	{ "mac", required_argument, NULL, F_MAC },
-	{ "mtu", required_argument, NULL, F_MTU },
-	{ "qlen", required_argument, NULL, F_QLEN },
-	{ "bridge", required_argument, NULL, F_BRIDGE },
-	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag update_flags[] = {
+	{ "name", F_NAME, "CTR", "the interface: its name in the container", 0 },
+	{ "ip", F_IP, "ADDR/N", "new address with prefix length", 0 },
+	{ "mac", F_MAC, "MAC", "new hardware address", 0 },
+	{ "mtu", F_MTU, "N", "new MTU (0 keeps it)", 0 },
+	{ "qlen", F_QLEN, "N", "new transmit queue length", 0 },
+	{ "bridge", F_BRIDGE, "BR", "bridge of the host end of a veth (\"\" takes it off)", 0 },
+	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only change the saved state; the live "
+	  "interface\nkeeps its settings until the container restarts", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_update_nic(struct cli *cli, int argc, char **argv)
+static int run_update_nic(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_update_nic;
 	struct nic_flags f = { 0 };
-	int r = nic_args(cmd, argc, argv, update_opts, &f);
 
-	if (r >= 0)
-		return r;
+	if (nic_args(cmd, a, &f) < 0)
+		return EXIT_USAGE;
 	if (!f.has_name)
 		return usage_error(cmd, "--name (the interface name in the container) is required");
 	if (f.has_ip && parse_cidr(f.nic.ip, &(struct ip_addr){ 0 }, &f.e) < 0)
@@ -601,7 +574,7 @@ static int run_update_nic(struct cli *cli, int argc, char **argv)
 	/* --bridge "" takes the host end off its bridge */
 	if (f.has_bridge && f.nic.bridge[0] && !ifname_valid(f.nic.bridge))
 		return usage_error(cmd, "invalid bridge name '%s'", f.nic.bridge);
-	return update_nic(cli, argv[1], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+	return update_nic(cli, a->pos[0], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
 }
 
 const struct command cmd_update_nic = {
@@ -614,10 +587,9 @@ const struct command cmd_update_nic = {
 		"end of a veth off its bridge. With a new --ip, the saved routes over the\n"
 		"interface are added again; a route that cannot work with the new address\n"
 		"(its source is the old one, or its gateway leaves the subnet) is named and\n"
-		"nothing changes.\n"
-		"\n"
-		"  --update-config-only  only change the saved state; the live interface\n"
-		"                        keeps its settings until the container restarts\n",
+		"nothing changes.\n",
+	.flags = update_flags,
+	CLI_ONE_CONTAINER,
 };
 
 /* Does saved entry @o match every member of the filter object? Keys are
@@ -641,9 +613,10 @@ static bool filter_match(const cJSON *filter, const cJSON *o)
 	return true;
 }
 
-int list_filtered(const struct command *cmd, struct cli *cli, const char *arg, const char *key,
-		  const char *filter, bool pretty)
+int list_filtered(const struct command *cmd, struct cli *cli, const struct cli_args *a,
+		  const char *key)
 {
+	const char *filter = cli_value(a, CLI_F_FILTER);
 	_cleanup_cjson_ cJSON *f = NULL;
 	_cleanup_cjson_ cJSON *out = cJSON_CreateArray();
 	const cJSON *it;
@@ -653,7 +626,7 @@ int list_filtered(const struct command *cmd, struct cli *cli, const char *arg, c
 	if (filter && (json_parse(filter, strlen(filter), &f, &e) < 0 || !cJSON_IsObject(f)))
 		return usage_error(cmd, "--filter must be a JSON object%s%s", e.msg[0] ? ": " : "",
 				   e.msg);
-	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+	if (target_open(cli, a->pos[0], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
 		return fail(cmd, &e);
 	if (store_net_validate(t.store.doc, &e) < 0) {
 		target_close(&t);
@@ -662,36 +635,27 @@ int list_filtered(const struct command *cmd, struct cli *cli, const char *arg, c
 	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(t.store.doc, key))
 		if (!f || filter_match(f, it))
 			cJSON_AddItemToArray(out, cJSON_Duplicate(it, true));
-	print_json(out, pretty);
+	print_json(out, cli_has(a, CLI_F_PRETTY));
 	target_close(&t);
 	return 0;
 }
 
-static const struct option list_opts[] = {
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "filter", required_argument, NULL, F_FILTER },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag list_flags[] = {
+	CLI_FLAG_PRETTY,
+	CLI_FLAG_FILTER("{\"Ip\":\"10.0.0.2/24\",\"Mtu\":1500}"),
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_list_nic(struct cli *cli, int argc, char **argv)
+static int run_list_nic(struct cli *cli, const struct cli_args *a)
 {
-	const struct command *cmd = &cmd_list_nic;
-	struct nic_flags f = { 0 };
-	int r = nic_args(cmd, argc, argv, list_opts, &f);
-
-	if (r >= 0)
-		return r;
-	return list_filtered(cmd, cli, argv[1], "networkInterfaces", f.filter, f.pretty);
+	return list_filtered(&cmd_list_nic, cli, a, "networkInterfaces");
 }
 
 const struct command cmd_list_nic = {
 	.name = "list-nic",
 	.run = run_list_nic,
 	.args = "CONTAINER [--pretty] [--filter JSON]",
-	.help = "Print the saved interfaces as a JSON array.\n"
-		"\n"
-		"  -p, --pretty          indent the JSON\n"
-		"  -f, --filter JSON     only entries whose fields equal those of the object,\n"
-		"                        e.g. '{\"Ip\":\"10.0.0.2/24\",\"Mtu\":1500}'\n",
+	.help = "Print the saved interfaces as a JSON array.\n",
+	.flags = list_flags,
+	CLI_ONE_CONTAINER,
 };

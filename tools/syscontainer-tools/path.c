@@ -1,6 +1,5 @@
 /* add-path, remove-path, list-path: bind mounts of host paths. */
 #include <errno.h>
-#include <getopt.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -10,34 +9,7 @@
 #include "log.h"
 #include "util.h"
 
-struct path_flags {
-	bool pretty;
-};
-
-static int path_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
-{
-	struct path_flags *f = ctx;
-
-	(void)arg;
-	(void)e;
-	(void)name;
-	if (c != 'p')
-		return -1;
-	f->pretty = true;
-	return 0;
-}
-
-static const struct option no_opts[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const struct option list_opts[] = {
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
+/* 0, or -1 after a usage error line. */
 static int parse_paths(const struct command *cmd, char **args, size_t n, struct path_spec **out)
 {
 	struct path_spec *specs = xcalloc(n, sizeof(*specs));
@@ -53,28 +25,11 @@ static int parse_paths(const struct command *cmd, char **args, size_t n, struct 
 			}
 	}
 	*out = specs;
-	return -1;
+	return 0;
 bad:
 	path_specs_free(specs, n);
-	return usage_error(cmd, "%s", e.msg);
-}
-
-/* Parse flags and the "CONTAINER SPEC..." arguments of add-path/remove-path. */
-static int path_args(const struct command *cmd, int argc, char **argv, struct path_spec **specs,
-		     size_t *n)
-{
-	struct path_flags f = { 0 };
-	int end = 1, r;
-
-	r = parse_flags(cmd, argc, argv, no_opts, path_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (f.pretty)
-		return usage_error(cmd, "unknown flag -p");
-	if (end < 3)
-		return usage_error(cmd, "needs a container and at least one path");
-	*n = (size_t)end - 2;
-	return parse_paths(cmd, argv + 2, *n, specs);
+	usage_error(cmd, "%s", e.msg);
+	return -1;
 }
 
 static void unbind_done(const struct target *t, const struct ns_op *done, size_t n)
@@ -172,25 +127,24 @@ typedef int (*paths_fn)(struct cli *cli, const char *arg, const struct path_spec
 			size_t n, struct err *e);
 
 /* add-path and remove-path: CONTAINER SPEC..., then @fn on the specs. */
-static int path_command(const struct command *cmd, paths_fn fn, struct cli *cli, int argc,
-			char **argv)
+static int path_command(const struct command *cmd, paths_fn fn, struct cli *cli,
+			const struct cli_args *a)
 {
 	struct path_spec *specs = NULL;
+	size_t n = a->n_pos - 1;
 	struct err e = { 0 };
-	size_t n = 0;
 	int r;
 
-	r = path_args(cmd, argc, argv, &specs, &n);
-	if (r >= 0)
-		return r;
-	r = fn(cli, argv[1], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	if (parse_paths(cmd, a->pos + 1, n, &specs) < 0)
+		return EXIT_USAGE;
+	r = fn(cli, a->pos[0], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
 	path_specs_free(specs, n);
 	return r;
 }
 
-static int run_add_path(struct cli *cli, int argc, char **argv)
+static int run_add_path(struct cli *cli, const struct cli_args *a)
 {
-	return path_command(&cmd_add_path, add_paths, cli, argc, argv);
+	return path_command(&cmd_add_path, add_paths, cli, a);
 }
 
 const struct command cmd_add_path = {
@@ -204,9 +158,11 @@ const struct command cmd_add_path = {
 		"The options private, rprivate and rslave of the original tool are accepted;\n"
 		"the mount is always private to the container. A container that is not\n"
 		"running but has saved state gets the paths saved only (each host path must\n"
-		"exist) and mounted at its next start.\n"
-		"\n"
-		"Symlinks in the container path are refused, never followed.\n",
+		"exist) and mounted at its next start.\n",
+	.notes = "Symlinks in the container path are refused, never followed.\n",
+	.min_pos = 2,
+	.max_pos = CLI_MANY,
+	.pos_error = "needs a container and at least one path",
 };
 
 static long match_saved(const struct path_spec *s, const struct path_spec *saved, size_t n)
@@ -334,9 +290,9 @@ out:
 	return r;
 }
 
-static int run_remove_path(struct cli *cli, int argc, char **argv)
+static int run_remove_path(struct cli *cli, const struct cli_args *a)
 {
-	return path_command(&cmd_remove_path, remove_paths, cli, argc, argv);
+	return path_command(&cmd_remove_path, remove_paths, cli, a);
 }
 
 const struct command cmd_remove_path = {
@@ -350,28 +306,29 @@ const struct command cmd_remove_path = {
 		"gone) is dropped from the saved state all the same. Saved paths nested in a\n"
 		"removed one go with it and come back at the next start. A stopped container\n"
 		"only has its saved state changed.\n",
+	.min_pos = 2,
+	.max_pos = CLI_MANY,
+	.pos_error = "needs a container and at least one path",
 };
 
-static int run_list_path(struct cli *cli, int argc, char **argv)
+static const struct cli_flag list_flags[] = {
+	CLI_FLAG_PRETTY,
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
+static int run_list_path(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_list_path;
-	struct path_flags f = { 0 };
 	_cleanup_cjson_ cJSON *out = NULL;
 	struct err e = { 0 };
 	struct target t;
-	int end = 1, r;
 
-	r = parse_flags(cmd, argc, argv, list_opts, path_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (end != 2)
-		return usage_error(cmd, "needs exactly one container");
-	if (target_open(cli, argv[1], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
+	if (target_open(cli, a->pos[0], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
 		return fail(cmd, &e);
 	out = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t.store.doc, "bindToAdd"), true);
 	if (!out)
 		out = cJSON_CreateArray();
-	print_json(out, f.pretty);
+	print_json(out, cli_has(a, CLI_F_PRETTY));
 	target_close(&t);
 	return 0;
 }
@@ -381,7 +338,7 @@ const struct command cmd_list_path = {
 	.run = run_list_path,
 	.args = "CONTAINER [--pretty]",
 	.help = "Print the saved paths of the container as a JSON array of\n"
-		"\"hostpath:containerpath:options\" strings.\n"
-		"\n"
-		"  -p, --pretty          indent the JSON\n",
+		"\"hostpath:containerpath:options\" strings.\n",
+	.flags = list_flags,
+	CLI_ONE_CONTAINER,
 };

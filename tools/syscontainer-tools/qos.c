@@ -2,7 +2,6 @@
  * --blkio-weight-device flags of add-device and update-device, and the
  * update-device command. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,36 +148,38 @@ void qos_clear_device(const struct target *t, cJSON *doc, int64_t maj, int64_t m
 	qos_cgroup_free(&cg);
 }
 
+const struct cli_flag qos_flags[] = {
+	{ "device-read-bps", CLI_F_QOS + QOS_READ_BPS, "DEV:RATE",
+	  "read limit in bytes/s; units kb, mb, gb, tb, pb\n(powers of 1024); 0 removes the limit", 0 },
+	{ "device-write-bps", CLI_F_QOS + QOS_WRITE_BPS, "DEV:RATE", "write limit", 0 },
+	{ "device-read-iops", CLI_F_QOS + QOS_READ_IOPS, "DEV:N",
+	  "read operations per second; 0 removes", 0 },
+	{ "device-write-iops", CLI_F_QOS + QOS_WRITE_IOPS, "DEV:N", "write operations per second", 0 },
+	{ "blkio-weight-device", CLI_F_QOS + QOS_WEIGHT, "DEV:W",
+	  "proportional weight 10..1000 (needs the cfq or\nbfq scheduler); 0 removes", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
 struct update_flags {
 	struct qos_req req;
 	bool config_only;
 };
 
-enum { F_CONFIG_ONLY = 256, F_QOS = 512 };
-
-static int update_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
+static int update_flag(int id, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct update_flags *f = ctx;
 
 	(void)name;
-	if (c == F_CONFIG_ONLY) {
+	if (id == CLI_F_CONFIG_ONLY) {
 		f->config_only = true;
 		return 0;
 	}
-	if (c >= F_QOS && c < F_QOS + QOS_KINDS)
-		return qos_req_add(&f->req, (enum qos_kind)(c - F_QOS), arg, e);
-	return -1;
+	return qos_req_add(&f->req, (enum qos_kind)(id - CLI_F_QOS), arg, e);
 }
 
-static const struct option update_opts[] = {
-	{ "device-read-bps", required_argument, NULL, F_QOS + QOS_READ_BPS },
-	{ "device-write-bps", required_argument, NULL, F_QOS + QOS_WRITE_BPS },
-	{ "device-read-iops", required_argument, NULL, F_QOS + QOS_READ_IOPS },
-	{ "device-write-iops", required_argument, NULL, F_QOS + QOS_WRITE_IOPS },
-	{ "blkio-weight-device", required_argument, NULL, F_QOS + QOS_WEIGHT },
-	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag update_flags[] = {
+	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
 static int update_devices(struct cli *cli, const char *arg, struct update_flags *f,
@@ -208,20 +209,19 @@ out:
 	return r;
 }
 
-static int run_update_device(struct cli *cli, int argc, char **argv)
+static int run_update_device(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_update_device;
 	struct update_flags f = { 0 };
 	struct err e = { 0 };
-	int end = 1, r;
+	int r;
 
-	r = parse_flags(cmd, argc, argv, update_opts, update_flag, &f, &end);
-	if (r < 0 && end != 2)
-		r = usage_error(cmd, "needs exactly one container");
-	if (r < 0 && f.req.n == 0)
+	if (cli_flags_apply(cmd, a, update_flag, &f) < 0)
+		r = EXIT_USAGE;
+	else if (f.req.n == 0)
 		r = usage_error(cmd, "update device should specify at least one device QoS setting");
-	if (r < 0)
-		r = update_devices(cli, argv[1], &f, &e) < 0 ? fail(cmd, &e) : 0;
+	else
+		r = update_devices(cli, a->pos[0], &f, &e) < 0 ? fail(cmd, &e) : 0;
 	qos_req_free(&f.req);
 	return r;
 }
@@ -234,17 +234,10 @@ const struct command cmd_update_device = {
 		"DEV:W] [--update-config-only]",
 	.help = "Change the QoS of devices added with add-device, live and in the saved\n"
 		"state; the prestart hook applies them at every start with the device's\n"
-		"current major:minor. Each flag may be repeated.\n"
-		"\n"
-		"  --device-read-bps DEV:RATE   read limit in bytes/s; units kb, mb, gb, tb, pb\n"
-		"                               (powers of 1024); 0 removes the limit\n"
-		"  --device-write-bps DEV:RATE  write limit\n"
-		"  --device-read-iops DEV:N     read operations per second; 0 removes\n"
-		"  --device-write-iops DEV:N    write operations per second\n"
-		"  --blkio-weight-device DEV:W  proportional weight 10..1000 (needs the cfq or\n"
-		"                               bfq scheduler); 0 removes\n"
-		"  --update-config-only         only save\n"
-		"\n"
-		"cgroup v1 uses blkio.throttle.*_device and blkio.weight_device or\n"
-		"blkio.bfq.weight_device; cgroup v2 uses io.max and io.weight or io.bfq.weight.\n",
+		"current major:minor. Each flag may be repeated.\n",
+	.flags = update_flags,
+	.shared_flags = qos_flags,
+	.notes = "cgroup v1 uses blkio.throttle.*_device and blkio.weight_device or\n"
+		 "blkio.bfq.weight_device; cgroup v2 uses io.max and io.weight or io.bfq.weight.\n",
+	CLI_ONE_CONTAINER,
 };

@@ -2,7 +2,6 @@
  * JSON array ('[{"dest":"10.1.0.0/16","gw":"10.0.0.1","dev":"eth1"}]') or
  * as --dest/--gw/--src/--dev flags for one route. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,12 +18,10 @@ struct route_flags {
 	bool has_one;
 	bool config_only;
 	bool allow_shared;
-	bool pretty;
-	const char *filter;
 	struct err e;
 };
 
-enum { F_DEST = 256, F_GW, F_SRC, F_DEV, F_CONFIG_ONLY, F_FILTER, F_ALLOW_SHARED };
+enum { F_DEST = 256, F_GW, F_SRC, F_DEV };
 
 static int route_flag(int c, const char *name, const char *arg, void *ctx, struct err *e)
 {
@@ -37,11 +34,9 @@ static int route_flag(int c, const char *name, const char *arg, void *ctx, struc
 	case F_GW: dst = f->one.gw; len = sizeof(f->one.gw); break;
 	case F_SRC: dst = f->one.src; len = sizeof(f->one.src); break;
 	case F_DEV: dst = f->one.dev; len = sizeof(f->one.dev); break;
-	case F_CONFIG_ONLY: f->config_only = true; return 0;
-	case F_ALLOW_SHARED: f->allow_shared = true; return 0;
-	case F_FILTER: f->filter = arg; return 0;
-	case 'p': f->pretty = true; return 0;
-	default: return err_set(e, EINVAL, "flag --%s does not apply here", name);
+	case CLI_F_CONFIG_ONLY: f->config_only = true; return 0;
+	case CLI_F_ALLOW_SHARED: f->allow_shared = true; return 0;
+	default: return 0;
 	}
 	if (strlen(arg) >= len)
 		return err_set(e, EINVAL, "--%s value '%.40s' is too long", name, arg);
@@ -50,30 +45,27 @@ static int route_flag(int c, const char *name, const char *arg, void *ctx, struc
 	return 0;
 }
 
-/* The routes of the command line: a JSON argument or the flags, not both. */
-static int route_args(const struct command *cmd, int argc, char **argv, const struct option *opts,
-		      bool filter, struct route_flags *f, struct route_spec **routes, size_t *n)
+/* The routes of the command line, a JSON argument or the flags, not both:
+ * 0, or -1 after a usage error line. */
+static int route_args(const struct command *cmd, const struct cli_args *a, bool filter,
+		      struct route_flags *f, struct route_spec **routes, size_t *n)
 {
-	int end = 1, r;
-
-	r = parse_flags(cmd, argc, argv, opts, route_flag, f, &end);
-	if (r >= 0)
-		return r;
-	if (end == 3 && !f->has_one) {
-		if (parse_routes_json(argv[2], filter, routes, n, &f->e) < 0)
-			return usage_error(cmd, "%s", f->e.msg);
+	if (cli_flags_apply(cmd, a, route_flag, f) < 0)
 		return -1;
+	if (a->n_pos == 2 && !f->has_one) {
+		if (parse_routes_json(a->pos[1], filter, routes, n, &f->e) < 0)
+			return usage_error(cmd, "%s", f->e.msg), -1;
+		return 0;
 	}
-	if (end == 2 && f->has_one) {
+	if (a->n_pos == 1 && f->has_one) {
 		if ((filter ? route_filter_validate : route_validate)(&f->one, &f->e) < 0)
-			return usage_error(cmd, "%s", f->e.msg);
+			return usage_error(cmd, "%s", f->e.msg), -1;
 		*routes = xcalloc(1, sizeof(**routes));
 		**routes = f->one;
 		*n = 1;
-		return -1;
+		return 0;
 	}
-	return usage_error(cmd, "give the container and either a JSON array of routes or "
-			   "--dest/--gw/--src/--dev");
+	return usage_error(cmd, "%s", cmd->pos_error), -1;
 }
 
 static void route_text(const struct route_spec *r, char *buf, size_t len)
@@ -163,41 +155,53 @@ out:
 	return r;
 }
 
-static const struct option add_opts[] = {
-	{ "dest", required_argument, NULL, F_DEST },
-	{ "gw", required_argument, NULL, F_GW },
-	{ "src", required_argument, NULL, F_SRC },
-	{ "dev", required_argument, NULL, F_DEV },
-	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "allow-shared-netns", no_argument, NULL, F_ALLOW_SHARED },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+#define ROUTE_FLAGS \
+	{ "dest", F_DEST, "D", "destination: a CIDR, or \"default\"", 0 }, \
+	{ "gw", F_GW, "G", "gateway", 0 }, \
+	{ "src", F_SRC, "S", "source address", 0 }, \
+	{ "dev", F_DEV, "I", "interface of the container", 0 }
+
+static const struct cli_flag add_flags[] = {
+	ROUTE_FLAGS,
+	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container", 0 },
+	{ "allow-shared-netns", CLI_F_ALLOW_SHARED, NULL, "the container joins a network namespace "
+	  "by path:\nchange it anyway (see add-nic)", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static const struct option remove_opts[] = {
-	{ "dest", required_argument, NULL, F_DEST },
-	{ "gw", required_argument, NULL, F_GW },
-	{ "src", required_argument, NULL, F_SRC },
-	{ "dev", required_argument, NULL, F_DEV },
-	{ "update-config-only", no_argument, NULL, F_CONFIG_ONLY },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag remove_flags[] = {
+	ROUTE_FLAGS,
+	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only change the saved state; the live "
+	  "routes stay\nuntil the container restarts", 0 },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_add_route(struct cli *cli, int argc, char **argv)
+/* add-route and remove-route: the routes, then @fn on them. */
+static int route_command(const struct command *cmd, bool filter,
+			 int (*fn)(struct cli *, const char *, const struct route_flags *,
+				   const struct route_spec *, size_t, struct err *),
+			 struct cli *cli, const struct cli_args *a)
 {
-	const struct command *cmd = &cmd_add_route;
 	struct route_flags f = { 0 };
 	struct route_spec *routes = NULL;
 	size_t n = 0;
-	int r = route_args(cmd, argc, argv, add_opts, false, &f, &routes, &n);
+	int r;
 
-	if (r >= 0)
-		return r;
-	r = add_routes(cli, argv[1], &f, routes, n, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+	if (route_args(cmd, a, filter, &f, &routes, &n) < 0)
+		return EXIT_USAGE;
+	r = fn(cli, a->pos[0], &f, routes, n, &f.e) < 0 ? fail(cmd, &f.e) : 0;
 	free(routes);
 	return r;
 }
+
+static int run_add_route(struct cli *cli, const struct cli_args *a)
+{
+	return route_command(&cmd_add_route, false, add_routes, cli, a);
+}
+
+#define ROUTE_POS .min_pos = 1, .max_pos = 2, \
+	.pos_error = "give the container and either a JSON array of routes or " \
+		     "--dest/--gw/--src/--dev"
 
 const struct command cmd_add_route = {
 	.name = "add-route",
@@ -207,13 +211,10 @@ const struct command cmd_add_route = {
 	.help = "Add routes in the running container and save them so the prestart hook\n"
 		"adds them at every start. dest is a CIDR or \"default\" (also when empty);\n"
 		"a route needs a gw or a dev; dev is an interface of the container. A batch is\n"
-		"all or nothing.\n"
-		"\n"
-		"  --update-config-only  only save; do not touch the container\n"
-		"  --allow-shared-netns  the container joins a network namespace by path:\n"
-		"                        change it anyway (see add-nic)\n"
-		"\n"
-		"A container in the host's network namespace is refused.\n",
+		"all or nothing.\n",
+	.flags = add_flags,
+	.notes = "A container in the host's network namespace is refused.\n",
+	ROUTE_POS,
 };
 
 static int remove_routes(struct cli *cli, const char *arg, const struct route_flags *f,
@@ -275,19 +276,9 @@ out:
 	return r;
 }
 
-static int run_remove_route(struct cli *cli, int argc, char **argv)
+static int run_remove_route(struct cli *cli, const struct cli_args *a)
 {
-	const struct command *cmd = &cmd_remove_route;
-	struct route_flags f = { 0 };
-	struct route_spec *routes = NULL;
-	size_t n = 0;
-	int r = route_args(cmd, argc, argv, remove_opts, true, &f, &routes, &n);
-
-	if (r >= 0)
-		return r;
-	r = remove_routes(cli, argv[1], &f, routes, n, &f.e) < 0 ? fail(cmd, &f.e) : 0;
-	free(routes);
-	return r;
+	return route_command(&cmd_remove_route, true, remove_routes, cli, a);
 }
 
 const struct command cmd_remove_route = {
@@ -297,40 +288,27 @@ const struct command cmd_remove_route = {
 		"[--update-config-only]",
 	.help = "Remove saved routes: each given route is a filter, and every saved route\n"
 		"whose fields equal its non-empty fields is removed, live and from the saved\n"
-		"state. A filter that matches nothing is an error.\n"
-		"\n"
-		"  --update-config-only  only change the saved state; the live routes stay\n"
-		"                        until the container restarts\n",
+		"state. A filter that matches nothing is an error.\n",
+	.flags = remove_flags,
+	ROUTE_POS,
 };
 
-static const struct option list_opts[] = {
-	{ "pretty", no_argument, NULL, 'p' },
-	{ "filter", required_argument, NULL, F_FILTER },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+static const struct cli_flag list_flags[] = {
+	CLI_FLAG_PRETTY,
+	CLI_FLAG_FILTER("{\"dest\":\"default\"}"),
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_list_route(struct cli *cli, int argc, char **argv)
+static int run_list_route(struct cli *cli, const struct cli_args *a)
 {
-	const struct command *cmd = &cmd_list_route;
-	struct route_flags f = { 0 };
-	int end = 1, r;
-
-	r = parse_flags(cmd, argc, argv, list_opts, route_flag, &f, &end);
-	if (r >= 0)
-		return r;
-	if (end != 2)
-		return usage_error(cmd, "needs exactly one container");
-	return list_filtered(cmd, cli, argv[1], "networkRoute", f.filter, f.pretty);
+	return list_filtered(&cmd_list_route, cli, a, "networkRoute");
 }
 
 const struct command cmd_list_route = {
 	.name = "list-route",
 	.run = run_list_route,
 	.args = "CONTAINER [--pretty] [--filter JSON]",
-	.help = "Print the saved routes as a JSON array.\n"
-		"\n"
-		"  -p, --pretty          indent the JSON\n"
-		"  -f, --filter JSON     only routes whose fields equal those of the object,\n"
-		"                        e.g. '{\"dest\":\"default\"}'\n",
+	.help = "Print the saved routes as a JSON array.\n",
+	.flags = list_flags,
+	CLI_ONE_CONTAINER,
 };
