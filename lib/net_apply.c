@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -121,19 +122,22 @@ int net_eth_orig(struct net_ctx *c, struct nic_spec *n, struct err *e)
 	return 0;
 }
 
-void veth_random_name(const char *id, char out[IFNAMSIZ])
+void veth_random_name(char out[IFNAMSIZ])
 {
-	unsigned char rnd[3] = { 0 };
-	char prefix[10];
-	size_t i;
+	/* a taken name is tried again, as the original tool did: the pair
+	 * would be refused with EEXIST */
+	for (int tries = 0; tries < 3; tries++) {
+		unsigned char rnd[5] = { 0 };
 
-	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
-		unsigned v = (unsigned)getpid() ^ (unsigned)time(NULL);
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd)) {
+			unsigned long v = (unsigned long)getpid() * 2654435761u ^ (unsigned long)time(NULL) ^
+					  (unsigned long)tries;
 
-		memcpy(rnd, &v, sizeof(rnd));
+			memcpy(rnd, &v, sizeof(rnd));
+		}
+		snprintf(out, IFNAMSIZ, "veth%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3],
+			 rnd[4]);
+		if (if_nametoindex(out) == 0)
+			break;
 	}
-	for (i = 0; i < 9 && id[i]; i++)
-		prefix[i] = id[i];
-	prefix[i] = '\0';
-	snprintf(out, IFNAMSIZ, "%s_%02x%02x%x", prefix, rnd[0], rnd[1], rnd[2] & 0xf);
 }

@@ -31,8 +31,9 @@ int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e);
 /* Fill the orig_* fields of eth nic @n from its host link as it is now. */
 int net_eth_orig(struct net_ctx *c, struct nic_spec *n, struct err *e);
 
-/* A host name for a veth end, from the container id and random bytes:
- * at most 9 characters of @id, '_', 5 hex digits. */
-void veth_random_name(const char *id, char out[IFNAMSIZ]);
+/* A host name for a veth end when the operator gives none: "veth" and 10
+ * random lowercase hex digits, the original tool's pattern that scripts
+ * look for; one not taken on the host when it can. */
+void veth_random_name(char out[IFNAMSIZ]);
 
 #endif

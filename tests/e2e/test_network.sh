@@ -82,8 +82,11 @@ check "add-nic veth with an IPv6 address and no host name" "$TOOL" add-nic "$id"
 	--name eth6 --ip fd00:$((s % 9999))::2/64
 check_match "eth6 has its IPv6 address" "inet6 fd00:$((s % 9999))::2/64" \
 	"$(in_ctr ip -o -6 addr show dev eth6)"
-check_match "the host name is made from the container id" "\"HostNicName\":\"${id:0:9}_[0-9a-f]{5}\"" \
-	"$("$TOOL" list-nic "$id" --filter '{"CtrNicName":"eth6"}')"
+eth6_host=$("$TOOL" list-nic "$id" --filter '{"CtrNicName":"eth6"}' | jq -r '.[0].HostNicName')
+check_match "the host name is the original tool's veth + 10 lowercase hex" "^veth[0-9a-f]{10}$" \
+	"$eth6_host"
+check_match "the host has that link, the peer of eth6" "^[0-9]+: $eth6_host@" \
+	"$(ip -o link show dev "$eth6_host" 2>&1)"
 check "add-route of an IPv6 subnet on eth6" "$TOOL" add-route "$id" --dest fd01::/64 --dev eth6
 check_match "the IPv6 route is in the container" "fd01::/64 dev eth6" "$(in_ctr ip -6 route)"
 check_match "remove-nic eth6 removes the route over it too, and names it" \

@@ -133,7 +133,7 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 		return -1;
 	live = t.running && !f->config_only;
 	if (!n->host[0] && strcmp(n->type, "veth") == 0)
-		veth_random_name(t.id, n->host);
+		veth_random_name(n->host);
 	if (target_net_guard(&t, f->allow_shared, e) < 0 ||
 	    store_nics(t.store.doc, &saved, &n_saved, e) < 0 ||
 	    nic_validate(n, e) < 0 || nic_conflicts(n, saved, n_saved, e) < 0)
@@ -168,13 +168,13 @@ out:
 static const struct cli_flag add_flags[] = {
 	{ "type", F_TYPE, "veth|eth", "veth: a new pair, one end in the container; eth: move an\n"
 	  "existing host interface in (and back at removal/stop)", 0 },
-	{ "name", F_NAME, "[HOST:]CTR", "interface names on the host and in the container; for\n"
-	  "veth without HOST a name is made from the container id", 0 },
+	{ "name", F_NAME, "[HOST:]CTR", "interface names on the host and in the container;\n"
+	  "a veth without HOST is named veth + 10 random hex digits", 0 },
 	{ "ip", F_IP, "ADDR/N", "IPv4 or IPv6 address with prefix length", 0 },
 	{ "mac", F_MAC, "MAC", "hardware address in the container", 0 },
 	{ "mtu", F_MTU, "N", "MTU (68..65535, default 1500)", 0 },
 	{ "qlen", F_QLEN, "N", "transmit queue length (default 1000)", 0 },
-	{ "bridge", F_BRIDGE, "BR", "attach the host end of a veth to this bridge", 0 },
+	{ "bridge", F_BRIDGE, "BR", "attach the host end of a veth to this bridge (Linux or\nOpen vSwitch)", 0 },
 	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container", 0 },
 	{ "allow-shared-netns", CLI_F_ALLOW_SHARED, NULL,
 	  "the container joins a network namespace by path\n(linux.namespaces): change it anyway, "
