@@ -122,8 +122,8 @@ void target_close(struct target *t)
 void cli_report_saved_only(void)
 {
 	for (size_t i = 0; i < n_saved_only; i++) {
-		printf("Container %s is not running: the change is saved and applied at its "
-		       "next start.\n", saved_only[i]);
+		cli_printf("Container %s is not running: the change is saved and applied at its "
+		           "next start.\n", saved_only[i]);
 		free(saved_only[i]);
 	}
 	free(saved_only);
@@ -131,11 +131,49 @@ void cli_report_saved_only(void)
 	n_saved_only = 0;
 }
 
+/* What a command prints is held here and reaches stdout only when the
+ * command succeeded: a failed command says one line on stderr and nothing
+ * on stdout, not half a report. */
+static FILE *out;
+static char *out_buf;
+static size_t out_len;
+
+FILE *cli_out(void)
+{
+	if (!out)
+		out = open_memstream(&out_buf, &out_len);
+	return out ? out : stdout;      /* without memory: as it comes */
+}
+
+int cli_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vfprintf(cli_out(), fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void cli_output_end(bool success)
+{
+	if (!out)
+		return;
+	fclose(out);
+	if (success && out_len)
+		fwrite(out_buf, 1, out_len, stdout);
+	free(out_buf);
+	out = NULL;
+	out_buf = NULL;
+	out_len = 0;
+}
+
 static void print_scalar(const cJSON *v)
 {
 	char *s = cJSON_PrintUnformatted(v);
 
-	fputs(s, stdout);
+	fputs(s, cli_out());
 	free(s);
 }
 
@@ -149,23 +187,23 @@ static void print_pretty(const cJSON *v, int depth)
 	if (!obj && !cJSON_IsArray(v))
 		return print_scalar(v);
 	if (!v->child) {
-		fputs(obj ? "{}" : "[]", stdout);
+		fputs(obj ? "{}" : "[]", cli_out());
 		return;
 	}
-	putchar(obj ? '{' : '[');
+	fputc(obj ? '{' : '[', cli_out());
 	cJSON_ArrayForEach(it, v) {
-		printf("\n%*s", (depth + 1) * 2, "");
+		cli_printf("\n%*s", (depth + 1) * 2, "");
 		if (obj) {
 			_cleanup_cjson_ cJSON *key = cJSON_CreateString(it->string);
 
 			print_scalar(key);
-			fputs(": ", stdout);
+			fputs(": ", cli_out());
 		}
 		print_pretty(it, depth + 1);
 		if (it->next)
-			putchar(',');
+			fputc(',', cli_out());
 	}
-	printf("\n%*s%c", depth * 2, "", obj ? '}' : ']');
+	cli_printf("\n%*s%c", depth * 2, "", obj ? '}' : ']');
 }
 
 void print_json(const void *cjson, bool pretty)
@@ -174,7 +212,7 @@ void print_json(const void *cjson, bool pretty)
 		print_pretty(cjson, 0);
 	else
 		print_scalar(cjson);
-	putchar('\n');
+	fputc('\n', cli_out());
 }
 
 int target_net_open(const struct target *t, struct net_ctx *c, int *netns, struct err *e)

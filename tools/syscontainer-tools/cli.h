@@ -171,6 +171,12 @@ void qos_req_report(const char *id, const struct qos_req *r, bool live);
 void qos_clear_device(const struct target *t, struct cJSON *doc, int64_t maj, int64_t min,
 		      bool live);
 
+/* Where a command prints what it did (cli_printf); it reaches stdout at
+ * cli_output_end, and only when the command succeeded. */
+FILE *cli_out(void);
+int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_output_end(bool success);
+
 /* Print a JSON value, indented with @pretty. */
 void print_json(const void *cjson, bool pretty);
 

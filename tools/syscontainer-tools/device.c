@@ -243,7 +243,7 @@ static int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		printf("Add device (%s) to container(%s,%s) done.\n", add[i].host, t.id, add[i].ctr);
+		cli_printf("Add device (%s) to container(%s,%s) done.\n", add[i].host, t.id, add[i].ctr);
 		log_info("%s: added device %s at %s (%c %lld:%lld %s)%s", t.id, add[i].host,
 			 add[i].ctr, add[i].type, (long long)add[i].major, (long long)add[i].minor,
 			 add[i].perms, live ? "" : ", saved only");
@@ -530,8 +530,8 @@ static int remove_devices(struct cli *cli, const char *arg, const struct device_
 	for (size_t i = 0; i < n_saved; i++) {
 		if (!gone[i])
 			continue;
-		printf("Remove device (%s) from container(%s,%s) done.\n", saved[i].host, t.id,
-		       saved[i].ctr);
+		cli_printf("Remove device (%s) from container(%s,%s) done.\n", saved[i].host, t.id,
+		           saved[i].ctr);
 		log_info("%s: removed device %s at %s%s", t.id, saved[i].host, saved[i].ctr,
 			 t.running ? "" : ", saved state only");
 	}

@@ -101,8 +101,8 @@ static int give_back_nics(const struct forget *f, const cJSON *doc, struct err *
 		if (net_remove_nic(&c, &nics[i], e) < 0)
 			goto out;
 		if (!strcmp(nics[i].type, "eth"))
-			printf("Gave %s of container %s back to the host as %s\n", nics[i].ctr, f->id,
-			       nics[i].host);
+			cli_printf("Gave %s of container %s back to the host as %s\n", nics[i].ctr, f->id,
+			           nics[i].host);
 		log_info("%s: forget: %s %s released", f->id, nics[i].type, nics[i].ctr);
 	}
 	r = 0;
@@ -151,9 +151,9 @@ static int forget(struct cli *cli, const char *arg, struct err *e)
 	if (!saved && !record && rules == 0)
 		return err_set(e, ENOENT, "nothing is kept for container %s (in %s or %s)", id,
 			       cli->root, cli->rundir);
-	printf("Forgot container %s: %s, %zu udev rule(s)%s\n", id,
-	       saved ? "its saved state" : "no saved state", rules,
-	       record ? ", its runtime record" : "");
+	cli_printf("Forgot container %s: %s, %zu udev rule(s)%s\n", id,
+	           saved ? "its saved state" : "no saved state", rules,
+	           record ? ", its runtime record" : "");
 	log_info("%s: forgotten (saved state %s, %zu udev rule(s), runtime record %s)", id,
 		 saved ? "removed" : "absent", rules, record ? "removed" : "absent");
 	return 0;

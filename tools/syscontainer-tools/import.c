@@ -194,7 +194,7 @@ static int import(struct cli *cli, const char *id, const char *file, bool force,
 	s.doc = doc;
 	if (store_save(&s, e) < 0)
 		goto out;
-	printf("Imported %s into %s\n", file, s.path);
+	cli_printf("Imported %s into %s\n", file, s.path);
 	log_info("%s: imported %s", id, file);
 	r = 0;
 out:

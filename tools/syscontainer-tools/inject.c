@@ -225,7 +225,7 @@ static int inject(const char *bundle, const char *spec_file, const char *root, s
 		if (r < 0)
 			return -1;
 	}
-	printf("%d hook(s) added to %s\n", added, path);
+	cli_printf("%d hook(s) added to %s\n", added, path);
 	log_info("inject: %d hook(s) added to %s", added, path);
 	return 0;
 }

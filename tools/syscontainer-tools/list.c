@@ -51,17 +51,17 @@ static int print_net(const struct target *t, struct err *e)
 		free(nics);
 		return -1;
 	}
-	printf("interfaces (%zu):\n", nn);
+	cli_printf("interfaces (%zu):\n", nn);
 	for (size_t i = 0; i < nn; i++)
-		printf("  %-4s %-15s -> %-15s %s%s%s mtu %d qlen %d%s%s\n", nics[i].type,
-		       nics[i].host, nics[i].ctr, nics[i].ip, nics[i].mac[0] ? " mac " : "",
-		       nics[i].mac, nics[i].mtu, nics[i].qlen, nics[i].bridge[0] ? " bridge " : "",
-		       nics[i].bridge);
-	printf("routes (%zu):\n", nr);
+		cli_printf("  %-4s %-15s -> %-15s %s%s%s mtu %d qlen %d%s%s\n", nics[i].type,
+		           nics[i].host, nics[i].ctr, nics[i].ip, nics[i].mac[0] ? " mac " : "",
+		           nics[i].mac, nics[i].mtu, nics[i].qlen, nics[i].bridge[0] ? " bridge " : "",
+		           nics[i].bridge);
+	cli_printf("routes (%zu):\n", nr);
 	for (size_t i = 0; i < nr; i++)
-		printf("  %s%s%s%s%s%s%s\n", routes[i].dest[0] ? routes[i].dest : "default",
-		       routes[i].gw[0] ? " via " : "", routes[i].gw, routes[i].dev[0] ? " dev " : "",
-		       routes[i].dev, routes[i].src[0] ? " src " : "", routes[i].src);
+		cli_printf("  %s%s%s%s%s%s%s\n", routes[i].dest[0] ? routes[i].dest : "default",
+		           routes[i].gw[0] ? " via " : "", routes[i].gw, routes[i].dev[0] ? " dev " : "",
+		           routes[i].dev, routes[i].src[0] ? " src " : "", routes[i].src);
 	free(nics);
 	free(routes);
 	return 0;
@@ -97,7 +97,7 @@ static int print_qos(const struct target *t, struct err *e)
 		total += n[k];
 	}
 	if (r == 0)
-		printf("qos (%zu):\n", total);
+		cli_printf("qos (%zu):\n", total);
 	for (int k = 0; k < QOS_KINDS && r == 0; k++)
 		for (size_t i = 0; i < n[k]; i++) {
 			char note[ERR_MSG_MAX + 64];
@@ -106,9 +106,9 @@ static int print_qos(const struct target *t, struct err *e)
 			_cleanup_free_ char *path = text(q[k][i].path);
 			_cleanup_free_ char *note_text = text(why ? why : "");
 
-			printf("  %-24s %lld:%lld %s %" PRIu64 "%s\n", path, (long long)q[k][i].major,
-			       (long long)q[k][i].minor, qos_flag((enum qos_kind)k), q[k][i].value,
-			       note_text);
+			cli_printf("  %-24s %lld:%lld %s %" PRIu64 "%s\n", path, (long long)q[k][i].major,
+			           (long long)q[k][i].minor, qos_flag((enum qos_kind)k), q[k][i].value,
+			           note_text);
 		}
 	for (int k = 0; k < QOS_KINDS; k++)
 		free(q[k]);
@@ -126,21 +126,21 @@ static int print_text(const struct target *t, struct err *e)
 		saved_devices_free(devs, nd);
 		return -1;
 	}
-	printf("container %s: %s\n", t->id, t->running ? "running" : "not running");
-	printf("devices (%zu):\n", nd);
+	cli_printf("container %s: %s\n", t->id, t->running ? "running" : "not running");
+	cli_printf("devices (%zu):\n", nd);
 	for (size_t i = 0; i < nd; i++) {
 		_cleanup_free_ char *host = text(devs[i].host);
 		_cleanup_free_ char *ctr = text(devs[i].ctr);
 
-		printf("  %-24s -> %-24s %c %lld:%lld %s\n", host, ctr, devs[i].type,
-		       (long long)devs[i].major, (long long)devs[i].minor, devs[i].perms);
+		cli_printf("  %-24s -> %-24s %c %lld:%lld %s\n", host, ctr, devs[i].type,
+		           (long long)devs[i].major, (long long)devs[i].minor, devs[i].perms);
 	}
-	printf("paths (%zu):\n", np);
+	cli_printf("paths (%zu):\n", np);
 	for (size_t i = 0; i < np; i++) {
 		_cleanup_free_ char *host = text(paths[i].host);
 		_cleanup_free_ char *ctr = text(paths[i].ctr);
 
-		printf("  %-24s -> %-24s %s\n", host, ctr, paths[i].options);
+		cli_printf("  %-24s -> %-24s %s\n", host, ctr, paths[i].options);
 	}
 	saved_devices_free(devs, nd);
 	path_specs_free(paths, np);

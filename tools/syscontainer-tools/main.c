@@ -132,6 +132,7 @@ int main(int argc, char **argv)
 	r = command_main(cmd, &cli, argc - optind, argv + optind);
 	if (r == 0)
 		cli_report_saved_only();
+	cli_output_end(r == 0);
 	log_close();
 	return r;
 }

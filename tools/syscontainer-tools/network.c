@@ -154,7 +154,7 @@ static int add_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct
 	}
 	if (live)
 		note_in_record(cli, t.id, n, NULL);
-	printf("Add network interface (%s) to container (%s,%s) done\n", n->host, t.id, n->ctr);
+	cli_printf("Add network interface (%s) to container (%s,%s) done\n", n->host, t.id, n->ctr);
 	log_info("%s: added %s interface %s (host %s, ip %s)%s", t.id, n->type, n->ctr, n->host,
 		 n->ip, live ? "" : ", saved only");
 	r = 0;
@@ -262,14 +262,14 @@ static void remove_report(const struct target *t, const struct nic_spec *n,
 		if (!gone[j])
 			continue;
 		route_line(&routes[j], text, sizeof(text));
-		printf("Remove route from container %s, route: %s done (it depends on %s)\n", t->id,
-		       text, n->ctr);
+		cli_printf("Remove route from container %s, route: %s done (it depends on %s)\n", t->id,
+		           text, n->ctr);
 		log_info("%s: removed route %s with interface %s", t->id, text, n->ctr);
 	}
-	printf("Remove network interface (%s) from container (%s,%s) done\n", n->host, t->id, n->ctr);
+	cli_printf("Remove network interface (%s) from container (%s,%s) done\n", n->host, t->id, n->ctr);
 	if (!live)
-		printf("Container %s: only the saved state was changed; the change applies at its "
-		       "next start.\n", t->id);
+		cli_printf("Container %s: only the saved state was changed; the change applies at its "
+		           "next start.\n", t->id);
 	log_info("%s: removed interface %s (host %s)%s", t->id, n->ctr, n->host,
 		 live ? "" : ", saved state only");
 }
@@ -531,10 +531,10 @@ static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 	store_replace_nic(t.store.doc, (size_t)at, &merged);
 	if (store_save(&t.store, e) < 0)
 		goto out;
-	printf("Update network interface (%s) of container (%s) done\n", merged.ctr, t.id);
+	cli_printf("Update network interface (%s) of container (%s) done\n", merged.ctr, t.id);
 	if (!t.running || f->config_only)
-		printf("Container %s: only the saved state was changed; the change applies at its "
-		       "next start.\n", t.id);
+		cli_printf("Container %s: only the saved state was changed; the change applies at its "
+		           "next start.\n", t.id);
 	log_info("%s: updated interface %s (ip %s, mac %s, mtu %d, qlen %d, bridge %s)", t.id,
 		 merged.ctr, merged.ip, merged.mac, merged.mtu, merged.qlen, merged.bridge);
 	r = 0;

@@ -112,7 +112,7 @@ static int add_paths(struct cli *cli, const char *arg, const struct path_spec *s
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		printf("Add path (%s) to container(%s,%s) done.\n", specs[i].host, t.id, specs[i].ctr);
+		cli_printf("Add path (%s) to container(%s,%s) done.\n", specs[i].host, t.id, specs[i].ctr);
 		log_info("%s: added path %s at %s (%s)", t.id, specs[i].host, specs[i].ctr,
 			 specs[i].options);
 	}
@@ -228,9 +228,9 @@ static void report_nested(const struct target *t, const struct path_spec *saved,
 			continue;
 		for (size_t j = 0; j < n_saved; j++)
 			if (gone[j] && path_below(saved[i].ctr, saved[j].ctr)) {
-				printf("Path %s (%s) of container %s was under %s and went with it; "
-				       "it stays saved and is mounted again at the next start.\n",
-				       saved[i].ctr, saved[i].host, t->id, saved[j].ctr);
+				cli_printf("Path %s (%s) of container %s was under %s and went with it; "
+				           "it stays saved and is mounted again at the next start.\n",
+				           saved[i].ctr, saved[i].host, t->id, saved[j].ctr);
 				break;
 			}
 	}
@@ -272,10 +272,10 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 		if (!gone[i])
 			continue;
 		if (absent[i])
-			printf("Path %s was not mounted in container %s; it is dropped from the "
-			       "saved state.\n", saved[i].ctr, t.id);
-		printf("Remove path (%s) from container(%s,%s) done.\n", saved[i].host, t.id,
-		       saved[i].ctr);
+			cli_printf("Path %s was not mounted in container %s; it is dropped from the "
+			           "saved state.\n", saved[i].ctr, t.id);
+		cli_printf("Remove path (%s) from container(%s,%s) done.\n", saved[i].host, t.id,
+		           saved[i].ctr);
 		log_info("%s: removed path %s at %s%s", t.id, saved[i].host, saved[i].ctr,
 			 t.running ? "" : ", saved state only");
 	}

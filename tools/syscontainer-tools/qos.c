@@ -123,8 +123,8 @@ void qos_req_report(const char *id, const struct qos_req *r, bool live)
 	};
 
 	for (size_t i = 0; i < r->n; i++) {
-		printf("Update %s for device (%s,%" PRIu64 ") done.\n", what[r->q[i].kind],
-		       r->q[i].path, r->q[i].value);
+		cli_printf("Update %s for device (%s,%" PRIu64 ") done.\n", what[r->q[i].kind],
+		           r->q[i].path, r->q[i].value);
 		log_info("%s: %s of %s (%" PRId64 ":%" PRId64 ") set to %" PRIu64 "%s", id,
 			 what[r->q[i].kind], r->q[i].path, r->major[i], r->minor[i], r->q[i].value,
 			 live ? "" : ", saved only");

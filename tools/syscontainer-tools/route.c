@@ -134,7 +134,7 @@ static int add_routes(struct cli *cli, const char *arg, const struct route_flags
 		goto undo;
 	for (size_t i = 0; i < n; i++) {
 		route_text(&routes[i], text, sizeof(text));
-		printf("Add route to container %s, route: %s done\n", t.id, text);
+		cli_printf("Add route to container %s, route: %s done\n", t.id, text);
 		log_info("%s: added route %s%s", t.id, text, live ? "" : ", saved only");
 	}
 	r = 0;
@@ -264,7 +264,7 @@ static int remove_routes(struct cli *cli, const char *arg, const struct route_fl
 		if (!gone[j])
 			continue;
 		route_text(&saved[j], text, sizeof(text));
-		printf("Remove route from container %s, route: %s done\n", t.id, text);
+		cli_printf("Remove route from container %s, route: %s done\n", t.id, text);
 		log_info("%s: removed route %s", t.id, text);
 	}
 	r = 0;
