@@ -243,48 +243,6 @@ unsigned cgroup_list_access(char *const *lines, size_t n, char type, int64_t maj
 	return bits;
 }
 
-int cgroup_rules_open(const char *dir, const char *file, struct err *e)
-{
-	_cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return err_sys(e, errno, "open %s", path);
-	return fd;
-}
-
-int cgroup_rule_write(int fd, char type, int64_t major, int64_t minor, const char *perms,
-		      struct err *e)
-{
-	_cleanup_free_ char *rule = cgroup_device_rule(type, major, minor, perms);
-
-	if (write_all(fd, rule, strlen(rule)) < 0)
-		return err_sys(e, errno, "write '%s' to the devices cgroup", rule);
-	return 0;
-}
-
-static int device_write(const char *dir, const char *file, char type, int64_t major,
-			int64_t minor, const char *perms, struct err *e)
-{
-	_cleanup_close_ int fd = cgroup_rules_open(dir, file, e);
-
-	if (fd < 0)
-		return -1;
-	return cgroup_rule_write(fd, type, major, minor, perms, e);
-}
-
-int cgroup_device_allow(const char *dir, char type, int64_t major, int64_t minor,
-			const char *perms, struct err *e)
-{
-	return device_write(dir, "devices.allow", type, major, minor, perms, e);
-}
-
-int cgroup_device_deny(const char *dir, char type, int64_t major, int64_t minor,
-		       const char *perms, struct err *e)
-{
-	return device_write(dir, "devices.deny", type, major, minor, perms, e);
-}
-
 int cgroup_device_list(const char *dir, char ***lines, size_t *n, struct err *e)
 {
 	_cleanup_free_ char *path = xasprintf("%s/devices.list", dir);

@@ -1,6 +1,6 @@
 /* Cgroups: finding a process's cgroup directory for a controller, and
- * device access under cgroup v1 (devices.allow / devices.deny). The
- * parsers are pure functions; the file writes are thin. */
+ * reading the cgroup v1 devices.list. The parsers are pure functions.
+ * Granting and revoking devices is device_cgroup.h. */
 #ifndef SCH_CGROUP_H
 #define SCH_CGROUP_H
 
@@ -33,18 +33,6 @@ char *cgroup_device_rule(char type, int64_t major, int64_t minor, const char *pe
  * counting wildcard entries ("b *:* m", "a *:* rwm"). */
 unsigned cgroup_list_access(char *const *lines, size_t n, char type, int64_t major,
 			    int64_t minor);
-
-/* Append a rule to <dir>/devices.allow or <dir>/devices.deny. */
-int cgroup_device_allow(const char *dir, char type, int64_t major, int64_t minor,
-			const char *perms, struct err *e);
-int cgroup_device_deny(const char *dir, char type, int64_t major, int64_t minor,
-		       const char *perms, struct err *e);
-
-/* Many rules through one open file: the kernel takes one rule per
- * write(). @file is "devices.allow" or "devices.deny". */
-int cgroup_rules_open(const char *dir, const char *file, struct err *e);
-int cgroup_rule_write(int fd, char type, int64_t major, int64_t minor, const char *perms,
-		      struct err *e);
 
 /* Read <dir>/devices.list into lines. */
 int cgroup_device_list(const char *dir, char ***lines, size_t *n, struct err *e);

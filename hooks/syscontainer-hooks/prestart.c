@@ -15,57 +15,25 @@
  * down. The network does not (a pinned namespace, eth links moved out of
  * the host), so when a later step fails it is taken down here. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "bind.h"
-#include "device.h"
-#include "device_cgroup.h"
 #include "cgroup.h"
 #include "container.h"
 #include "hook.h"
 #include "log.h"
+#include "modules.h"
+#include "prestart.h"
+#include "progress.h"
 #include "record.h"
-#include "store.h"
+#include "relabel.h"
 #include "store_net.h"
 #include "store_qos.h"
-#include "partition.h"
-#include "progress.h"
-#include "modules.h"
-#include "relabel.h"
-#include <fcntl.h>
-#include "udev_rules.h"
-#include <stdio.h>
 #include "util.h"
-
-struct prestart {
-	const struct oci_state *st;
-	struct oci_spec spec;
-	char *rootfs;
-	int pidfd, mntns_fd;
-	struct store store;
-	struct saved_device *devs;
-	size_t n_devs;
-	struct path_spec *binds;
-	size_t n_binds;
-	struct ns_op *ops;
-	size_t n_ops;
-	bool *dev_present;      /* devices whose host node exists now */
-	bool *dev_hint;         /* saved, but not to be applied (derive_partitions) */
-	char *cgroup;           /* v1 devices cgroup */
-	char *cgroup_v2;        /* or the cgroup2 directory, device programs */
-	char **baseline;
-	size_t n_baseline;
-	bool dirty;
-	const struct hook_opts *o;
-	struct relabel_owner owner;
-	struct ns_op *relabel;  /* the relabel step among ops, when asked for */
-	struct ns_job job;      /* the worker in the mount namespace */
-	bool net_up;
-	struct instance now;    /* the instance starting (hook_instance_check) */
-	size_t n_qos, n_qos_skipped;
-};
 
 static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 {
@@ -88,169 +56,6 @@ static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 	    store_devices(&p->store, &p->devs, &p->n_devs, e) < 0 ||
 	    store_binds(&p->store, &p->binds, &p->n_binds, e) < 0)
 		return -1;
-	return 0;
-}
-
-/* The devices cgroup and the rules the runtime set, before ours. */
-static int read_cgroup(struct prestart *p, struct err *e)
-{
-	struct err v1 = { 0 }, v2 = { 0 };
-
-	if (cgroup_dir(p->st->pid, "devices", &p->cgroup, &v1) == 0)
-		return cgroup_device_list(p->cgroup, &p->baseline, &p->n_baseline, e);
-	if (cgroup_v2_dir(p->st->pid, &p->cgroup_v2, &v2) == 0)
-		return 0;
-	if (p->n_devs) {
-		*e = v1;
-		return -1;
-	}
-	return 0;
-}
-
-static struct saved_device copy_device(const struct saved_device *d)
-{
-	struct saved_device c = *d;
-
-	c.host = xstrdup(d->host);
-	c.ctr = xstrdup(d->ctr);
-	c.parent = xstrdup(d->parent);
-	return c;
-}
-
-/* A saved disk whose partitions follow it, at host path @host (any). */
-static bool followed(const struct saved_device *d, size_t n, const char *host)
-{
-	for (size_t i = 0; i < n; i++)
-		if (d[i].follow && !d[i].parent[0] && (!host || !strcmp(d[i].host, host)))
-			return true;
-	return false;
-}
-
-/* The partitions saved with @disk, in order, are exactly @now? */
-static bool same_partitions(const struct saved_device *d, size_t n, const char *disk,
-			    const struct saved_device *now, size_t n_now)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(d[i].parent, disk) != 0)
-			continue;
-		if (k == n_now || strcmp(d[i].host, now[k].host) || strcmp(d[i].ctr, now[k].ctr) ||
-		    d[i].major != now[k].major || d[i].minor != now[k].minor ||
-		    strcmp(d[i].perms, now[k].perms))
-			return false;
-		k++;
-	}
-	return k == n_now;
-}
-
-struct dev_list {
-	struct saved_device *d;
-	bool *hint;
-	size_t n, cap;
-};
-
-static void dev_list_push(struct dev_list *l, struct saved_device d, bool hint)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 8;
-		l->d = xrealloc(l->d, l->cap * sizeof(*l->d));
-		l->hint = xrealloc(l->hint, l->cap * sizeof(*l->hint));
-	}
-	l->d[l->n] = d;
-	l->hint[l->n++] = hint;
-}
-
-/* Append the partitions of followed disk @disk as sysfs has them now;
- * when the disk is not there, its saved partitions stay, as hints. */
-static void disk_now(struct prestart *p, const struct saved_device *disk, struct dev_list *out)
-{
-	_cleanup_free_ struct partition *parts = NULL;
-	_cleanup_free_ struct saved_device *now = NULL;
-	struct block_info info;
-	struct err why = { 0 };
-	size_t np = 0;
-
-	if (disk_partitions(disk->host, &info, &parts, &np, &why) < 0) {
-		log_warn("%s: partitions of %s skipped: %s", p->st->id, disk->host, why.msg);
-		for (size_t i = 0; i < p->n_devs; i++)
-			if (!strcmp(p->devs[i].parent, disk->host))
-				dev_list_push(out, copy_device(&p->devs[i]), true);
-		return;
-	}
-	now = partition_devices(disk, info.name, parts, np);
-	if (!same_partitions(p->devs, p->n_devs, disk->host, now, np)) {
-		log_info("%s: partitions of %s (%s) are now %zu", p->st->id, disk->host, info.name,
-			 np);
-		p->dirty = true;
-	}
-	for (size_t i = 0; i < np; i++)
-		dev_list_push(out, now[i], false);
-}
-
-/* Saved partition names are hints only: the kernel may have given them to
- * another disk's partitions since (a disk detached and another attached
- * under its name). The partitions of each followed disk are listed again
- * from sysfs at every start, those that came while it was stopped
- * included, and replace the saved ones. */
-static void derive_partitions(struct prestart *p)
-{
-	struct dev_list out = { 0 };
-
-	if (!followed(p->devs, p->n_devs, NULL))
-		return;
-	for (size_t i = 0; i < p->n_devs; i++) {
-		const struct saved_device *d = &p->devs[i];
-
-		if (d->parent[0] && followed(p->devs, p->n_devs, d->parent))
-			continue;       /* derived again, with its disk */
-		dev_list_push(&out, copy_device(d), false);
-		if (d->follow && !d->parent[0])
-			disk_now(p, d, &out);
-	}
-	saved_devices_free(p->devs, p->n_devs);
-	p->devs = out.d;
-	p->n_devs = out.n;
-	p->dev_hint = out.hint;
-}
-
-/* A partition goes to the container only when its node is, in sysfs, a
- * partition of the disk it was saved with, as that disk is now. */
-static bool partition_ok(struct prestart *p, const struct saved_device *d)
-{
-	struct err why = { 0 };
-
-	if (!d->parent[0] || partition_check(d->host, d->parent, &why) == 0)
-		return true;
-	log_warn("%s: partition %s skipped: %s", p->st->id, d->host, why.msg);
-	return false;
-}
-
-/* A saved device whose host node is gone (an unplugged disk) is skipped
- * with a warning so that the container still starts; it stays saved. */
-static int add_device_ops(struct prestart *p, struct err *e)
-{
-	p->dev_present = xcalloc(p->n_devs, sizeof(bool));
-	for (size_t i = 0; i < p->n_devs; i++) {
-		struct saved_device *d = &p->devs[i];
-		struct host_device h;
-		struct err why = { 0 };
-
-		if ((p->dev_hint && p->dev_hint[i]) || !partition_ok(p, d))
-			continue;
-		if (host_device_stat(d->host, &h, &why) < 0) {
-			log_warn("%s: device %s skipped: %s", p->st->id, d->host, why.msg);
-			continue;
-		}
-		if (device_refresh(d, &h)) {
-			log_info("%s: device %s is now %c %lld:%lld", p->st->id, d->host, d->type,
-				 (long long)d->major, (long long)d->minor);
-			p->dirty = true;
-		}
-		device_mknod_op(&p->ops[p->n_ops++], d, &h, &p->spec, true);
-		p->dev_present[i] = true;
-	}
-	(void)e;
 	return 0;
 }
 
@@ -297,41 +102,17 @@ static int add_relabel_op(struct prestart *p, struct err *e)
 	return 0;
 }
 
-/* Start the pass through the mount namespace (finish_devices waits). */
+/* Start the pass through the mount namespace (prestart_grant waits). */
 static int start_devices(struct prestart *p, struct err *e)
 {
-	derive_partitions(p);
+	prestart_derive_partitions(p);
 	p->ops = xcalloc(p->n_devs + p->n_binds + 1, sizeof(*p->ops));
-	if (add_device_ops(p, e) < 0 || add_bind_ops(p, e) < 0 || add_relabel_op(p, e) < 0)
+	prestart_device_ops(p);
+	if (add_bind_ops(p, e) < 0 || add_relabel_op(p, e) < 0)
 		return -1;
 	if (p->n_ops == 0)
 		return 0;
 	return ns_start(p->mntns_fd, p->rootfs, p->ops, p->n_ops, true, &p->job, e);
-}
-
-/* Wait for the pass, then grant the devices in the cgroup. */
-static int finish_devices(struct prestart *p, struct err *e)
-{
-	_cleanup_close_ int allow = -1;
-
-	if (ns_wait(&p->job, e) < 0 || ns_ops_check(p->ops, p->n_ops, e) < 0)
-		return -1;
-	if (p->relabel)
-		log_info("%s: %s", p->st->id, p->relabel->err.msg);
-	/* nothing saved: the runtime's device program is left as it is */
-	if (p->cgroup_v2)
-		return p->n_devs ? devices_v2_set(p->cgroup_v2, p->devs, p->n_devs, p->dev_present, e) : 0;
-	for (size_t i = 0; i < p->n_devs; i++) {
-		const struct saved_device *d = &p->devs[i];
-
-		if (!p->dev_present[i])
-			continue;
-		if (allow < 0 && (allow = cgroup_rules_open(p->cgroup, "devices.allow", e)) < 0)
-			return -1;
-		if (cgroup_rule_write(allow, d->type, d->major, d->minor, d->perms, e) < 0)
-			return err_wrap(e, "device %s", d->ctr);
-	}
-	return 0;
 }
 
 /* One QoS setting: 0 applied, 1 skipped with a warning, -1 failed. Like a
@@ -396,32 +177,6 @@ static int apply_qos(struct prestart *p, struct err *e)
 	}
 	qos_cgroup_free(&cg);
 	return r;
-}
-
-/* Disks whose partitions follow them get their udev rule (again): the
- * disk's kernel name may have changed since the last start. The rule
- * names this hook's store, runtime directory and log. A failure here
- * costs partition following only, so it is logged, not fatal. */
-static void follow_disks(struct prestart *p)
-{
-	for (size_t i = 0; i < p->n_devs; i++) {
-		struct udev_rule rule = { 0 };
-		struct block_info info;
-		struct err why = { 0 };
-
-		if (!p->devs[i].follow || !p->dev_present[i])
-			continue;
-		snprintf(rule.id, sizeof(rule.id), "%s", p->st->id);
-		snprintf(rule.ctr_disk, sizeof(rule.ctr_disk), "%s", p->devs[i].ctr);
-		if (udev_rule_paths(&rule, store_root(p->o->root), record_dir(), p->o->log,
-				    &why) == 0 && block_info(p->devs[i].host, &info, &why) == 0) {
-			snprintf(rule.disk, sizeof(rule.disk), "%s", info.name);
-			if (udev_rules_add(&rule, &why) == 0)
-				continue;
-		}
-		log_warn("%s: partitions of %s will not follow: %s", p->st->id, p->devs[i].host,
-			 why.msg);
-	}
 }
 
 /* KERNEL_MODULES=a,b in the container's environment: loaded on the host
@@ -568,7 +323,7 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	r = load(&p, o, e);
 	progress_set(PROGRESS_MAIN, "reading the container's cgroup");
 	if (r == 0)
-		r = read_cgroup(&p, e);
+		r = prestart_read_cgroup(&p, e);
 	if (r == 0)
 		r = start_devices(&p, e);
 	/* while the worker is in the mount namespace */
@@ -585,12 +340,12 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	}
 	/* the worker is joined whatever happened above */
 	progress_set(PROGRESS_MAIN, "waiting for the work in the container's mount namespace");
-	w = r == 0 ? finish_devices(&p, e) : ns_wait(&p.job, &undo);
+	w = r == 0 ? prestart_grant(&p, e) : ns_wait(&p.job, &undo);
 	err_warn(&undo, "%s: prestart failed; the work in its mount namespace", st->id);
 	if (r == 0)
 		r = w;
 	if (r == 0)
-		follow_disks(&p);
+		prestart_follow_disks(&p);
 	progress_set(PROGRESS_MAIN, "saving the state and the runtime record");
 	if (r == 0)
 		r = save_refreshed(&p, e);

@@ -1,35 +1,18 @@
-/* add-device, remove-device, list-device, and the udev entry point of
- * partition following. */
+/* add-device, remove-device and list-device. The live change itself is
+ * lib/device_live.h; partition following is device_follow.c. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "bind.h"
-#include "device.h"
-#include "device_cgroup.h"
-#include "cgroup.h"
 #include "cli.h"
-#include "container_id.h"
+#include "device_cmd.h"
+#include "device_live.h"
 #include "json.h"
 #include "log.h"
-#include "partition.h"
 #include "store_qos.h"
-#include "udev_rules.h"
 #include "util.h"
 
-struct device_flags {
-	bool force;
-	bool config_only;
-	struct qos_req qos;
-	bool follow;            /* --follow-partition */
-	/* per spec of the batch, set when following partitions */
-	const char **parents;   /* the disk a partition came with, or NULL */
-	bool *follow_disk;      /* a disk whose partitions follow it */
-	struct udev_rule *rules;
-	size_t n_rules;
-};
-
-enum { F_FORCE = 256, F_SUB_PARTITION, F_FOLLOW, F_RUNDIR };
+enum { F_FORCE = 256, F_SUB_PARTITION, F_FOLLOW };
 
 static int device_flag(int id, const char *name, const char *arg, void *ctx, struct err *e)
 {
@@ -44,96 +27,14 @@ static int device_flag(int id, const char *name, const char *arg, void *ctx, str
 	return 0;
 }
 
-/* The cgroup directory recorded at prestart, or found now. */
-static int devices_cgroup(const struct target *t, char **dir, struct err *e)
+/* The running container as a live device change needs it. */
+static int live_ctr(const struct target *t, struct device_ctr *c, struct err *e)
 {
-	if (t->c.rec.devices_cgroup) {
-		*dir = xstrdup(t->c.rec.devices_cgroup);
-		return 0;
-	}
-	return cgroup_dir(t->c.rec.pid, "devices", dir, e);
-}
-
-/* Undo the cgroup rules of devices [0, n) of @add, given what was saved. */
-static void undo_allow(const char *cg, const struct target *t, const struct saved_device *add,
-		       size_t n, const struct saved_device *saved, size_t n_saved)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned bits = device_deny_bits(&add[i], t->c.rec.baseline, t->c.rec.n_baseline,
-						 saved, n_saved, SIZE_MAX);
-		struct err undo = { 0 };
-		char perms[4];
-
-		device_perms_string(bits, perms);
-		if (bits && cgroup_device_deny(cg, add[i].type, add[i].major, add[i].minor, perms,
-					       &undo) < 0)
-			err_warn(&undo, "%s: undo: %s", t->id, add[i].ctr);
-	}
-}
-
-/* Remove the nodes created by the operations that succeeded. */
-static void undo_nodes(const struct target *t, const struct ns_op *done, size_t n)
-{
-	struct ns_op *ops = xcalloc(n, sizeof(*ops));
-	size_t k = 0;
-	struct err undo = { 0 };
-
-	for (size_t i = 0; i < n; i++)
-		if (done[i].done && !done[i].failed)
-			device_rmnode_op(&ops[k++], done[i].path);
-	if (k && ns_run(t->c.mntns_fd, "/", ops, k, false, &undo) < 0)
-		err_warn(&undo, "%s: undo: remove the new nodes", t->id);
-	free(ops);
-}
-
-/* cgroup v2: programs that allow @a and @b together, over the runtime's. */
-static int v2_allow(const struct target *t, const struct saved_device *a, size_t na,
-		    const struct saved_device *b, size_t nb, struct err *e)
-{
-	_cleanup_free_ struct saved_device *all = xcalloc(na + nb + 1, sizeof(*all));
-	_cleanup_free_ char *dir = NULL;
-
-	if (cgroup_v2_dir(t->c.rec.pid, &dir, e) < 0)
-		return -1;
-	memcpy(all, a, na * sizeof(*a));
-	memcpy(all + na, b, nb * sizeof(*b));
-	return devices_v2_set(dir, all, na + nb, NULL, e);
-}
-
-static int add_live(const struct target *t, const struct saved_device *add,
-		    const struct host_device *hosts, size_t n, bool force,
-		    const struct saved_device *saved, size_t n_saved, struct err *e)
-{
-	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
-	_cleanup_free_ char *cg = NULL;
-	bool v2 = t->c.rec.devices_v2;
-
-	if (!v2 && devices_cgroup(t, &cg, e) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		device_mknod_op(&ops[i], &add[i], &hosts[i], &t->c.spec, force);
-	if (ns_run(t->c.mntns_fd, "/", ops, n, true, e) < 0)
-		return -1;
-	if (ns_ops_check(ops, n, e) < 0) {
-		undo_nodes(t, ops, n);
-		return -1;
-	}
-	if (v2) {
-		if (v2_allow(t, saved, n_saved, add, n, e) < 0) {
-			undo_nodes(t, ops, n);
-			return -1;
-		}
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (cgroup_device_allow(cg, add[i].type, add[i].major, add[i].minor, add[i].perms,
-					e) < 0) {
-			undo_allow(cg, t, add, i, saved, n_saved);
-			undo_nodes(t, ops, n);
-			return -1;
-		}
-	}
-	return 0;
+	c->id = t->id;
+	c->mntns_fd = t->c.mntns_fd;
+	c->root = "/";
+	c->spec = &t->c.spec;
+	return device_cgroup_find(&t->c.rec, &c->cg, e);
 }
 
 static void remove_rules(const struct target *t, const struct udev_rule *rules, size_t n)
@@ -144,26 +45,6 @@ static void remove_rules(const struct target *t, const struct udev_rule *rules, 
 		if (udev_rules_remove(rules[i].root, t->id, rules[i].ctr_disk, NULL, &undo) < 0)
 			err_warn(&undo, "%s: undo: udev rule of %s", t->id, rules[i].ctr_disk);
 	}
-}
-
-/* Take back every node and rule of a batch that was applied in full. */
-static void undo_live(const struct target *t, const struct saved_device *add, size_t n,
-		      const struct saved_device *saved, size_t n_saved)
-{
-	_cleanup_free_ struct ns_op *ops = xcalloc(n, sizeof(*ops));
-	_cleanup_free_ char *cg = NULL;
-	struct err undo = { 0 };
-
-	if (t->c.rec.devices_v2)
-		v2_allow(t, saved, n_saved, NULL, 0, &undo);
-	else if (devices_cgroup(t, &cg, &undo) == 0)
-		undo_allow(cg, t, add, n, saved, n_saved);
-	err_warn(&undo, "%s: undo: device access", t->id);
-	for (size_t i = 0; i < n; i++) {
-		device_rmnode_op(&ops[i], add[i].ctr);
-		ops[i].done = true;
-	}
-	undo_nodes(t, ops, n);
 }
 
 static int check_conflicts(const struct device_spec *specs, size_t n,
@@ -198,12 +79,48 @@ static int stat_hosts(const struct device_flags *f, const struct device_spec *sp
 	return 0;
 }
 
-static int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
-		       const struct device_spec *specs, size_t n, struct err *e)
+/* The udev rules of the disks, then the saved state; on failure neither
+ * is left. */
+static int save_added(struct device_flags *f, struct target *t, const struct saved_device *add,
+		      size_t n, struct err *e)
+{
+	for (size_t i = 0; i < f->n_rules; i++) {
+		snprintf(f->rules[i].id, sizeof(f->rules[i].id), "%s", t->id);
+		if (udev_rules_add(&f->rules[i], e) < 0) {
+			remove_rules(t, f->rules, i);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		store_add_device(&t->store, &add[i]);
+	qos_req_save(t->store.doc, &f->qos);
+	if (store_save(&t->store, e) < 0) {
+		remove_rules(t, f->rules, f->n_rules);
+		return -1;
+	}
+	return 0;
+}
+
+static void report_added(const struct device_flags *f, const struct target *t,
+			 const struct saved_device *add, size_t n, bool live)
+{
+	for (size_t i = 0; i < n; i++) {
+		cli_printf("Add device (%s) to container(%s,%s) done.\n", add[i].host, t->id,
+			   add[i].ctr);
+		log_info("%s: added device %s at %s (%c %lld:%lld %s)%s", t->id, add[i].host,
+			 add[i].ctr, add[i].type, (long long)add[i].major, (long long)add[i].minor,
+			 add[i].perms, live ? "" : ", saved only");
+	}
+	qos_req_report(t->id, &f->qos, live);
+}
+
+int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
+		const struct device_spec *specs, size_t n, struct err *e)
 {
 	_cleanup_free_ struct saved_device *add = xcalloc(n, sizeof(*add));
 	_cleanup_free_ struct host_device *hosts = xcalloc(n, sizeof(*hosts));
 	struct saved_device *saved = NULL;
+	struct device_ctr c = { 0 };
 	size_t n_saved = 0;
 	bool live;
 	struct target t;
@@ -218,39 +135,18 @@ static int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
 	    stat_hosts(f, specs, n, add, hosts, e) < 0 ||
 	    qos_req_resolve(&f->qos, add, n, saved, n_saved, t.id, e) < 0)
 		goto out;
-	if (live && add_live(&t, add, hosts, n, f->force, saved, n_saved, e) < 0)
+	if (live && (live_ctr(&t, &c, e) < 0 ||
+		     device_live_add(&c, saved, n_saved, add, hosts, n, f->force, e) < 0))
 		goto out;
-	if (live && qos_req_apply(&t, &f->qos, e) < 0) {
-		undo_live(&t, add, n, saved, n_saved);
-		goto out;
-	}
-	for (size_t i = 0; i < f->n_rules; i++) {
-		snprintf(f->rules[i].id, sizeof(f->rules[i].id), "%s", t.id);
-		if (udev_rules_add(&f->rules[i], e) < 0) {
-			remove_rules(&t, f->rules, i);
-			if (live)
-				undo_live(&t, add, n, saved, n_saved);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		store_add_device(&t.store, &add[i]);
-	qos_req_save(t.store.doc, &f->qos);
-	if (store_save(&t.store, e) < 0) {
-		remove_rules(&t, f->rules, f->n_rules);
+	if ((live && qos_req_apply(&t, &f->qos, e) < 0) || save_added(f, &t, add, n, e) < 0) {
 		if (live)
-			undo_live(&t, add, n, saved, n_saved);
+			device_live_undo_add(&c, saved, n_saved, add, n);
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		cli_printf("Add device (%s) to container(%s,%s) done.\n", add[i].host, t.id, add[i].ctr);
-		log_info("%s: added device %s at %s (%c %lld:%lld %s)%s", t.id, add[i].host,
-			 add[i].ctr, add[i].type, (long long)add[i].major, (long long)add[i].minor,
-			 add[i].perms, live ? "" : ", saved only");
-	}
-	qos_req_report(t.id, &f->qos, live);
+	report_added(f, &t, add, n, live);
 	r = 0;
 out:
+	device_cgroup_free(&c.cg);
 	saved_devices_free(saved, n_saved);
 	target_close(&t);
 	return r;
@@ -287,76 +183,6 @@ static void free_specs(struct device_spec *specs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		device_spec_free(&specs[i]);
 	free(specs);
-}
-
-static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
-			  size_t n, bool follow, struct err *e);
-
-/* The partitions of disk @d as they are now, each node checked to be what
- * sysfs says it is, as specs that join the batch. */
-static int disk_specs(const struct device_spec *d, struct block_info *info,
-		      struct device_spec **out, size_t *n, struct err *e)
-{
-	struct saved_device disk = { .host = d->host, .ctr = d->ctr };
-	_cleanup_free_ struct partition *parts = NULL;
-	struct saved_device *devs;
-
-	if (disk_partitions(d->host, info, &parts, n, e) < 0)
-		return -1;
-	for (size_t k = 0; k < *n; k++) {
-		_cleanup_free_ char *node = xasprintf("/dev/%s", parts[k].name);
-
-		if (partition_check(node, d->host, e) < 0)
-			return -1;
-	}
-	strcpy(disk.perms, d->perms);
-	devs = partition_devices(&disk, info->name, parts, *n);
-	*out = xcalloc(*n ? *n : 1, sizeof(**out));
-	for (size_t k = 0; k < *n; k++) {
-		(*out)[k].host = devs[k].host;
-		(*out)[k].ctr = devs[k].ctr;
-		strcpy((*out)[k].perms, d->perms);
-		free(devs[k].parent);
-	}
-	free(devs);
-	return 0;
-}
-
-/* --follow-partition: each spec must be a whole disk; its partitions join
- * the batch at the disk's container path with the partition suffix, and
- * the disk gets a udev rule for partitions that appear later. The rule
- * carries this command's store, runtime directory and log. */
-static int follow_partitions(struct device_flags *f, const struct cli *cli,
-			     struct device_spec **specs, size_t *n, struct err *e)
-{
-	size_t n0 = *n;
-
-	f->rules = xcalloc(n0, sizeof(*f->rules));
-	f->follow_disk = xcalloc(n0, sizeof(bool));
-	f->parents = xcalloc(n0, sizeof(char *));
-	for (size_t i = 0; i < n0; i++) {
-		struct udev_rule *rule = &f->rules[f->n_rules];
-		_cleanup_free_ struct device_spec *parts = NULL;
-		struct block_info info;
-		size_t np = 0;
-
-		if (udev_rule_paths(rule, cli->root, cli->rundir, cli->log, e) < 0 ||
-		    disk_specs(&(*specs)[i], &info, &parts, &np, e) < 0)
-			return err_wrap(e, "--follow-partition");
-		f->follow_disk[i] = true;
-		snprintf(rule->disk, sizeof(rule->disk), "%s", info.name);
-		snprintf(rule->ctr_disk, sizeof(rule->ctr_disk), "%s", (*specs)[i].ctr);
-		f->n_rules++;
-		*specs = xrealloc(*specs, (*n + np) * sizeof(**specs));
-		f->parents = xrealloc(f->parents, (*n + np) * sizeof(char *));
-		f->follow_disk = xrealloc(f->follow_disk, (*n + np) * sizeof(bool));
-		for (size_t k = 0; k < np; k++) {
-			(*specs)[*n] = parts[k];
-			f->parents[*n] = (*specs)[i].host;
-			f->follow_disk[(*n)++] = false;
-		}
-	}
-	return 0;
 }
 
 /* add-device and remove-device: CONTAINER SPEC... */
@@ -437,41 +263,16 @@ static long match_saved(const struct device_spec *s, const struct saved_device *
 	return -1;
 }
 
-static int remove_live(const struct target *t, struct saved_device *saved, size_t n_saved,
+static int remove_live(const struct target *t, const struct saved_device *saved, size_t n,
 		       const bool *gone, struct err *e)
 {
-	_cleanup_free_ struct ns_op *ops = xcalloc(n_saved, sizeof(*ops));
-	_cleanup_free_ struct saved_device *keep = xcalloc(n_saved, sizeof(*keep));
-	_cleanup_free_ char *cg = NULL;
-	size_t k = 0, nk = 0;
-	bool v2 = t->c.rec.devices_v2;
+	struct device_ctr c = { 0 };
+	int r = live_ctr(t, &c, e);
 
-	if (!v2 && devices_cgroup(t, &cg, e) < 0)
-		return -1;
-	for (size_t i = 0; i < n_saved; i++) {
-		if (gone[i])
-			device_rmnode_op(&ops[k++], saved[i].ctr);
-		else
-			keep[nk++] = saved[i];
-	}
-	if (ns_run(t->c.mntns_fd, "/", ops, k, true, e) < 0 || ns_ops_check(ops, k, e) < 0)
-		return -1;
-	if (v2)
-		return v2_allow(t, keep, nk, NULL, 0, e);
-	for (size_t i = 0; i < n_saved; i++) {
-		unsigned bits;
-		char perms[4];
-
-		if (!gone[i])
-			continue;
-		bits = device_deny_bits(&saved[i], t->c.rec.baseline, t->c.rec.n_baseline, keep, nk,
-					SIZE_MAX);
-		device_perms_string(bits, perms);
-		if (bits && cgroup_device_deny(cg, saved[i].type, saved[i].major, saved[i].minor,
-					       perms, e) < 0)
-			return -1;
-	}
-	return 0;
+	if (r == 0)
+		r = device_live_remove(&c, saved, n, gone, e);
+	device_cgroup_free(&c.cg);
+	return r;
 }
 
 /* Another saved device, kept, with the numbers of saved[i]? */
@@ -484,8 +285,8 @@ static bool still_used(const struct saved_device *saved, size_t n, const bool *g
 	return false;
 }
 
-static int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
-			  size_t n, bool follow, struct err *e)
+int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
+		   size_t n, bool follow, struct err *e)
 {
 	struct saved_device *saved = NULL;
 	size_t n_saved = 0;
@@ -626,119 +427,3 @@ const struct command cmd_list_device = {
 	CLI_ONE_CONTAINER,
 };
 
-/* Saved disk of container @id at container path @ctr_disk: its host path
- * and permissions. */
-static int find_disk(struct cli *cli, const char *id, const char *ctr_disk, char **host,
-		     char perms[4], struct err *e)
-{
-	struct saved_device *saved = NULL;
-	size_t n = 0;
-	struct store s;
-	int r = -1;
-
-	if (store_open(cli->root, id, STORE_READ, &s, e) < 0)
-		return -1;
-	if (store_devices(&s, &saved, &n, e) == 0) {
-		for (size_t i = 0; i < n && r < 0; i++)
-			if (saved[i].follow && !strcmp(saved[i].ctr, ctr_disk)) {
-				*host = xstrdup(saved[i].host);
-				strcpy(perms, saved[i].perms);
-				r = 0;
-			}
-		if (r < 0)
-			err_set(e, ENOENT, "container %s follows no disk at %s", id, ctr_disk);
-	}
-	saved_devices_free(saved, n);
-	store_close(&s);
-	return r;
-}
-
-/* What a udev rule runs when a partition of a followed disk appears or
- * goes: add or remove it in the container (saved only when it is not
- * running). Repeated events are harmless. */
-static int udev_partition(struct cli *cli, bool add, const char *id, const char *kernel,
-			  const char *disk, const char *ctr_disk, struct err *e)
-{
-	_cleanup_free_ char *ctr = partition_ctr_path(disk, kernel, ctr_disk);
-	_cleanup_free_ char *host = xasprintf("/dev/%s", kernel);
-	_cleanup_free_ char *disk_host = NULL;
-	struct device_spec spec = { host, ctr, "rwm" };
-	struct device_flags f = { .force = true };
-	struct container c;
-	struct err quiet = { 0 };
-	bool running;
-	int r;
-
-	if (!ctr)
-		return err_set(e, EINVAL, "partition %s is not named after disk %s", kernel, disk);
-	if (!add) {
-		/* host and container path: a rule left behind by a disk that has
-		 * gone never takes away the partition of the one followed now */
-		if (remove_devices(cli, id, &spec, 1, false, &quiet) < 0 && quiet.code != ENOENT) {
-			*e = quiet;
-			return -1;
-		}
-		return 0;
-	}
-	if (find_disk(cli, id, ctr_disk, &disk_host, spec.perms, e) < 0 ||
-	    partition_check(host, disk_host, e) < 0)
-		return -1;
-	running = container_attach(cli->rundir, id, &c, &quiet) == 0;
-	if (running)
-		container_detach(&c);
-	f.config_only = !running;
-	f.parents = (const char *[]){ disk_host };
-	r = add_devices(&f, cli, id, &spec, 1, e);
-	qos_req_free(&f.qos);
-	if (r < 0)
-		return e->code == EEXIST ? 0 : -1;
-	return 0;
-}
-
-static int run_udev_partition(struct cli *cli, const struct cli_args *a)
-{
-	const struct command *cmd = &cmd_udev_partition;
-	const char *rundir = cli_value(a, F_RUNDIR);
-	char *const *arg = a->pos;
-	struct err e = { 0 };
-	bool add = !strcmp(arg[0], "add");
-
-	/* the runtime directory of whoever wrote the rule: udevd runs us
-	 * with its own environment */
-	if (rundir && !udev_path_ok(rundir))
-		return usage_error(cmd, "--rundir needs an absolute path");
-	if (rundir)
-		cli->rundir = rundir;
-	if (!add && strcmp(arg[0], "remove"))
-		return usage_error(cmd, "action '%s' is not add or remove", arg[0]);
-	if (container_id_check(arg[1], &e) < 0)
-		return usage_error(cmd, "%s", e.msg);
-	if (!udev_kernel_name_ok(arg[2]) || !udev_kernel_name_ok(arg[3]) || arg[4][0] != '/')
-		return usage_error(cmd, "invalid partition, disk or container path");
-	if (udev_partition(cli, add, arg[1], arg[2], arg[3], arg[4], &e) < 0)
-		return fail(cmd, &e);
-	return 0;
-}
-
-static const struct cli_flag udev_flags[] = {
-	{ "rundir", F_RUNDIR, "DIR", "the runtime record directory of whoever wrote the rule", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
-const struct command cmd_udev_partition = {
-	.name = "udev-partition",
-	.run = run_udev_partition,
-	.args = "[--rundir DIR] add|remove CONTAINER PARTITION DISK CTRDISK",
-	.help = "Run by the udev rule that add-device --follow-partition writes, when a\n"
-		"partition of a followed disk appears or goes: the partition (kernel name\n"
-		"PARTITION of disk DISK) is added to or removed from the container at\n"
-		"CTRDISK plus the partition's suffix. A partition is added only when sysfs\n"
-		"shows it on the disk that the container follows now. Not meant to be typed:\n"
-		"the rule gives the global --root and --log and the runtime record\n"
-		"directory (--rundir, else $SYSCONTAINER_HOOKS_RUNDIR) of whoever wrote it.\n",
-	.flags = udev_flags,
-	.min_pos = 5,
-	.max_pos = 5,
-	.pos_error = "needs ACTION CONTAINER PARTITION DISK CTRDISK",
-	.no_container = true,
-};
