@@ -2,7 +2,6 @@
 #include "unit.h"
 
 #include "cgroup.h"
-#include "device.h"
 
 /* ---- cgroup_proc_path ---- */
 
@@ -155,7 +154,7 @@ static void mount_of_missing(void **state)
 	unit_case_done();
 }
 
-/* ---- rules and permission bits ---- */
+/* ---- cgroup_device_rule ---- */
 
 static void device_rule(void **state)
 {
@@ -175,34 +174,6 @@ static void device_rule(void **state)
 
 		assert_string_equal(r, t[i].want);
 		free(r);
-	}
-}
-
-static void perms_bits(void **state)
-{
-	static const struct {
-		const char *perms;
-		unsigned bits;
-	} t[] = {
-		{ "", 0 }, { "r", 1 }, { "w", 2 }, { "m", 4 }, { "rw", 3 }, { "rm", 5 },
-		{ "wm", 6 }, { "rwm", 7 }, { "mwr", 7 }, { "rr", 1 },
-	};
-	static const char *const strings[8] = { "", "r", "w", "rw", "m", "rm", "wm", "rwm" };
-
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		unit_case("'%s'", t[i].perms);
-		assert_int_equal(device_perms_bits(t[i].perms), t[i].bits);
-	}
-	unit_case_done();
-	assert_int_equal(device_perms_bits(NULL), 0);
-	for (unsigned bits = 0; bits < 8; bits++) {
-		char out[4];
-
-		memset(out, 'x', sizeof(out));
-		device_perms_string(bits, out);
-		assert_string_equal(out, strings[bits]);
-		/* and back */
-		assert_int_equal(device_perms_bits(out), bits);
 	}
 }
 
@@ -267,7 +238,6 @@ int main(void)
 		UNIT_TEST(mount_of),
 		UNIT_TEST(mount_of_missing),
 		UNIT_TEST(device_rule),
-		UNIT_TEST(perms_bits),
 		UNIT_TEST(list_access),
 	};
 
