@@ -40,6 +40,19 @@ expect_nodes() {
 }
 expect_nodes "live"
 
+# probe_open: open(2) from inside the container of a fresh node of the loop
+# device, made from the host through /proc/PID/root, so that it tests the
+# access the cgroup gives (v1 devices.* or the v2 device program), not our
+# node; prints what the open says
+probe_open() {
+	local node
+	node=/proc/$(e2e_pid "$id")/root/dev/sch-probe
+	rm -f "$node"
+	mknod -m 600 "$node" b "${loop_dec%:*}" "${loop_dec#*:}" || return
+	e2e_exec "$id" head -c 1 /dev/sch-probe 2>&1 >/dev/null && echo opened
+}
+check_eq "the loop device opens from inside while it is added" opened "$(probe_open)"
+
 hostdir=$E2E_TMP/hostdir
 hostfile=$E2E_TMP/hostfile
 mkdir -p "$hostdir"
@@ -79,6 +92,8 @@ check_fails "nothing mounted at /mnt/data any more" \
 	e2e_exec "$id" test -e /mnt/data/in-dir
 [ "$E2E_CGROUP" = v1 ] && check_fails "devices.list no longer allows b $loop_dec rw" \
 	grep -qx "b $loop_dec rwm" "$(e2e_devices_cgroup "$id")/devices.list"
+check_match "the loop device is denied: a node of it fails to open (EPERM)" \
+	"Operation not permitted" "$(probe_open)"
 check "/dev/ctr-zero is still there" e2e_exec "$id" test -c /dev/ctr-zero
 check "/dev/zero itself still readable (runtime's rule kept)" \
 	e2e_exec "$id" head -c 1 /dev/zero
