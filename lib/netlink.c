@@ -18,6 +18,13 @@
 
 #include "util.h"
 
+/* The first request of a send (or a batch) that the kernel refused. */
+struct failure {
+	bool failed;
+	int tag;
+	struct err err;
+};
+
 struct nl {
 	struct mnl_socket *sock;
 	unsigned int portid;
@@ -25,15 +32,12 @@ struct nl {
 	char buf[NL_BUF_SIZE];
 	/* the batch: requests queued, not yet sent or not yet acknowledged */
 	struct mnl_nlmsg_batch *batch;
-	unsigned int batch_seq;         /* seq of the first request of the last send */
 	int *tags;                      /* tag of each request queued since the flush */
 	size_t n_tags, cap_tags;
 	size_t acked;                   /* requests of the batch acknowledged */
-	bool failed;
-	int failed_tag;
+	struct failure batch_failed;    /* its first failure */
 	signed char *outcome;           /* nl_track() */
 	size_t n_outcome;
-	struct err failed_err;
 	/* a batch overflows by one request, built past its limit */
 	char batch_buf[NL_BATCH_SIZE + NL_BUF_SIZE];
 };
@@ -113,174 +117,6 @@ void nl_close(struct nl *nl)
 	free(nl);
 }
 
-static struct nlmsghdr *put_header(void *buf, uint16_t type, uint16_t flags)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	return nlh;
-}
-
-static struct ifinfomsg *put_ifinfo(struct nlmsghdr *nlh, int index)
-{
-	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = index;
-	return ifi;
-}
-
-struct nlmsghdr *nlmsg_getlink(void *buf, const char *name)
-{
-	struct nlmsghdr *nlh = put_header(buf, RTM_GETLINK, 0);
-
-	put_ifinfo(nlh, 0);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nlh;
-}
-
-/* The attributes of @a that are not "keep", and the up/down flag. */
-static void put_link_attrs(struct nlmsghdr *nlh, struct ifinfomsg *ifi, const struct link_attrs *a)
-{
-	if (a->up >= 0) {
-		ifi->ifi_change = IFF_UP;
-		ifi->ifi_flags = a->up ? IFF_UP : 0;
-	}
-	if (a->name)
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, a->name);
-	if (a->mac)
-		mnl_attr_put(nlh, IFLA_ADDRESS, 6, a->mac);
-	if (a->mtu > 0)
-		mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t)a->mtu);
-	if (a->qlen >= 0)
-		mnl_attr_put_u32(nlh, IFLA_TXQLEN, (uint32_t)a->qlen);
-	if (a->master)
-		mnl_attr_put_u32(nlh, IFLA_MASTER, a->master < 0 ? 0u : (uint32_t)a->master);
-	if (a->netns_fd >= 0)
-		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)a->netns_fd);
-}
-
-struct nlmsghdr *nlmsg_veth(void *buf, const struct link_attrs *host, const struct link_attrs *peer)
-{
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	struct ifinfomsg *ifi = put_ifinfo(nlh, 0);
-	struct nlattr *linkinfo, *data, *peer_attr;
-	struct ifinfomsg *pi;
-
-	put_link_attrs(nlh, ifi, host);
-	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-	peer_attr = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-	/* the peer's ifinfomsg sits at the start of VETH_INFO_PEER */
-	pi = mnl_nlmsg_put_extra_header(nlh, sizeof(*pi));
-	pi->ifi_family = AF_UNSPEC;
-	put_link_attrs(nlh, pi, peer);
-	mnl_attr_nest_end(nlh, peer_attr);
-	mnl_attr_nest_end(nlh, data);
-	mnl_attr_nest_end(nlh, linkinfo);
-	return nlh;
-}
-
-struct nlmsghdr *nlmsg_setlink(void *buf, int index, const struct link_attrs *a)
-{
-	struct nlmsghdr *nlh = put_header(buf, RTM_NEWLINK, 0);
-
-	put_link_attrs(nlh, put_ifinfo(nlh, index), a);
-	return nlh;
-}
-
-struct nlmsghdr *nlmsg_dellink(void *buf, int index)
-{
-	struct nlmsghdr *nlh = put_header(buf, RTM_DELLINK, 0);
-
-	put_ifinfo(nlh, index);
-	return nlh;
-}
-
-static size_t addr_len(int family)
-{
-	return family == AF_INET6 ? 16 : 4;
-}
-
-struct nlmsghdr *nlmsg_addr(void *buf, uint16_t type, int index, const struct ip_addr *a)
-{
-	struct nlmsghdr *nlh = put_header(buf, type,
-					  type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-
-	ifa->ifa_family = (unsigned char)a->family;
-	ifa->ifa_prefixlen = (unsigned char)(a->prefix < 0 ? addr_len(a->family) * 8 : (size_t)a->prefix);
-	ifa->ifa_index = (unsigned)index;
-	/* an address we are told to use is usable at once: an IPv6 one still
-	 * in duplicate address detection cannot be a route's source */
-	if (type == RTM_NEWADDR && a->family == AF_INET6)
-		ifa->ifa_flags = IFA_F_NODAD;
-	mnl_attr_put(nlh, IFA_LOCAL, addr_len(a->family), a->bytes);
-	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(a->family), a->bytes);
-	return nlh;
-}
-
-struct nlmsghdr *nlmsg_route(void *buf, uint16_t type, const struct route_req *r)
-{
-	struct nlmsghdr *nlh = put_header(buf, type,
-					  type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	size_t len = addr_len(r->family);
-
-	rtm->rtm_family = (unsigned char)r->family;
-	rtm->rtm_dst_len = (unsigned char)(r->dst.family ? r->dst.prefix : 0);
-	rtm->rtm_table = RT_TABLE_MAIN;
-	rtm->rtm_protocol = RTPROT_BOOT;
-	rtm->rtm_type = RTN_UNICAST;
-	if (type == RTM_DELROUTE)
-		rtm->rtm_scope = RT_SCOPE_NOWHERE;
-	else
-		rtm->rtm_scope = r->gw.family ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	if (rtm->rtm_dst_len)
-		mnl_attr_put(nlh, RTA_DST, len, r->dst.bytes);
-	if (r->gw.family)
-		mnl_attr_put(nlh, RTA_GATEWAY, len, r->gw.bytes);
-	if (r->src.family)
-		mnl_attr_put(nlh, RTA_PREFSRC, len, r->src.bytes);
-	if (r->oif)
-		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
-	return nlh;
-}
-
-static int extack_cb(const struct nlattr *attr, void *data)
-{
-	const char **msg = data;
-
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		*msg = mnl_attr_get_str(attr);
-	return MNL_CB_OK;
-}
-
-int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e)
-{
-	const struct nlmsgerr *ne = mnl_nlmsg_get_payload(nlh);
-	const char *msg = NULL;
-	size_t off;
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ne)))
-		return err_set(e, EBADMSG, "truncated netlink error message");
-	if (ne->error == 0)
-		return 0;
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		off = sizeof(*ne);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += ne->msg.nlmsg_len - sizeof(struct nlmsghdr);
-		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len)
-			mnl_attr_parse_payload((const char *)ne + off,
-					       nlh->nlmsg_len - mnl_nlmsg_size(off), extack_cb, &msg);
-	}
-	if (msg && *msg)
-		return err_set(e, -ne->error, "%s (%s)", strerror(-ne->error), msg);
-	return err_set(e, -ne->error, "%s", strerror(-ne->error));
-}
 
 /* One datagram of replies into nl->buf; the receive timeout is ETIMEDOUT. */
 static int recv_some(struct nl *nl, int *len, struct err *e)
@@ -297,33 +133,108 @@ static int recv_some(struct nl *nl, int *len, struct err *e)
 	}
 }
 
-/* Send @nlh and read until its ACK; @cb sees the other replies. */
-static int talk(struct nl *nl, struct nlmsghdr *nlh,
-		void (*cb)(const struct nlmsghdr *, void *), void *data, struct err *e)
-{
-	unsigned int seq = ++nl->seq;
+/* The replies to the requests of one send, numbered first ..
+ * first + count - 1: each ends with an ACK (NLMSG_ERROR) or, for a dump,
+ * NLMSG_DONE. */
+struct replies {
+	struct nl *nl;
+	unsigned int first;
+	size_t count, got;
+	const int *tags;                /* batch: the tag of each request */
+	mnl_cb_t on_data;               /* what a GET or a dump answers */
+	void *data;
+	struct failure *failed;
+};
 
-	nlh->nlmsg_seq = seq;
+/* The request a reply answers: its index in the send, or -1 when the
+ * reply is someone else's (an earlier send that timed out). */
+static long which(const struct replies *r, const struct nlmsghdr *m)
+{
+	unsigned int k = m->nlmsg_seq - r->first;
+
+	return m->nlmsg_pid == r->nl->portid && k < r->count ? (long)k : -1;
+}
+
+static int on_data(const struct nlmsghdr *m, void *data)
+{
+	struct replies *r = data;
+
+	if (which(r, m) < 0 || !r->on_data)
+		return MNL_CB_OK;
+	return r->on_data(m, r->data);
+}
+
+/* An ACK: the kernel's error and its extended ACK text go into the first
+ * failure; what each tagged request came to into nl_track()'s array. */
+static int on_ack(const struct nlmsghdr *m, void *data)
+{
+	struct replies *r = data;
+	struct nl *nl = r->nl;
+	struct err why = { 0 };
+	long k = which(r, m);
+	int tag, rc;
+
+	if (k < 0)
+		return MNL_CB_OK;
+	r->got++;
+	rc = nlmsg_ack(m, &why);
+	tag = r->tags ? r->tags[k] : -1;
+	if (r->tags && tag >= 0 && (size_t)tag < nl->n_outcome)
+		nl->outcome[tag] = rc < 0 ? NL_FAILED : NL_DONE;
+	if (rc < 0 && !r->failed->failed)
+		*r->failed = (struct failure){ true, tag, why };
+	return MNL_CB_OK;
+}
+
+static int on_done(const struct nlmsghdr *m, void *data)
+{
+	struct replies *r = data;
+
+	if (which(r, m) >= 0)
+		r->got++;
+	return MNL_CB_OK;
+}
+
+/* The one receive loop: read until every request of the send is
+ * answered. -1 only when the socket fails; the kernel's refusals are in
+ * r->failed. */
+static int receive(struct replies *r, struct err *e)
+{
+	/* not const: mnl_cb_run2() takes a plain pointer */
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = on_ack,
+		[NLMSG_DONE] = on_done,
+	};
+
+	while (r->got < r->count) {
+		int len = 0;
+
+		if (recv_some(r->nl, &len, e) < 0)
+			return -1;
+		/* seq 0: one datagram answers several requests, checked in which() */
+		if (mnl_cb_run2(r->nl->buf, (size_t)len, 0, r->nl->portid, on_data, r, ctl,
+				NLMSG_MIN_TYPE) < 0)
+			return err_sys(e, errno, "netlink reply");
+	}
+	return 0;
+}
+
+/* Send @nlh and read its answer; @cb sees the replies other than its ACK. */
+static int talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, struct err *e)
+{
+	struct failure f = { 0 };
+	struct replies r = { nl, ++nl->seq, 1, 0, NULL, cb, data, &f };
+
+	nlh->nlmsg_seq = r.first;
 	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
 		return err_sys(e, errno, "netlink send");
-	for (;;) {
-		const struct nlmsghdr *m;
-		int left;
-
-		if (recv_some(nl, &left, e) < 0)
-			return -1;
-		for (m = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(m, left);
-		     m = mnl_nlmsg_next(m, &left)) {
-			if (m->nlmsg_seq != seq || m->nlmsg_pid != nl->portid)
-				continue;
-			if (m->nlmsg_type == NLMSG_ERROR)
-				return nlmsg_ack(m, e);
-			if (m->nlmsg_type == NLMSG_DONE)        /* the end of a dump */
-				return 0;
-			if (cb)
-				cb(m, data);
-		}
+	if (receive(&r, e) < 0)
+		return -1;
+	if (f.failed) {
+		*e = f.err;
+		return -1;
 	}
+	return 0;
 }
 
 static int kind_attr(const struct nlattr *attr, void *data)
@@ -360,16 +271,17 @@ static int info_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static void info_cb(const struct nlmsghdr *m, void *data)
+static int info_cb(const struct nlmsghdr *m, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(m);
 	struct nl_link_info *li = data;
 
 	if (m->nlmsg_type != RTM_NEWLINK)
-		return;
+		return MNL_CB_OK;
 	li->index = ifi->ifi_index;
 	li->up = (ifi->ifi_flags & IFF_UP) != 0;
 	mnl_attr_parse(m, sizeof(*ifi), info_attr, li);
+	return MNL_CB_OK;
 }
 
 static int link_name_attr(const struct nlattr *attr, void *data)
@@ -387,17 +299,17 @@ struct link_list {
 	size_t n, cap;
 };
 
-static void dump_cb(const struct nlmsghdr *m, void *data)
+static int dump_cb(const struct nlmsghdr *m, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(m);
 	struct link_list *l = data;
 	const char *name = NULL;
 
 	if (m->nlmsg_type != RTM_NEWLINK)
-		return;
+		return MNL_CB_OK;
 	mnl_attr_parse(m, sizeof(*ifi), link_name_attr, &name);
 	if (!name || strlen(name) >= IFNAMSIZ)
-		return;
+		return MNL_CB_OK;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 8;
 		l->links = xrealloc(l->links, l->cap * sizeof(*l->links));
@@ -405,17 +317,9 @@ static void dump_cb(const struct nlmsghdr *m, void *data)
 	l->links[l->n].index = ifi->ifi_index;
 	snprintf(l->links[l->n].name, IFNAMSIZ, "%s", name);
 	l->n++;
+	return MNL_CB_OK;
 }
 
-struct nlmsghdr *nlmsg_linkdump(void *buf)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	put_ifinfo(nlh, 0);
-	return nlh;
-}
 
 int nl_links(struct nl *nl, struct nl_link **links, size_t *n, struct err *e)
 {
@@ -497,68 +401,28 @@ void nl_track(struct nl *nl, signed char *outcome, size_t n)
 	nl->n_outcome = n;
 }
 
-/* The ACK @m of the request tagged @tag: keep the first failure. */
-static void note_ack(struct nl *nl, int tag, const struct nlmsghdr *m)
-{
-	struct err why = { 0 };
-	int r = nlmsg_ack(m, &why);
-
-	if (tag >= 0 && (size_t)tag < nl->n_outcome)
-		nl->outcome[tag] = r < 0 ? NL_FAILED : NL_DONE;
-	if (r < 0 && !nl->failed) {
-		nl->failed = true;
-		nl->failed_tag = tag;
-		nl->failed_err = why;
-	}
-}
-
-/* Read the ACKs of requests batch_seq .. batch_seq + count - 1; keep the
- * first failure. */
-static int read_acks(struct nl *nl, size_t count, struct err *e)
-{
-	size_t got = 0;
-
-	while (got < count) {
-		const struct nlmsghdr *m;
-		int left;
-
-		if (recv_some(nl, &left, e) < 0)
-			return -1;
-		for (m = (const struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(m, left);
-		     m = mnl_nlmsg_next(m, &left)) {
-			unsigned int k = m->nlmsg_seq - nl->batch_seq;
-
-			if (m->nlmsg_pid != nl->portid || m->nlmsg_type != NLMSG_ERROR ||
-			    k >= count)
-				continue;
-			got++;
-			note_ack(nl, nl->tags[nl->acked + k], m);
-		}
-	}
-	return 0;
-}
-
 /* Send what the batch holds and read its ACKs. Sequence numbers are given
  * here, at the send, not when a request is queued: single requests may run
  * between two queued ones, and the batch's numbers must stay contiguous for
- * read_acks() to match them. */
+ * the replies to be matched. */
 static int send_batch(struct nl *nl, struct err *e)
 {
-	size_t len = mnl_nlmsg_batch_size(nl->batch), count = 0;
+	size_t len = mnl_nlmsg_batch_size(nl->batch);
 	char *p = mnl_nlmsg_batch_head(nl->batch);
+	struct replies r = { nl, nl->seq + 1, 0, 0, nl->tags + nl->acked, NULL, NULL,
+			     &nl->batch_failed };
 
-	nl->batch_seq = nl->seq + 1;
 	for (size_t off = 0; off < len; off += ((struct nlmsghdr *)(p + off))->nlmsg_len) {
 		((struct nlmsghdr *)(p + off))->nlmsg_seq = ++nl->seq;
-		count++;
+		r.count++;
 	}
-	if (count == 0)
+	if (r.count == 0)
 		return 0;
 	if (mnl_socket_sendto(nl->sock, p, len) < 0)
 		return err_sys(e, errno, "netlink send");
-	if (read_acks(nl, count, e) < 0)
+	if (receive(&r, e) < 0)
 		return -1;
-	nl->acked += count;
+	nl->acked += r.count;
 	return 0;
 }
 
@@ -591,16 +455,16 @@ int nl_flush(struct nl *nl, int *tag, struct err *e)
 
 	if (nl->batch && send_batch(nl, e) < 0) {
 		r = -1;
-	} else if (nl->failed) {
-		*e = nl->failed_err;
-		*tag = nl->failed_tag;
+	} else if (nl->batch_failed.failed) {
+		*e = nl->batch_failed.err;
+		*tag = nl->batch_failed.tag;
 		r = -1;
 	}
 	if (nl->batch)
 		mnl_nlmsg_batch_stop(nl->batch);
 	nl->batch = NULL;
 	nl->n_tags = nl->acked = 0;
-	nl->failed = false;
+	nl->batch_failed.failed = false;
 	nl->outcome = NULL;
 	nl->n_outcome = 0;
 	return r;

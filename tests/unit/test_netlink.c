@@ -51,15 +51,38 @@ static void getlink(void **state)
 	assert_string_equal(mnl_attr_get_str(t.tb[IFLA_IFNAME]), "eth0");
 }
 
+/* The attributes of the peer of a veth request: its ifinfomsg first. */
+static const struct ifinfomsg *parse_peer(const struct nlmsghdr *nlh, struct attrs *p)
+{
+	struct attrs t, info, data;
+	const struct nlattr *peer;
+	const struct ifinfomsg *pi;
+
+	parse(nlh, sizeof(struct ifinfomsg), &t);
+	assert_non_null(t.tb[IFLA_LINKINFO]);
+	memset(&info, 0, sizeof(info));
+	assert_int_equal(mnl_attr_parse_nested(t.tb[IFLA_LINKINFO], collect, &info), MNL_CB_OK);
+	assert_non_null(info.tb[IFLA_INFO_DATA]);
+	memset(&data, 0, sizeof(data));
+	assert_int_equal(mnl_attr_parse_nested(info.tb[IFLA_INFO_DATA], collect, &data), MNL_CB_OK);
+	peer = data.tb[VETH_INFO_PEER];
+	assert_non_null(peer);
+	assert_true(mnl_attr_get_payload_len(peer) >= sizeof(*pi));
+	pi = mnl_attr_get_payload(peer);
+	memset(p, 0, sizeof(*p));
+	assert_int_equal(mnl_attr_parse_payload((const char *)pi + sizeof(*pi),
+						mnl_attr_get_payload_len(peer) - sizeof(*pi),
+						collect, p), MNL_CB_OK);
+	return pi;
+}
+
 static void veth(void **state)
 {
 	static const unsigned char mac[6] = { 0x02, 0, 0, 0, 0, 0x0b };
 	struct link_attrs h = LINK_ATTRS_KEEP, pe = LINK_ATTRS_KEEP;
 	struct nlmsghdr *nlh;
-	struct attrs t, info, data;
-	const struct nlattr *peer;
+	struct attrs t, info, p;
 	const struct ifinfomsg *pi;
-	struct attrs p;
 
 	h.name = "vh1";
 	h.mtu = 1400;
@@ -81,17 +104,9 @@ static void veth(void **state)
 	memset(&info, 0, sizeof(info));
 	mnl_attr_parse_nested(t.tb[IFLA_LINKINFO], collect, &info);
 	assert_string_equal(mnl_attr_get_str(info.tb[IFLA_INFO_KIND]), "veth");
-	memset(&data, 0, sizeof(data));
-	mnl_attr_parse_nested(info.tb[IFLA_INFO_DATA], collect, &data);
-	peer = data.tb[VETH_INFO_PEER];
-	assert_non_null(peer);
-	/* the peer's ifinfomsg comes first, then its own attributes */
-	pi = mnl_attr_get_payload(peer);
+	pi = parse_peer(nlh, &p);
 	assert_int_equal(pi->ifi_family, AF_UNSPEC);
-	assert_int_equal(pi->ifi_flags, 0);
-	memset(&p, 0, sizeof(p));
-	mnl_attr_parse_payload((const char *)pi + sizeof(*pi),
-			       mnl_attr_get_payload_len(peer) - sizeof(*pi), collect, &p);
+	assert_int_equal(pi->ifi_flags, 0);     /* a veth end cannot be up at birth */
 	assert_string_equal(mnl_attr_get_str(p.tb[IFLA_IFNAME]), "eth1");
 	assert_int_equal(mnl_attr_get_u32(p.tb[IFLA_NET_NS_FD]), 7);
 	assert_memory_equal(mnl_attr_get_payload(p.tb[IFLA_ADDRESS]), mac, 6);
@@ -103,13 +118,26 @@ static void veth_same_namespace(void **state)
 {
 	struct link_attrs h = LINK_ATTRS_KEEP, pe = LINK_ATTRS_KEEP;
 	struct nlmsghdr *nlh;
+	struct attrs t, p;
 
 	h.name = "a";
 	pe.name = "b";
 	nlh = nlmsg_veth(buf, &h, &pe);
 
-	/* no namespace attribute anywhere in the message */
-	assert_null(memmem(nlh, nlh->nlmsg_len, "\x08\x00\x1c\x00", 4));
+	/* no namespace attribute on either end: both stay where we are */
+	parse(nlh, sizeof(struct ifinfomsg), &t);
+	assert_string_equal(mnl_attr_get_str(t.tb[IFLA_IFNAME]), "a");
+	assert_null(t.tb[IFLA_NET_NS_FD]);
+	assert_null(t.tb[IFLA_NET_NS_PID]);
+	parse_peer(nlh, &p);
+	assert_string_equal(mnl_attr_get_str(p.tb[IFLA_IFNAME]), "b");
+	assert_null(p.tb[IFLA_NET_NS_FD]);
+	assert_null(p.tb[IFLA_NET_NS_PID]);
+	/* nothing else was set on either end */
+	assert_null(t.tb[IFLA_MTU]);
+	assert_null(p.tb[IFLA_MTU]);
+	assert_null(p.tb[IFLA_ADDRESS]);
+	assert_null(t.tb[IFLA_MASTER]);
 }
 
 static void setlink_all(void **state)
@@ -456,6 +484,41 @@ static void batch_interleaved_singles(void **state)
 	nl_close(nl);
 }
 
+/* What the kernel says about a refusal reaches the message, from a single
+ * request and from a batch alike: both are read by the one receive loop. */
+static void kernel_extack_kept(void **state)
+{
+	struct nl *nl = fresh_netns();
+	struct route_req r = { .family = AF_INET };
+	struct nl_link_info li;
+	struct err e = { 0 };
+	int tag = -1;
+
+	(void)state;
+	lo_up(nl, 0);
+	assert_int_equal(nl_flush(nl, &tag, &e), 0);
+	assert_int_equal(parse_ip("10.99.0.1", &r.gw, &e), 0);  /* on no subnet of ours */
+	assert_int_equal(nl_route(nl, RTM_NEWROUTE, &r, &e), -1);
+	assert_int_equal(e.code, ENETUNREACH);
+	assert_err_mentions(e, strerror(ENETUNREACH));
+	assert_err_mentions(e, "(Nexthop has invalid gateway)");
+	assert_err_line(e);
+	err_clear(&e);
+	nlmsg_route(nl_slot(nl), RTM_NEWROUTE, &r);
+	assert_int_equal(nl_queue(nl, 5, &e), 0);
+	assert_int_equal(nl_flush(nl, &tag, &e), -1);
+	assert_int_equal(tag, 5);
+	assert_int_equal(e.code, ENETUNREACH);
+	assert_err_mentions(e, "(Nexthop has invalid gateway)");
+	/* a GET that the kernel answers with a link, and one it refuses */
+	assert_int_equal(nl_link_info(nl, "lo", &li, &e), 0);
+	assert_int_equal(li.index, 1);
+	assert_true(li.up);
+	assert_int_equal(nl_link_info(nl, "nosuch0", &li, &e), -1);
+	assert_int_equal(e.code, ENODEV);
+	nl_close(nl);
+}
+
 static void links_dump(void **state)
 {
 	struct nl *nl = fresh_netns();
@@ -492,6 +555,7 @@ int main(void)
 		cmocka_unit_test(batch_overflow),
 		cmocka_unit_test(batch_single_request_between),
 		cmocka_unit_test(batch_interleaved_singles),
+		cmocka_unit_test(kernel_extack_kept),
 		cmocka_unit_test(links_dump),
 	};
 
