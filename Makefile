@@ -31,11 +31,14 @@ HOOK_SRC := $(wildcard hooks/syscontainer-hooks/*.c)
 HOOK_OBJ := $(HOOK_SRC:%.c=$(BUILD)/%.o)
 TOOL_SRC := $(wildcard tools/syscontainer-tools/*.c)
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
+RT_SRC   := $(wildcard tools/syscontainer-runtime/*.c)
+RT_OBJ   := $(RT_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 HOOK     := $(BUILD)/syscontainer-hooks
 TOOL     := $(BUILD)/syscontainer-tools
+WRAPPER  := $(BUILD)/syscontainer-runtime
 
 .PHONY: all check unit e2e install asan clean demo deps fuzz
 
@@ -49,9 +52,9 @@ DEPS += udev  # a real systemd-udevd for tests/e2e/test_udevd.sh
 DEPS += lxc  # the lcr tests: real lxc-start containers (lxc.hook.start-host)
 DEPS += debootstrap  # tests/fresh-root builds a fresh Debian 12 root
 DEPS += openvswitch-switch  # tests/e2e/test_ovs.sh runs its own ovsdb-server and ovs-vswitchd
-all: $(HOOK) $(TOOL)
+all: $(HOOK) $(TOOL) $(WRAPPER)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/syscontainer-tools/*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -64,6 +67,9 @@ $(HOOK): $(HOOK_OBJ) $(BUILD)/libsch.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(TOOL): $(TOOL_OBJ) $(BUILD)/libsch.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(WRAPPER): $(RT_OBJ) $(BUILD)/libsch.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libsch.a
@@ -120,8 +126,9 @@ asan:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/hooks.d \
 		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(SYSCONFDIR)/syscontainer-hooks
-	install -m 0755 $(HOOK) $(TOOL) $(DESTDIR)$(BINDIR)/
-	install -m 0644 man/syscontainer-hooks.1 man/syscontainer-tools.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0755 $(HOOK) $(TOOL) $(WRAPPER) $(DESTDIR)$(BINDIR)/
+	install -m 0644 man/syscontainer-hooks.1 man/syscontainer-tools.1 man/syscontainer-runtime.1 \
+		$(DESTDIR)$(MANDIR)/man1/
 	sed 's|/usr/local/bin/|$(BINDIR)/|' example/hookspec.json >$(DESTDIR)$(DATADIR)/hookspec.json
 	sed 's|/usr/local/bin/|$(BINDIR)/|' example/hooks.d/syscontainer-hooks.json \
 		>$(DESTDIR)$(DATADIR)/hooks.d/syscontainer-hooks.json

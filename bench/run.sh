@@ -1,6 +1,6 @@
 #!/bin/bash
 # Benchmarks of the hook on the container start path (root, after make).
-#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|all]
+#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|wrapper|all]
 # (a) the hook alone against a stand-in container (a process in its own
 #     mount and network namespaces and devices cgroup) with 0..1000 saved
 #     devices and 1..16 veth nics with 2 routes each, on host bridges as
@@ -8,8 +8,10 @@
 # (b) `runc create` of a busybox container (the start path up to the
 #     container's first instruction), without the hook, with the hook and
 #     nothing saved, and with 10 devices, 2 bridged nics and 4 routes.
+# (c) syscontainer-runtime's own cost: the wrapper in front of /bin/true
+#     against /bin/true alone, on a config.json of Docker's size.
 # Medians of RUNS runs (default 100; at most 200 for (b)); the third
-# argument picks (a), (b) or both.
+# argument picks (a), (b), (c) (hook, start, wrapper) or all.
 set -u
 E2E_BUILD=${1:-build}
 RUNS=${2:-100}
@@ -189,6 +191,57 @@ for k in 0 1 2 3; do
 		"${labels[$k]}" "$m" "$(awk -v a="$m" -v b="$base" 'BEGIN {printf "%.3f", a / b}')" \
 		"$mm" "$(awk -v a="$mm" -v b="$base_mid" 'BEGIN {printf "%.3f", a / b}')" "$starts"
 done
+fi
+
+# --- syscontainer-runtime ------------------------------------------------
+# What the wrapper adds to a create: it reads runtime.json and config.json,
+# merges our hooks, writes config.json back (no fsync: the engine writes
+# the bundle anew at every start) and execs the runtime, here /bin/true,
+# so that its row minus the /bin/true row is the wrapper's own cost. The
+# config.json has Docker's size: Docker puts its whole seccomp profile
+# (about 350 system calls) in it, on one line as Go writes JSON, in a
+# bundle on a tmpfs as /run is. After each "hooks put in" run the bundle
+# gets its hookless config.json back, untimed.
+if part wrapper; then
+wb=$SYSCONTAINER_HOOKS_RUNDIR/wrapper-bundle
+mkdir -p "$wb"
+(cd "$wb" && runc spec)
+jq -c '.linux.seccomp = {defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64"],
+	syscalls: [range(350) | {names: ["syscall_\(.)"], action: "SCMP_ACT_ALLOW"}]}' \
+	"$wb/config.json" >"$wb/plain.json"
+e2e_wrapper_conf /bin/true
+cp "$wb/plain.json" "$wb/config.json"
+"$WRAPPER" create --bundle "$wb" x && cp "$wb/config.json" "$wb/hooked.json"
+cp "$wb/plain.json" "$wb/config.json"
+for round in $(seq "$RUNS"); do
+	"$bench" 1 - /bin/true --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
+		>>"$E2E_TMP/wrap.0" || exit 1
+	"$bench" 1 - "$WRAPPER" --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
+		-- cp "$wb/plain.json" "$wb/config.json" >>"$E2E_TMP/wrap.1" || exit 1
+	cp "$wb/hooked.json" "$wb/config.json"
+	"$bench" 1 - "$WRAPPER" --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
+		>>"$E2E_TMP/wrap.2" || exit 1
+	"$bench" 1 - "$WRAPPER" --root /run/x state id >>"$E2E_TMP/wrap.3" || exit 1
+	cp "$wb/plain.json" "$wb/config.json"
+done
+wrap_labels=("/bin/true as the runtime, alone" "syscontainer-runtime create, hooks put in"
+	     "syscontainer-runtime create, hooks there" "syscontainer-runtime state (through)")
+for k in 0 1 2 3; do
+	printf '| %-43s | %s |\n' "${wrap_labels[$k]}" "$(stats "$E2E_TMP/wrap.$k")"
+done
+printf '| %-43s | %s bytes |\n' "config.json (Docker-sized) before, after" \
+	"$(stat -c %s "$wb/plain.json"), $(stat -c %s "$wb/hooked.json")"
+# the wrapper's own instructions, up to its exec of the runtime
+if command -v valgrind >/dev/null; then
+	for what in "state id" "create --bundle $wb id"; do
+		cp "$wb/plain.json" "$wb/config.json"
+		rm -f "$E2E_TMP/cgw.out"*
+		valgrind --tool=callgrind --dump-before=execv --callgrind-out-file="$E2E_TMP/cgw.out" \
+			"$WRAPPER" $what >/dev/null 2>&1
+		n=$(sed -n 's/^summary: *//p' "$E2E_TMP/cgw.out".1 2>/dev/null)
+		printf '| %-43s | %s instructions |\n' "callgrind: syscontainer-runtime ${what%% *}" "${n:-?}"
+	done
+fi
 fi
 
 # --- cgroup v2 ------------------------------------------------------------

@@ -6,6 +6,26 @@
 
 #include "util.h"
 
+/* The end of the string whose content starts at @i: the index of its
+ * closing quote, or @len when it is not closed. memchr jumps over the
+ * content (most of a config.json with a seccomp profile is in strings). */
+static size_t string_end(const char *buf, size_t len, size_t i, int *nul_escape)
+{
+	while (i < len) {
+		const char *q = memchr(buf + i, '"', len - i);
+		size_t stop = q ? (size_t)(q - buf) : len;
+		const char *bs = memchr(buf + i, '\\', stop - i);
+
+		if (!bs)
+			return stop;
+		i = (size_t)(bs - buf);
+		if (len - i > 5 && memcmp(buf + i + 1, "u0000", 5) == 0)
+			*nul_escape = 1;
+		i += 2;         /* the backslash and the character it escapes */
+	}
+	return len;
+}
+
 /* One pass over the text: the deepest nesting, whether the text ends
  * inside a string or an open object/array (then it was cut short), and
  * whether a string holds "\u0000", which cJSON would decode into a C
@@ -20,18 +40,10 @@ static void scan(const char *buf, size_t len, int *max_depth, int *open_at_end,
 	for (size_t i = 0; i < len; i++) {
 		char c = buf[i];
 
-		if (in_str) {
-			if (c == '\\') {
-				if (len - i > 5 && memcmp(buf + i + 1, "u0000", 5) == 0)
-					*nul_escape = 1;
-				i++;
-			} else if (c == '"')
-				in_str = 0;
-			continue;
-		}
-		if (c == '"')
-			in_str = 1;
-		else if (c == '{' || c == '[') {
+		if (c == '"') {
+			i = string_end(buf, len, i + 1, nul_escape);
+			in_str = i >= len;
+		} else if (c == '{' || c == '[') {
 			if (++depth > *max_depth)
 				*max_depth = depth;
 		} else if (c == '}' || c == ']')

@@ -13,6 +13,14 @@ static inline void cjson_freep(cJSON **p)
 }
 #define _cleanup_cjson_ __attribute__((cleanup(cjson_freep)))
 
+/* Text printed by cJSON comes from cJSON's allocator, which a program may
+ * replace (cJSON_InitHooks): it goes back there, not to free(). */
+static inline void cjson_text_freep(char **p)
+{
+	cJSON_free(*p);
+}
+#define _cleanup_cjson_text_ __attribute__((cleanup(cjson_text_freep)))
+
 /* Parse exactly @len bytes: NUL bytes inside, trailing garbage, or more
  * than JSON_MAX_DEPTH levels of nesting are errors. */
 #define JSON_MAX_DEPTH 64

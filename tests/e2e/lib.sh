@@ -18,6 +18,7 @@ fi
 E2E_BUILD=$(cd "${E2E_BUILD:-build}" && pwd)
 HOOK=$E2E_BUILD/syscontainer-hooks
 TOOL=$E2E_BUILD/syscontainer-tools
+WRAPPER=$E2E_BUILD/syscontainer-runtime
 RUNTIME=${RUNTIME:-runc}
 E2E_TMP=$(mktemp -d /tmp/sch-e2e.XXXXXX)
 export SYSCONTAINER_HOOKS_ROOT=$E2E_TMP/store
@@ -108,6 +109,24 @@ e2e_bundle() {
 		  poststop: [{path: $hook, args: ["syscontainer-hooks", "--state", "poststop", "--log", $log], env: $env}]
 		}' "$b/spec.json" >"$b/config.json"
 	rm "$b/spec.json"
+}
+
+# e2e_wrapper_conf [RUNTIME]: syscontainer-runtime's runtime.json for this
+# test (exported as $SYSCONTAINER_RUNTIME_CONFIG): the real RUNTIME (default
+# runc) and a hook-spec whose hooks use this test's store, records, rules
+# file and log
+e2e_wrapper_conf() {
+	local top spec=$E2E_TMP/wrapper-hookspec.json
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --arg r "$SYSCONTAINER_HOOKS_ROOT" \
+		--arg d "$SYSCONTAINER_HOOKS_RUNDIR" --arg u "$SYSCONTAINER_HOOKS_UDEV_RULES" '
+		(.prestart, .poststop) |= map(.path = $hook | .args += ["--log", $log] |
+			.env = ["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d,
+				"SYSCONTAINER_HOOKS_UDEV_RULES=" + $u])' \
+		"$top/example/hookspec.json" >"$spec"
+	jq -n --arg rt "${1:-runc}" --arg spec "$spec" '{runtime: $rt, hookspec: $spec}' \
+		>"$E2E_TMP/runtime.json"
+	export SYSCONTAINER_RUNTIME_CONFIG=$E2E_TMP/runtime.json
 }
 
 e2e_bundle_dir() { echo "$E2E_TMP/bundles/$1"; }

@@ -22,7 +22,9 @@ for row in "exec of an empty static program" "exec of /bin/true" "syscontainer-h
 	"hook prestart, 16 veths on 2 bridges \+ 32 rt" "hook prestart, 10 devices, 2 bridged nics, 4 rt" \
 	"hook prestart, cgroup v1, nothing saved" \
 	"hook prestart, cgroup v2, nothing saved" "hook prestart, cgroup v1, 100 devices" \
-	"hook prestart, cgroup v2, 100 devices"; do
+	"hook prestart, cgroup v2, 100 devices" "/bin/true as the runtime, alone" \
+	"syscontainer-runtime create, hooks put in" "syscontainer-runtime create, hooks there" \
+	"syscontainer-runtime state \(through\)"; do
 	check_match "row: $row" "\| $row[^|]*\| $num" "$out"
 done
 for row in "no hook" "/bin/true as the hook" "hook, nothing saved" "hook, 10 dev 2 nic 4 rt"; do

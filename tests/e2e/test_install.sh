@@ -8,8 +8,9 @@ dest=$E2E_TMP/dest
 
 check "make install DESTDIR PREFIX=/usr" make -s -C "$top" install BUILD="$E2E_BUILD" \
 	DESTDIR="$dest" PREFIX=/usr
-for f in usr/bin/syscontainer-hooks usr/bin/syscontainer-tools \
+for f in usr/bin/syscontainer-hooks usr/bin/syscontainer-tools usr/bin/syscontainer-runtime \
 	usr/share/man/man1/syscontainer-hooks.1 usr/share/man/man1/syscontainer-tools.1 \
+	usr/share/man/man1/syscontainer-runtime.1 \
 	usr/share/syscontainer-hooks/hookspec.json \
 	usr/share/syscontainer-hooks/hooks.d/syscontainer-hooks.json \
 	usr/share/bash-completion/completions/syscontainer-tools \
@@ -17,7 +18,8 @@ for f in usr/bin/syscontainer-hooks usr/bin/syscontainer-tools \
 	etc/syscontainer-hooks/modules.allow; do
 	check "installed $f" test -e "$dest/$f"
 done
-check "binaries are executable" test -x "$dest/usr/bin/syscontainer-tools" -a -x "$dest/usr/bin/syscontainer-hooks"
+check "binaries are executable" test -x "$dest/usr/bin/syscontainer-tools" -a -x "$dest/usr/bin/syscontainer-hooks" \
+	-a -x "$dest/usr/bin/syscontainer-runtime"
 check_match "installed hookspec points at the installed hook" '"/usr/bin/syscontainer-hooks"' \
 	"$(cat "$dest/usr/share/syscontainer-hooks/hookspec.json")"
 check_match "installed hooks.d file too" '"/usr/bin/syscontainer-hooks"' \
@@ -29,7 +31,7 @@ check "an existing modules.allow is not overwritten" sh -c "
 	make -s -C '$top' install BUILD='$E2E_BUILD' DESTDIR='$dest' PREFIX=/usr &&
 	grep -qx keep '$dest/etc/syscontainer-hooks/modules.allow'"
 
-for page in syscontainer-hooks syscontainer-tools; do
+for page in syscontainer-hooks syscontainer-tools syscontainer-runtime; do
 	man1=$dest/usr/share/man/man1/$page.1
 	check_match "man -l $page renders" "^${page^^}\(1\)" "$(MANWIDTH=80 man -l "$man1" 2>/dev/null | head -1)"
 	check_eq "$page.1 has no groff warnings" "" "$(groff -man -Tutf8 -ww -z "$man1" 2>&1)"

@@ -1,0 +1,224 @@
+/* syscontainer-runtime's decisions: the runtime command line read as runc
+ * reads it (lib/runtime_args.c), runtime.json (lib/runtime_conf.c), and
+ * the hook merge it shares with inject (lib/hookspec.c). */
+#include "unit.h"
+
+#include "hookspec.h"
+#include "json.h"
+#include "runtime_args.h"
+#include "runtime_conf.h"
+#include "util.h"
+
+#define MAXARGS 16
+
+static void split(const char *line, char **argv, int *argc, char *buf, size_t size)
+{
+	char *save = NULL, *tok;
+
+	snprintf(buf, size, "%s", line);
+	*argc = 0;
+	argv[(*argc)++] = "syscontainer-runtime";
+	for (tok = strtok_r(buf, " ", &save); tok && *argc < MAXARGS - 1;
+	     tok = strtok_r(NULL, " ", &save))
+		argv[(*argc)++] = tok;
+	argv[*argc] = NULL;
+}
+
+static void args_table(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *command;    /* NULL: none */
+		bool creates;
+		const char *bundle;
+		const char *unknown;
+	} t[] = {
+		/* as Docker and containerd's shim call it */
+		{ "--root /r --log /l --log-format json create --bundle /b --pid-file /p id",
+		  "create", true, "/b", NULL },
+		{ "--root=/r --systemd-cgroup create -b /b id", "create", true, "/b", NULL },
+		{ "-root /r -debug create -bundle=/b id", "create", true, "/b", NULL },
+		{ "run -d --bundle /b id", "run", true, "/b", NULL },
+		{ "run id", "run", true, NULL, NULL },
+		/* flags after the id, reordered by runc's urfave/cli */
+		{ "create id --bundle /b", "create", true, "/b", NULL },
+		{ "create --bundle /a id -b /b", "create", true, "/b", NULL },
+		/* a value that looks like "-b" is a value */
+		{ "create --pid-file -b id", "create", true, NULL, NULL },
+		{ "create --console-socket /s --bundle /b id", "create", true, "/b", NULL },
+		{ "create id -- --bundle /b", "create", true, NULL, NULL },
+		/* a global value that is a command name */
+		{ "--root create state id", "state", false, NULL, NULL },
+		{ "--log-format=json delete --force id", "delete", false, NULL, NULL },
+		{ "state id", "state", false, NULL, NULL },
+		{ "exec --tty id sh", "exec", false, NULL, NULL },
+		{ "kill id KILL", "kill", false, NULL, NULL },
+		{ "-- create id", "create", true, NULL, NULL },
+		{ "--version", NULL, false, NULL, NULL },
+		{ "", NULL, false, NULL, NULL },
+		{ "--root", NULL, false, NULL, NULL },
+		{ "--frobnicate create --bundle /b id", NULL, false, NULL, "--frobnicate" },
+		{ "--cgroup-manager systemd create --bundle /b id", "create", true, "/b", NULL },
+		/* "create" as an argument of another command */
+		{ "exec id create --bundle /b", "exec", false, NULL, NULL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		char buf[512], *argv[MAXARGS];
+		struct runtime_call c;
+		int argc;
+
+		unit_case("\"%s\"", t[i].line);
+		split(t[i].line, argv, &argc, buf, sizeof(buf));
+		runtime_args_parse(argc, argv, &c);
+		if (t[i].command) {
+			assert_true(c.command > 0);
+			assert_string_equal(argv[c.command], t[i].command);
+		} else {
+			assert_int_equal(c.command, -1);
+		}
+		assert_int_equal(c.creates, t[i].creates);
+		if (t[i].bundle)
+			assert_string_equal(c.bundle, t[i].bundle);
+		else
+			assert_null(c.bundle);
+		if (t[i].unknown)
+			assert_string_equal(c.unknown, t[i].unknown);
+		else
+			assert_null(c.unknown);
+	}
+	unit_case_done();
+}
+
+static void conf_good(void **state)
+{
+	const char *text = "{\"runtime\": \"crun\", \"hookspec\": \"/h.json\", \"root\": \"/s\"}";
+	struct runtime_conf c = { 0 };
+	struct err e = { 0 };
+
+	assert_int_equal(runtime_conf_parse(text, strlen(text), &c, &e), 0);
+	assert_string_equal(c.runtime, "crun");
+	assert_string_equal(c.hookspec, "/h.json");
+	assert_string_equal(c.root, "/s");
+	runtime_conf_free(&c);
+	assert_int_equal(runtime_conf_parse("{}", 2, &c, &e), 0);
+	assert_null(c.runtime);
+	assert_null(c.hookspec);
+}
+
+static void conf_bad(void **state)
+{
+	static const struct {
+		const char *text, *needle;
+	} t[] = {
+		{ "[]", "not a JSON object" },
+		{ "{\"runtim\": \"runc\"}", "unknown key \"runtim\"" },
+		{ "{\"runtime\": \"\"}", "\"runtime\" is not a non-empty string" },
+		{ "{\"runtime\": 1}", "runtime" },
+		{ "{\"hookspec\": \"h.json\"}", "\"hookspec\" is not an absolute path" },
+		{ "{\"runtime\": \"runc\", \"root\": \"s\"}", "\"root\" is not an absolute path" },
+		{ "{\"runtime\": \"runc\"", NULL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		struct runtime_conf c = { 0 };
+		struct err e = { 0 };
+
+		unit_case("%s", t[i].text);
+		assert_int_equal(runtime_conf_parse(t[i].text, strlen(t[i].text), &c, &e), -1);
+		assert_err_line(e);
+		assert_err_mentions(e, t[i].needle);
+		assert_null(c.runtime);
+		assert_null(c.root);
+	}
+	unit_case_done();
+}
+
+static char *bundle_with(const char *config)
+{
+	char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/config.json", dir);
+	struct err e = { 0 };
+
+	assert_int_equal(write_file_atomic(path, config, strlen(config), 0600, WRITE_VOLATILE,
+					   &e), 0);
+	free(path);
+	return dir;
+}
+
+static cJSON *config_of(const char *dir)
+{
+	char *path = xasprintf("%s/config.json", dir), *buf = NULL;
+	struct err e = { 0 };
+	cJSON *doc = NULL;
+	size_t len;
+
+	assert_int_equal(read_file_at(AT_FDCWD, path, 1 << 20, &buf, &len, &e), 0);
+	assert_int_equal(json_parse(buf, len, &doc, &e), 0);
+	free(buf);
+	free(path);
+	return doc;
+}
+
+/* The bundle's own hooks first, ours after; a second merge adds nothing. */
+static void inject_keeps_order(void **state)
+{
+	char *dir = bundle_with("{\"hooks\": {\"prestart\": [{\"path\": \"/own\"}]}, \"x\": 1}");
+	cJSON *spec = NULL, *doc, *pre;
+	struct err e = { 0 };
+	int added;
+
+	assert_int_equal(hookspec_load(NULL, "/b/syscontainer-hooks", NULL, &spec, &e), 0);
+	assert_int_equal(hookspec_inject(dir, spec, HOOKSPEC_FOR_RUNTIME, &added, &e), 0);
+	assert_int_equal(added, 2);
+	assert_int_equal(hookspec_inject(dir, spec, HOOKSPEC_FOR_RUNTIME, &added, &e), 0);
+	assert_int_equal(added, 0);
+	doc = config_of(dir);
+	pre = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "hooks"), "prestart");
+	assert_int_equal(cJSON_GetArraySize(pre), 2);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(pre, 0), "path")->valuestring,
+			    "/own");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(pre, 1), "path")->valuestring,
+			    "/b/syscontainer-hooks");
+	assert_int_equal(cJSON_GetObjectItem(doc, "x")->valueint, 1);
+	cJSON_Delete(doc);
+	cJSON_Delete(spec);
+	unit_rm_rf(dir);
+	free(dir);
+}
+
+/* Hooks we cannot read are the user's: refused, the file left as it is. */
+static void inject_refuses(void **state)
+{
+	const char *config = "{\"hooks\": {\"prestart\": {\"path\": \"/own\"}}}";
+	char *dir = bundle_with(config), *path = xasprintf("%s/config.json", dir), *buf = NULL;
+	cJSON *spec = NULL;
+	struct err e = { 0 };
+	size_t len;
+	int added;
+
+	assert_int_equal(hookspec_load(NULL, "/b/syscontainer-hooks", "/store", &spec, &e), 0);
+	assert_int_equal(hookspec_inject(dir, spec, HOOKSPEC_FOR_RUNTIME, &added, &e), -1);
+	assert_err_line(e);
+	assert_err_mentions(e, "\"hooks.prestart\" is not an array");
+	assert_int_equal(read_file_at(AT_FDCWD, path, 1 << 20, &buf, &len, &e), 0);
+	assert_string_equal(buf, config);
+	free(buf);
+	free(path);
+	cJSON_Delete(spec);
+	unit_rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		UNIT_TEST(args_table),
+		UNIT_TEST(conf_good),
+		UNIT_TEST(conf_bad),
+		UNIT_TEST(inject_keeps_order),
+		UNIT_TEST(inject_refuses),
+	};
+
+	return cmocka_run_group_tests_name("test_runtime_args", tests, NULL, NULL);
+}
