@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "json.h"
 #include "sock.h"
 #include "util.h"
@@ -38,10 +39,10 @@ const char *engine_name(enum engine_kind k)
 
 int engine_from_env(enum engine_kind *k, struct err *e)
 {
-	const char *env = getenv("SYSCONTAINER_ENGINE");
+	const char *env = config_get(CONFIG_ENGINE);
 
 	*k = ENGINE_NONE;
-	if (!env || !*env)
+	if (!env)
 		return 0;
 	if (engine_parse(env, k, e) < 0)
 		return err_wrap(e, "$SYSCONTAINER_ENGINE");
@@ -63,10 +64,10 @@ enum engine_kind engine_from_bundle(const char *bundle)
 
 const char *engine_socket(enum engine_kind k)
 {
-	const char *env = getenv("SYSCONTAINER_ENGINE_SOCKET");
+	const char *env = config_get(CONFIG_ENGINE_SOCKET);
 
-	if (env && *env)
-		return str_has_prefix(env, "unix://") ? env + 7 : env;
+	if (env)
+		return env;
 	return k == ENGINE_PODMAN ? ENGINE_PODMAN_SOCK : ENGINE_DOCKER_SOCK;
 }
 

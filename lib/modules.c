@@ -9,14 +9,15 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "config.h"
 #include "dynlib.h"
 #include "util.h"
 
 const char *modules_allow_path(void)
 {
-	const char *env = getenv("SYSCONTAINER_HOOKS_MODULES_ALLOW");
+	const char *env = config_get(CONFIG_MODULES_ALLOW);
 
-	return env && *env ? env : MODULES_ALLOW_DEFAULT;
+	return env ? env : MODULES_ALLOW_DEFAULT;
 }
 
 bool module_name_valid(const char *name)

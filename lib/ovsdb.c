@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "json.h"
 #include "sock.h"
 #include "util.h"
@@ -23,11 +24,9 @@ struct ovsdb {
 
 const char *ovsdb_sock(void)
 {
-	const char *env = getenv("SYSCONTAINER_HOOKS_OVSDB");
+	const char *env = config_get(CONFIG_OVSDB);
 
-	if (!env || !*env)
-		return OVSDB_SOCK_DEFAULT;
-	return str_has_prefix(env, "unix:") ? env + 5 : env;
+	return env ? env : OVSDB_SOCK_DEFAULT;
 }
 
 /* Wait for @events until @deadline, or say which server did not answer. */

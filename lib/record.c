@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "container_id.h"
 #include "json.h"
 #include "store_net.h"
@@ -16,9 +17,9 @@
 
 const char *record_dir(void)
 {
-	const char *env = getenv("SYSCONTAINER_HOOKS_RUNDIR");
+	const char *env = config_get(CONFIG_RUNDIR);
 
-	return env && *env ? env : RECORD_DIR_DEFAULT;
+	return env ? env : RECORD_DIR_DEFAULT;
 }
 
 static cJSON *record_to_json(const struct record *r)

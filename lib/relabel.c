@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "dynlib.h"
 #include "progress.h"
 #include "safe_path.h"
@@ -82,9 +83,9 @@ static int load_selinux(struct err *e)
 
 const char *relabel_host_config(void)
 {
-	const char *env = getenv("SYSCONTAINER_HOOKS_SELINUX_CONFIG");
+	const char *env = config_get(CONFIG_SELINUX_CONFIG);
 
-	return env && *env ? env : SELINUX_CONFIG_DEFAULT;
+	return env ? env : SELINUX_CONFIG_DEFAULT;
 }
 
 void selinux_config_mode(const char *text, char *mode, size_t len)

@@ -12,6 +12,7 @@
 #include "container_id.h"
 #include "json.h"
 #include "progress.h"
+#include "config.h"
 #include "store_net.h"
 #include "store_qos.h"
 #include "util.h"
@@ -21,13 +22,11 @@
 
 const char *store_root(const char *flag)
 {
-	const char *env = getenv("SYSCONTAINER_HOOKS_ROOT");
+	const char *env = config_get(CONFIG_ROOT);
 
 	if (flag && *flag)
 		return flag;
-	if (env && *env)
-		return env;
-	return STORE_ROOT_DEFAULT;
+	return env ? env : STORE_ROOT_DEFAULT;
 }
 
 static void device_elems_free(struct saved_device *d, size_t n);

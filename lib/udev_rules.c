@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "container_id.h"
 #include "log.h"
 #include "progress.h"
@@ -24,19 +25,19 @@
 
 const char *udev_rules_path(void)
 {
-	const char *env = getenv("SYSCONTAINER_HOOKS_UDEV_RULES");
+	const char *env = config_get(CONFIG_UDEV_RULES);
 
-	return env && *env ? env : UDEV_RULES_DEFAULT;
+	return env ? env : UDEV_RULES_DEFAULT;
 }
 
 const char *udev_tool_path(void)
 {
 	static char path[PATH_MAX];
-	const char *env = getenv("SYSCONTAINER_TOOLS_BIN");
+	const char *env = config_get(CONFIG_TOOLS_BIN);
 	ssize_t n;
 	char *slash;
 
-	if (env && *env)
+	if (env)
 		return env;
 	n = readlink("/proc/self/exe", path, sizeof(path) - 32);
 	if (n <= 0)

@@ -8,15 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "hook.h"
 #include "log.h"
 #include "progress.h"
 #include "store.h"
 #include "util.h"
-
-/* The hook must never hang a container start. */
-#define HOOK_DEADLINE_SECONDS 30
-#define HOOK_DEADLINE_MAX 3600
 
 enum { EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
@@ -47,9 +44,11 @@ static void usage(FILE *f)
 	      "The hook gives up after $SYSCONTAINER_HOOKS_DEADLINE seconds (default 30).\n", f);
 }
 
-/* The deadline's line is made of texts prepared beforehand: "prestart c1: "
- * once the state is read, "deadline of 30 s exceeded" when it is armed,
- * and the current steps (progress.h). The handler only copies them. */
+/* The hook must never hang a container start: it gives up at its
+ * deadline (config.h). The deadline's line is made of texts prepared
+ * beforehand: "prestart c1: " once the state is read, "deadline of 30 s
+ * exceeded" when it is armed, and the current steps (progress.h). The
+ * handler only copies them. */
 static char deadline_where[256];
 static volatile sig_atomic_t deadline_where_set;
 static char deadline_what[64];
@@ -79,25 +78,6 @@ static void on_deadline(int sig)
 	if (write(STDERR_FILENO, line, n) < 0)
 		_exit(EXIT_FAIL);
 	_exit(EXIT_FAIL);
-}
-
-/* $SYSCONTAINER_HOOKS_DEADLINE seconds, or the default. */
-static int deadline_seconds(void)
-{
-	const char *env = getenv("SYSCONTAINER_HOOKS_DEADLINE");
-	char *end;
-	long v;
-
-	if (!env || !*env)
-		return HOOK_DEADLINE_SECONDS;
-	errno = 0;
-	v = strtol(env, &end, 10);
-	if (errno || *end || !(*env >= '0' && *env <= '9') || v < 1 || v > HOOK_DEADLINE_MAX) {
-		fprintf(stderr, "syscontainer-hooks: SYSCONTAINER_HOOKS_DEADLINE='%s' is not a "
-			"number of seconds from 1 to %d\n", env, HOOK_DEADLINE_MAX);
-		return -1;
-	}
-	return (int)v;
 }
 
 static void deadline_arm(int seconds)
@@ -226,7 +206,7 @@ int main(int argc, char **argv)
 {
 	struct hook_opts o = { 0 };
 	struct err e = { 0 };
-	int r, deadline;
+	int r;
 
 	if (parse_args(argc, argv, &o) < 0)
 		return EXIT_USAGE;
@@ -241,10 +221,11 @@ int main(int argc, char **argv)
 			"(prestart, createRuntime, poststart, poststop, auto)\n", o.state);
 		return EXIT_USAGE;
 	}
-	deadline = deadline_seconds();
-	if (deadline < 0)
+	if (config_load(&e) < 0) {
+		fprintf(stderr, "syscontainer-hooks: %s\n", e.msg);
 		return EXIT_USAGE;
-	deadline_arm(deadline);
+	}
+	deadline_arm(config_deadline());
 	log_open("syscontainer-hooks", o.log);
 	r = run(&o, &e);
 	if (r < 0) {

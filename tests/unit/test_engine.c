@@ -25,21 +25,24 @@ static void kinds(void **state)
 	assert_string_equal(engine_name(k), "podman");
 	assert_int_equal(engine_parse("lxd", &k, &e), -1);
 	assert_err_mentions(e, "unknown engine 'lxd' (isula, docker or podman)");
-	setenv("SYSCONTAINER_ENGINE", "docker", 1);
+	unit_env("SYSCONTAINER_ENGINE", "docker");
 	assert_int_equal(engine_from_env(&k, &e), 0);
 	assert_int_equal(k, ENGINE_DOCKER);
+	/* a bad value is told when the settings are read, and not used */
 	setenv("SYSCONTAINER_ENGINE", "rkt", 1);
-	assert_int_equal(engine_from_env(&k, &e), -1);
+	assert_int_equal(config_load(&e), -1);
 	assert_err_mentions(e, "$SYSCONTAINER_ENGINE: unknown engine 'rkt'");
-	unsetenv("SYSCONTAINER_ENGINE");
 	assert_int_equal(engine_from_env(&k, &e), 0);
 	assert_int_equal(k, ENGINE_NONE);
-	unsetenv("SYSCONTAINER_ENGINE_SOCKET");
+	unit_env("SYSCONTAINER_ENGINE", NULL);
+	assert_int_equal(engine_from_env(&k, &e), 0);
+	assert_int_equal(k, ENGINE_NONE);
+	unit_env("SYSCONTAINER_ENGINE_SOCKET", NULL);
 	assert_string_equal(engine_socket(ENGINE_DOCKER), ENGINE_DOCKER_SOCK);
 	assert_string_equal(engine_socket(ENGINE_PODMAN), ENGINE_PODMAN_SOCK);
-	setenv("SYSCONTAINER_ENGINE_SOCKET", "unix:///x/p.sock", 1);
+	unit_env("SYSCONTAINER_ENGINE_SOCKET", "unix:///x/p.sock");
 	assert_string_equal(engine_socket(ENGINE_PODMAN), "/x/p.sock");
-	unsetenv("SYSCONTAINER_ENGINE_SOCKET");
+	unit_env("SYSCONTAINER_ENGINE_SOCKET", NULL);
 }
 
 static void bundles(void **state)
@@ -181,9 +184,9 @@ static int ask(const char *answer, struct engine_ctr *c, struct err *e, char *go
 	assert_int_equal(bind(s.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(s.lfd, 1), 0);
 	assert_int_equal(pthread_create(&th, NULL, serve, &s), 0);
-	setenv("SYSCONTAINER_ENGINE_SOCKET", s.path, 1);
+	unit_env("SYSCONTAINER_ENGINE_SOCKET", s.path);
 	r = engine_lookup(ENGINE_PODMAN, "web", c, e);
-	unsetenv("SYSCONTAINER_ENGINE_SOCKET");
+	unit_env("SYSCONTAINER_ENGINE_SOCKET", NULL);
 	shutdown(s.lfd, SHUT_RDWR);
 	pthread_join(th, NULL);
 	close(s.lfd);
@@ -212,10 +215,10 @@ static void api_lookups(void **state)
 	assert_err_line(e);
 	assert_int_equal(ask("", &c, &e, got), -1);
 	assert_err_mentions(e, "without an answer");
-	setenv("SYSCONTAINER_ENGINE_SOCKET", "/nonexistent/api.sock", 1);
+	unit_env("SYSCONTAINER_ENGINE_SOCKET", "/nonexistent/api.sock");
 	assert_int_equal(engine_lookup(ENGINE_DOCKER, "web", &c, &e), -1);
 	assert_err_mentions(e, "ask docker: connect to /nonexistent/api.sock");
-	unsetenv("SYSCONTAINER_ENGINE_SOCKET");
+	unit_env("SYSCONTAINER_ENGINE_SOCKET", NULL);
 	/* a reference that would leave the URL path is not sent */
 	assert_int_equal(engine_lookup(ENGINE_DOCKER, "../../info?", &c, &e), -1);
 	assert_int_equal(e.code, EINVAL);

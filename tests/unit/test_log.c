@@ -136,14 +136,14 @@ static void scene_open(struct scene *sc)
 	sc->rundir = unit_join(sc->dir, "run");
 	sc->fallback = unit_join(sc->dir, "run.log");
 	sc->sock = unit_join(sc->dir, "log-socket");
-	setenv("SYSCONTAINER_HOOKS_RUNDIR", sc->rundir, 1);
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", sc->rundir);
 	log_syslog_socket(sc->sock);
 }
 
 static void scene_close(struct scene *sc)
 {
 	log_close();
-	unsetenv("SYSCONTAINER_HOOKS_RUNDIR");
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", NULL);
 	unit_rm_rf(sc->dir);
 	free(sc->dir);
 	free(sc->rundir);
@@ -391,7 +391,7 @@ static void fallback_unusable(void **state)
 	(void)state;
 	scene_open(&sc);
 	rundir = unit_join(sc.dir, "gone/run");
-	setenv("SYSCONTAINER_HOOKS_RUNDIR", rundir, 1);
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", rundir);
 	err = capture_stderr(open_and_log, NULL);
 	assert_int_equal(count_lines(err), 3);
 	assert_non_null(strstr(err, "logging to stderr"));

@@ -266,13 +266,13 @@ static void no_server(void **state)
 
 static void sock_setting(void **state)
 {
-	unsetenv("SYSCONTAINER_HOOKS_OVSDB");
+	unit_env("SYSCONTAINER_HOOKS_OVSDB", NULL);
 	assert_string_equal(ovsdb_sock(), OVSDB_SOCK_DEFAULT);
-	setenv("SYSCONTAINER_HOOKS_OVSDB", "unix:/run/x/db.sock", 1);
+	unit_env("SYSCONTAINER_HOOKS_OVSDB", "unix:/run/x/db.sock");
 	assert_string_equal(ovsdb_sock(), "/run/x/db.sock");
-	setenv("SYSCONTAINER_HOOKS_OVSDB", "/run/y.sock", 1);
+	unit_env("SYSCONTAINER_HOOKS_OVSDB", "/run/y.sock");
 	assert_string_equal(ovsdb_sock(), "/run/y.sock");
-	unsetenv("SYSCONTAINER_HOOKS_OVSDB");
+	unit_env("SYSCONTAINER_HOOKS_OVSDB", NULL);
 }
 
 int main(void)

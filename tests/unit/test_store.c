@@ -610,13 +610,13 @@ static void lock_per_container(void **state)
 
 static void root_choice(void **state)
 {
-	setenv("SYSCONTAINER_HOOKS_ROOT", "/env/root", 1);
+	unit_env("SYSCONTAINER_HOOKS_ROOT", "/env/root");
 	assert_string_equal(store_root("/flag/root"), "/flag/root");
 	assert_string_equal(store_root(NULL), "/env/root");
 	assert_string_equal(store_root(""), "/env/root");
-	setenv("SYSCONTAINER_HOOKS_ROOT", "", 1);
+	unit_env("SYSCONTAINER_HOOKS_ROOT", "");
 	assert_string_equal(store_root(NULL), STORE_ROOT_DEFAULT);
-	unsetenv("SYSCONTAINER_HOOKS_ROOT");
+	unit_env("SYSCONTAINER_HOOKS_ROOT", NULL);
 	assert_string_equal(store_root(NULL), STORE_ROOT_DEFAULT);
 }
 

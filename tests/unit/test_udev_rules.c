@@ -12,8 +12,8 @@ static int setup(void **state)
 {
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/99-test.rules", dir);
-	setenv("SYSCONTAINER_HOOKS_UDEV_RULES", path, 1);
-	setenv("SYSCONTAINER_TOOLS_BIN", "/usr/bin/syscontainer-tools", 1);
+	unit_env("SYSCONTAINER_HOOKS_UDEV_RULES", path);
+	unit_env("SYSCONTAINER_TOOLS_BIN", "/usr/bin/syscontainer-tools");
 	return 0;
 }
 

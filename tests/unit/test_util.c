@@ -398,11 +398,11 @@ static void record_parse_bad(void **state)
 
 static void record_dir_env(void **state)
 {
-	setenv("SYSCONTAINER_HOOKS_RUNDIR", "/tmp/elsewhere", 1);
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", "/tmp/elsewhere");
 	assert_string_equal(record_dir(), "/tmp/elsewhere");
-	setenv("SYSCONTAINER_HOOKS_RUNDIR", "", 1);
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", "");
 	assert_string_equal(record_dir(), RECORD_DIR_DEFAULT);
-	unsetenv("SYSCONTAINER_HOOKS_RUNDIR");
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", NULL);
 	assert_string_equal(record_dir(), RECORD_DIR_DEFAULT);
 }
 
@@ -417,7 +417,7 @@ static void record_via_env(void **state)
 	struct err e = { 0 };
 	char *dir = unit_join(tmp, "env1");
 
-	setenv("SYSCONTAINER_HOOKS_RUNDIR", tmp, 1);
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", tmp);
 	assert_int_equal(record_write(record_dir(), &r, &e), 0);
 	assert_true(unit_exists(dir));
 	assert_int_equal(record_read(record_dir(), "env1", &got, &e), 0);
@@ -425,7 +425,7 @@ static void record_via_env(void **state)
 	record_free(&got);
 	assert_int_equal(record_remove(record_dir(), "env1", &e), 0);
 	assert_false(unit_exists(dir));
-	unsetenv("SYSCONTAINER_HOOKS_RUNDIR");
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", NULL);
 	unit_rm_rf(tmp);
 	free(dir);
 	free(tmp);

@@ -19,6 +19,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
+
+/* Set (@value) or unset (NULL) an environment setting and read the
+ * settings again, as a program does when it starts; returns what
+ * config_load() does. */
+static inline int unit_env(const char *name, const char *value)
+{
+	if (value)
+		setenv(name, value, 1);
+	else
+		unsetenv(name);
+	return config_load(ERR_DISCARD);
+}
+
 /* An error message the top of the program can print as one line. */
 #define assert_err_line(e) do {					\
 		assert_true((e).msg[0] != '\0');			\

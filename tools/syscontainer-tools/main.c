@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "log.h"
 #include "record.h"
 #include "store.h"
@@ -124,6 +125,9 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
+	/* the SYSCONTAINER_* settings, checked before any work */
+	if (config_load(&e) < 0)
+		return global_usage_error("%s", e.msg);
 	if (engine ? engine_parse(engine, &cli.engine, &e) : engine_from_env(&cli.engine, &e))
 		return global_usage_error("%s", e.msg);
 	cli.root = store_root(cli.root);
