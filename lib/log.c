@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "record.h"
 #include "util.h"
 
@@ -101,6 +102,99 @@ static void use_fallback(const char *why, bool always)
 
 static bool syslog_reachable(void);
 
+/* The formatters below call no printf, no time-zone code and no malloc:
+ * log_error_async() runs them in a signal handler. */
+static size_t put_num(char *buf, size_t size, size_t len, unsigned long v, int width)
+{
+	char digits[24];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < (int)sizeof(digits));
+	while (n < width && n < (int)sizeof(digits))
+		digits[n++] = '0';
+	while (n > 0 && len + 1 < size)
+		buf[len++] = digits[--n];
+	if (len < size)
+		buf[len] = '\0';
+	return len;
+}
+
+/* Days since 1970-01-01 to a proleptic Gregorian date, counted in
+ * 400-year eras that start on March 1st, so that a leap day ends a year. */
+static void civil_date(long days, long *year, unsigned *month, unsigned *day)
+{
+	long z = days + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned long doe = (unsigned long)(z - era * 146097);
+	unsigned long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned long mp = (5 * doy + 2) / 153;
+
+	*day = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*year = (long)yoe + era * 400 + (*month <= 2);
+}
+
+size_t log_utc_stamp(char *buf, size_t size, const struct timespec *ts)
+{
+	long days = (long)(ts->tv_sec / 86400), secs = (long)(ts->tv_sec % 86400), year;
+	unsigned month, day;
+	size_t n = 0;
+
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	civil_date(days, &year, &month, &day);
+	n = put_num(buf, size, n, (unsigned long)year, 4);
+	n = progress_append(buf, size, n, "-");
+	n = put_num(buf, size, n, month, 2);
+	n = progress_append(buf, size, n, "-");
+	n = put_num(buf, size, n, day, 2);
+	n = progress_append(buf, size, n, "T");
+	n = put_num(buf, size, n, (unsigned long)secs / 3600, 2);
+	n = progress_append(buf, size, n, ":");
+	n = put_num(buf, size, n, (unsigned long)secs / 60 % 60, 2);
+	n = progress_append(buf, size, n, ":");
+	n = put_num(buf, size, n, (unsigned long)secs % 60, 2);
+	n = progress_append(buf, size, n, ".");
+	n = put_num(buf, size, n, (unsigned long)ts->tv_nsec / 1000000, 3);
+	return progress_append(buf, size, n, "Z");
+}
+
+/* "<PRI>ident[pid]: ", the head of a syslog datagram. */
+static size_t syslog_head(char *buf, size_t size, int prio)
+{
+	size_t n = progress_append(buf, size, 0, "<");
+
+	n = put_num(buf, size, n, (unsigned long)(LOG_DAEMON | prio), 1);
+	n = progress_append(buf, size, n, ">");
+	n = progress_append(buf, size, n, log_ident);
+	n = progress_append(buf, size, n, "[");
+	n = put_num(buf, size, n, (unsigned long)getpid(), 1);
+	return progress_append(buf, size, n, "]: ");
+}
+
+/* "STAMP ident[pid] level: ", the head of a line in a log file. */
+static size_t file_head(char *buf, size_t size, const char *level)
+{
+	struct timespec ts;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = log_utc_stamp(buf, size, &ts);
+	n = progress_append(buf, size, n, " ");
+	n = progress_append(buf, size, n, log_ident);
+	n = progress_append(buf, size, n, "[");
+	n = put_num(buf, size, n, (unsigned long)getpid(), 1);
+	n = progress_append(buf, size, n, "] ");
+	n = progress_append(buf, size, n, level);
+	return progress_append(buf, size, n, ": ");
+}
+
 void log_open(const char *ident, const char *file)
 {
 	char why[ERR_MSG_MAX + 16];
@@ -184,13 +278,10 @@ static bool syslog_reachable(void)
 static bool vlog_syslog(int prio, const char *fmt, va_list ap)
 {
 	char line[2048], why[512];
-	int n, saved;
+	size_t n = syslog_head(line, sizeof(line), prio);
+	int saved;
 
-	n = snprintf(line, sizeof(line), "<%d>%s[%d]: ", LOG_DAEMON | prio, log_ident,
-		     (int)getpid());
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return true;
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (send_syslog(line, strlen(line)) == 0)
 		return true;
 	saved = errno;
@@ -202,10 +293,8 @@ static bool vlog_syslog(int prio, const char *fmt, va_list ap)
 static void vlog(int prio, const char *level, const char *fmt, va_list ap)
 {
 	char line[2048];
-	struct timespec ts;
-	struct tm tm;
 	va_list again;
-	int n;
+	size_t n;
 
 	if (log_syslog) {
 		bool sent;
@@ -219,19 +308,36 @@ static void vlog(int prio, const char *level, const char *fmt, va_list ap)
 	if (log_fd < 0)
 		return;
 	/* by hand: strftime() would read the time zone, needed or not */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	n = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s[%d] %s: ",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-		     tm.tm_sec, ts.tv_nsec / 1000000, log_ident, (int)getpid(), level);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return;
-	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	n = (int)strlen(line);
+	n = file_head(line, sizeof(line) - 1, level);
+	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	n = strlen(line);
 	line[n++] = '\n';
 	/* one write per line so concurrent writers never interleave */
-	if (write(log_fd, line, (size_t)n) < 0)
+	if (write(log_fd, line, n) < 0)
 		return;
+}
+
+void log_error_async(const char *msg)
+{
+	char line[2048];
+	int saved = errno;
+	size_t n;
+
+	if (log_syslog) {
+		n = syslog_head(line, sizeof(line), LOG_ERR);
+		n = progress_append(line, sizeof(line), n, msg);
+		if (send_syslog(line, n) == 0)
+			goto out;
+	}
+	if (log_fd < 0)
+		goto out;
+	n = file_head(line, sizeof(line) - 1, "error");
+	n = progress_append(line, sizeof(line) - 1, n, msg);
+	line[n++] = '\n';
+	if (write(log_fd, line, n) < 0)
+		goto out;
+out:
+	errno = saved;
 }
 
 #define DEFINE_LOG(name, prio, level)                   \

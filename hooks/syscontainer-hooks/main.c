@@ -55,13 +55,15 @@ static char deadline_what[64];
 
 static void on_deadline(int sig)
 {
+	static const char ident[] = "syscontainer-hooks: ";
 	const char *main_step = progress_now(PROGRESS_MAIN);
 	const char *worker_step = progress_now(PROGRESS_WORKER);
 	char line[1024];
+	char *msg = line + sizeof(ident) - 1;
 	size_t n, max = sizeof(line) - 1;       /* room for the newline */
 
 	(void)sig;
-	n = progress_append(line, max, 0, "syscontainer-hooks: ");
+	n = progress_append(line, max, 0, ident);
 	if (deadline_where_set)
 		n = progress_append(line, max, n, deadline_where);
 	n = progress_append(line, max, n, deadline_what);
@@ -74,6 +76,8 @@ static void on_deadline(int sig)
 		n = progress_append(line, max, n, worker_step);
 	}
 	n = progress_append(line, max, n, "; giving up");
+	/* the log says it too, as it says every other failure */
+	log_error_async(msg);
 	line[n++] = '\n';
 	if (write(STDERR_FILENO, line, n) < 0)
 		_exit(EXIT_FAIL);

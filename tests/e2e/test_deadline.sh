@@ -40,6 +40,10 @@ err=$(cat "$E2E_TMP/$id.err")
 check_match "the line names the stage, the container and the lock it waited for" \
 	"syscontainer-hooks: prestart $id: deadline of 2 s exceeded while waiting for the lock on $lock; giving up" \
 	"$err"
+# the log has it as it has every other failure, from the signal handler
+check "the hook's log holds the same line, as an error" grep -qE \
+	"^[^ ]+Z syscontainer-hooks\[[0-9]+\] error: prestart $id: deadline of 2 s exceeded while waiting for the lock on $lock; giving up$" \
+	"$HOOK_LOG"
 rt delete -f "$id" >/dev/null 2>&1
 
 kill "$holder"
@@ -58,6 +62,9 @@ for _ in $(seq 50); do flock -n "$lock" true || break; sleep 0.1; done
 SYSCONTAINER_HOOKS_DEADLINE=1 run_capture sh -c "'$HOOK' --state prestart --log '$HOOK_LOG' <'$E2E_TMP/state'"
 expect_output "prestart by hand at its deadline of 1 s" 1 \
 	"^syscontainer-hooks: prestart $id: deadline of 1 s exceeded while waiting for the lock on $lock; giving up$"
+check "by hand: its --log holds the line" grep -qF \
+	"error: prestart $id: deadline of 1 s exceeded while waiting for the lock on $lock; giving up" \
+	"$HOOK_LOG"
 kill "$holder"
 wait "$holder" 2>/dev/null
 e2e_stop "$id"

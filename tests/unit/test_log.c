@@ -401,6 +401,74 @@ static void fallback_unusable(void **state)
 	scene_close(&sc);
 }
 
+/* The time stamp made without the C library's time code is the one
+ * gmtime_r gives, across leap days, centuries and 2038. */
+static void utc_stamp(void **state)
+{
+	static const time_t at[] = {
+		0, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 951868800, 4107542400 /* 2100-03-01 */,
+		4107456000, 2147483647, 2147483648, 1700000000, 1709164800 /* 2024-02-29 */,
+		253402300799 /* 9999-12-31T23:59:59 */,
+	};
+	char got[64], want[64];
+	struct tm tm;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]) + 2000; i++) {
+		/* the table, then a day and some seconds apart for 2000 steps */
+		time_t t = i < sizeof(at) / sizeof(at[0]) ? at[i] : (time_t)(i * 86400 * 37 + i * 4001);
+		struct timespec ts = { t, 123456789 };
+
+		unit_case("%lld", (long long)t);
+		gmtime_r(&t, &tm);
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.123Z", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		assert_int_equal(log_utc_stamp(got, sizeof(got), &ts), strlen(want));
+		assert_string_equal(got, want);
+	}
+	unit_case_done();
+}
+
+/* The signal-safe line is the line log_error() writes, in a file and to
+ * syslog. */
+static void async_line(void **state)
+{
+	char *dir = unit_tmpdir(), *file = unit_join(dir, "hook.log"), *text;
+	char *sock = unit_join(dir, "log");
+	char buf[256], want[128];
+	regex_t re;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	log_open("sch-test", file);
+	log_error_async("prestart c1: deadline of 2 s exceeded; giving up");
+	log_error("prestart c1: deadline of 2 s exceeded; giving up");
+	log_close();
+	text = unit_read(file, NULL);
+	assert_int_equal(regcomp(&re, "^([0-9]{4}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:"
+				 "[0-6][0-9]\\.[0-9]{3}Z sch-test\\[[0-9]+\\] error: prestart c1: "
+				 "deadline of 2 s exceeded; giving up\n){2}$", REG_EXTENDED), 0);
+	assert_int_equal(regexec(&re, text, 0, NULL, 0), 0);
+	regfree(&re);
+	free(text);
+	fd = listen_at(sock, SOCK_DGRAM);
+	log_syslog_socket(sock);
+	log_open("sch-test", NULL);
+	log_error_async("stuck");
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	snprintf(want, sizeof(want), "<27>sch-test[%d]: stuck", (int)getpid());
+	assert_string_equal(buf, want);
+	log_close();
+	close(fd);
+	unit_rm_rf(dir);
+	free(sock);
+	free(file);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +482,8 @@ int main(void)
 		UNIT_TEST(file_refused_to_syslog),
 		UNIT_TEST(file_dot_is_stderr),
 		UNIT_TEST(fallback_unusable),
+		UNIT_TEST(utc_stamp),
+		UNIT_TEST(async_line),
 	};
 
 	return cmocka_run_group_tests_name("test_log", tests, NULL, NULL);
