@@ -71,6 +71,13 @@ static int write_doc(const char *rundir, const char *id, const cJSON *o, struct 
 	return write_file_atomic(path, text, strlen(text), 0600, WRITE_VOLATILE, e);
 }
 
+char *record_format(const struct record *r)
+{
+	_cleanup_cjson_ cJSON *o = record_to_json(r);
+
+	return cJSON_PrintUnformatted(o);
+}
+
 int record_write(const char *rundir, const struct record *r, struct err *e)
 {
 	_cleanup_cjson_ cJSON *o = NULL;

@@ -49,6 +49,9 @@ int record_remove(const char *rundir, const char *id, struct err *e);
 void record_free(struct record *r);
 
 int record_parse(const char *json, size_t len, struct record *r, struct err *e);
+/* The text record_write writes for @r (free() it); record_parse reads it
+ * back into an equal record. */
+char *record_format(const struct record *r);
 
 /* The CLI's live add-nic and remove-nic: add @n to, or remove the
  * interface named @ctr from, the interfaces the record of @id lists. A
