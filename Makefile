@@ -51,6 +51,8 @@ DEPS += bpftool  # the cgroup v2 tests count the device programs attached to a c
 DEPS += udev  # a real systemd-udevd for tests/e2e/test_udevd.sh
 DEPS += lxc  # the lcr tests: real lxc-start containers (lxc.hook.start-host)
 DEPS += debootstrap  # tests/fresh-root builds a fresh Debian 12 root
+DEPS += docker.io  # tests/e2e/test_docker.sh runs its own dockerd with syscontainer-runtime
+DEPS += containerd  # tests/e2e/test_containerd.sh runs its own containerd (ctr run --runc-binary)
 DEPS += openvswitch-switch  # tests/e2e/test_ovs.sh runs its own ovsdb-server and ovs-vswitchd
 all: $(HOOK) $(TOOL) $(WRAPPER)
 
