@@ -11,7 +11,7 @@
 
 #define DEADLINE_NAME "SYSCONTAINER_HOOKS_DEADLINE"
 
-enum kind { PATH, SOCKET, ENGINE };
+enum kind { PATH, SOCKET, ENGINE, TEXT };
 
 static const struct setting {
 	const char *name;
@@ -28,6 +28,9 @@ static const struct setting {
 	[CONFIG_OVSDB] = { "SYSCONTAINER_HOOKS_OVSDB", SOCKET, "unix:" },
 	[CONFIG_ENGINE_SOCKET] = { "SYSCONTAINER_ENGINE_SOCKET", SOCKET, "unix://" },
 	[CONFIG_ENGINE] = { "SYSCONTAINER_ENGINE", ENGINE, NULL },
+	[CONFIG_RUNTIME_CONFIG] = { "SYSCONTAINER_RUNTIME_CONFIG", PATH, NULL },
+	[CONFIG_RUNTIME] = { "SYSCONTAINER_RUNTIME", TEXT, NULL },
+	[CONFIG_RUNTIME_WRAPPED] = { "SYSCONTAINER_RUNTIME_WRAPPED", TEXT, NULL },
 };
 
 static struct {
@@ -64,6 +67,8 @@ static const char *check(const struct setting *s, const char *v, struct err *e)
 			err_wrap(e, "$%s", s->name);
 			return NULL;
 		}
+		return v;
+	case TEXT:
 		return v;
 	}
 	return NULL;

@@ -24,6 +24,11 @@ enum config_key {
 	CONFIG_ENGINE_SOCKET,   /* SYSCONTAINER_ENGINE_SOCKET: the engine's API
 				 * socket, "unix://" taken off */
 	CONFIG_ENGINE,          /* SYSCONTAINER_ENGINE: isula, docker or podman */
+	CONFIG_RUNTIME_CONFIG,  /* SYSCONTAINER_RUNTIME_CONFIG: the wrapper's file */
+	CONFIG_RUNTIME,         /* SYSCONTAINER_RUNTIME: the real runtime, a path
+				 * or a name on PATH */
+	CONFIG_RUNTIME_WRAPPED, /* SYSCONTAINER_RUNTIME_WRAPPED: set by the wrapper
+				 * for the runtime it runs */
 	CONFIG_KEYS,
 };
 

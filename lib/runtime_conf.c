@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "json.h"
 #include "util.h"
 
 /* Set in the environment of the runtime the wrapper runs: a copy of the
- * wrapper installed under the runtime's name finds it and stops, where
- * comparing files cannot tell a copy from the real runtime. */
+ * wrapper installed under the runtime's name finds it (CONFIG_RUNTIME_WRAPPED)
+ * and stops, where comparing files cannot tell a copy from the real
+ * runtime. */
 #define WRAPPED_ENV "SYSCONTAINER_RUNTIME_WRAPPED"
 #define PATH_DEFAULT "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -79,17 +81,17 @@ static int conf_file(const char *path, struct runtime_conf *c, struct err *e)
 
 int runtime_conf_load(struct runtime_conf *c, struct err *e)
 {
-	const char *file = getenv("SYSCONTAINER_RUNTIME_CONFIG");
-	const char *runtime = getenv("SYSCONTAINER_RUNTIME");
+	const char *file = config_get(CONFIG_RUNTIME_CONFIG);
+	const char *runtime = config_get(CONFIG_RUNTIME);
 
 	memset(c, 0, sizeof(*c));
-	if (getenv(WRAPPED_ENV))
+	if (config_get(CONFIG_RUNTIME_WRAPPED))
 		return err_set(e, ELOOP, "started by syscontainer-runtime: the runtime it runs is a copy "
 			       "of it; name the real one in %s or $SYSCONTAINER_RUNTIME",
 			       RUNTIME_CONF_DEFAULT);
-	if (conf_file(file && *file ? file : RUNTIME_CONF_DEFAULT, c, e) < 0)
+	if (conf_file(file ? file : RUNTIME_CONF_DEFAULT, c, e) < 0)
 		return -1;
-	if (runtime && *runtime) {
+	if (runtime) {
 		free(c->runtime);
 		c->runtime = xstrdup(runtime);
 	}

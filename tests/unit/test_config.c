@@ -18,6 +18,7 @@ static const struct {
 	{ "SYSCONTAINER_HOOKS_SELINUX_CONFIG", CONFIG_SELINUX_CONFIG },
 	{ "SYSCONTAINER_HOOKS_OVSDB", CONFIG_OVSDB },
 	{ "SYSCONTAINER_ENGINE_SOCKET", CONFIG_ENGINE_SOCKET },
+	{ "SYSCONTAINER_RUNTIME_CONFIG", CONFIG_RUNTIME_CONFIG },
 };
 
 static void clear_all(void)
@@ -25,6 +26,8 @@ static void clear_all(void)
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		unsetenv(paths[i].name);
 	unsetenv("SYSCONTAINER_ENGINE");
+	unsetenv("SYSCONTAINER_RUNTIME");
+	unsetenv("SYSCONTAINER_RUNTIME_WRAPPED");
 	unsetenv("SYSCONTAINER_HOOKS_DEADLINE");
 }
 
@@ -98,6 +101,26 @@ static void engine_setting(void **state)
 	clear_all();
 }
 
+/* The real runtime is a name or a path; the wrapper's mark, any text. */
+static void runtime_settings(void **state)
+{
+	struct err e = { 0 };
+
+	clear_all();
+	assert_int_equal(config_load(&e), 0);
+	assert_null(config_get(CONFIG_RUNTIME));
+	assert_null(config_get(CONFIG_RUNTIME_WRAPPED));
+	setenv("SYSCONTAINER_RUNTIME", "crun", 1);
+	setenv("SYSCONTAINER_RUNTIME_WRAPPED", "1", 1);
+	assert_int_equal(config_load(&e), 0);
+	assert_string_equal(config_get(CONFIG_RUNTIME), "crun");
+	assert_string_equal(config_get(CONFIG_RUNTIME_WRAPPED), "1");
+	setenv("SYSCONTAINER_RUNTIME", "/usr/sbin/runc", 1);
+	assert_int_equal(config_load(&e), 0);
+	assert_string_equal(config_get(CONFIG_RUNTIME), "/usr/sbin/runc");
+	clear_all();
+}
+
 static void deadline_setting(void **state)
 {
 	static const char *const bad[] = { "abc", "0", "-1", "3601", "1x", " 5", "+5", "0x10",
@@ -155,6 +178,7 @@ int main(void)
 		UNIT_TEST(path_settings),
 		UNIT_TEST(socket_schemes),
 		UNIT_TEST(engine_setting),
+		UNIT_TEST(runtime_settings),
 		UNIT_TEST(deadline_setting),
 		UNIT_TEST(first_bad_told),
 	};

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "config.h"
 #include "hookspec.h"
 #include "json.h"
 #include "runtime_args.h"
@@ -43,7 +44,8 @@ int main(int argc, char **argv)
 	struct err e = { 0 };
 	_cleanup_free_ char *real = NULL;
 
-	if (runtime_conf_load(&conf, &e) < 0 || runtime_conf_resolve(conf.runtime, &real, &e) < 0)
+	if (config_load(&e) < 0 || runtime_conf_load(&conf, &e) < 0 ||
+	    runtime_conf_resolve(conf.runtime, &real, &e) < 0)
 		return fail(&e);
 	runtime_args_parse(argc, argv, &call);
 	/* with a flag runc does not have, runc refuses the command itself */
