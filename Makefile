@@ -14,7 +14,7 @@ PKGS     := libcjson libmnl libudev libselinux libkmod
 # is read, so that "make deps demo" installs the -dev packages before the
 # build asks for them; the answer is then kept for the rest of the run.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS)))$(PKG_CFLAGS)
-# libkmod, libselinux and libudev are loaded with dlopen when needed
+# libkmod, libselinux, libudev and libsystemd are loaded with dlopen when needed
 # (lib/dynlib.h)
 PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs libcjson libmnl) -ldl)$(PKG_LIBS)
 CFLAGS   ?= -O2
@@ -54,6 +54,7 @@ DEPS += debootstrap  # tests/fresh-root builds a fresh Debian 12 root
 DEPS += docker.io  # tests/e2e/test_docker.sh runs its own dockerd with syscontainer-runtime
 DEPS += containerd  # tests/e2e/test_containerd.sh runs its own containerd (ctr run --runc-binary)
 DEPS += openvswitch-switch  # tests/e2e/test_ovs.sh runs its own ovsdb-server and ovs-vswitchd
+DEPS += libsystemd-dev  # sd-bus header: the DeviceAllow= of systemd units (lib/systemd_bus.c)
 all: $(HOOK) $(TOOL) $(WRAPPER)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/*/*.h)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "config.h"
 #include "container_id.h"
 #include "json.h"
@@ -14,12 +15,22 @@
 #include "util.h"
 
 #define KEY_NICS "networkInterfaces"
+#define KEY_SD "systemdBaseline"
 
 const char *record_dir(void)
 {
 	const char *env = config_get(CONFIG_RUNDIR);
 
 	return env ? env : RECORD_DIR_DEFAULT;
+}
+
+static cJSON *str_array(char *const *s, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(s[i]));
+	return arr;
 }
 
 static cJSON *record_to_json(const struct record *r)
@@ -42,9 +53,9 @@ static cJSON *record_to_json(const struct record *r)
 		cJSON_AddStringToObject(o, "devicesCgroup", r->devices_cgroup);
 	if (r->devices_v2)
 		cJSON_AddTrueToObject(o, "devicesV2");
-	arr = cJSON_AddArrayToObject(o, "deviceBaseline");
-	for (size_t i = 0; i < r->n_baseline; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(r->baseline[i]));
+	cJSON_AddItemToObject(o, "deviceBaseline", str_array(r->baseline, r->n_baseline));
+	if (r->sd_known)
+		cJSON_AddItemToObject(o, KEY_SD, str_array(r->sd_baseline, r->n_sd_baseline));
 	if (r->nics_known) {
 		arr = cJSON_AddArrayToObject(o, KEY_NICS);
 		for (size_t i = 0; i < r->n_nics; i++)
@@ -99,14 +110,22 @@ static int get_u64(const cJSON *o, const char *key, uint64_t *out, struct err *e
 	return 0;
 }
 
-static int parse_baseline(const cJSON *o, struct record *r, struct err *e)
+static int parse_strings(const cJSON *o, const char *key, char ***out, size_t *n,
+			 struct err *e)
 {
-	const struct json_array_reader rd = { .what = "deviceBaseline", .size = sizeof(char *),
+	const struct json_array_reader rd = { .what = key, .size = sizeof(char *),
 					      .elem = json_string_elem,
 					      .drop = json_strings_drop };
 
-	return json_array_read(cJSON_GetObjectItemCaseSensitive(o, "deviceBaseline"), &rd,
-			       &r->baseline, &r->n_baseline, e);
+	return json_array_read(cJSON_GetObjectItemCaseSensitive(o, key), &rd, out, n, e);
+}
+
+static int parse_baseline(const cJSON *o, struct record *r, struct err *e)
+{
+	r->sd_known = cJSON_GetObjectItemCaseSensitive(o, KEY_SD) != NULL;
+	if (parse_strings(o, "deviceBaseline", &r->baseline, &r->n_baseline, e) < 0)
+		return -1;
+	return parse_strings(o, KEY_SD, &r->sd_baseline, &r->n_sd_baseline, e);
 }
 
 /* What later versions added: optional, so older records still parse. */
@@ -193,29 +212,48 @@ void record_free(struct record *r)
 	free(r->bundle);
 	free(r->rootfs);
 	free(r->devices_cgroup);
-	for (size_t i = 0; i < r->n_baseline; i++)
-		free(r->baseline[i]);
-	free(r->baseline);
+	str_list_free(r->baseline, r->n_baseline);
+	str_list_free(r->sd_baseline, r->n_sd_baseline);
 	free(r->nics);
 	memset(r, 0, sizeof(*r));
+}
+
+/* The record of @id as JSON, to change and write back. */
+static int read_doc(const char *rundir, const char *id, cJSON **o, struct err *e)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s/%s", rundir, id, RECORD_FILE);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+
+	if (container_id_check(id, e) < 0)
+		return -1;
+	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &buf, &len, e) < 0 ||
+	    json_parse(buf, len, o, e) < 0)
+		return err_wrap(e, "runtime record %s", path);
+	return 0;
+}
+
+int record_sd_baseline_set(const char *rundir, const struct record *r, struct err *e)
+{
+	_cleanup_cjson_ cJSON *o = NULL;
+
+	if (read_doc(rundir, r->id, &o, e) < 0)
+		return -1;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, KEY_SD);
+	cJSON_AddItemToObject(o, KEY_SD, str_array(r->sd_baseline, r->n_sd_baseline));
+	return write_doc(rundir, r->id, o, e);
 }
 
 /* Read, change and rewrite the record's list of interfaces. */
 static int edit_nics(const char *rundir, const char *id, const struct nic_spec *add,
 		     const char *remove, struct err *e)
 {
-	_cleanup_free_ char *path = xasprintf("%s/%s/%s", rundir, id, RECORD_FILE);
-	_cleanup_free_ char *buf = NULL;
 	_cleanup_cjson_ cJSON *o = NULL;
 	cJSON *arr, *it;
-	size_t len;
 	int i = 0;
 
-	if (container_id_check(id, e) < 0)
+	if (read_doc(rundir, id, &o, e) < 0)
 		return -1;
-	if (read_file_at(AT_FDCWD, path, MAX_FILE_SIZE, &buf, &len, e) < 0 ||
-	    json_parse(buf, len, &o, e) < 0)
-		return err_wrap(e, "runtime record %s", path);
 	arr = cJSON_GetObjectItemCaseSensitive(o, KEY_NICS);
 	if (!cJSON_IsArray(arr))
 		return 0;

@@ -37,6 +37,12 @@ struct record {
 	bool nics_known;        /* older records do not list the interfaces */
 	struct nic_spec *nics;  /* interfaces made in the container */
 	size_t n_nics;
+	/* the DeviceAllow= entries ("path perms") the runtime gave the
+	 * container's systemd unit, before ours; known once we first told
+	 * systemd of a device (systemd_devices.h) */
+	bool sd_known;
+	char **sd_baseline;
+	size_t n_sd_baseline;
 };
 
 /* $SYSCONTAINER_HOOKS_RUNDIR, else RECORD_DIR_DEFAULT. */
@@ -58,5 +64,9 @@ char *record_format(const struct record *r);
  * record that lists none (an older one) is left as it is. */
 int record_nic_add(const char *rundir, const char *id, const struct nic_spec *n, struct err *e);
 int record_nic_remove(const char *rundir, const char *id, const char *ctr, struct err *e);
+
+/* Record the runtime's DeviceAllow= entries (@sd_baseline of @r) in the
+ * record of @id, as the CLI learns them. */
+int record_sd_baseline_set(const char *rundir, const struct record *r, struct err *e);
 
 #endif

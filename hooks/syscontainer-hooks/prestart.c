@@ -33,6 +33,7 @@
 #include "relabel.h"
 #include "store_net.h"
 #include "store_qos.h"
+#include "systemd_devices.h"
 #include "util.h"
 
 static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
@@ -259,17 +260,25 @@ static int write_record(struct prestart *p, struct err *e)
 		.baseline = p->baseline,
 		.n_baseline = p->n_baseline,
 	};
+	struct err why = { 0 };
 	struct stat st;
 	int ret;
 
 	if (fstat(p->mntns_fd, &st) < 0)
 		return err_sys(e, errno, "stat mount namespace");
+	/* the cgroup grants above are lost at the next daemon-reload unless
+	 * systemd knows of the devices too */
+	if (systemd_devices_start(p->st->id, p->st->pid, p->devs, p->n_devs, p->dev_present, &r,
+				  &why) > 0)
+		log_warn("%s: systemd will take the devices away at its next daemon-reload: %s",
+			 p->st->id, why.msg);
 	r.mntns_dev = st.st_dev;
 	r.mntns_ino = st.st_ino;
 	ret = record_instance(p, &r, e);
 	if (ret == 0)
 		ret = record_write(record_dir(), &r, e);
 	free(r.nics);
+	str_list_free(r.sd_baseline, r.n_sd_baseline);
 	return ret;
 }
 

@@ -136,6 +136,12 @@ int cli_resolve_id(const struct cli *cli, const char *arg, char **id, char *note
  * change was only saved, saying it applies at its next start. */
 void cli_report_saved_only(void);
 
+struct saved_device;
+/* After @changed were added to or removed from running @t (and saved):
+ * their DeviceAllow= entries in its systemd unit follow (systemd.c). */
+void cli_systemd_devices(const struct cli *cli, const char *cmd, struct target *t,
+			 const struct saved_device *changed, size_t n);
+
 struct net_ctx;
 /* Netlink sockets in the host and in the running container's network
  * namespace (checked against the container's pidfd). */

@@ -144,6 +144,8 @@ int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
 		goto out;
 	}
 	report_added(f, &t, add, n, live);
+	if (live)
+		cli_systemd_devices(cli, "add-device", &t, add, n);
 	r = 0;
 out:
 	device_cgroup_free(&c.cg);
@@ -290,8 +292,10 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 {
 	struct saved_device *saved = NULL;
 	size_t n_saved = 0;
+	_cleanup_free_ struct saved_device *removed = NULL;  /* shallow copies */
 	bool *gone = NULL;
 	struct target t;
+	size_t k = 0;
 	int r = -1;
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
@@ -328,6 +332,7 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 	}
 	if (store_save(&t.store, e) < 0)
 		goto out;
+	removed = xcalloc(n_saved, sizeof(*removed));
 	for (size_t i = 0; i < n_saved; i++) {
 		if (!gone[i])
 			continue;
@@ -335,7 +340,9 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 		           saved[i].ctr);
 		log_info("%s: removed device %s at %s%s", t.id, saved[i].host, saved[i].ctr,
 			 t.running ? "" : ", saved state only");
+		removed[k++] = saved[i];
 	}
+	cli_systemd_devices(cli, "remove-device", &t, removed, k);
 	r = 0;
 out:
 	free(gone);
