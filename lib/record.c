@@ -56,6 +56,8 @@ static cJSON *record_to_json(const struct record *r)
 	cJSON_AddItemToObject(o, "deviceBaseline", str_array(r->baseline, r->n_baseline));
 	if (r->sd_known)
 		cJSON_AddItemToObject(o, KEY_SD, str_array(r->sd_baseline, r->n_sd_baseline));
+	if (r->sd_unit)
+		cJSON_AddStringToObject(o, "systemdUnit", r->sd_unit);
 	if (r->nics_known) {
 		arr = cJSON_AddArrayToObject(o, KEY_NICS);
 		for (size_t i = 0; i < r->n_nics; i++)
@@ -122,6 +124,11 @@ static int parse_strings(const cJSON *o, const char *key, char ***out, size_t *n
 
 static int parse_baseline(const cJSON *o, struct record *r, struct err *e)
 {
+	const char *unit;
+
+	if (json_opt_string(o, "systemdUnit", &unit, e) < 0)
+		return -1;
+	r->sd_unit = unit ? xstrdup(unit) : NULL;
 	r->sd_known = cJSON_GetObjectItemCaseSensitive(o, KEY_SD) != NULL;
 	if (parse_strings(o, "deviceBaseline", &r->baseline, &r->n_baseline, e) < 0)
 		return -1;
@@ -214,6 +221,7 @@ void record_free(struct record *r)
 	free(r->devices_cgroup);
 	str_list_free(r->baseline, r->n_baseline);
 	str_list_free(r->sd_baseline, r->n_sd_baseline);
+	free(r->sd_unit);
 	free(r->nics);
 	memset(r, 0, sizeof(*r));
 }
@@ -240,7 +248,10 @@ int record_sd_baseline_set(const char *rundir, const struct record *r, struct er
 	if (read_doc(rundir, r->id, &o, e) < 0)
 		return -1;
 	cJSON_DeleteItemFromObjectCaseSensitive(o, KEY_SD);
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "systemdUnit");
 	cJSON_AddItemToObject(o, KEY_SD, str_array(r->sd_baseline, r->n_sd_baseline));
+	if (r->sd_unit)
+		cJSON_AddStringToObject(o, "systemdUnit", r->sd_unit);
 	return write_doc(rundir, r->id, o, e);
 }
 

@@ -41,6 +41,7 @@ struct record {
 	 * container's systemd unit, before ours; known once we first told
 	 * systemd of a device (systemd_devices.h) */
 	bool sd_known;
+	char *sd_unit;          /* that unit, when known */
 	char **sd_baseline;
 	size_t n_sd_baseline;
 };

@@ -115,6 +115,11 @@ int sdbus_open(const char *unit, struct sdbus **out, struct err *e)
 	return 0;
 }
 
+const char *sdbus_unit(const struct sdbus *b)
+{
+	return b->unit;
+}
+
 void sdbus_close(struct sdbus *b)
 {
 	if (!b)

@@ -16,6 +16,7 @@ struct sdbus;
 /* Connect to the system bus and find @unit (loaded: GetUnit). */
 int sdbus_open(const char *unit, struct sdbus **b, struct err *e);
 void sdbus_close(struct sdbus *b);
+const char *sdbus_unit(const struct sdbus *b);
 
 /* The unit's DevicePolicy= ("auto", "closed", "strict") and DeviceAllow=. */
 int sdbus_devices_get(struct sdbus *b, char policy[16], struct unit_device **l, size_t *n,

@@ -54,8 +54,11 @@ static struct unit_device *parse_list(char *const *s, size_t n)
 	return l;
 }
 
-static void keep_baseline(struct record *r, const struct unit_device *l, size_t n)
+static void keep_baseline(struct record *r, const char *unit, const struct unit_device *l,
+			  size_t n)
 {
+	free(r->sd_unit);
+	r->sd_unit = xstrdup(unit);
 	str_list_free(r->sd_baseline, r->n_sd_baseline);
 	r->sd_baseline = xcalloc(n + 1, sizeof(char *));
 	for (size_t i = 0; i < n; i++)
@@ -77,7 +80,7 @@ static int tell(struct sdbus *b, struct record *r, const struct unit_device *wan
 	if (sdbus_devices_get(b, policy, &cur, &n_cur, e) < 0)
 		return -1;
 	if (!r->sd_known)
-		keep_baseline(r, cur, n_cur);
+		keep_baseline(r, sdbus_unit(b), cur, n_cur);
 	/* an "auto" unit with no list restricts nothing: a first entry
 	 * would make it deny everything else */
 	if (!strcmp(policy, "auto") && n_cur == 0)

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bind.h"
@@ -248,6 +249,28 @@ static int record_instance(struct prestart *p, struct record *r, struct err *e)
 	return store_nics(p->store.doc, &r->nics, &r->n_nics, e);
 }
 
+/* The cgroup grants above are lost at systemd's next daemon-reload unless
+ * the container's unit lists the devices too. */
+static void tell_systemd(struct prestart *p, struct record *r)
+{
+	struct err why = { 0 };
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (systemd_devices_start(p->st->id, p->st->pid, p->devs, p->n_devs, p->dev_present, r,
+				  &why) > 0) {
+		log_warn("%s: systemd will take the devices away at its next daemon-reload: %s",
+			 p->st->id, why.msg);
+		return;
+	}
+	if (!r->sd_known)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_info("%s: prestart: systemd unit %s allows %zu device(s) (%ld us)", p->st->id,
+		 r->sd_unit, p->n_devs, (long)((t1.tv_sec - t0.tv_sec) * 1000000 +
+					       (t1.tv_nsec - t0.tv_nsec) / 1000));
+}
+
 static int write_record(struct prestart *p, struct err *e)
 {
 	struct record r = {
@@ -260,18 +283,12 @@ static int write_record(struct prestart *p, struct err *e)
 		.baseline = p->baseline,
 		.n_baseline = p->n_baseline,
 	};
-	struct err why = { 0 };
 	struct stat st;
 	int ret;
 
 	if (fstat(p->mntns_fd, &st) < 0)
 		return err_sys(e, errno, "stat mount namespace");
-	/* the cgroup grants above are lost at the next daemon-reload unless
-	 * systemd knows of the devices too */
-	if (systemd_devices_start(p->st->id, p->st->pid, p->devs, p->n_devs, p->dev_present, &r,
-				  &why) > 0)
-		log_warn("%s: systemd will take the devices away at its next daemon-reload: %s",
-			 p->st->id, why.msg);
+	tell_systemd(p, &r);
 	r.mntns_dev = st.st_dev;
 	r.mntns_ino = st.st_ino;
 	ret = record_instance(p, &r, e);
@@ -279,6 +296,7 @@ static int write_record(struct prestart *p, struct err *e)
 		ret = record_write(record_dir(), &r, e);
 	free(r.nics);
 	str_list_free(r.sd_baseline, r.n_sd_baseline);
+	free(r.sd_unit);
 	return ret;
 }
 

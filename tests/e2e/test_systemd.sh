@@ -1,0 +1,184 @@
+#!/bin/bash
+# Devices of a container whose cgroup is a systemd unit survive `systemctl
+# daemon-reload`. systemd runs as PID 1 in private namespaces (systemd.sh),
+# real runc runs there with its systemd cgroup driver (cgroupsPath
+# "system.slice:sch:ID" makes the unit sch-ID.scope), and systemd rebuilds
+# the unit's device program from its DeviceAllow= at every reload: a
+# device granted from outside systemd is then refused, unless systemd
+# was told of it too. Shown here: a device added live still works after
+# 20 reloads; removed, it stays refused after a reload; a restart applies
+# it again and it still works after a reload; a permission change follows
+# (rw to r); the runtime's own entries stay; no bus, or a unit that is
+# not the container's, is one warning and no failure; and under runc's
+# cgroupfs driver nothing at all is sent to systemd and nothing changes.
+# Every container can make device nodes (CAP_MKNOD), so a node made inside
+# tells what the device rules allow.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/systemd.sh"
+e2e_require_root
+
+t_start=$SECONDS
+if ! sd_root; then
+	not_ok "a Debian 12 root with systemd is built (see above)"
+	e2e_summary
+	exit 1
+fi
+if ! check "systemd boots as PID 1 in private namespaces and is running" sd_boot; then
+	e2e_summary
+	exit 1
+fi
+echo "# systemd is up $((SECONDS - t_start)) s after the start of the test"
+
+# every SetUnitProperties call seen on the bus, from here on
+in_sd busctl monitor --match "type='method_call',member='SetUnitProperties'" \
+	>"$E2E_TMP/bus.log" 2>&1 &
+E2E_CLEANUPS+=("kill $!")
+
+devnum() { stat -c '%t %T' "$1" | { read -r a b; echo "$((0x$a)):$((0x$b))"; }; }
+in_ctr() { local id=$1; shift; sd_runc exec "$id" sh -c "$*" </dev/null; }
+readable() { in_ctr "$1" "head -c 1 $2 >/dev/null"; }
+writable() { in_ctr "$1" "echo x >$2"; }
+# probe ID NODE MAJ:MIN: a node made inside by the container itself
+probe() { in_ctr "$1" "rm -f $2; /bin/busybox mknod $2 b ${3%:*} ${3#*:}"; }
+reload() { in_sd systemctl daemon-reload; }
+allow_list() { in_sd systemctl show -p DeviceAllow "$1"; }
+tool() { in_sd "$TOOL" "$@"; }
+
+# sd_start ID [--systemd-cgroup]
+sd_start() {
+	local id=$1; shift
+	in_sd runc "$@" run -d --bundle "$(e2e_bundle_dir "$id")" "$id" </dev/null >/dev/null \
+		2>"$E2E_TMP/$id.err"
+}
+sd_stop_ctr() {
+	local i
+	sd_runc kill "$1" KILL >/dev/null 2>&1
+	for i in $(seq 50); do
+		sd_runc state "$1" 2>/dev/null | grep -q '"status": "stopped"' && break
+		sleep 0.1
+	done
+	sd_runc delete -f "$1" >/dev/null 2>&1
+}
+
+a=$(e2e_loop) b=$(e2e_loop)
+na=$(devnum "$a") nb=$(devnum "$b")
+
+# --- runc's systemd cgroup driver ---
+id=$(e2e_name sd)
+unit=sch-$id.scope
+sd_bundle "$id" "system.slice:sch:$id"
+check "runc --systemd-cgroup starts a container with the hook" sd_start "$id" --systemd-cgroup
+check_eq "its cgroup is the systemd unit $unit" active "$(in_sd systemctl is-active "$unit")"
+check_eq "runc made the unit restrict devices" DevicePolicy=strict \
+	"$(in_sd systemctl show -p DevicePolicy "$unit")"
+check "add-device while it runs" tool add-device "$id" "$a:/dev/data:rw"
+check "the device reads" readable "$id" /dev/data
+check "a node made inside for it" probe "$id" /dev/probe "$na"
+check "and reads" readable "$id" /dev/probe
+check_match "the unit's DeviceAllow= has the device" "/dev/block/$na rw" "$(allow_list "$unit")"
+fails=0
+for i in $(seq 20); do
+	reload
+	readable "$id" /dev/data || fails=$((fails + 1))
+done
+check_eq "after each of 20 daemon-reloads the device still reads" 0 "$fails"
+check "and is written" writable "$id" /dev/data
+
+check "remove-device" tool remove-device "$id" "$a:/dev/data"
+reload
+check "a node made inside for it after a reload" probe "$id" /dev/probe "$na"
+check_fails "is refused" readable "$id" /dev/probe
+check_fails "the unit's DeviceAllow= no longer has it" grep -q "/dev/block/$na " <(allow_list "$unit")
+
+check "add-device again, saved" tool add-device "$id" "$a:/dev/data:rw"
+sd_stop_ctr "$id"
+check "the container starts again (systemd driver)" sd_start "$id" --systemd-cgroup
+check "after the restart the device reads" readable "$id" /dev/data
+reload
+check "and still reads after a daemon-reload" readable "$id" /dev/data
+check_match "the hook told systemd at prestart" "prestart: systemd unit $unit allows 1 device" \
+	"$(cat "$HOOK_LOG")"
+record=$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json
+check_match "the record keeps runc's own entries" '"/dev/char/1:3 rwm"' \
+	"$(jq -c .systemdBaseline "$record")"
+
+# a permission change: one device number at rw and at r; the rw one goes
+check "the same device twice: r and rw" tool add-device "$id" "$b:/dev/b-r:r" "$b:/dev/b-rw:rw"
+check_match "DeviceAllow= has the union, rw" "/dev/block/$nb rw" "$(allow_list "$unit")"
+check "the rw one removed" tool remove-device "$id" "$b:/dev/b-rw"
+check_match "DeviceAllow= has r left" "/dev/block/$nb r( |$)" "$(allow_list "$unit")"
+reload
+check "after a reload the r one reads" readable "$id" /dev/b-r
+check_fails "and is not written" writable "$id" /dev/b-r
+
+# the runtime's own entry for a device we add and remove stays whole
+check "add /dev/null read-only" tool add-device "$id" /dev/null:/dev/null-r:r
+check_match "runc's rwm entry for 1:3 is not narrowed" "/dev/char/1:3 rwm" "$(allow_list "$unit")"
+check "remove it" tool remove-device "$id" /dev/null:/dev/null-r
+reload
+check_match "runc's entry for 1:3 stays" "/dev/char/1:3 rwm" "$(allow_list "$unit")"
+check "/dev/null is still written after a reload" writable "$id" /dev/null
+check "SetUnitProperties with the device went over the bus" grep -q "/dev/block/$na" "$E2E_TMP/bus.log"
+
+# no bus: a warning, not a failure
+run_capture in_sd env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/sch-no-bus "$TOOL" add-device \
+	"$id" "$b:/dev/b-nobus:r"
+check_eq "add-device without a bus still exits 0" 0 "$RC"
+check_match "and warns on stderr in one line" \
+	'^syscontainer-tools add-device: warning: .*daemon-reload: connect to the system bus' \
+	"$(cat "$ERR")"
+check_eq "one line" 1 "$(wc -l <"$ERR")"
+check "and the device reads now" readable "$id" /dev/b-nobus
+id2=$(e2e_name nobus)
+sd_bundle "$id2" "system.slice:sch:$id2"
+c=$(e2e_bundle_dir "$id2")/config.json
+jq '.hooks.prestart[0].env += ["DBUS_SYSTEM_BUS_ADDRESS=unix:path=/run/sch-no-bus"]' "$c" >"$c.new" &&
+	mv "$c.new" "$c"
+check "a saved device for a container not started yet" \
+	tool add-device --update-config-only "$id2" "$a:/dev/data:r"
+check "with no bus for the hook, the container still starts" sd_start "$id2" --systemd-cgroup
+check "its device reads" readable "$id2" /dev/data
+check_eq "the hook warned once, naming the bus" 1 \
+	"$(grep -c "warning: $id2: systemd will take the devices away .*connect to the system bus" "$HOOK_LOG")"
+sd_stop_ctr "$id2"
+
+# a cgroup inside a unit that is not the container's: warned, not changed
+id3=$(e2e_name other)
+sd_bundle "$id3" "/system.slice/dbus.service/sch-$id3"
+check "a container under cgroupfs inside dbus.service starts" sd_start "$id3"
+before=$(allow_list dbus.service)
+run_capture tool add-device "$id3" "$b:/dev/b:r"
+check_eq "add-device there exits 0" 0 "$RC"
+check_match "and warns that dbus.service is not the container's" \
+	"inside dbus.service, which is not the container's" "$(cat "$ERR")"
+check_eq "dbus.service's DeviceAllow= is untouched" "$before" "$(allow_list dbus.service)"
+sd_stop_ctr "$id3"
+
+# --- runc's cgroupfs driver: nothing sent, nothing changes ---
+calls_before=$(grep -c 'Member=SetUnitProperties' "$E2E_TMP/bus.log")
+units_before=$(in_sd systemctl list-units --all --no-legend --plain | awk '{print $1}' | sort)
+id4=$(e2e_name fs)
+sd_bundle "$id4" "/sch-e2e/$id4"
+check "runc with the cgroupfs driver starts a container" sd_start "$id4"
+check "add-device" tool add-device "$id4" "$a:/dev/data:rw" "$b:/dev/b:r"
+fails=0
+for i in $(seq 3); do
+	reload
+	readable "$id4" /dev/data && readable "$id4" /dev/b || fails=$((fails + 1))
+done
+check_eq "the devices read after each of 3 reloads" 0 "$fails"
+check "remove-device" tool remove-device "$id4" "$b:/dev/b"
+sd_stop_ctr "$id4"
+check "it starts again" sd_start "$id4"
+check "the device reads after the restart" readable "$id4" /dev/data
+sleep 0.3   # the monitor prints what it saw
+check_eq "not one SetUnitProperties call was made for it" "$calls_before" \
+	"$(grep -c 'Member=SetUnitProperties' "$E2E_TMP/bus.log")"
+check_eq "systemd's units are the same" "$units_before" \
+	"$(in_sd systemctl list-units --all --no-legend --plain | awk '{print $1}' | sort)"
+check_fails "its record holds no systemd entries" jq -e 'has("systemdBaseline")' \
+	"$SYSCONTAINER_HOOKS_RUNDIR/$id4/record.json"
+sd_stop_ctr "$id4"
+sd_stop_ctr "$id"
+echo "# test_systemd: $((SECONDS - t_start)) s in all"
+e2e_summary
