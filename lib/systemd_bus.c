@@ -5,7 +5,7 @@
 #include <string.h>
 #include <systemd/sd-bus.h>
 
-#include "cgroup.h"
+#include "device.h"
 #include "dynlib.h"
 #include "util.h"
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup.h"
+#include "device.h"
 #include "util.h"
 
 static bool has_suffix(const char *s, size_t len, const char *suffix)
