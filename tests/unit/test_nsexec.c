@@ -10,13 +10,8 @@
 
 #include "nsexec.h"
 
-/* <outer>/root is the container root; <outer> stands for the host. */
-struct fixture {
-	char *outer;
-	char *root;
-	int mntns;
-};
-
+/* <top>/root is the container root; <top> stands for the host; the fd is
+ * our mount namespace. */
 static int group_setup(void **state)
 {
 	(void)state;
@@ -30,37 +25,24 @@ static int group_setup(void **state)
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct unit_fixture *f = unit_fixture_new(state, true, false);
 
-	f->outer = unit_tmpdir();
-	f->root = unit_join(f->outer, "root");
-	assert_int_equal(mkdir(f->root, 0755), 0);
-	f->mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	assert_true(f->mntns >= 0);
-	*state = f;
+	f->fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	assert_true(f->fd >= 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
+	char *dev = unit_join(f->root, "dev");
 
-	unit_case_teardown(state);
-	close(f->mntns);
 	/* a mount a failed test left: gone with this namespace, but not
 	 * to be emptied through */
 	umount2(f->root, MNT_DETACH);
-	{
-		char *dev = unit_join(f->root, "dev");
-
-		umount2(dev, MNT_DETACH);
-		free(dev);
-	}
-	unit_rm_rf(f->outer);
-	free(f->outer);
-	free(f->root);
-	free(f);
-	return 0;
+	umount2(dev, MNT_DETACH);
+	free(dev);
+	return unit_fixture_teardown(state);
 }
 
 static void node(struct ns_op *op, const char *path, int minor)
@@ -73,7 +55,7 @@ static void node(struct ns_op *op, const char *path, int minor)
 	op->tree_fd = -1;
 }
 
-static void assert_node(const struct fixture *f, const char *rel, int minor)
+static void assert_node(const struct unit_fixture *f, const char *rel, int minor)
 {
 	char *p = unit_join(f->root, rel);
 	struct stat st;
@@ -90,7 +72,7 @@ static void assert_node(const struct fixture *f, const char *rel, int minor)
  * between them, land where they belong; missing directories are made. */
 static void nodes_many_dirs(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	static const char *const paths[] = {
 		"/dev/a", "/dev/b", "/dev/sub/c", "/dev/d", "/x", "/dev/sub/e", "/dev/sub/f", "/dev/g",
 	};
@@ -99,7 +81,7 @@ static void nodes_many_dirs(void **state)
 
 	for (int i = 0; i < 8; i++)
 		node(&ops[i], paths[i], i + 1);
-	assert_int_equal(ns_run(f->mntns, f->root, ops, 8, true, &e), 0);
+	assert_int_equal(ns_run(f->fd, f->root, ops, 8, true, &e), 0);
 	assert_int_equal(ns_ops_check(ops, 8, &e), 0);
 	for (int i = 0; i < 8; i++) {
 		unit_case("%s", paths[i]);
@@ -113,8 +95,8 @@ static void nodes_many_dirs(void **state)
  * into what is mounted there now, not the directory underneath. */
 static void mount_between_nodes(void **state)
 {
-	struct fixture *f = *state;
-	char *other = unit_join(f->outer, "other");
+	struct unit_fixture *f = *state;
+	char *other = unit_join(f->top, "other");
 	struct ns_op ops[3];
 	struct err e = { 0 };
 	char *under;
@@ -130,7 +112,7 @@ static void mount_between_nodes(void **state)
 	ops[1].is_dir = true;
 	ops[1].tree_fd = tree;
 	node(&ops[2], "/dev/two", 2);
-	assert_int_equal(ns_run(f->mntns, f->root, ops, 3, true, &e), 0);
+	assert_int_equal(ns_run(f->fd, f->root, ops, 3, true, &e), 0);
 	assert_int_equal(ns_ops_check(ops, 3, &e), 0);
 	/* through the mount: "two" is there, "one" is underneath */
 	assert_node(f, "dev/two", 2);
@@ -150,7 +132,7 @@ static void mount_between_nodes(void **state)
 
 static void remove_nodes(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct ns_op ops[5];
 	struct err e = { 0 };
 	char *file = unit_join(f->root, "dev/file");
@@ -158,7 +140,7 @@ static void remove_nodes(void **state)
 
 	node(&ops[0], "/dev/a", 1);
 	node(&ops[1], "/dev/b", 2);
-	assert_int_equal(ns_run(f->mntns, f->root, ops, 2, true, &e), 0);
+	assert_int_equal(ns_run(f->fd, f->root, ops, 2, true, &e), 0);
 	unit_write(file, "x", 1);
 	for (int i = 0; i < 5; i++) {
 		memset(&ops[i], 0, sizeof(ops[i]));
@@ -170,7 +152,7 @@ static void remove_nodes(void **state)
 	ops[2].path = "/dev/absent";        /* absent: fine */
 	ops[3].path = "/nodir/absent";      /* its directory absent: fine */
 	ops[4].path = "/dev/file";          /* not a node: left alone */
-	assert_int_equal(ns_run(f->mntns, f->root, ops, 5, false, &e), 0);
+	assert_int_equal(ns_run(f->fd, f->root, ops, 5, false, &e), 0);
 	for (int i = 0; i < 4; i++) {
 		unit_case("%s", ops[i].path);
 		assert_false(ops[i].failed);
@@ -190,8 +172,8 @@ static void remove_nodes(void **state)
  * batch there; nothing is made through the symlink. */
 static void stop_at_symlink(void **state)
 {
-	struct fixture *f = *state;
-	char *outside = unit_join(f->outer, "outside");
+	struct unit_fixture *f = *state;
+	char *outside = unit_join(f->top, "outside");
 	char *link = unit_join(f->root, "evil");
 	char *leak = unit_join(outside, "n");
 	struct ns_op ops[3];
@@ -202,7 +184,7 @@ static void stop_at_symlink(void **state)
 	node(&ops[0], "/dev/ok", 1);
 	node(&ops[1], "/evil/n", 2);
 	node(&ops[2], "/dev/after", 3);
-	assert_int_equal(ns_run(f->mntns, f->root, ops, 3, true, &e), 0);
+	assert_int_equal(ns_run(f->fd, f->root, ops, 3, true, &e), 0);
 	assert_false(ops[0].failed);
 	assert_true(ops[1].failed);
 	assert_int_equal(ns_ops_check(ops, 3, &e), -1);
@@ -216,13 +198,13 @@ static void stop_at_symlink(void **state)
 
 static void root_missing(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	char *missing = unit_join(f->root, "nope");
 	struct ns_op op;
 	struct err e = { 0 };
 
 	node(&op, "/dev/a", 1);
-	assert_int_equal(ns_run(f->mntns, missing, &op, 1, true, &e), -1);
+	assert_int_equal(ns_run(f->fd, missing, &op, 1, true, &e), -1);
 	assert_err_line(e);
 	assert_err_mentions(e, "nope");
 	assert_false(op.done);
@@ -232,14 +214,14 @@ static void root_missing(void **state)
 /* ns_start returns at once; the caller works; ns_wait collects. */
 static void start_then_wait(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct ns_op ops[2];
 	struct ns_job job;
 	struct err e = { 0 };
 
 	node(&ops[0], "/dev/a", 1);
 	node(&ops[1], "/dev/b", 2);
-	assert_int_equal(ns_start(f->mntns, f->root, ops, 2, true, &job, &e), 0);
+	assert_int_equal(ns_start(f->fd, f->root, ops, 2, true, &job, &e), 0);
 	assert_int_equal(ns_wait(&job, &e), 0);
 	assert_true(ops[0].done && ops[1].done);
 	assert_node(f, "dev/b", 2);
@@ -266,7 +248,7 @@ static int mounts_under(const char *needle)
  * removed again by unmounting them. */
 static void bound_nodes(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	char *path = unit_join(f->root, "dev/sub/a"), *dir = unit_join(f->root, "dev/sub");
 	char *b = unit_join(f->root, "dev/sub/b");
 	struct ns_op ops[3];
@@ -279,7 +261,7 @@ static void bound_nodes(void **state)
 		ops[i].uid = 200000;
 		ops[i].gid = 200006;
 	}
-	assert_int_equal(ns_run(f->mntns, f->root, ops, 2, true, &e), 0);
+	assert_int_equal(ns_run(f->fd, f->root, ops, 2, true, &e), 0);
 	assert_int_equal(ns_ops_check(ops, 2, &e), 0);
 	assert_node(f, "dev/sub/a", 3);
 	assert_node(f, "dev/sub/b", 4);
@@ -299,7 +281,7 @@ static void bound_nodes(void **state)
 	ops[1].kind = NS_OP_RMNODE;
 	ops[1].path = "/dev/sub/b";
 	ops[1].tree_fd = -1;
-	assert_int_equal(ns_run(f->mntns, f->root, ops, 2, true, &e), 0);
+	assert_int_equal(ns_run(f->fd, f->root, ops, 2, true, &e), 0);
 	assert_int_equal(ns_ops_check(ops, 2, &e), 0);
 	assert_node(f, "dev/sub/a", 3);
 	assert_false(unit_exists(b));

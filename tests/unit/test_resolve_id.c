@@ -4,36 +4,6 @@
 
 #include "container.h"
 
-struct dirs {
-	char *top, *run, *root;
-};
-
-static int setup(void **state)
-{
-	struct dirs *d = calloc(1, sizeof(*d));
-
-	d->top = unit_tmpdir();
-	d->run = unit_join(d->top, "run");
-	d->root = unit_join(d->top, "root");
-	assert_int_equal(mkdir(d->run, 0700), 0);
-	assert_int_equal(mkdir(d->root, 0700), 0);
-	*state = d;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct dirs *d = *state;
-
-	unit_case_teardown(state);
-	unit_rm_rf(d->top);
-	free(d->top);
-	free(d->run);
-	free(d->root);
-	free(d);
-	return 0;
-}
-
 static void add(const char *dir, const char *name)
 {
 	char *p = unit_join(dir, name);
@@ -43,7 +13,7 @@ static void add(const char *dir, const char *name)
 }
 
 /* Resolve @arg and expect @want (NULL: refused, naming @why). */
-static void expect(const struct dirs *d, const char *arg, const char *want, const char *why)
+static void expect(const struct unit_fixture *d, const char *arg, const char *want, const char *why)
 {
 	struct err e = { 0 };
 	char *id = NULL;
@@ -68,7 +38,7 @@ static void expect(const struct dirs *d, const char *arg, const char *want, cons
 /* An exact id wins over the longer ids it is a prefix of, wherever each is. */
 static void exact(void **state)
 {
-	struct dirs *d = *state;
+	struct unit_fixture *d = *state;
 
 	add(d->run, "c1");
 	add(d->run, "c10");
@@ -82,7 +52,7 @@ static void exact(void **state)
 
 static void unique_prefix(void **state)
 {
-	struct dirs *d = *state;
+	struct unit_fixture *d = *state;
 
 	add(d->run, "4f2a9c01");
 	add(d->root, "b7e5");
@@ -99,7 +69,7 @@ static void unique_prefix(void **state)
 /* Every candidate is named, sorted; past four, how many more. */
 static void ambiguous(void **state)
 {
-	struct dirs *d = *state;
+	struct unit_fixture *d = *state;
 
 	add(d->run, "abd");
 	add(d->root, "abc");
@@ -116,7 +86,7 @@ static void ambiguous(void **state)
 /* An id nobody knows is a new container: given back as typed. */
 static void none(void **state)
 {
-	struct dirs *d = *state;
+	struct unit_fixture *d = *state;
 	char *gone = unit_join(d->top, "gone");
 
 	add(d->run, "abc");
@@ -143,7 +113,7 @@ static void odd_characters(void **state)
 		{ "a b", "'a b'" }, { ".a", "'.a'" }, { "-a", "'-a'" }, { "a\nb", "only" },
 		{ "ab+", "'ab+'" },
 	};
-	struct dirs *d = *state;
+	struct unit_fixture *d = *state;
 
 	add(d->run, "abc");
 	add(d->run, "ab+c");
@@ -160,7 +130,7 @@ static void odd_characters(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, unit_fixture_setup_dirs, unit_fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(exact), T(unique_prefix), T(ambiguous), T(none), T(odd_characters),
 	};

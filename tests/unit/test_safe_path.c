@@ -5,13 +5,7 @@
 
 #include "safe_path.h"
 
-/* <outer>/root is the fake rootfs; <outer> stands for the host around it. */
-struct fixture {
-	char *outer;
-	char *root;
-	int rootfd;
-};
-
+/* <top>/root is the fake rootfs; <top> stands for the host around it. */
 /* Valgrind up to 3.19 does not know openat2 (syscall 437) and fails it
  * with ENOSYS, as would a kernel older than 5.6: nothing here can run. */
 static bool have_openat2(void)
@@ -30,40 +24,24 @@ static void needs_openat2(void)
 		skip();
 }
 
+/* The container root is f->root, open as f->fd. */
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct unit_fixture *f = unit_fixture_new(state, true, false);
 
-	f->outer = unit_tmpdir();
-	f->root = unit_join(f->outer, "root");
-	assert_int_equal(mkdir(f->root, 0755), 0);
-	f->rootfd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	assert_true(f->rootfd >= 0);
-	*state = f;
+	f->fd = open(f->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(f->fd >= 0);
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
+#define PATH_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, unit_fixture_teardown)
 
-	unit_case_teardown(state);
-	close(f->rootfd);
-	unit_rm_rf(f->outer);
-	free(f->outer);
-	free(f->root);
-	free(f);
-	return 0;
-}
-
-#define PATH_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-
-static char *at(const struct fixture *f, const char *rel)
+static char *at(const struct unit_fixture *f, const char *rel)
 {
 	return unit_join(f->root, rel);
 }
 
-static void make_dir(const struct fixture *f, const char *rel)
+static void make_dir(const struct unit_fixture *f, const char *rel)
 {
 	char *p = at(f, rel);
 
@@ -71,7 +49,7 @@ static void make_dir(const struct fixture *f, const char *rel)
 	free(p);
 }
 
-static void make_file(const struct fixture *f, const char *rel)
+static void make_file(const struct unit_fixture *f, const char *rel)
 {
 	char *p = at(f, rel);
 
@@ -79,7 +57,7 @@ static void make_file(const struct fixture *f, const char *rel)
 	free(p);
 }
 
-static void make_link(const struct fixture *f, const char *target, const char *rel)
+static void make_link(const struct unit_fixture *f, const char *target, const char *rel)
 {
 	char *p = at(f, rel);
 
@@ -88,7 +66,7 @@ static void make_link(const struct fixture *f, const char *target, const char *r
 }
 
 /* @fd refers to the same inode as <root>/@rel. */
-static void assert_same_file(int fd, const struct fixture *f, const char *rel)
+static void assert_same_file(int fd, const struct unit_fixture *f, const char *rel)
 {
 	char *p = at(f, rel);
 	struct stat a, b;
@@ -99,17 +77,17 @@ static void assert_same_file(int fd, const struct fixture *f, const char *rel)
 	free(p);
 }
 
-/* Only "root" in <outer>, and /etc without our probe. */
-static void assert_nothing_outside(const struct fixture *f)
+/* Only "root" in <top>, and /etc without our probe. */
+static void assert_nothing_outside(const struct unit_fixture *f)
 {
-	assert_int_equal(unit_count_entries(f->outer), 1);
+	assert_int_equal(unit_count_entries(f->top), 1);
 	assert_false(unit_exists("/etc/sch-unit-probe"));
 }
 
 static void parent_existing(void **state)
 {
 	static const char path[] = "/a/b/node";
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct err e = { 0 };
 	const char *last = NULL;
 	int dir = -1;
@@ -117,14 +95,14 @@ static void parent_existing(void **state)
 	needs_openat2();
 	make_dir(f, "a");
 	make_dir(f, "a/b");
-	assert_int_equal(safe_open_parent(f->rootfd, path, false, 0, 0, &dir, &last, &e), 0);
+	assert_int_equal(safe_open_parent(f->fd, path, false, 0, 0, &dir, &last, &e), 0);
 	assert_ptr_equal(last, path + strlen("/a/b/"));
 	assert_string_equal(last, "node");
 	assert_same_file(dir, f, "a/b");
 	close(dir);
 
 	/* a file directly under the root */
-	assert_int_equal(safe_open_parent(f->rootfd, "/node", false, 0, 0, &dir, &last, &e), 0);
+	assert_int_equal(safe_open_parent(f->fd, "/node", false, 0, 0, &dir, &last, &e), 0);
 	assert_string_equal(last, "node");
 	assert_same_file(dir, f, ".");
 	close(dir);
@@ -133,7 +111,7 @@ static void parent_existing(void **state)
 static void parent_creates(void **state)
 {
 	static const char path[] = "/dev/disk/by-id/x";
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct err e = { 0 };
 	const char *last = NULL;
 	struct stat st;
@@ -144,7 +122,7 @@ static void parent_creates(void **state)
 	needs_openat2();
 	make_dir(f, "dev");
 	old = umask(022);
-	assert_int_equal(safe_open_parent(f->rootfd, path, true, 1234, 5678, &dir, &last, &e), 0);
+	assert_int_equal(safe_open_parent(f->fd, path, true, 1234, 5678, &dir, &last, &e), 0);
 	umask(old);
 	assert_string_equal(last, "x");
 	assert_same_file(dir, f, "dev/disk/by-id");
@@ -172,20 +150,20 @@ static void parent_creates(void **state)
 	free(p);
 
 	/* again: everything there now */
-	assert_int_equal(safe_open_parent(f->rootfd, path, true, 0, 0, &dir, &last, &e), 0);
+	assert_int_equal(safe_open_parent(f->fd, path, true, 0, 0, &dir, &last, &e), 0);
 	close(dir);
 	assert_nothing_outside(f);
 }
 
 static void parent_missing_no_create(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct err e = { 0 };
 	const char *last = NULL;
 	int dir = -1;
 
 	needs_openat2();
-	assert_int_equal(safe_open_parent(f->rootfd, "/a/b/c", false, 0, 0, &dir, &last, &e), -1);
+	assert_int_equal(safe_open_parent(f->fd, "/a/b/c", false, 0, 0, &dir, &last, &e), -1);
 	assert_int_equal(e.code, ENOENT);
 	assert_err_line(e);
 	assert_err_mentions(e, "/a");
@@ -204,7 +182,7 @@ static void symlink_component(void **state)
 		{ "relative link inside the root", "/a/rel/x", "/a/rel" },
 		{ "dangling link", "/dangle/x", "/dangle" },
 	};
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 
 	needs_openat2();
 	make_dir(f, "a");
@@ -220,7 +198,7 @@ static void symlink_component(void **state)
 			int dir = -1;
 
 			unit_case("%s (create %d)", t[i].what, create);
-			assert_int_equal(safe_open_parent(f->rootfd, t[i].path, create, 0, 0, &dir,
+			assert_int_equal(safe_open_parent(f->fd, t[i].path, create, 0, 0, &dir,
 							  &last, &e), -1);
 			assert_int_equal(e.code, ELOOP);
 			assert_err_line(e);
@@ -243,7 +221,7 @@ static void nothing_created_outside(void **state)
 		"/dangle/x",
 		"/dangle/sub/x",
 	};
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 
 	needs_openat2();
 	make_dir(f, "a");
@@ -257,7 +235,7 @@ static void nothing_created_outside(void **state)
 		int rc;
 
 		unit_case("%s", paths[i]);
-		rc = safe_open_parent(f->rootfd, paths[i], true, 0, 0, &dir, &last, &e);
+		rc = safe_open_parent(f->fd, paths[i], true, 0, 0, &dir, &last, &e);
 		if (rc == 0) {
 			/* only "/a/link/sch-unit-probe": its parent is the link */
 			close(dir);
@@ -278,7 +256,7 @@ static void nothing_created_outside(void **state)
 
 static void not_a_directory(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 
 	needs_openat2();
 	make_dir(f, "a");
@@ -289,7 +267,7 @@ static void not_a_directory(void **state)
 		int dir = -1;
 
 		unit_case("create %d", create);
-		assert_int_equal(safe_open_parent(f->rootfd, "/a/file/x", create, 0, 0, &dir, &last,
+		assert_int_equal(safe_open_parent(f->fd, "/a/file/x", create, 0, 0, &dir, &last,
 						  &e), -1);
 		assert_int_equal(e.code, ENOTDIR);
 		assert_err_line(e);
@@ -304,7 +282,7 @@ static void bad_paths(void **state)
 	static const char *const paths[] = {
 		"", "/", "rel/x", "x", "/a/../b", "/./x", "/a/.", "/a/..", "/a/",
 	};
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 
 	needs_openat2();
 	make_dir(f, "a");
@@ -314,7 +292,7 @@ static void bad_paths(void **state)
 		int dir = -1;
 
 		unit_case("'%s'", paths[i]);
-		assert_int_equal(safe_open_parent(f->rootfd, paths[i], true, 0, 0, &dir, &last, &e),
+		assert_int_equal(safe_open_parent(f->fd, paths[i], true, 0, 0, &dir, &last, &e),
 				 -1);
 		assert_int_equal(e.code, EINVAL);
 		assert_err_line(e);
@@ -327,7 +305,7 @@ static void bad_paths(void **state)
 
 static void open_file(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct err e = { 0 };
 	char buf[4] = { 0 };
 	int fd;
@@ -335,19 +313,19 @@ static void open_file(void **state)
 	needs_openat2();
 	make_dir(f, "a");
 	make_file(f, "a/file");
-	fd = safe_open(f->rootfd, "/a/file", O_RDONLY, &e);
+	fd = safe_open(f->fd, "/a/file", O_RDONLY, &e);
 	assert_true(fd >= 0);
 	assert_same_file(fd, f, "a/file");
 	assert_int_equal(read(fd, buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "x");
 	close(fd);
 
-	fd = safe_open(f->rootfd, "/a", O_PATH | O_DIRECTORY, &e);
+	fd = safe_open(f->fd, "/a", O_PATH | O_DIRECTORY, &e);
 	assert_true(fd >= 0);
 	assert_same_file(fd, f, "a");
 	close(fd);
 
-	assert_int_equal(safe_open(f->rootfd, "/a/missing", O_PATH, &e), -1);
+	assert_int_equal(safe_open(f->fd, "/a/missing", O_PATH, &e), -1);
 	assert_int_equal(e.code, ENOENT);
 	assert_err_line(e);
 	assert_err_mentions(e, "/a/missing");
@@ -365,7 +343,7 @@ static void open_final_symlink(void **state)
 		{ "O_WRONLY", O_WRONLY },
 	};
 	static const char *const links[] = { "/a/passwd", "/a/up", "/a/inside", "/a/dangle" };
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 
 	needs_openat2();
 	make_dir(f, "a");
@@ -380,7 +358,7 @@ static void open_final_symlink(void **state)
 			int fd;
 
 			unit_case("%s %s", links[k], t[i].what);
-			fd = safe_open(f->rootfd, links[k], t[i].flags, &e);
+			fd = safe_open(f->fd, links[k], t[i].flags, &e);
 			if (fd >= 0)
 				close(fd);
 			assert_int_equal(fd, -1);
@@ -395,22 +373,22 @@ static void open_final_symlink(void **state)
 /* One component at a time: openat2_beneath on its own. */
 static void beneath(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	int fd;
 
 	needs_openat2();
 	make_dir(f, "a");
 	make_link(f, "a", "la");
-	fd = openat2_beneath(f->rootfd, "a", O_PATH | O_DIRECTORY, 0);
+	fd = openat2_beneath(f->fd, "a", O_PATH | O_DIRECTORY, 0);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(openat2_beneath(f->rootfd, "la", O_PATH, 0), -1);
+	assert_int_equal(openat2_beneath(f->fd, "la", O_PATH, 0), -1);
 	assert_int_equal(errno, ELOOP);
-	assert_int_equal(openat2_beneath(f->rootfd, "..", O_PATH, 0), -1);
+	assert_int_equal(openat2_beneath(f->fd, "..", O_PATH, 0), -1);
 	assert_int_equal(errno, EXDEV);
-	assert_int_equal(openat2_beneath(f->rootfd, "/etc", O_PATH, 0), -1);
+	assert_int_equal(openat2_beneath(f->fd, "/etc", O_PATH, 0), -1);
 	assert_int_equal(errno, EXDEV);
-	assert_int_equal(openat2_beneath(f->rootfd, "a/../..", O_PATH, 0), -1);
+	assert_int_equal(openat2_beneath(f->fd, "a/../..", O_PATH, 0), -1);
 	assert_int_equal(errno, EXDEV);
 }
 
@@ -428,7 +406,7 @@ static const struct {
 	{ "directory", S_IFDIR | 0755, 0, "a directory" },
 };
 
-static void plant(const struct fixture *f, const char *rel, size_t i)
+static void plant(const struct unit_fixture *f, const char *rel, size_t i)
 {
 	char *p = at(f, rel);
 
@@ -439,7 +417,7 @@ static void plant(const struct fixture *f, const char *rel, size_t i)
 	free(p);
 }
 
-static void unplant(const struct fixture *f, const char *rel)
+static void unplant(const struct unit_fixture *f, const char *rel)
 {
 	char *p = at(f, rel);
 
@@ -453,7 +431,7 @@ static void unplant(const struct fixture *f, const char *rel)
  * so passing at all shows that it was not opened for I/O. */
 static void refuse_not_regular(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 
 	needs_openat2();
 	make_dir(f, "a");
@@ -464,22 +442,22 @@ static void refuse_not_regular(void **state)
 
 		plant(f, "a/node", i);
 		unit_case("%s: safe_write_file", not_regular[i].what);
-		assert_int_equal(safe_write_file(f->rootfd, "/a/node", "x", 1, 0644, 0, 0, &e), -1);
+		assert_int_equal(safe_write_file(f->fd, "/a/node", "x", 1, 0644, 0, 0, &e), -1);
 		assert_int_equal(e.code, EINVAL);
 		assert_err_line(e);
 		assert_err_mentions(e, "/a/node");
 		assert_err_mentions(e, not_regular[i].kind);
 		unit_case("%s: safe_read_file", not_regular[i].what);
-		assert_int_equal(safe_read_file(f->rootfd, "/a/node", 100, &out, &e), -1);
+		assert_int_equal(safe_read_file(f->fd, "/a/node", 100, &out, &e), -1);
 		assert_null(out);
 		assert_int_equal(e.code, EINVAL);
 		assert_err_mentions(e, not_regular[i].kind);
 		unit_case("%s: safe_open_file O_RDWR", not_regular[i].what);
-		fd = safe_open_file(f->rootfd, "/a/node", O_RDWR, &e);
+		fd = safe_open_file(f->fd, "/a/node", O_RDWR, &e);
 		assert_int_equal(fd, -1);
 		assert_err_mentions(e, not_regular[i].kind);
 		unit_case("%s: safe_open O_RDONLY", not_regular[i].what);
-		assert_int_equal(safe_open(f->rootfd, "/a/node", O_RDONLY, &e), -1);
+		assert_int_equal(safe_open(f->fd, "/a/node", O_RDONLY, &e), -1);
 		unplant(f, "a/node");
 	}
 	unit_case_done();
@@ -489,7 +467,7 @@ static void refuse_not_regular(void **state)
  * (after the checks), given the mode asked for. */
 static void write_replaces_content(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct err e = { 0 };
 	char *p = at(f, "a/file"), *got, *out = NULL;
 	struct stat st;
@@ -498,16 +476,16 @@ static void write_replaces_content(void **state)
 	needs_openat2();
 	make_dir(f, "a");
 	unit_write(p, "a much longer old content", 25);
-	assert_int_equal(safe_write_file(f->rootfd, "/a/file", "new", 3, 0600, 0, 0, &e), 0);
+	assert_int_equal(safe_write_file(f->fd, "/a/file", "new", 3, 0600, 0, 0, &e), 0);
 	got = unit_read(p, &len);
 	assert_int_equal(len, 3);
 	assert_memory_equal(got, "new", 3);
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(safe_write_file(f->rootfd, "/b/c/fresh", "made", 4, 0640, 0, 0, &e), 0);
-	assert_int_equal(safe_read_file(f->rootfd, "/b/c/fresh", 100, &out, &e), 0);
+	assert_int_equal(safe_write_file(f->fd, "/b/c/fresh", "made", 4, 0640, 0, 0, &e), 0);
+	assert_int_equal(safe_read_file(f->fd, "/b/c/fresh", 100, &out, &e), 0);
 	assert_string_equal(out, "made");
-	assert_int_equal(safe_read_file(f->rootfd, "/b/c/missing", 100, &out, &e) < 0, 1);
+	assert_int_equal(safe_read_file(f->fd, "/b/c/missing", 100, &out, &e) < 0, 1);
 	assert_int_equal(e.code, ENOENT);
 	free(out);
 	free(got);

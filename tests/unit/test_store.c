@@ -10,36 +10,10 @@
 #include "store.h"
 
 /* Each test gets a fresh store root: <tmp>/store (not yet created). */
-struct fixture {
-	char *tmp;
-	char *root;
-};
+#define STORE_TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, unit_fixture_setup, unit_fixture_teardown)
 
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	f->tmp = unit_tmpdir();
-	f->root = unit_join(f->tmp, "store");
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	unit_case_teardown(state);
-	unit_rm_rf(f->tmp);
-	free(f->tmp);
-	free(f->root);
-	free(f);
-	return 0;
-}
-
-#define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-
-static char *hook_json(const struct fixture *f, const char *id)
+static char *hook_json(const struct unit_fixture *f, const char *id)
 {
 	char *dir = unit_join(f->root, id);
 	char *path = unit_join(dir, STORE_FILE);
@@ -82,7 +56,7 @@ static void assert_device(const struct saved_device *got, const struct saved_dev
 
 static void read_unknown(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct saved_device *devs;
 	struct path_spec *binds;
 	struct store s;
@@ -117,7 +91,7 @@ static void read_unknown(void **state)
 
 static void create_and_save(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	char *path = hook_json(f, "c1");
 	char *dir = unit_join(f->root, "c1");
 	cJSON *doc = NULL;
@@ -160,7 +134,7 @@ static void create_and_save(void **state)
 
 static void devices_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct saved_device *d;
 	struct store s;
 	struct err e = { 0 };
@@ -216,7 +190,7 @@ static void binds_round_trip(void **state)
 	static const char *const want[] = {
 		"/srv/data:/mnt/data:rw", "/srv/ro:/mnt/ro:ro,rslave", "/a/c:/x/y:private",
 	};
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct path_spec *b;
 	struct store s;
 	struct err e = { 0 };
@@ -267,7 +241,7 @@ static void unknown_keys_survive(void **state)
 	static const char old[] =
 		"{\"readBps\":[{\"major\":8,\"minor\":16,\"path\":\"/dev/sdb\",\"value\":\"1048576\"}],"
 		"\"deviceToAdd\":[],\"version\":3,\"bindToAdd\":null}";
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	char *dir = unit_join(f->root, "c1");
 	char *path = hook_json(f, "c1");
 	cJSON *doc = NULL, *want = NULL;
@@ -398,7 +372,7 @@ static void validate_bad(void **state)
 
 static void corrupt_file(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	char *dir = unit_join(f->root, "c1");
 	char *path = hook_json(f, "c1");
 
@@ -436,7 +410,7 @@ static void corrupt_file(void **state)
 
 static void empty_file(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	char *dir = unit_join(f->root, "c1");
 	char *path = hook_json(f, "c1");
 	struct store s;
@@ -461,7 +435,7 @@ static void invalid_ids(void **state)
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	};
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		for (int mode = STORE_READ; mode <= STORE_CREATE; mode++) {
@@ -478,13 +452,13 @@ static void invalid_ids(void **state)
 	unit_case_done();
 	/* nothing made anywhere */
 	assert_false(unit_exists(f->root));
-	assert_int_equal(unit_count_entries(f->tmp), 0);
+	assert_int_equal(unit_count_entries(f->top), 0);
 }
 
 /* A failure reported after an earlier one names its own cause. */
 static void create_error_not_stale(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct store s;
 	struct err e = { 0 };
 
@@ -530,7 +504,7 @@ static void lock_holder(const char *root, int ready, int parent_done)
  * closes, and then sees what the first one saved. */
 static void lock_blocks(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	int ready[2], done[2];
 	struct store s;
 	struct err e = { 0 };
@@ -578,7 +552,7 @@ static void lock_blocks(void **state)
  * instead of hanging the suite. */
 static void lock_per_container(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	struct store a, b;
 	struct err e = { 0 };
 	int status = 0, waited;
@@ -646,7 +620,7 @@ static int allow_unreadable(void *arg, const cJSON *doc, struct err *e)
 
 static void forget(void **state)
 {
-	struct fixture *f = *state;
+	struct unit_fixture *f = *state;
 	char *dir = unit_join(f->root, "c1");
 	char *foreign = unit_join(dir, "notes.txt");
 	char *stale = unit_join(dir, "hook.json.tmpAbC123");

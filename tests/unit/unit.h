@@ -4,6 +4,7 @@
 #define SCH_UNIT_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -107,6 +108,59 @@ static inline char *unit_join(const char *dir, const char *name)
 
 	assert_true(asprintf(&r, "%s/%s", dir, name) >= 0);
 	return r;
+}
+
+/* The fixture of the tests that work in a scratch directory: a fresh @top,
+ * the paths @root and @run in it (made as directories when asked: a test
+ * of how they are made wants them absent), and an @fd of the test's own. */
+struct unit_fixture {
+	char *top, *root, *run;
+	int fd;                 /* closed by the teardown when >= 0 */
+};
+
+static inline struct unit_fixture *unit_fixture_new(void **state, bool make_root,
+						     bool make_run)
+{
+	struct unit_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->top = unit_tmpdir();
+	f->root = unit_join(f->top, "root");
+	f->run = unit_join(f->top, "run");
+	f->fd = -1;
+	if (make_root)
+		assert_int_equal(mkdir(f->root, 0755), 0);
+	if (make_run)
+		assert_int_equal(mkdir(f->run, 0755), 0);
+	*state = f;
+	return f;
+}
+
+static inline int unit_fixture_setup(void **state)
+{
+	unit_fixture_new(state, false, false);
+	return 0;
+}
+
+static inline int unit_fixture_setup_dirs(void **state)
+{
+	unit_fixture_new(state, true, true);
+	return 0;
+}
+
+static inline int unit_fixture_teardown(void **state)
+{
+	struct unit_fixture *f = *state;
+
+	unit_case_teardown(state);
+	if (f->fd >= 0)
+		close(f->fd);
+	unit_rm_rf(f->top);
+	free(f->top);
+	free(f->root);
+	free(f->run);
+	free(f);
+	return 0;
 }
 
 static inline void unit_write(const char *path, const char *data, size_t len)
