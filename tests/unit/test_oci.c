@@ -117,21 +117,26 @@ _Static_assert(JSON_MAX_DEPTH == 64, "update OPEN64/CLOSE64");
 #define CLOSE8 "]]]]]]]]"
 #define CLOSE64 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8 CLOSE8
 
-static const struct bad_json state_bad[] = {
+/* Refused by both parsers, before they look at a member. */
+static const struct bad_json json_bad[] = {
 	{ "not JSON", "hello", 0, NULL },
 	{ "empty", "", 0, NULL },
 	{ "only blanks", "  \n", 0, NULL },
-	{ "truncated", "{\"id\":\"c1\",\"bundle\":\"/b", 0, "truncated" },
+	{ "truncated", "{\"id\":\"c1\",\"root\":{\"path\":\"/b", 0, "truncated" },
 	{ "truncated after key", "{\"id\":", 0, NULL },
 	{ "trailing garbage", "{\"id\":\"c1\",\"bundle\":\"/b\"} x", 0, "trailing" },
+	{ "trailing bracket", "{\"root\":{\"path\":\"r\"}}]", 0, "trailing" },
 	{ "two objects", "{\"id\":\"c1\",\"bundle\":\"/b\"}{}", 0, "trailing" },
-	{ "NUL byte inside", WITH_LEN("{\"id\":\"c1\0\",\"bundle\":\"/b\"}"), "NUL" },
+	{ "NUL byte inside", WITH_LEN("{\"id\":\"c1\0\",\"root\":{\"path\":\"r\"}}"), "NUL" },
 	{ "NUL byte after", WITH_LEN("{\"id\":\"c1\",\"bundle\":\"/b\"}\0"), "NUL" },
 	{ "nested deeper than JSON_MAX_DEPTH",
 	  "{\"id\":\"c1\",\"bundle\":\"/b\",\"x\":" OPEN64 CLOSE64 "}", 0, "deeper" },
 	{ "not an object", "[\"c1\"]", 0, NULL },
 	{ "a string", "\"c1\"", 0, NULL },
 	{ "null", "null", 0, NULL },
+};
+
+static const struct bad_json state_bad[] = {
 	{ "id missing", "{\"bundle\":\"/b\"}", 0, "id" },
 	{ "id not a string", "{\"id\":12,\"bundle\":\"/b\"}", 0, "id" },
 	{ "id null", "{\"id\":null,\"bundle\":\"/b\"}", 0, "id" },
@@ -175,27 +180,37 @@ static char *nested(const char *prefix, int depth)
 	return s;
 }
 
+/* parse_bad(ROWS, PARSE, OUT, EMPTY): each row fails with EINVAL and one
+ * line naming its needle, and leaves *OUT empty as EMPTY checks it. */
+#define parse_bad(rows, parse, out, empty)						\
+	do {										\
+		for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {		\
+			const struct bad_json *t = &rows[i];				\
+			struct err e = { 0 };						\
+											\
+			unit_case("%s", t->what);					\
+			memset(out, 0xa5, sizeof(*out));				\
+			assert_int_equal(parse(t->json, t->len ? t->len : strlen(t->json),	\
+					       out, &e), -1);				\
+			assert_int_equal(e.code, EINVAL);				\
+			assert_err_line(e);						\
+			assert_err_mentions(e, t->needle);				\
+			empty(out);							\
+		}									\
+		unit_case_done();							\
+	} while (0)
+
+static void state_empty(const struct oci_state *st)
+{
+	assert_true(!st->id && !st->bundle && !st->root && !st->status && st->pid == 0);
+}
+
 static void state_parse_bad(void **state)
 {
-	for (size_t i = 0; i < sizeof(state_bad) / sizeof(state_bad[0]); i++) {
-		const struct bad_json *t = &state_bad[i];
-		size_t len = t->len ? t->len : strlen(t->json);
-		struct oci_state st;
-		struct err e = { 0 };
+	struct oci_state st;
 
-		unit_case("%s", t->what);
-		memset(&st, 0xa5, sizeof(st));
-		assert_int_equal(oci_state_parse(t->json, len, &st, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
-		assert_err_mentions(e, t->needle);
-		assert_null(st.id);
-		assert_null(st.bundle);
-		assert_null(st.root);
-		assert_null(st.status);
-		assert_int_equal(st.pid, 0);
-	}
-	unit_case_done();
+	parse_bad(json_bad, oci_state_parse, &st, state_empty);
+	parse_bad(state_bad, oci_state_parse, &st, state_empty);
 }
 
 /* Ids a runtime accepts (runc takes "a+b" and ids of any length) but
@@ -237,21 +252,30 @@ static void state_parse_unstorable_ids(void **state)
 	}
 }
 
+/* parse_depth(PREFIX, PARSE, OUT, FREE, EMPTY): PREFIX and then nesting
+ * up to JSON_MAX_DEPTH levels in all parses; one level more is refused. */
+#define parse_depth(prefix, parse, out, free_out, empty)				\
+	do {										\
+		char *ok = nested(prefix, JSON_MAX_DEPTH);				\
+		char *deep = nested(prefix, JSON_MAX_DEPTH + 1);			\
+		struct err e = { 0 };							\
+											\
+		assert_int_equal(parse(ok, strlen(ok), out, &e), 0);			\
+		free_out(out);								\
+		assert_int_equal(parse(deep, strlen(deep), out, &e), -1);		\
+		assert_err_line(e);							\
+		assert_err_mentions(e, "deeper");					\
+		empty(out);								\
+		free(ok);								\
+		free(deep);								\
+	} while (0)
+
 static void state_parse_depth(void **state)
 {
-	char *ok = nested("{\"id\":\"c1\",\"bundle\":\"/b\",\"x\":", JSON_MAX_DEPTH);
-	char *deep = nested("{\"id\":\"c1\",\"bundle\":\"/b\",\"x\":", JSON_MAX_DEPTH + 1);
 	struct oci_state st;
-	struct err e = { 0 };
 
-	assert_int_equal(oci_state_parse(ok, strlen(ok), &st, &e), 0);
-	oci_state_free(&st);
-	assert_int_equal(oci_state_parse(deep, strlen(deep), &st, &e), -1);
-	assert_err_line(e);
-	assert_non_null(strstr(e.msg, "deeper"));
-	assert_null(st.id);
-	free(ok);
-	free(deep);
+	parse_depth("{\"id\":\"c1\",\"bundle\":\"/b\",\"x\":", oci_state_parse, &st,
+		    oci_state_free, state_empty);
 }
 
 /* ---- oci_state_pid_from_env (LXC_PID) ---- */
@@ -365,93 +389,89 @@ static void spec_parse_minimal(void **state)
 	unit_case_done();
 }
 
+/* A spec with root.path "r" and the members @m. */
+#define SPEC(m) "{\"root\":{\"path\":\"r\"}," m "}"
+
 static const struct bad_json spec_bad[] = {
-	{ "not JSON", "config", 0, NULL },
-	{ "empty", "", 0, NULL },
-	{ "truncated", "{\"root\":{\"path\":\"r\"", 0, "truncated" },
-	{ "trailing garbage", "{\"root\":{\"path\":\"r\"}}]", 0, "trailing" },
-	{ "NUL byte inside", WITH_LEN("{\"root\":{\"path\":\"r\0\"}}"), "NUL" },
-	{ "nested deeper than JSON_MAX_DEPTH",
-	  "{\"root\":{\"path\":\"r\"},\"x\":" OPEN64 CLOSE64 "}", 0, "deeper" },
-	{ "not an object", "[]", 0, NULL },
 	{ "no root", "{\"process\":{}}", 0, "root" },
 	{ "root not an object", "{\"root\":\"rootfs\"}", 0, "root" },
 	{ "no root.path", "{\"root\":{\"readonly\":true}}", 0, "root" },
 	{ "root.path empty", "{\"root\":{\"path\":\"\"}}", 0, "root" },
 	{ "root.path a number", "{\"root\":{\"path\":1}}", 0, "path" },
-	{ "linux not an object", "{\"root\":{\"path\":\"r\"},\"linux\":[]}", 0, "linux" },
-	{ "cgroupsPath a number", "{\"root\":{\"path\":\"r\"},\"linux\":{\"cgroupsPath\":5}}", 0,
+	{ "linux not an object", SPEC("\"linux\":[]"), 0, "linux" },
+	{ "cgroupsPath a number", SPEC("\"linux\":{\"cgroupsPath\":5}"), 0,
 	  "cgroupsPath" },
 	{ "uidMappings not an array",
-	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"uidMappings\":{}}}", 0, "uidMappings" },
+	  SPEC("\"linux\":{\"uidMappings\":{}}"), 0, "uidMappings" },
 	{ "uidMappings entry without size",
-	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"uidMappings\":"
-	  "[{\"containerID\":0,\"hostID\":1000}]}}", 0, "size" },
+	  SPEC("\"linux\":{\"uidMappings\":"
+	  "[{\"containerID\":0,\"hostID\":1000}]}"), 0, "size" },
 	{ "uidMappings entry not an object",
-	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"uidMappings\":[5]}}", 0, "uidMappings[0]" },
+	  SPEC("\"linux\":{\"uidMappings\":[5]}"), 0, "uidMappings[0]" },
 	{ "uidMappings second entry hostID negative",
-	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"uidMappings\":"
+	  SPEC("\"linux\":{\"uidMappings\":"
 	  "[{\"containerID\":0,\"hostID\":1000,\"size\":1},"
-	  "{\"containerID\":1,\"hostID\":-5,\"size\":1}]}}", 0, "uidMappings[1]: hostID" },
+	  "{\"containerID\":1,\"hostID\":-5,\"size\":1}]}"), 0, "uidMappings[1]: hostID" },
 	{ "gidMappings containerID above 2^32-1",
-	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"gidMappings\":"
-	  "[{\"containerID\":4294967296,\"hostID\":0,\"size\":1}]}}", 0, "gidMappings[0]: containerID" },
+	  SPEC("\"linux\":{\"gidMappings\":"
+	  "[{\"containerID\":4294967296,\"hostID\":0,\"size\":1}]}"), 0, "gidMappings[0]: containerID" },
 	{ "gidMappings size a string",
-	  "{\"root\":{\"path\":\"r\"},\"linux\":{\"gidMappings\":"
-	  "[{\"containerID\":0,\"hostID\":0,\"size\":\"1\"}]}}", 0, "size" },
+	  SPEC("\"linux\":{\"gidMappings\":"
+	  "[{\"containerID\":0,\"hostID\":0,\"size\":\"1\"}]}"), 0, "size" },
 	{ "env not an array",
-	  "{\"root\":{\"path\":\"r\"},\"process\":{\"env\":\"A=b\"}}", 0, "env" },
+	  SPEC("\"process\":{\"env\":\"A=b\"}"), 0, "env" },
 	{ "env entry a number",
-	  "{\"root\":{\"path\":\"r\"},\"process\":{\"env\":[\"A=b\",3]}}", 0, "env[1]" },
+	  SPEC("\"process\":{\"env\":[\"A=b\",3]}"), 0, "env[1]" },
 };
+
+static void spec_empty(const struct oci_spec *sp)
+{
+	assert_true(!sp->root_path && !sp->cgroups_path && !sp->uid_maps && !sp->gid_maps &&
+		    !sp->env && sp->n_env == 0);
+}
 
 static void spec_parse_bad(void **state)
 {
-	for (size_t i = 0; i < sizeof(spec_bad) / sizeof(spec_bad[0]); i++) {
-		const struct bad_json *t = &spec_bad[i];
-		size_t len = t->len ? t->len : strlen(t->json);
-		struct oci_spec sp;
-		struct err e = { 0 };
+	struct oci_spec sp;
 
-		unit_case("%s", t->what);
-		memset(&sp, 0xa5, sizeof(sp));
-		assert_int_equal(oci_spec_parse(t->json, len, &sp, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
-		assert_err_mentions(e, t->needle);
-		assert_null(sp.root_path);
-		assert_null(sp.cgroups_path);
-		assert_null(sp.uid_maps);
-		assert_null(sp.gid_maps);
-		assert_null(sp.env);
-		assert_int_equal(sp.n_env, 0);
-	}
-	unit_case_done();
+	parse_bad(json_bad, oci_spec_parse, &sp, spec_empty);
+	parse_bad(spec_bad, oci_spec_parse, &sp, spec_empty);
 }
 
 static void spec_parse_depth(void **state)
 {
-	char *ok = nested("{\"root\":{\"path\":\"r\"},\"x\":", JSON_MAX_DEPTH);
-	char *deep = nested("{\"root\":{\"path\":\"r\"},\"x\":", JSON_MAX_DEPTH + 1);
 	struct oci_spec sp;
-	struct err e = { 0 };
 
-	assert_int_equal(oci_spec_parse(ok, strlen(ok), &sp, &e), 0);
-	oci_spec_free(&sp);
-	assert_int_equal(oci_spec_parse(deep, strlen(deep), &sp, &e), -1);
-	assert_err_line(e);
-	assert_null(sp.root_path);
-	free(ok);
-	free(deep);
+	parse_depth("{\"root\":{\"path\":\"r\"},\"x\":", oci_spec_parse, &sp, oci_spec_free,
+		    spec_empty);
 }
 
 /* ---- oci_rootfs_path ---- */
 
+struct rootfs_row {
+	const char *what, *st_root, *bundle, *spec_root, *want;
+};
+
+/* Each row's state root, bundle and root.path give @want through @fn. */
+static void rootfs_rows(const struct rootfs_row *t, size_t n,
+			char *(*fn)(const struct oci_state *, const struct oci_spec *))
+{
+	for (size_t i = 0; i < n; i++) {
+		struct oci_state st = { .root = (char *)t[i].st_root, .bundle = (char *)t[i].bundle };
+		struct oci_spec sp = { .root_path = (char *)t[i].spec_root };
+		char *got;
+
+		unit_case("%s", t[i].what);
+		got = fn(&st, &sp);
+		assert_str_or_null(got, t[i].want);
+		free(got);
+	}
+	unit_case_done();
+}
+
 static void rootfs_path(void **state)
 {
-	static const struct {
-		const char *what, *st_root, *bundle, *spec_root, *want;
-	} t[] = {
+	static const struct rootfs_row t[] = {
 		{ "absolute state root (iSulad)", "/var/lib/isulad/m", "/b", "rootfs", "/var/lib/isulad/m" },
 		{ "relative state root (crun)", "rootfs", "/run/b", "other", "/run/b/rootfs" },
 		{ "no state root (runc): spec, relative", NULL, "/run/b", "rootfs", "/run/b/rootfs" },
@@ -462,29 +482,14 @@ static void rootfs_path(void **state)
 		{ "nothing", NULL, "/b", NULL, NULL },
 	};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct oci_state st = { 0 };
-		struct oci_spec sp = { 0 };
-		char *got;
-
-		unit_case("%s", t[i].what);
-		st.root = (char *)t[i].st_root;
-		st.bundle = (char *)t[i].bundle;
-		sp.root_path = (char *)t[i].spec_root;
-		got = oci_rootfs_path(&st, &sp);
-		assert_str_or_null(got, t[i].want);
-		free(got);
-	}
-	unit_case_done();
+	rootfs_rows(t, sizeof(t) / sizeof(t[0]), oci_rootfs_path);
 }
 
 /* At poststop, on the host: root.path first (lcr's "root" is a mount
  * point that is empty on the host). */
 static void rootfs_host_path(void **state)
 {
-	static const struct {
-		const char *what, *st_root, *bundle, *spec_root, *want;
-	} t[] = {
+	static const struct rootfs_row t[] = {
 		{ "lcr: root.path, not rootfs.mount", "/usr/lib/x86_64-linux-gnu/lxc/rootfs",
 		  "/var/lib/isulad/engines/lcr/c1", "/var/lib/isulad/storage/c1/merged",
 		  "/var/lib/isulad/storage/c1/merged" },
@@ -494,20 +499,7 @@ static void rootfs_host_path(void **state)
 		{ "nothing", NULL, "/b", NULL, NULL },
 	};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct oci_state st = { 0 };
-		struct oci_spec sp = { 0 };
-		char *got;
-
-		unit_case("%s", t[i].what);
-		st.root = (char *)t[i].st_root;
-		st.bundle = (char *)t[i].bundle;
-		sp.root_path = (char *)t[i].spec_root;
-		got = oci_rootfs_host_path(&st, &sp);
-		assert_str_or_null(got, t[i].want);
-		free(got);
-	}
-	unit_case_done();
+	rootfs_rows(t, sizeof(t) / sizeof(t[0]), oci_rootfs_host_path);
 }
 
 /* From the parsers rather than hand-built structs. */
