@@ -164,6 +164,22 @@ e2e_loop() {
 	losetup --find --show "$f"
 }
 
+# e2e_bridge NAME ADDR/PREFIX: a throw-away bridge of this test with that
+# address, up (checked); the cleanup removes it
+e2e_bridge() {
+	E2E_CLEANUPS+=("ip link del $1")
+	ip link add "$1" type bridge && ip addr add "$2" dev "$1" && ip link set "$1" up
+	check "test bridge $1 is up" ip link show "$1" up
+}
+
+# e2e_bridge_net NAME N: $net, a /24 of 10.N+x.y.0 picked by this test's
+# pid (N + 0..49: each script its own N), $gw its .1, and bridge NAME on $gw
+e2e_bridge_net() {
+	net=10.$(($2 + $$ % 50)).$(($$ % 250)).0
+	gw=${net%.0}.1
+	e2e_bridge "$1" "$gw/24"
+}
+
 # e2e_part_disk SIZE: a loop device (printed) over a fresh SIZE image
 # under $E2E_TMP with a DOS table of two 8 MiB partitions, p1 and p2; the
 # cleanup detaches it

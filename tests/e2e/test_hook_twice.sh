@@ -17,13 +17,9 @@ e2e_require_root
 
 s=$$
 br=schtw$s
-net=10.$((150 + s % 50)).$((s % 250)).0
-gw=${net%.0}.1
+e2e_bridge_net "$br" 150
 ip=${net%.0}.2
 dest=10.97.$((s % 250)).0/24
-E2E_CLEANUPS+=("ip link del $br")
-ip link add "$br" type bridge && ip addr add "$gw/24" dev "$br" && ip link set "$br" up
-check "test bridge $br is up" ip link show "$br" up
 
 # twice_bundle ID LOG2: the hook at prestart and poststop, each listed twice;
 # the second entries log to LOG2
@@ -113,14 +109,20 @@ scenario() {
 scenario same "$HOOK_LOG"
 scenario two "$E2E_TMP/hook-second.log"
 
+# start_with_veth TAG HOST N: container $id (named after TAG) started with
+# a veth, host end $HOST, at .N of the bridge's net; $run its record dir
+start_with_veth() {
+	id=$(e2e_name "$1")
+	host=$2
+	run=$SYSCONTAINER_HOOKS_RUNDIR/$id
+	e2e_bundle "$id"
+	check "$1: container starts" e2e_run "$id"
+	check "$1: add-nic veth" "$TOOL" add-nic "$id" --type veth --name "$host:eth1" \
+		--ip "${net%.0}.$3/24" --bridge "$br"
+}
+
 # ---- a record left by an instance that ended without its poststop ----
-id=$(e2e_name crash)
-host=twc$s
-run=$SYSCONTAINER_HOOKS_RUNDIR/$id
-e2e_bundle "$id"
-check "crash: container starts" e2e_run "$id"
-check "crash: add-nic veth" "$TOOL" add-nic "$id" --type veth --name "$host:eth1" \
-	--ip "${net%.0}.9/24" --bridge "$br"
+start_with_veth crash "twc$s" 9
 old=$(e2e_pid "$id")
 # the runtime loses the container: killed, its state gone, no poststop
 kill -9 "$old"
@@ -142,13 +144,7 @@ check_fails "crash: after the stop no host link $host" ip link show "$host"
 check_fails "crash: after the stop no record or pin" test -e "$run"
 
 # ---- the same id twice at once (two runtime roots) ----
-id=$(e2e_name dup)
-host=twd$s
-run=$SYSCONTAINER_HOOKS_RUNDIR/$id
-e2e_bundle "$id"
-check "dup: container starts" e2e_run "$id"
-check "dup: add-nic veth" "$TOOL" add-nic "$id" --type veth --name "$host:eth1" \
-	--ip "${net%.0}.11/24" --bridge "$br"
+start_with_veth dup "twd$s" 11
 first=$(e2e_pid "$id")
 root2=$E2E_TMP/runc2
 E2E_CLEANUPS+=("runc --root $root2 delete -f $id")

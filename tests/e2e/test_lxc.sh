@@ -79,9 +79,8 @@ lxc_ctr() {
 	E2E_CLEANUPS+=("lxc-stop -n $id -P $LXCPATH -k")
 }
 
-E2E_CLEANUPS+=("ip link del $br" "ip link del vhl$s" "ip link del vht$s" "ip link del vhr$s")
-ip link add "$br" type bridge && ip addr add "$gw/24" dev "$br" && ip link set "$br" up
-check "test bridge $br is up" ip link show "$br" up
+E2E_CLEANUPS+=("ip link del vhl$s" "ip link del vht$s" "ip link del vhr$s")
+e2e_bridge "$br" "$gw/24"
 loop=$(e2e_loop)
 check "loop device $loop for the test" test -b "$loop"
 loop_mm=$(stat -c '%t:%T' "$loop")

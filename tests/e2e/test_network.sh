@@ -18,10 +18,9 @@ our_links() { ip -o link show | awk -F': ' '{print $2}' | grep -e "$s" -e "^${E2
 our_mounts() { grep -c "$E2E_TMP" /proc/self/mountinfo; }
 links_before=$(our_links)
 mounts_before=$(our_mounts)
-E2E_CLEANUPS+=("ip link del $br" "ip link del ph$s" "ip link del taken$s")
+E2E_CLEANUPS+=("ip link del ph$s" "ip link del taken$s")
 
-ip link add "$br" type bridge && ip addr add "$gw/24" dev "$br" && ip link set "$br" up
-check "test bridge $br is up" ip link show "$br" up
+e2e_bridge "$br" "$gw/24"
 
 id=$(e2e_name net)
 e2e_bundle "$id"

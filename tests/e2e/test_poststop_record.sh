@@ -9,11 +9,8 @@ e2e_require_root
 
 s=$$
 br=schpr$s
-net=10.$((100 + s % 50)).$((s % 250)).0
-gw=${net%.0}.1
-E2E_CLEANUPS+=("ip link del $br" "ip link del pe$s")
-ip link add "$br" type bridge && ip addr add "$gw/24" dev "$br" && ip link set "$br" up
-check "test bridge $br is up" ip link show "$br" up
+E2E_CLEANUPS+=("ip link del pe$s")
+e2e_bridge_net "$br" 100
 # an existing host link stands in for a physical NIC
 ip link add "pe$s" type veth peer name "pep$s"
 

@@ -12,8 +12,7 @@ ROUNDS=${SOAK_ROUNDS:-20}
 s=$$
 br=sbr$s
 ours="^(sa|sb|sbr)$s\$"   # the interfaces this test makes on the host
-E2E_CLEANUPS+=("ip link del $br")
-ip link add "$br" type bridge && ip addr add 10.240.$((s % 250)).1/24 dev "$br" && ip link set "$br" up
+e2e_bridge "$br" "10.240.$((s % 250)).1/24"
 
 id=$(e2e_name soak)
 e2e_bundle "$id"
