@@ -180,6 +180,30 @@ e2e_bridge_net() {
 	e2e_bridge "$1" "$gw/24"
 }
 
+# pm ARGS...: podman on runc with our hook from $E2E_TMP/hooks.d: the
+# example hooks.d file pointed at this test's store, record dir and log.
+# --hooks-dir is podman's global flag: every start reads the hooks anew.
+pm() { podman --hooks-dir "$E2E_TMP/hooks.d" --runtime runc --cgroup-manager cgroupfs "$@"; }
+
+# e2e_podman_run WHAT NAME: check WHAT: podman runs container NAME (a
+# busybox rootfs, no network) with the hook; the cleanup removes it.
+# $pm_id is its id, the one the runtime and the hook see.
+e2e_podman_run() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	mkdir -p "$E2E_TMP/hooks.d"
+	jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --arg r "$SYSCONTAINER_HOOKS_ROOT" \
+		--arg d "$SYSCONTAINER_HOOKS_RUNDIR" '
+		.hook.path = $hook | .hook.args += ["--log", $log] |
+		.hook.env = ["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d]' \
+		"$top/example/hooks.d/syscontainer-hooks.json" >"$E2E_TMP/hooks.d/syscontainer-hooks.json"
+	[ -d "$E2E_TMP/podman-rootfs" ] || e2e_rootfs "$E2E_TMP/podman-rootfs"
+	E2E_CLEANUPS+=("podman rm -f -t 0 $2")
+	check "$1" pm run -d --name "$2" --network none --ulimit nofile=1024:1024 \
+		--ulimit nproc=1024:1024 --rootfs "$E2E_TMP/podman-rootfs" /bin/sleep 100000
+	pm_id=$(pm inspect -f '{{.Id}}' "$2" 2>/dev/null)
+}
+
 # e2e_part_disk SIZE: a loop device (printed) over a fresh SIZE image
 # under $E2E_TMP with a DOS table of two 8 MiB partitions, p1 and p2; the
 # cleanup detaches it

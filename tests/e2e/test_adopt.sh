@@ -157,22 +157,9 @@ if ! command -v podman >/dev/null; then
 	e2e_summary
 	exit 1
 fi
-hooksd=$E2E_TMP/hooks.d
-mkdir -p "$hooksd"
-jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --arg r "$SYSCONTAINER_HOOKS_ROOT" \
-	--arg d "$SYSCONTAINER_HOOKS_RUNDIR" '
-	.hook.path = $hook | .hook.args += ["--log", $log] |
-	.hook.env = ["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d]' \
-	"$top/example/hooks.d/syscontainer-hooks.json" >"$hooksd/syscontainer-hooks.json"
-prf=$E2E_TMP/podman-rootfs
-e2e_rootfs "$prf"
 name=sch-$E2E_TAG-podman
-E2E_CLEANUPS+=("podman rm -f -t 0 $name")
-# --hooks-dir is podman's global flag: every start reads the hooks anew
-pm() { podman --hooks-dir "$hooksd" --runtime runc --cgroup-manager cgroupfs "$@"; }
-check "podman runs a container with --hooks-dir" pm run -d --name "$name" --network none \
-	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --rootfs "$prf" /bin/sleep 100000
-pid_id=$(pm inspect -f '{{.Id}}' "$name" 2>/dev/null)
+e2e_podman_run "podman runs a container with --hooks-dir" "$name"
+pid_id=$pm_id
 check "the hook's runtime record names podman's container id" \
 	test -s "$SYSCONTAINER_HOOKS_RUNDIR/$pid_id/record.json"
 check "add-device to the podman container" "$TOOL" add-device "$pid_id" /dev/zero:/dev/pm-zero

@@ -8,7 +8,6 @@
 # bad-input table, with nothing changed.
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
-top=$(cd "$(dirname "$0")/../.." && pwd)
 
 if ! command -v podman >/dev/null; then
 	not_ok "podman is not installed (make deps installs it)"
@@ -24,21 +23,9 @@ E2E_CLEANUPS+=("kill $ppid_")
 for _ in $(seq 50); do [ -S "$psock" ] && break; sleep 0.1; done
 check "podman's API service listens on $psock" test -S "$psock"
 
-hooksd=$E2E_TMP/hooks.d
-mkdir -p "$hooksd"
-jq --arg hook "$HOOK" --arg log "$HOOK_LOG" --arg r "$SYSCONTAINER_HOOKS_ROOT" \
-	--arg d "$SYSCONTAINER_HOOKS_RUNDIR" '
-	.hook.path = $hook | .hook.args += ["--log", $log] |
-	.hook.env = ["SYSCONTAINER_HOOKS_ROOT=" + $r, "SYSCONTAINER_HOOKS_RUNDIR=" + $d]' \
-	"$top/example/hooks.d/syscontainer-hooks.json" >"$hooksd/syscontainer-hooks.json"
-prf=$E2E_TMP/podman-rootfs
-e2e_rootfs "$prf"
 name=sch-$E2E_TAG-web
-E2E_CLEANUPS+=("podman rm -f -t 0 $name")
-pm() { podman --hooks-dir "$hooksd" --runtime runc --cgroup-manager cgroupfs "$@"; }
-check "podman runs container $name with the hook" pm run -d --name "$name" --network none \
-	--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --rootfs "$prf" /bin/sleep 100000
-pid_id=$(pm inspect -f '{{.Id}}' "$name" 2>/dev/null)
+e2e_podman_run "podman runs container $name with the hook" "$name"
+pid_id=$pm_id
 check "the runtime record is under podman's id" test -s "$SYSCONTAINER_HOOKS_RUNDIR/$pid_id/record.json"
 
 export SYSCONTAINER_ENGINE_SOCKET=$psock
