@@ -4,7 +4,9 @@
 # (a) the hook alone against a stand-in container (a process in its own
 #     mount and network namespaces and devices cgroup) with 0..1000 saved
 #     devices and 1..16 veth nics with 2 routes each, on host bridges as
-#     operators attach them (and one row without a bridge to compare);
+#     operators attach them (and one row without a bridge to compare), and
+#     2 veths on an Open vSwitch bridge (our own ovsdb-server and
+#     ovs-vswitchd, tests/e2e/ovs_env.sh) against 2 on a Linux bridge;
 # (b) `runc create` of a busybox container (the start path up to the
 #     container's first instruction), without the hook, with the hook and
 #     nothing saved, and with 10 devices, 2 bridged nics and 4 routes.
@@ -65,6 +67,11 @@ br0=sbb0_$$
 br1=sbb1_$$
 E2E_CLEANUPS+=("ip link del $br0" "ip link del $br1")
 ip link add "$br0" type bridge && ip link add "$br1" type bridge || exit 1
+# and an Open vSwitch bridge, on our own ovsdb-server and ovs-vswitchd
+# (userspace datapath): the hook adds its ports over ovsdb's JSON-RPC
+. "$top/tests/e2e/ovs_env.sh"
+ovsbr=sbo_$$
+ovs_start && ovs_add_br "$ovsbr" || exit 1
 
 # save N devices (/dev/zero at /dev/zI) and M nics with 2 routes each; the
 # nics take turns on the bridges given (none: no bridge)
@@ -143,6 +150,8 @@ hook_row "4 veths, no bridge, + 8 routes" 0 4
 hook_row "4 bridged veths + 8 routes" 0 4 "$br0"
 hook_row "16 veths on 2 bridges + 32 rt" 0 16 "$br0" "$br1"
 hook_row "10 devices, 2 bridged nics, 4 rt" 10 2 "$br0"
+hook_row "2 veths on a Linux bridge + 4 rt" 0 2 "$br0"
+hook_row "2 veths on an OVS bridge + 4 rt" 0 2 "$ovsbr"
 # instructions do not move with the machine's load (user space only;
 # the hardware counters of perf stat are not always there, in a VM)
 if command -v valgrind >/dev/null; then

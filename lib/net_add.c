@@ -6,7 +6,9 @@
  *   2. move_eths      eth links moved in one by one, renamed;
  *   3. make_veths     every veth pair in one send, the container end made
  *                     directly in the container, the host end up and on
- *                     its bridge (IFLA_MASTER in the same request);
+ *                     its Linux bridge (IFLA_MASTER in the same request);
+ *      join_ovs       the host ends for Open vSwitch bridges added as
+ *                     ports, over the one ovsdb connection (net_bridge.h);
  *   4. configure_all  the container side of every nic (address, up) and
  *                     every route, in one more send.
  * What a failed call made, and only that, is taken down again (undo). */
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "net_bridge.h"
 #include "net_route.h"
 #include "util.h"
 
@@ -135,26 +138,25 @@ static int configure_all(struct net_ctx *c, const struct nic_spec *nics, size_t 
 	return 0;
 }
 
-int net_bridge_index(struct net_ctx *c, const char *name, int *index, struct err *e)
-{
-	struct nl_link_info li;
-
-	if (nl_link_info(c->host, name, &li, e) < 0)
-		return err_wrap(e, "bridge");
-	/* the kernel would say only "Operation not supported" */
-	if (strcmp(li.kind, "bridge") != 0)
-		return err_set(e, ENOTSUP, "%s is not a bridge", name);
-	*index = li.index;
-	return 0;
-}
-
-/* The host index of the bridge of every veth (0: none). */
-static int find_bridges(struct net_ctx *c, const struct nic_spec *nics, size_t nn, int *master,
-			struct err *e)
+/* The bridge of every veth, Linux or Open vSwitch (kind 0: none). */
+static int find_bridges(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
+			struct bridge *br, struct err *e)
 {
 	for (size_t i = 0; i < nn; i++)
 		if (!is_eth(&nics[i]) && nics[i].bridge[0] &&
-		    net_bridge_index(c, nics[i].bridge, &master[i], e) < 0)
+		    net_bridge_find(c, nics[i].bridge, &br[i], e) < 0)
+			return err_wrap(e, "add veth interface %s", nics[i].ctr);
+	return 0;
+}
+
+/* The host ends of the veths on Open vSwitch bridges become ports, once
+ * their links exist. */
+static int join_ovs(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
+		    const struct bridge *br, struct err *e)
+{
+	for (size_t i = 0; i < nn; i++)
+		if (br[i].kind == BRIDGE_OVS &&
+		    net_bridge_ovs_add(c, nics[i].bridge, nics[i].host, e) < 0)
 			return err_wrap(e, "add veth interface %s", nics[i].ctr);
 	return 0;
 }
@@ -235,13 +237,15 @@ static int veth_failed(struct net_ctx *c, const struct nic_spec *n, struct err *
 
 /* Every veth pair in one send; made[i] says which pairs the kernel made. */
 static int make_veths(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
-		      const int *master, signed char *made, struct err *e)
+		      const struct bridge *br, signed char *made, struct err *e)
 {
 	int tag = -1;
 
 	nl_track(c->host, made, nn);
 	for (size_t i = 0; i < nn; i++) {
-		if (!is_eth(&nics[i]) && queue_veth(c, &nics[i], master[i], (int)i, e) < 0) {
+		int master = br[i].kind == BRIDGE_LINUX ? br[i].index : 0;
+
+		if (!is_eth(&nics[i]) && queue_veth(c, &nics[i], master, (int)i, e) < 0) {
 			nl_flush(c->host, &tag, ERR_DISCARD);
 			return err_wrap(e, "add veth interface %s", nics[i].ctr);
 		}
@@ -267,12 +271,12 @@ int net_add_nics(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
 		 const struct route_spec *routes, size_t nr, struct err *e)
 {
 	_cleanup_free_ signed char *made = xcalloc(nn + 1, sizeof(*made));
-	_cleanup_free_ int *master = xcalloc(nn + 1, sizeof(*master));
+	_cleanup_free_ struct bridge *br = xcalloc(nn + 1, sizeof(*br));
 
-	if (find_bridges(c, nics, nn, master, e) < 0)
+	if (find_bridges(c, nics, nn, br, e) < 0)
 		return -1;
-	if (move_eths(c, nics, nn, made, e) == 0 && make_veths(c, nics, nn, master, made, e) == 0 &&
-	    configure_all(c, nics, nn, routes, nr, e) == 0)
+	if (move_eths(c, nics, nn, made, e) == 0 && make_veths(c, nics, nn, br, made, e) == 0 &&
+	    join_ovs(c, nics, nn, br, e) == 0 && configure_all(c, nics, nn, routes, nr, e) == 0)
 		return 0;
 	undo(c, nics, nn, made);
 	return -1;

@@ -16,9 +16,6 @@
 int net_add_nics(struct net_ctx *c, const struct nic_spec *nics, size_t nn,
 		 const struct route_spec *routes, size_t nr, struct err *e);
 
-/* The index of bridge @name on the host; "NAME is not a bridge" when the
- * link is of another kind. */
-int net_bridge_index(struct net_ctx *c, const char *name, int *index, struct err *e);
 
 /* Requests of the container-side batch are tagged with the item they
  * serve (nic i, or route k as item nn + k) and their step, so that the

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "net_bridge.h"
+#include "ovsdb.h"
 #include "util.h"
 
 int net_ctx_open(int ctr_netns_fd, struct net_ctx *c, struct err *e)
@@ -30,6 +32,7 @@ void net_ctx_close(struct net_ctx *c)
 {
 	nl_close(c->host);
 	nl_close(c->ctr);
+	ovsdb_close(c->ovs);
 	if (c->host_netns_fd >= 0)
 		close(c->host_netns_fd);
 	memset(c, 0, sizeof(*c));
@@ -80,6 +83,26 @@ static int give_eth_back(struct net_ctx *c, const struct nic_spec *n, int idx, s
 	return 0;
 }
 
+/* A veth pair goes with its container end, which is certainly ours; a
+ * host link of the same name may belong to someone else. Without the
+ * container's namespace the pair died with it. */
+static int del_veth(struct net_ctx *c, const struct nic_spec *n, struct err *e)
+{
+	int idx;
+
+	if (!c->ctr)
+		return 0;
+	if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0) {
+		if (e->code != ENODEV)
+			return -1;
+		err_clear(e);
+		return 0;
+	}
+	if (nl_link_del(c->ctr, idx, e) < 0)
+		return err_wrap(e, "delete %s", n->ctr);
+	return 0;
+}
+
 int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 {
 	int idx;
@@ -93,16 +116,11 @@ int net_remove_nic(struct net_ctx *c, const struct nic_spec *n, struct err *e)
 			return err_wrap(e, "give %s back to the host as %s", n->ctr, n->host);
 		return 0;
 	}
-	/* A veth pair goes with its container end, which is certainly ours;
-	 * a host link of the same name may belong to someone else. Without
-	 * the container's namespace the pair died with it. */
-	if (!c->ctr)
-		return 0;
-	if (nl_link_index(c->ctr, n->ctr, &idx, e) < 0)
-		return e->code == ENODEV ? 0 : -1;
-	if (nl_link_del(c->ctr, idx, e) < 0)
-		return err_wrap(e, "delete %s", n->ctr);
-	return 0;
+	if (del_veth(c, n, e) < 0)
+		return -1;
+	/* an Open vSwitch port outlives its link: it goes by name, from the
+	 * bridge the nic was saved on only */
+	return net_bridge_leave(c, n->bridge, n->host, e);
 }
 
 int net_eth_orig(struct net_ctx *c, struct nic_spec *n, struct err *e)

@@ -9,11 +9,15 @@
 #include "net_spec.h"
 #include "netlink.h"
 
+struct ovsdb;
+
 struct net_ctx {
 	struct nl *host;
 	struct nl *ctr;
 	int host_netns_fd;
 	int ctr_netns_fd;
+	struct ovsdb *ovs;      /* made when an Open vSwitch bridge is met
+				 * (net_bridge.h) */
 };
 
 /* @ctr_netns_fd is borrowed (not closed by net_ctx_close); -1 opens the

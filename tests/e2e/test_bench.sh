@@ -20,6 +20,7 @@ for row in "exec of an empty static program" "exec of /bin/true" "syscontainer-h
 	"hook prestart, 1000 devices" "hook prestart, 1 bridged veth \+ 2 routes" \
 	"hook prestart, 4 veths, no bridge, \+ 8 routes" "hook prestart, 4 bridged veths \+ 8 routes" \
 	"hook prestart, 16 veths on 2 bridges \+ 32 rt" "hook prestart, 10 devices, 2 bridged nics, 4 rt" \
+	"hook prestart, 2 veths on a Linux bridge \+ 4 rt" "hook prestart, 2 veths on an OVS bridge \+ 4 rt" \
 	"hook prestart, cgroup v1, nothing saved" \
 	"hook prestart, cgroup v2, nothing saved" "hook prestart, cgroup v1, 100 devices" \
 	"hook prestart, cgroup v2, 100 devices" "/bin/true as the runtime, alone" \
@@ -34,7 +35,7 @@ check_match "cgroup v2: one device program left on the container, runc's" \
 	"\| cgroup v2: programs on the container +\| programs 1 insns [0-9]+ \|" "$out"
 check_fails "no run failed" sh -c "printf '%s' \"\$1\" | grep -q failed" _ "$out"
 check_eq "no interface left on the host" "" \
-	"$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^(sbb[01]_$bpid|bh${bpid}_[0-9]+)\$")"
+	"$(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^(sbb[01]_$bpid|sbo_$bpid|bh${bpid}_[0-9]+)\$")"
 check_eq "no mount left on the host" 0 "$(grep -c "sch-bench-$bpid " /proc/self/mountinfo)"
 check_eq "no stand-in cgroup left" "" "$(ls /sys/fs/cgroup/devices | grep -x "sch-bench-$bpid")"
 check_eq "no container left" "" "$(runc list -q | grep -- "^sch-e2e$bpid-")"

@@ -340,9 +340,14 @@ static void missing_bridge_changes_nothing(void **state)
 	nics[0] = veth("ha", "eth1", "10.9.0.2/24");
 	nics[1] = veth("hb", "eth2", "10.9.1.2/24");
 	strcpy(nics[1].bridge, "nobr");
+	/* no Open vSwitch either: its socket names nothing */
+	setenv("SYSCONTAINER_HOOKS_OVSDB", "/nonexistent/db.sock", 1);
 	assert_int_equal(net_add_nics(&t.c, nics, 2, NULL, 0, &e), -1);
+	unsetenv("SYSCONTAINER_HOOKS_OVSDB");
 	assert_int_equal(e.code, ENODEV);
-	assert_err_mentions(e, "add veth interface eth2: bridge: no interface named nobr");
+	assert_err_mentions(e, "add veth interface eth2: no bridge named nobr: not a Linux bridge "
+			    "(no interface of that name) and not an Open vSwitch bridge "
+			    "(ovsdb-server: connect to /nonexistent/db.sock: No such file or directory)");
 	assert_false(has_link(t.c.ctr, "eth1"));
 	assert_false(has_link(t.c.host, "ha"));
 	two_ns_close(&t);

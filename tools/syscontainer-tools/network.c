@@ -12,6 +12,7 @@
 #include "container.h"
 #include "net_add.h"
 #include "net_apply.h"
+#include "net_bridge.h"
 #include "net_route.h"
 #include "netns_pin.h"
 #include "netns_share.h"
@@ -439,15 +440,13 @@ static int update_live(struct net_ctx *c, const struct nic_spec *old, const stru
 		       const struct route_spec *routes, size_t nr, struct err *e)
 {
 	struct link_attrs a = LINK_ATTRS_KEEP;
+	struct bridge_move bm;
 	unsigned char mac[6];
 	int idx, master = 0;
 
 	/* what can be refused is looked at before anything changes */
-	if (nl_link_index(c->ctr, old->ctr, &idx, e) < 0)
-		return -1;
-	if (strcmp(old->bridge, new->bridge) && !new->bridge[0])
-		master = -1;
-	else if (strcmp(old->bridge, new->bridge) && net_bridge_index(c, new->bridge, &master, e) < 0)
+	if (nl_link_index(c->ctr, old->ctr, &idx, e) < 0 ||
+	    net_bridge_plan(c, old->bridge, new->bridge, &bm, &master, e) < 0)
 		return -1;
 	if (strcasecmp(old->mac, new->mac) && new->mac[0]) {
 		if (parse_mac(new->mac, mac, e) < 0)
@@ -460,9 +459,10 @@ static int update_live(struct net_ctx *c, const struct nic_spec *old, const stru
 		a.qlen = new->qlen;
 	if (nl_link_set(c->ctr, idx, &a, e) < 0)
 		return err_wrap(e, "update %s", old->ctr);
-	if (update_addr(c, idx, old, new, routes, nr, e) < 0)
+	if (update_addr(c, idx, old, new, routes, nr, e) < 0 ||
+	    update_host_end(c, old, new, master, e) < 0)
 		return -1;
-	return update_host_end(c, old, new, master, e);
+	return net_bridge_move(c, new->host, old->bridge, new->bridge, &bm, e);
 }
 
 /* Before anything changes: every saved route over the nic must still work
@@ -531,6 +531,11 @@ static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 	store_replace_nic(t.store.doc, (size_t)at, &merged);
 	if (store_save(&t.store, e) < 0)
 		goto out;
+	/* poststop takes the host end off the bridge it is on now */
+	if (t.running && !f->config_only && strcmp(old.bridge, merged.bridge) != 0) {
+		note_in_record(cli, t.id, NULL, merged.ctr);
+		note_in_record(cli, t.id, &merged, NULL);
+	}
 	cli_printf("Update network interface (%s) of container (%s) done\n", merged.ctr, t.id);
 	if (!t.running || f->config_only)
 		cli_printf("Container %s: only the saved state was changed; the change applies at its "
