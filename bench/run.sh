@@ -67,11 +67,8 @@ br0=sbb0_$$
 br1=sbb1_$$
 E2E_CLEANUPS+=("ip link del $br0" "ip link del $br1")
 ip link add "$br0" type bridge && ip link add "$br1" type bridge || exit 1
-# and an Open vSwitch bridge, on our own ovsdb-server and ovs-vswitchd
-# (userspace datapath): the hook adds its ports over ovsdb's JSON-RPC
 . "$top/tests/e2e/ovs_env.sh"
 ovsbr=sbo_$$
-ovs_start && ovs_add_br "$ovsbr" || exit 1
 
 # save N devices (/dev/zero at /dev/zI) and M nics with 2 routes each; the
 # nics take turns on the bridges given (none: no bridge)
@@ -150,8 +147,13 @@ hook_row "4 veths, no bridge, + 8 routes" 0 4
 hook_row "4 bridged veths + 8 routes" 0 4 "$br0"
 hook_row "16 veths on 2 bridges + 32 rt" 0 16 "$br0" "$br1"
 hook_row "10 devices, 2 bridged nics, 4 rt" 10 2 "$br0"
+# an Open vSwitch bridge, on our own ovsdb-server and ovs-vswitchd
+# (userspace datapath; one per machine, so they run for these rows only):
+# the hook adds the ports over ovsdb's JSON-RPC
+ovs_start && ovs_add_br "$ovsbr" || exit 1
 hook_row "2 veths on a Linux bridge + 4 rt" 0 2 "$br0"
 hook_row "2 veths on an OVS bridge + 4 rt" 0 2 "$ovsbr"
+ovs_stop
 # instructions do not move with the machine's load (user space only;
 # the hardware counters of perf stat are not always there, in a VM)
 if command -v valgrind >/dev/null; then

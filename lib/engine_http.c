@@ -171,7 +171,7 @@ int http_unix_get(const char *sock, const char *path, int timeout_ms, int *statu
 	_cleanup_close_ int fd = -1;
 	size_t len = 0;
 
-	if (unix_connect(sock, &fd, e) < 0)
+	if (unix_connect(sock, timeout_ms, &fd, e) < 0)
 		return -1;
 	if (exchange(fd, sock, req, monotonic_ms() + timeout_ms, &resp, &len, e) < 0)
 		return -1;

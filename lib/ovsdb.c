@@ -20,6 +20,9 @@ struct ovsdb {
 	char *sock;
 	char *buf;              /* bytes received past the last message */
 	size_t len, cap;
+	struct err broken;      /* a connection that failed once (a timeout, a
+				 * half-read reply) is not used again: each
+				 * later request fails at once with this */
 };
 
 const char *ovsdb_sock(void)
@@ -45,7 +48,7 @@ int ovsdb_open(const char *sock, struct ovsdb **out, struct err *e)
 	_cleanup_close_ int fd = -1;
 	struct ovsdb *db;
 
-	if (unix_connect(sock, &fd, e) < 0)
+	if (unix_connect(sock, OVSDB_TIMEOUT_MS, &fd, e) < 0)
 		return err_wrap(e, "ovsdb-server");
 	db = xcalloc(1, sizeof(*db));
 	db->fd = steal_fd(&fd);
@@ -139,6 +142,12 @@ static int recv_message(struct ovsdb *db, cJSON **msg, long deadline, struct err
 	}
 }
 
+static int broken(struct ovsdb *db, const struct err *e)
+{
+	db->broken = *e;
+	return -1;
+}
+
 /* Send a transaction of @ops (taken over) and wait for its reply; the
  * server's echo probes are answered on the way. */
 static int transact(struct ovsdb *db, cJSON *ops, cJSON **reply, const cJSON **result,
@@ -150,13 +159,17 @@ static int transact(struct ovsdb *db, cJSON *ops, cJSON **reply, const cJSON **r
 	_cleanup_cjson_ cJSON *req = ovsdb_transact(id, ops);
 
 	*reply = NULL;
-	if (send_json(db, req, deadline, e) < 0)
+	if (db->broken.code) {
+		*e = db->broken;
 		return -1;
+	}
+	if (send_json(db, req, deadline, e) < 0)
+		return broken(db, e);
 	for (;;) {
 		const cJSON *method;
 
 		if (recv_message(db, reply, deadline, e) < 0)
-			return -1;
+			return broken(db, e);
 		method = cJSON_GetObjectItemCaseSensitive(*reply, "method");
 		if (!cJSON_IsString(method))
 			break;
@@ -164,7 +177,7 @@ static int transact(struct ovsdb *db, cJSON *ops, cJSON **reply, const cJSON **r
 			_cleanup_cjson_ cJSON *echo = jsonrpc_echo_reply(*reply);
 
 			if (send_json(db, echo, deadline, e) < 0)
-				return -1;
+				return broken(db, e);
 		}
 		cJSON_Delete(*reply);
 		*reply = NULL;

@@ -8,8 +8,10 @@
 
 /* CLOCK_MONOTONIC in milliseconds: deadlines are taken from it. */
 long monotonic_ms(void);
-/* A non-blocking, close-on-exec stream socket connected to @path. */
-int unix_connect(const char *path, int *fd, struct err *e);
+/* A close-on-exec stream socket connected to @path, made non-blocking
+ * once connected; the connect waits at most @timeout_ms for room in the
+ * server's backlog. */
+int unix_connect(const char *path, int timeout_ms, int *fd, struct err *e);
 /* Wait for @events (POLLIN, POLLOUT) on @fd until @deadline; ETIMEDOUT
  * in e->code when it passes (the caller words the message). */
 int poll_until(int fd, short events, long deadline, struct err *e);

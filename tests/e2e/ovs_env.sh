@@ -4,6 +4,10 @@
 # kernel module here). Both are stopped by their pids at cleanup. Source
 # after lib.sh; ovs_start exports SYSCONTAINER_HOOKS_OVSDB for the CLI, and
 # the hook is given it in its env (ovs_bundle_env).
+# The userspace datapath makes one host-wide tap link, ovs-netdev: a
+# second ovs-vswitchd on the host cannot open it. So one test at a time
+# (on the whole machine) holds OVS_LOCK while its daemons run.
+OVS_LOCK=/run/lock/syscontainer-hooks-e2e-ovs.lock
 OVS_DIR=$E2E_TMP/ovs
 OVS_SOCK=$OVS_DIR/db.sock
 
@@ -11,6 +15,7 @@ vsctl() { ovs-vsctl --db="unix:$OVS_SOCK" --timeout=10 "$@"; }
 
 ovs_stop() {
 	local p
+	[ -n "${OVS_LOCK_FD:-}" ] || return 0
 	# the bridges first, so that ovs-vswitchd takes down their tap links
 	for p in $(vsctl list-br 2>/dev/null); do vsctl --no-wait del-br "$p"; done
 	for p in vswitchd ovsdb; do
@@ -18,8 +23,11 @@ ovs_stop() {
 	done
 	sleep 0.3
 	for p in vswitchd ovsdb; do
-		[ -s "$OVS_DIR/$p.pid" ] && kill -9 "$(cat "$OVS_DIR/$p.pid")"
+		[ -s "$OVS_DIR/$p.pid" ] && kill -9 "$(cat "$OVS_DIR/$p.pid")" 2>/dev/null
+		rm -f "$OVS_DIR/$p.pid"
 	done
+	exec {OVS_LOCK_FD}>&-
+	OVS_LOCK_FD=
 	return 0
 }
 
@@ -28,14 +36,23 @@ ovs_start() {
 		echo "not ok - Open vSwitch is not installed (make deps installs openvswitch-switch)"
 		return 1
 	fi
-	mkdir -p "$OVS_DIR" /var/run/openvswitch
+	mkdir -p "$OVS_DIR" /var/run/openvswitch /run/lock
+	rm -f "$OVS_DIR/conf.db"
 	ovsdb-tool create "$OVS_DIR/conf.db" /usr/share/openvswitch/vswitch.ovsschema || return 1
+	exec {OVS_LOCK_FD}>>"$OVS_LOCK"
+	if ! flock -w 900 "$OVS_LOCK_FD"; then
+		echo "# another test's ovs-vswitchd held $OVS_LOCK for 15 minutes"
+		return 1
+	fi
 	E2E_CLEANUPS+=("ovs_stop")
+	# the daemons do not inherit the lock: it goes with this shell
 	ovsdb-server "$OVS_DIR/conf.db" --remote="punix:$OVS_SOCK" --pidfile="$OVS_DIR/ovsdb.pid" \
-		--unixctl="$OVS_DIR/ovsdb.ctl" --log-file="$OVS_DIR/ovsdb.log" --detach || return 1
+		--unixctl="$OVS_DIR/ovsdb.ctl" --log-file="$OVS_DIR/ovsdb.log" --detach \
+		{OVS_LOCK_FD}>&- || return 1
 	vsctl --no-wait init || return 1
 	ovs-vswitchd "unix:$OVS_SOCK" --pidfile="$OVS_DIR/vswitchd.pid" \
-		--unixctl="$OVS_DIR/vswitchd.ctl" --log-file="$OVS_DIR/vswitchd.log" --detach || return 1
+		--unixctl="$OVS_DIR/vswitchd.ctl" --log-file="$OVS_DIR/vswitchd.log" --detach \
+		{OVS_LOCK_FD}>&- || return 1
 	export SYSCONTAINER_HOOKS_OVSDB=$OVS_SOCK
 }
 

@@ -243,6 +243,14 @@ static void silent_server(void **state)
 	assert_err_line(e);
 	assert_err_mentions(e, s.path);
 	assert_true(ms >= OVSDB_TIMEOUT_MS - 50 && ms < OVSDB_TIMEOUT_MS + 1000);
+	/* the connection is not waited on twice: an undo after the timeout
+	 * fails at once */
+	err_clear(&e);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	assert_int_equal(ovsdb_port_del(db, NULL, "veth0", &e), -1);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	assert_int_equal(e.code, ETIMEDOUT);
+	assert_true((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < 100);
 	server_stop(&s, th, db);
 	unit_rm_rf(dir);
 	free(dir);
