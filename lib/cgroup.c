@@ -263,10 +263,3 @@ int cgroup_device_list(const char *dir, char ***lines, size_t *n, struct err *e)
 	}
 	return 0;
 }
-
-void str_list_free(char **lines, size_t n)
-{
-	for (size_t i = 0; lines && i < n; i++)
-		free(lines[i]);
-	free(lines);
-}

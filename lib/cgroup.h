@@ -36,6 +36,5 @@ unsigned cgroup_list_access(char *const *lines, size_t n, char type, int64_t maj
 
 /* Read <dir>/devices.list into lines. */
 int cgroup_device_list(const char *dir, char ***lines, size_t *n, struct err *e);
-void str_list_free(char **lines, size_t n);
 
 #endif

@@ -111,9 +111,7 @@ static void matches_add(struct id_matches *m, const char *id)
 
 static void matches_free(struct id_matches *m)
 {
-	for (size_t i = 0; i < m->n; i++)
-		free(m->ids[i]);
-	free(m->ids);
+	str_list_free(m->ids, m->n);
 }
 
 static void scan_ids(const char *dir, const char *prefix, struct id_matches *m)

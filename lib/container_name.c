@@ -24,7 +24,7 @@ unsigned engine_from_records(const char *rundir)
 		enum engine_kind k;
 
 		if (!container_id_valid(de->d_name) ||
-		    record_read(rundir, de->d_name, &rec, &(struct err){ 0 }) < 0)
+		    record_read(rundir, de->d_name, &rec, ERR_DISCARD) < 0)
 			continue;
 		k = engine_from_bundle(rec.bundle);
 		if (k != ENGINE_NONE)

@@ -138,7 +138,7 @@ static int read_until(int fd, long deadline, char *buf, size_t max, size_t *len)
 	for (;;) {
 		ssize_t n;
 
-		if (poll_until(fd, POLLIN, deadline, &(struct err){ 0 }) < 0)
+		if (poll_until(fd, POLLIN, deadline, ERR_DISCARD) < 0)
 			return -1;
 		n = read(fd, buf + *len, max - *len);
 		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))

@@ -133,7 +133,7 @@ int net_eth_orig(struct net_ctx *c, struct nic_spec *n, struct err *e)
 		snprintf(n->orig_mac, sizeof(n->orig_mac), "%02x:%02x:%02x:%02x:%02x:%02x",
 			 li.mac[0], li.mac[1], li.mac[2], li.mac[3], li.mac[4], li.mac[5]);
 	/* an address we could not set back (all zero) is not kept */
-	if (n->orig_mac[0] && parse_mac(n->orig_mac, li.mac, &(struct err){ 0 }) < 0)
+	if (n->orig_mac[0] && parse_mac(n->orig_mac, li.mac, ERR_DISCARD) < 0)
 		n->orig_mac[0] = '\0';
 	n->orig_mtu = li.mtu >= MTU_MIN && li.mtu <= MTU_MAX ? li.mtu : 0;
 	n->orig_up = li.up;

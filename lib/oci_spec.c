@@ -116,9 +116,7 @@ void oci_spec_free(struct oci_spec *sp)
 	free(sp->cgroups_path);
 	free(sp->uid_maps);
 	free(sp->gid_maps);
-	for (size_t i = 0; i < sp->n_env; i++)
-		free(sp->env[i]);
-	free(sp->env);
+	str_list_free(sp->env, sp->n_env);
 	memset(sp, 0, sizeof(*sp));
 }
 

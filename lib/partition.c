@@ -77,6 +77,21 @@ static struct udev_device *open_block(struct udev *udev, const char *path, struc
 	return d;
 }
 
+/* The block device at @path, which must be a @devtype ("disk",
+ * "partition"); @what names that in the error. */
+static struct udev_device *open_typed(struct udev *udev, const char *path, const char *devtype,
+				      const char *what, struct err *e)
+{
+	struct udev_device *d = open_block(udev, path, e);
+
+	if (d && strcmp(ud.dev_devtype(d) ?: "", devtype) != 0) {
+		err_set(e, EINVAL, "%s is not %s", path, what);
+		ud.dev_unref(d);
+		return NULL;
+	}
+	return d;
+}
+
 int block_info(const char *path, struct block_info *out, struct err *e)
 {
 	struct udev *udev = udev_open(e);
@@ -149,13 +164,9 @@ int disk_partitions(const char *path, struct block_info *info, struct partition 
 	*n = 0;
 	if (!udev)
 		return -1;
-	disk = open_block(udev, path, e);
+	disk = open_typed(udev, path, "disk", "a whole disk", e);
 	if (!disk)
 		goto out;
-	if (strcmp(ud.dev_devtype(disk) ?: "", "disk") != 0) {
-		err_set(e, EINVAL, "%s is not a whole disk", path);
-		goto out;
-	}
 	if (info) {
 		snprintf(info->name, sizeof(info->name), "%s", ud.dev_sysname(disk));
 		snprintf(info->devtype, sizeof(info->devtype), "disk");
@@ -172,19 +183,16 @@ out:
  * the node itself (after symlinks): a stale node has other numbers. */
 static struct udev_device *node_partition(struct udev *udev, const char *node, struct err *e)
 {
-	struct udev_device *d = open_block(udev, node, e);
+	struct udev_device *d = open_typed(udev, node, "partition", "a partition", e);
 	char real[PATH_MAX];
 	const char *base;
 
 	if (!d)
 		return NULL;
 	base = realpath(node, real) ? strrchr(real, '/') + 1 : "";
-	if (strcmp(ud.dev_devtype(d) ?: "", "partition") != 0)
-		err_set(e, EINVAL, "%s is not a partition", node);
-	else if (strcmp(ud.dev_sysname(d), base) != 0)
-		err_set(e, ESTALE, "node %s has the numbers of %s", node, ud.dev_sysname(d));
-	else
+	if (strcmp(ud.dev_sysname(d), base) == 0)
 		return d;
+	err_set(e, ESTALE, "node %s has the numbers of %s", node, ud.dev_sysname(d));
 	ud.dev_unref(d);
 	return NULL;
 }

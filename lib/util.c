@@ -32,6 +32,13 @@ void *xcalloc(size_t n, size_t m)
 	return p;
 }
 
+void str_list_free(char **lines, size_t n)
+{
+	for (size_t i = 0; lines && i < n; i++)
+		free(lines[i]);
+	free(lines);
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);

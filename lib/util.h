@@ -53,6 +53,8 @@ void *xcalloc(size_t n, size_t m);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Free the @n strings of @lines, then @lines. */
+void str_list_free(char **lines, size_t n);
 
 /* Read all of @fd, at most @max bytes, NUL-terminated. A non-blocking
  * @fd is waited for (poll) until its writer closes it; the caller bounds

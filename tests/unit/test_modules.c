@@ -3,6 +3,7 @@
 
 #include "cgroup.h"
 #include "modules.h"
+#include "util.h"
 
 static void names(void **state)
 {

@@ -232,7 +232,7 @@ static int remove_routes(struct cli *cli, const char *arg, const struct route_fl
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
 		return -1;
 	/* a namespace that is not the container's own is left alone */
-	live = t.running && !f->config_only && target_net_guard(&t, false, &(struct err){ 0 }) == 0;
+	live = t.running && !f->config_only && target_net_guard(&t, false, ERR_DISCARD) == 0;
 	if (store_routes(t.store.doc, &saved, &n_saved, e) < 0)
 		goto out;
 	gone = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
