@@ -230,7 +230,7 @@ void ebpf_log_reason(const char *log, char *out, size_t size)
 		snprintf(out, size, "%.*s", (int)strcspn(pick, "\n"), pick);
 }
 
-static int prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t log_size)
+int ebpf_prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t log_size)
 {
 	union bpf_attr a;
 
@@ -257,7 +257,7 @@ int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
 	char reason[256];
 	int saved;
 
-	*fd = prog_load(insns, n, NULL, 0);
+	*fd = ebpf_prog_load(insns, n, NULL, 0);
 	if (*fd >= 0)
 		return 0;
 	saved = errno;
@@ -266,7 +266,7 @@ int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
 	for (uint32_t size = EBPF_LOG_MIN; size <= EBPF_LOG_MAX; size *= 4) {
 		free(log);
 		log = xmalloc(size);
-		*fd = prog_load(insns, n, log, size);
+		*fd = ebpf_prog_load(insns, n, log, size);
 		if (*fd >= 0)
 			return 0;       /* a passing failure: the program is good */
 		if (errno != ENOSPC)

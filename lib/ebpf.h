@@ -44,6 +44,9 @@ size_t ebpf_device_program(const struct dev_rule *rules, size_t n, struct bpf_in
 
 /* Load a device program; a failure names the verifier's reason. */
 int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e);
+/* One BPF_PROG_LOAD of a device program: its fd, or -1 with errno; with
+ * @log, the verifier writes its log there (at most @log_size bytes). */
+int ebpf_prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t log_size);
 /* The line of verifier log @log that says why a load failed, in @out. */
 void ebpf_log_reason(const char *log, char *out, size_t size);
 /* Attach a whole program to the cgroup directory @dir (BPF_F_ALLOW_MULTI). */

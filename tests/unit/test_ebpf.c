@@ -176,28 +176,30 @@ static void prefix_many(void **state)
 /* Verifier logs as this kernel writes them for refused programs. */
 static void log_reason(void **state)
 {
+	static const struct { const char *log, *want; size_t size; } t[] = {
+		{ "0: R1=ctx() R10=fp0\n0: (95) exit\nR0 !read_ok\n"
+		  "processed 1 insns (limit 1000000) max_states_per_insn 0\n", "R0 !read_ok", 64 },
+		{ "jump out of range from insn 0 to 6\nprocessed 0 insns (limit 1000000)\n",
+		  "jump out of range from insn 0 to 6", 64 },
+		{ "0: R1=ctx() R10=fp0\n2: (61) r3 = *(u32 *)(r1 +100)\n"
+		  "invalid bpf_context access off=100 size=4\nprocessed 3 insns\n",
+		  "invalid bpf_context access off=100 size=4", 64 },
+		/* cut short: no statistics; the first line that is not the walk */
+		{ "0: R1=ctx() R10=fp0\nfrom 3 to 5: R0=1\nunknown opcode 8d\n4: (b7) r0 = 0\n",
+		  "unknown opcode 8d", 64 },
+		/* only the statistics: shown as they are, the errno says the rest */
+		{ "processed 240 insns (limit 1000000)\n", "processed 240 insns (limit 1000000)", 64 },
+		{ "", "", 64 },
+		{ "a reason far longer than the room it is given here, cut\n", "a reaso", 8 },
+	};
 	char out[64];
 
-	ebpf_log_reason("0: R1=ctx() R10=fp0\n0: (95) exit\nR0 !read_ok\n"
-			"processed 1 insns (limit 1000000) max_states_per_insn 0\n", out, sizeof(out));
-	assert_string_equal(out, "R0 !read_ok");
-	ebpf_log_reason("jump out of range from insn 0 to 6\nprocessed 0 insns (limit 1000000)\n",
-			out, sizeof(out));
-	assert_string_equal(out, "jump out of range from insn 0 to 6");
-	ebpf_log_reason("0: R1=ctx() R10=fp0\n2: (61) r3 = *(u32 *)(r1 +100)\n"
-			"invalid bpf_context access off=100 size=4\nprocessed 3 insns\n", out, sizeof(out));
-	assert_string_equal(out, "invalid bpf_context access off=100 size=4");
-	/* cut short: no statistics; the first line that is not the walk */
-	ebpf_log_reason("0: R1=ctx() R10=fp0\nfrom 3 to 5: R0=1\nunknown opcode 8d\n4: (b7) r0 = 0\n",
-			out, sizeof(out));
-	assert_string_equal(out, "unknown opcode 8d");
-	/* only the statistics: shown as they are, the errno says the rest */
-	ebpf_log_reason("processed 240 insns (limit 1000000)\n", out, sizeof(out));
-	assert_string_equal(out, "processed 240 insns (limit 1000000)");
-	ebpf_log_reason("", out, sizeof(out));
-	assert_string_equal(out, "");
-	ebpf_log_reason("a reason far longer than the room it is given here, cut\n", out, 8);
-	assert_string_equal(out, "a reaso");
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		unit_case("%s", t[i].want);
+		ebpf_log_reason(t[i].log, out, t[i].size);
+		assert_string_equal(out, t[i].want);
+	}
+	unit_case_done();
 }
 
 /* A program shaped like runc's: many rules make a verifier log longer than
@@ -212,27 +214,12 @@ static size_t big_program(void)
 	return ebpf_device_program(rules, 40, prog);
 }
 
-static int load_with_log(size_t n, char *log, uint32_t size)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	a.insns = (uint64_t)(uintptr_t)prog;
-	a.insn_cnt = (uint32_t)n;
-	a.license = (uint64_t)(uintptr_t)"GPL";
-	a.log_buf = (uint64_t)(uintptr_t)log;
-	a.log_size = size;
-	a.log_level = 1;
-	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
-}
-
 static void load_long_log(void **state)
 {
 	static char small[4096];
 	size_t n = big_program();
 	struct err e = { 0 };
-	int fd = load_with_log(n, small, sizeof(small));
+	int fd = ebpf_prog_load(prog, n, small, sizeof(small));
 
 	if (fd < 0 && errno == EPERM)
 		skip();         /* BPF is not permitted to this process */

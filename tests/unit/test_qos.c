@@ -8,20 +8,15 @@
 
 static void good_values(void **state)
 {
-	static const struct { enum qos_kind k; const char *in, *path; uint64_t v; } t[] = {
-		{ QOS_READ_BPS, "/dev/sdb:1048576", "/dev/sdb", 1048576 },
-		{ QOS_READ_BPS, "/dev/sdb:1mb", "/dev/sdb", 1048576 },
-		{ QOS_WRITE_BPS, "/dev/sdb:1M", "/dev/sdb", 1048576 },
-		{ QOS_WRITE_BPS, "/dev/sdb:2kb", "/dev/sdb", 2048 },
-		{ QOS_READ_BPS, "/dev/sdb:1.5k", "/dev/sdb", 1536 },
-		{ QOS_READ_BPS, "/dev/sdb:1g", "/dev/sdb", 1073741824 },
-		{ QOS_READ_BPS, "/dev/sdb:10b", "/dev/sdb", 10 },
-		{ QOS_READ_BPS, "/dev/sdb:0", "/dev/sdb", 0 },
-		{ QOS_READ_IOPS, "/dev/sdb:1000", "/dev/sdb", 1000 },
-		{ QOS_WRITE_IOPS, "//dev//sdb:5", "/dev/sdb", 5 },
-		{ QOS_WEIGHT, "/dev/sdb:10", "/dev/sdb", 10 },
-		{ QOS_WEIGHT, "/dev/sdb:1000", "/dev/sdb", 1000 },
-		{ QOS_WEIGHT, "/dev/sdb:0", "/dev/sdb", 0 },
+	/* each one names /dev/sdb, "//dev//sdb" cleaned */
+	static const struct { enum qos_kind k; const char *in; uint64_t v; } t[] = {
+		{ QOS_READ_BPS, "/dev/sdb:1048576", 1048576 }, { QOS_READ_BPS, "/dev/sdb:1mb", 1048576 },
+		{ QOS_WRITE_BPS, "/dev/sdb:1M", 1048576 }, { QOS_WRITE_BPS, "/dev/sdb:2kb", 2048 },
+		{ QOS_READ_BPS, "/dev/sdb:1.5k", 1536 }, { QOS_READ_BPS, "/dev/sdb:1g", 1073741824 },
+		{ QOS_READ_BPS, "/dev/sdb:10b", 10 }, { QOS_READ_BPS, "/dev/sdb:0", 0 },
+		{ QOS_READ_IOPS, "/dev/sdb:1000", 1000 }, { QOS_WRITE_IOPS, "//dev//sdb:5", 5 },
+		{ QOS_WEIGHT, "/dev/sdb:10", 10 }, { QOS_WEIGHT, "/dev/sdb:1000", 1000 },
+		{ QOS_WEIGHT, "/dev/sdb:0", 0 },
 	};
 	struct qos_spec q;
 	struct err e = { 0 };
@@ -29,7 +24,7 @@ static void good_values(void **state)
 	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
 		unit_case("%s", t[i].in);
 		assert_int_equal(parse_qos(t[i].in, t[i].k, &q, &e), 0);
-		assert_string_equal(q.path, t[i].path);
+		assert_string_equal(q.path, "/dev/sdb");
 		assert_int_equal(q.value, t[i].v);
 		assert_int_equal(q.kind, t[i].k);
 		qos_spec_free(&q);
