@@ -64,8 +64,7 @@ static void proc_path_missing(void **state)
 
 		unit_case("%s", t[i].what);
 		assert_int_equal(cgroup_proc_path(t[i].text, t[i].controller, &path, &e), -1);
-		assert_int_equal(e.code, ENOENT);
-		assert_err_line(e);
+		assert_err_code(e, ENOENT);
 		assert_null(path);
 	}
 	unit_case_done();
@@ -146,8 +145,7 @@ static void mount_of_missing(void **state)
 
 		unit_case("%s", t[i].what);
 		assert_int_equal(cgroup_mount_of(t[i].text, t[i].controller, &mnt, &root, &e), -1);
-		assert_int_equal(e.code, ENOENT);
-		assert_err_line(e);
+		assert_err_code(e, ENOENT);
 		assert_null(mnt);
 		assert_null(root);
 	}

@@ -276,9 +276,7 @@ static void grant_v1_missing(void **state)
 
 	assert_int_equal(unlink(f->allow), 0);
 	assert_int_equal(device_grant(&cg, NULL, 0, add, 1, NULL, &e), -1);
-	assert_int_equal(e.code, ENOENT);
-	assert_err_line(e);
-	assert_err_mentions(e, "devices.allow");
+	assert_err(e, ENOENT, "devices.allow");
 	assert_file(f->deny, "");
 }
 

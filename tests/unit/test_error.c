@@ -29,8 +29,7 @@ static void long_path_keeps_errno(void **state)
 	err_sys(&e, ENOENT, "open %s", path);
 	err_wrap(&e, "add device %s", path);
 	err_wrap(&e, "prestart c1");
-	assert_int_equal(e.code, ENOENT);
-	assert_err_line(e);
+	assert_err_code(e, ENOENT);
 	assert_true(strlen(e.msg) == ERR_MSG_MAX - 1);
 	assert_true(ends_with(e.msg, ": No such file or directory"));
 	assert_true(strncmp(e.msg, "prestart c1: add device /ppp", 28) == 0);

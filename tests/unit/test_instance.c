@@ -77,8 +77,7 @@ static void stat_lines(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		unit_case("bad #%zu", i);
 		assert_int_equal(proc_stat_parse(bad[i], &st, &t, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
+		assert_err_code(e, EINVAL);
 	}
 	unit_case_done();
 }
@@ -109,8 +108,7 @@ static void probe(void **state)
 	assert_int_equal(e.code, ESRCH);
 	assert_int_equal(waitpid(child, &status, 0), child);
 	assert_int_equal(instance_probe(child, -1, &b, &e), -1);
-	assert_int_equal(e.code, ESRCH);
-	assert_err_line(e);
+	assert_err_code(e, ESRCH);
 }
 
 /* ---- what the record keeps for poststop ---- */
@@ -179,8 +177,7 @@ static void record_instance_round_trip(void **state)
 
 	/* no record: the CLI says so */
 	assert_int_equal(record_nic_add(tmp, "c2", &eth, &e), -1);
-	assert_int_equal(e.code, ENOENT);
-	assert_err_line(e);
+	assert_err_code(e, ENOENT);
 	unit_rm_rf(tmp);
 	free(tmp);
 }
@@ -211,8 +208,7 @@ static void record_instance_bad(void **state)
 
 		unit_case("%s", t[i].what);
 		assert_int_equal(record_parse(t[i].text, strlen(t[i].text), &r, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
+		assert_err_code(e, EINVAL);
 		assert_null(r.id);
 		assert_null(r.nics);
 	}

@@ -378,8 +378,7 @@ static void batch_in_order_first_failure(void **state)
 	queue_addr(nl, 9998, "10.1.0.3/24", 5);         /* a second failure: not reported */
 	assert_int_equal(nl_flush(nl, &tag, &e), -1);
 	assert_int_equal(tag, 3);
-	assert_int_equal(e.code, ENODEV);
-	assert_err_line(e);
+	assert_err_code(e, ENODEV);
 
 	/* what ran is there: adding it again collides */
 	queue_addr(nl, 1, "10.1.0.1/24", 6);

@@ -312,9 +312,7 @@ static void state_pid_from_env(void **state)
 		if (t[i].rc == 0) {
 			assert_int_equal(st.pid, t[i].want);
 		} else {
-			assert_int_equal(e.code, EINVAL);
-			assert_err_line(e);
-			assert_err_mentions(e, "LXC_PID");
+			assert_err(e, EINVAL, "LXC_PID");
 			assert_int_equal(st.pid, t[i].pid);
 		}
 	}

@@ -41,6 +41,15 @@ static char *at(const struct unit_fixture *f, const char *rel)
 	return unit_join(f->root, rel);
 }
 
+static int count_at(const struct unit_fixture *f, const char *rel)
+{
+	char *p = at(f, rel);
+	int n = unit_count_entries(p);
+
+	free(p);
+	return n;
+}
+
 static void make_dir(const struct unit_fixture *f, const char *rel)
 {
 	char *p = at(f, rel);
@@ -63,6 +72,27 @@ static void make_link(const struct unit_fixture *f, const char *target, const ch
 
 	assert_int_equal(symlink(target, p), 0);
 	free(p);
+}
+
+/* The entries @items (NULL-terminated) made in order under the root:
+ * "name/" a directory, "name -> target" a symlink, anything else a file. */
+static void make_tree(const struct unit_fixture *f, const char *const items[])
+{
+	for (size_t i = 0; items[i]; i++) {
+		const char *arrow = strstr(items[i], " -> ");
+		size_t len = strlen(items[i]);
+
+		if (arrow) {
+			char *name = strndup(items[i], (size_t)(arrow - items[i]));
+
+			make_link(f, arrow + 4, name);
+			free(name);
+		} else if (items[i][len - 1] == '/') {
+			make_dir(f, items[i]);
+		} else {
+			make_file(f, items[i]);
+		}
+	}
 }
 
 /* @fd refers to the same inode as <root>/@rel. */
@@ -164,9 +194,7 @@ static void parent_missing_no_create(void **state)
 
 	needs_openat2();
 	assert_int_equal(safe_open_parent(f->fd, "/a/b/c", false, 0, 0, &dir, &last, &e), -1);
-	assert_int_equal(e.code, ENOENT);
-	assert_err_line(e);
-	assert_err_mentions(e, "/a");
+	assert_err(e, ENOENT, "/a");
 	assert_int_equal(dir, -1);
 	assert_int_equal(unit_count_entries(f->root), 0);
 }
@@ -184,13 +212,13 @@ static void symlink_component(void **state)
 	};
 	struct unit_fixture *f = *state;
 
+	static const char *const tree[] = {
+		"a/", "b/", "a/link -> /etc", "up -> ..", "a/rel -> ../b",
+		"dangle -> ../sch-unit-probe", NULL,
+	};
+
 	needs_openat2();
-	make_dir(f, "a");
-	make_dir(f, "b");
-	make_link(f, "/etc", "a/link");
-	make_link(f, "..", "up");
-	make_link(f, "../b", "a/rel");
-	make_link(f, "../sch-unit-probe", "dangle");
+	make_tree(f, tree);
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		for (int create = 0; create <= 1; create++) {
 			struct err e = { 0 };
@@ -200,9 +228,7 @@ static void symlink_component(void **state)
 			unit_case("%s (create %d)", t[i].what, create);
 			assert_int_equal(safe_open_parent(f->fd, t[i].path, create, 0, 0, &dir,
 							  &last, &e), -1);
-			assert_int_equal(e.code, ELOOP);
-			assert_err_line(e);
-			assert_err_mentions(e, t[i].component);
+			assert_err(e, ELOOP, t[i].component);
 			assert_int_equal(dir, -1);
 		}
 	}
@@ -246,12 +272,7 @@ static void nothing_created_outside(void **state)
 	unit_case_done();
 	/* inside the root: only what the test made */
 	assert_int_equal(unit_count_entries(f->root), 3);
-	{
-		char *a = at(f, "a");
-
-		assert_int_equal(unit_count_entries(a), 1);
-		free(a);
-	}
+	assert_int_equal(count_at(f, "a"), 1);
 }
 
 static void not_a_directory(void **state)
@@ -269,9 +290,7 @@ static void not_a_directory(void **state)
 		unit_case("create %d", create);
 		assert_int_equal(safe_open_parent(f->fd, "/a/file/x", create, 0, 0, &dir, &last,
 						  &e), -1);
-		assert_int_equal(e.code, ENOTDIR);
-		assert_err_line(e);
-		assert_err_mentions(e, "/a/file");
+		assert_err(e, ENOTDIR, "/a/file");
 		assert_int_equal(dir, -1);
 	}
 	unit_case_done();
@@ -294,8 +313,7 @@ static void bad_paths(void **state)
 		unit_case("'%s'", paths[i]);
 		assert_int_equal(safe_open_parent(f->fd, paths[i], true, 0, 0, &dir, &last, &e),
 				 -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
+		assert_err_code(e, EINVAL);
 		assert_int_equal(dir, -1);
 	}
 	unit_case_done();
@@ -326,9 +344,7 @@ static void open_file(void **state)
 	close(fd);
 
 	assert_int_equal(safe_open(f->fd, "/a/missing", O_PATH, &e), -1);
-	assert_int_equal(e.code, ENOENT);
-	assert_err_line(e);
-	assert_err_mentions(e, "/a/missing");
+	assert_err(e, ENOENT, "/a/missing");
 }
 
 static void open_final_symlink(void **state)
@@ -345,13 +361,13 @@ static void open_final_symlink(void **state)
 	static const char *const links[] = { "/a/passwd", "/a/up", "/a/inside", "/a/dangle" };
 	struct unit_fixture *f = *state;
 
+	static const char *const tree[] = {
+		"a/", "a/file", "a/passwd -> /etc/passwd", "a/up -> ..", "a/inside -> file",
+		"a/dangle -> /nonexistent-sch-unit", NULL,
+	};
+
 	needs_openat2();
-	make_dir(f, "a");
-	make_file(f, "a/file");
-	make_link(f, "/etc/passwd", "a/passwd");
-	make_link(f, "..", "a/up");
-	make_link(f, "file", "a/inside");
-	make_link(f, "/nonexistent-sch-unit", "a/dangle");
+	make_tree(f, tree);
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		for (size_t k = 0; k < sizeof(links) / sizeof(links[0]); k++) {
 			struct err e = { 0 };
@@ -362,9 +378,7 @@ static void open_final_symlink(void **state)
 			if (fd >= 0)
 				close(fd);
 			assert_int_equal(fd, -1);
-			assert_int_equal(e.code, ELOOP);
-			assert_err_line(e);
-			assert_err_mentions(e, links[k]);
+			assert_err(e, ELOOP, links[k]);
 		}
 	}
 	unit_case_done();
@@ -443,9 +457,7 @@ static void refuse_not_regular(void **state)
 		plant(f, "a/node", i);
 		unit_case("%s: safe_write_file", not_regular[i].what);
 		assert_int_equal(safe_write_file(f->fd, "/a/node", "x", 1, 0644, 0, 0, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
-		assert_err_mentions(e, "/a/node");
+		assert_err(e, EINVAL, "/a/node");
 		assert_err_mentions(e, not_regular[i].kind);
 		unit_case("%s: safe_read_file", not_regular[i].what);
 		assert_int_equal(safe_read_file(f->fd, "/a/node", 100, &out, &e), -1);

@@ -117,9 +117,7 @@ static void device_spec_bad(void **state)
 		unit_case("'%s' (mode %d)", t->in, t->mode);
 		memset(&d, 0xa5, sizeof(d));
 		assert_int_equal(parse_device_spec(t->in, t->mode, &d, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
-		assert_err_mentions(e, t->needle);
+		assert_err(e, EINVAL, t->needle);
 		/* nothing left allocated, nothing half-filled */
 		assert_null(d.host);
 		assert_null(d.ctr);
@@ -139,8 +137,7 @@ static void device_spec_too_long(void **state)
 	s[0] = '/';
 	s[n] = '\0';
 	assert_int_equal(parse_device_spec(s, SPEC_DEVICE_ADD, &d, &e), -1);
-	assert_int_equal(e.code, ENAMETOOLONG);
-	assert_err_line(e);
+	assert_err_code(e, ENAMETOOLONG);
 	assert_null(d.host);
 	assert_null(d.ctr);
 	free(s);
@@ -271,9 +268,7 @@ static void path_spec_bad(void **state)
 		unit_case("'%s'", t->in);
 		memset(&p, 0xa5, sizeof(p));
 		assert_int_equal(parse_path_spec(t->in, &p, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
-		assert_err_mentions(e, t->needle);
+		assert_err(e, EINVAL, t->needle);
 		assert_null(p.host);
 		assert_null(p.ctr);
 		assert_null(p.options);

@@ -363,8 +363,7 @@ static void validate_bad(void **state)
 		if (json_parse(t->json, len, &doc, &e) < 0)
 			continue;       /* not JSON: store_open's business */
 		assert_int_equal(store_validate(doc, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
+		assert_err_code(e, EINVAL);
 		cJSON_Delete(doc);
 	}
 	unit_case_done();
@@ -391,9 +390,7 @@ static void corrupt_file(void **state)
 			unit_case("%s (mode %d)", t->what, mode);
 			unit_write(path, t->json, len);
 			assert_int_equal(store_open(f->root, "c1", mode, &s, &e), -1);
-			assert_int_equal(e.code, EINVAL);
-			assert_err_line(e);
-			assert_err_mentions(e, path);
+			assert_err(e, EINVAL, path);
 			assert_closed(&s);
 			/* left exactly as it was */
 			after = unit_read(path, &after_len);
@@ -645,9 +642,7 @@ static void forget(void **state)
 	unit_write(foreign, "x", 1);
 	unit_write(stale, "{", 1);
 	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), -1);
-	assert_int_equal(e.code, ENOTEMPTY);
-	assert_err_line(e);
-	assert_err_mentions(e, "notes.txt");
+	assert_err(e, ENOTEMPTY, "notes.txt");
 	assert_int_equal(calls, 1);
 	assert_int_equal(unit_count_entries(dir), 4);
 	assert_int_equal(unlink(foreign), 0);

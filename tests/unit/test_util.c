@@ -189,9 +189,7 @@ static void atomic_write_fails(void **state)
 
 	/* no directory to write in */
 	assert_int_equal(write_file_atomic(missing, "x", 1, 0600, WRITE_DURABLE, &e), -1);
-	assert_int_equal(e.code, ENOENT);
-	assert_err_line(e);
-	assert_err_mentions(e, missing);
+	assert_err(e, ENOENT, missing);
 
 	/* a non-empty directory in the way: the rename fails, nothing is left */
 	assert_int_equal(mkdir(target, 0755), 0);
@@ -264,8 +262,7 @@ static void record_round_trip(void **state)
 	assert_false(unit_exists(dir));
 	assert_int_equal(record_remove(rundir, "c1", &e), 0);
 	assert_int_equal(record_read(rundir, "c1", &got, &e), -1);
-	assert_int_equal(e.code, ENOENT);
-	assert_err_line(e);
+	assert_err_code(e, ENOENT);
 	assert_null(got.id);
 
 	unit_rm_rf(tmp);
@@ -295,8 +292,7 @@ static void record_bad_ids(void **state)
 		assert_int_equal(e.code, EINVAL);
 		r.id = (char *)bad[i];
 		assert_int_equal(record_write(rundir, &r, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
+		assert_err_code(e, EINVAL);
 	}
 	unit_case_done();
 	/* nothing written, neither in the run dir nor beside it */
@@ -317,9 +313,7 @@ static void record_corrupt_file(void **state)
 	assert_int_equal(mkdir(dir, 0700), 0);
 	unit_write(file, "{\"id\":\"c1\"", 10);
 	assert_int_equal(record_read(tmp, "c1", &got, &e), -1);
-	assert_int_equal(e.code, EINVAL);
-	assert_err_line(e);
-	assert_err_mentions(e, file);
+	assert_err(e, EINVAL, file);
 	assert_null(got.id);
 	unit_rm_rf(tmp);
 	free(file);
@@ -384,8 +378,7 @@ static void record_parse_bad(void **state)
 		unit_case("%s", t[i].what);
 		memset(&r, 0xa5, sizeof(r));
 		assert_int_equal(record_parse(t[i].text, strlen(t[i].text), &r, &e), -1);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
+		assert_err_code(e, EINVAL);
 		assert_null(r.id);
 		assert_null(r.bundle);
 		assert_null(r.rootfs);
@@ -555,9 +548,7 @@ static void read_not_regular(void **state)
 		unit_case("%s", t[i].path);
 		assert_int_equal(read_file_at(AT_FDCWD, t[i].path, 100, &buf, NULL, &e), -1);
 		assert_null(buf);
-		assert_int_equal(e.code, EINVAL);
-		assert_err_line(e);
-		assert_err_mentions(e, t[i].path);
+		assert_err(e, EINVAL, t[i].path);
 		assert_err_mentions(e, t[i].kind);
 		assert_int_equal(open_regular_at(AT_FDCWD, t[i].path, &e), -1);
 	}

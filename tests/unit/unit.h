@@ -47,6 +47,16 @@ static inline int unit_env(const char *name, const char *value)
 				 (e).msg, (needle));			\
 	} while (0)
 
+/* A refusal: errno @code and a one-line message (mentioning @needle). */
+#define assert_err_code(e, code_) do {					\
+		assert_int_equal((e).code, (code_));			\
+		assert_err_line(e);					\
+	} while (0)
+#define assert_err(e, code_, needle) do {				\
+		assert_err_code(e, code_);				\
+		assert_err_mentions(e, needle);				\
+	} while (0)
+
 /* The table row being checked, printed by the teardown when a test fails
  * so that a failure names its row. unit_case_done() after a loop. */
 static char unit_case_buf[512];
