@@ -13,6 +13,7 @@
 #include "json.h"
 #include "progress.h"
 #include "config.h"
+#include "store_lock.h"
 #include "store_net.h"
 #include "store_qos.h"
 #include "util.h"
@@ -135,7 +136,7 @@ int store_validate(const cJSON *doc, struct err *e)
 	return 0;
 }
 
-static int load(struct store *s, struct err *e)
+int store_load(struct store *s, struct err *e)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
@@ -152,32 +153,27 @@ static int load(struct store *s, struct err *e)
 	return 0;
 }
 
-static int take_lock(struct store *s, struct err *e)
-{
-	_cleanup_free_ char *lock = xasprintf("%s/.lock", s->dir);
 
-	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (s->lock_fd < 0)
-		return err_sys(e, errno, "open lock %s", lock);
-	progress_path(PROGRESS_MAIN, "waiting for the lock on", lock);
-	while (flock(s->lock_fd, LOCK_EX) < 0) {
-		if (errno != EINTR)
-			return err_sys(e, errno, "lock %s", lock);
-	}
-	return 0;
-}
+
 
 int store_open(const char *root, const char *id, int mode, struct store *s, struct err *e)
 {
 	struct stat st;
+	int r;
 
 	memset(s, 0, sizeof(*s));
-	s->lock_fd = -1;
+	s->lock_fd = s->root_fd = -1;
 	if (container_id_check(id, e) < 0)
 		return -1;
 	s->dir = xasprintf("%s/%s", root, id);
 	s->path = xasprintf("%s/%s", s->dir, STORE_FILE);
-	if (mode == STORE_CREATE && mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
+	if (mode == STORE_LAZY && lstat(s->dir, &st) < 0) {
+		r = store_lazy_open(root, s, e);
+		if (r <= 0)
+			return r == 0 ? 0 : (store_close(s), -1);
+		store_root_unlock(s);
+	}
+	if (mode != STORE_READ && mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
 		/* the root itself is missing only the first time */
 		if (errno != ENOENT) {
 			err_sys(e, errno, "mkdir %s", s->dir);
@@ -193,7 +189,7 @@ int store_open(const char *root, const char *id, int mode, struct store *s, stru
 		s->doc = cJSON_CreateObject();
 		return 0;
 	}
-	if (take_lock(s, e) < 0 || load(s, e) < 0)
+	if (store_take_lock(s, e) < 0 || store_load(s, e) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -203,7 +199,7 @@ fail:
 
 /* Temporary files of writers killed before their rename: under the lock
  * nobody else is writing, so any of them is stale. */
-static void remove_stale_tmp(const char *dir)
+void store_remove_stale_tmp(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -279,11 +275,11 @@ int store_forget(const char *root, const char *id,
 		goto out;
 	}
 	/* nothing is removed while the directory holds a file we did not write */
-	if (take_lock(&s, e) < 0 || foreign_file(s.dir, e) < 0)
+	if (store_take_lock(&s, e) < 0 || foreign_file(s.dir, e) < 0)
 		goto out;
 	/* a corrupt file is no reason to keep it: the check gets no document */
 	s.path = xasprintf("%s/%s", s.dir, STORE_FILE);
-	if (load(&s, &unreadable) < 0) {
+	if (store_load(&s, &unreadable) < 0) {
 		cJSON_Delete(s.doc);
 		s.doc = NULL;
 	}
@@ -305,27 +301,42 @@ out:
 	return r;
 }
 
+
+
 int store_save(struct store *s, struct err *e)
 {
-	_cleanup_free_ char *text = cJSON_PrintUnformatted(s->doc);
+	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *line = NULL;
+	bool made = false;
 
+	if (s->lazy && store_lazy_make(s, &made, e) < 0) {
+		if (made)
+			store_lazy_unmake(s);
+		return -1;
+	}
+	text = cJSON_PrintUnformatted(s->doc);
 	if (s->lock_fd < 0)
 		return err_set(e, EINVAL, "state of %s is not open for writing", s->dir);
 	line = xasprintf("%s\n", text);
-	remove_stale_tmp(s->dir);
-	return write_file_atomic(s->path, line, strlen(line), 0600, WRITE_DURABLE, e);
+	store_remove_stale_tmp(s->dir);
+	if (write_file_atomic(s->path, line, strlen(line), 0600, WRITE_DURABLE, e) == 0)
+		return 0;
+	if (made)
+		store_lazy_unmake(s);
+	return -1;
 }
 
 void store_close(struct store *s)
 {
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);      /* releases the flock */
+	store_root_unlock(s);
 	cJSON_Delete(s->doc);
 	free(s->dir);
 	free(s->path);
+	free(s->root);
 	memset(s, 0, sizeof(*s));
-	s->lock_fd = -1;
+	s->lock_fd = s->root_fd = -1;
 }
 
 int store_devices(const struct store *s, struct saved_device **out, size_t *n, struct err *e)

@@ -22,6 +22,11 @@ struct store {
 	char *path;     /* <dir>/hook.json */
 	int lock_fd;    /* -1 when the directory does not exist (nothing saved) */
 	cJSON *doc;
+	/* STORE_LAZY while the directory does not exist: the root, locked */
+	bool lazy;
+	bool root_locked;
+	int root_fd;
+	char *root;
 };
 
 /* One entry of "deviceToAdd" (field names of the original tool). */
@@ -38,11 +43,14 @@ struct saved_device {
 /* --root, else $SYSCONTAINER_HOOKS_ROOT, else STORE_ROOT_DEFAULT. */
 const char *store_root(const char *flag);
 
-enum { STORE_READ = 0, STORE_CREATE = 1 };
+enum { STORE_READ = 0, STORE_CREATE = 1, STORE_LAZY = 2 };
 
 /* Lock and load the state of container @id. STORE_READ on a container that
  * has no directory gives an empty document and no lock; STORE_CREATE makes
- * the directories (0700). A corrupt file is an error naming its path. */
+ * the directories (0700). STORE_LAZY makes them only when store_save
+ * writes: until then the root directory is locked instead, so a command
+ * that fails leaves nothing behind (a directory makes its id a known
+ * container). A corrupt file is an error naming its path. */
 int store_open(const char *root, const char *id, int mode, struct store *s, struct err *e);
 /* Remove everything saved for @id: hook.json, temp files, the lock and the
  * directory. Nothing is removed when the directory holds a file the store
@@ -52,7 +60,8 @@ int store_open(const char *root, const char *id, int mode, struct store *s, stru
 int store_forget(const char *root, const char *id,
 		 int (*check)(void *arg, const cJSON *doc, struct err *e), void *arg,
 		 struct err *e);
-/* Atomically write the document (mode 0600). */
+/* Atomically write the document (mode 0600). With STORE_LAZY, EAGAIN when
+ * another writer saved state for the container since it was opened. */
 int store_save(struct store *s, struct err *e);
 /* Unlock and free. */
 void store_close(struct store *s);

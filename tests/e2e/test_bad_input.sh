@@ -187,6 +187,27 @@ done
 check "runtime record unchanged by the CLI cases" cmp -s "$E2E_TMP/record.json.before" "$record"
 check_fails "no state directory created for nosuchcontainer" \
 	test -e "$SYSCONTAINER_HOOKS_ROOT/nosuchcontainer"
+
+# A mistyped id with the flags that let a command save for a container that
+# is not running: the command fails, and no state directory or lock is left
+# that would make the typo a known container from then on.
+typo=typo-$E2E_TAG
+store_list=$(ls -A "$SYSCONTAINER_HOOKS_ROOT")
+typo_cases=(
+	"1|/dev/does-not-exist|typo, add-device --update-config-only: a missing device|add-device|$typo|/dev/does-not-exist|--update-config-only"
+	"1|not a block device|typo, add-device --update-config-only: QoS of a char device|add-device|$typo|/dev/zero:/dev/z|--update-config-only|--device-read-bps|/dev/zero:1mb"
+	"1|not a block device|typo, add-device --update-config-only --follow-partition of a char device|add-device|$typo|/dev/zero:/dev/z|--update-config-only|--follow-partition"
+	"1|eth9 is not an interface added|typo, add-route --update-config-only over no interface|add-route|$typo|--dest|10.9.0.0/16|--dev|eth9|--update-config-only"
+	"1|$missing|typo, import of a missing file|import|$typo|$missing"
+	"1|both use container path /dev/d|typo, import of a refused file|import|$typo|$imports/dup-device.json"
+)
+for c in "${typo_cases[@]}"; do
+	cli_case "$c"
+	IFS='|' read -r _ _ what _ <<<"$c"
+	check_fails "$what: no state directory or lock for the typo" \
+		test -e "$SYSCONTAINER_HOOKS_ROOT/$typo"
+	check_eq "$what: nothing new in the store" "$store_list" "$(ls -A "$SYSCONTAINER_HOOKS_ROOT")"
+done
 check_eq "inject left the bundle with a prestart object as it was" \
 	'{"hooks":{"prestart":{"path":"/bin/true"}}}' "$(cat "$prestart_object/config.json")"
 check_eq "inject left the bundle with a hooks array as it was" \

@@ -76,7 +76,9 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 		container_detach(&t->c);
 		err_clear(e);
 	}
-	if (store_open(cli->root, t->id, create, &t->store, e) < 0)
+	/* the state directory is made by the first save: a command that
+	 * fails leaves nothing that would make its id a known container */
+	if (store_open(cli->root, t->id, create ? STORE_LAZY : STORE_READ, &t->store, e) < 0)
 		goto fail;
 	/* attach again under the lock: the prestart hook holds it while it runs */
 	if (container_attach(cli->rundir, t->id, &t->c, &not_running) == 0) {

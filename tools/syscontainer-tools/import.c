@@ -180,7 +180,7 @@ static int import(struct cli *cli, const char *id, const char *file, bool force,
 		cJSON_Delete(doc);
 		return err_wrap(e, "%s", file);
 	}
-	if (store_open(cli->root, id, STORE_CREATE, &s, e) < 0) {
+	if (store_open(cli->root, id, STORE_LAZY, &s, e) < 0) {
 		cJSON_Delete(doc);
 		return -1;
 	}
