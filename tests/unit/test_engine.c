@@ -228,7 +228,7 @@ static void api_lookups(void **state)
 
 static void isula_lookups(void **state)
 {
-	char *dir = unit_tmpdir();
+	char *dir = unit_fixture_top(state);
 	_cleanup_free_ char *script = xasprintf("%s/isula", dir);
 	_cleanup_free_ char *old = xstrdup(getenv("PATH"));
 	_cleanup_free_ char *path = xasprintf("%s:%s", dir, old);
@@ -252,8 +252,6 @@ static void isula_lookups(void **state)
 	assert_int_equal(engine_lookup(ENGINE_ISULA, "down", &c, &e), -1);
 	assert_err_mentions(e, "isula inspect down failed: Cannot connect to the iSulad daemon");
 	setenv("PATH", old, 1);
-	unit_rm_rf(dir);
-	free(dir);
 }
 
 int main(void)
@@ -264,7 +262,7 @@ int main(void)
 		UNIT_TEST(responses),
 		UNIT_TEST(inspects),
 		UNIT_TEST(api_lookups),
-		UNIT_TEST(isula_lookups),
+		UNIT_TEST_DIR(isula_lookups),
 	};
 
 	return cmocka_run_group_tests_name("test_engine", tests, NULL, NULL);

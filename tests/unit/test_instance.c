@@ -124,7 +124,7 @@ static const struct nic_spec eth = {
 
 static void record_instance_round_trip(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	struct nic_spec nics[] = { veth };
 	struct record r = {
 		.id = "c1", .pid = 42, .bundle = "/b", .rootfs = "/b/r", .mntns_dev = 4,
@@ -178,8 +178,6 @@ static void record_instance_round_trip(void **state)
 	/* no record: the CLI says so */
 	assert_int_equal(record_nic_add(tmp, "c2", &eth, &e), -1);
 	assert_err_code(e, ENOENT);
-	unit_rm_rf(tmp);
-	free(tmp);
 }
 
 #define REC(extra) "{\"id\":\"c1\",\"pid\":1,\"bundle\":\"/b\",\"rootfs\":\"/b/r\"," \
@@ -221,7 +219,7 @@ int main(void)
 		UNIT_TEST(match_table),
 		UNIT_TEST(stat_lines),
 		UNIT_TEST(probe),
-		UNIT_TEST(record_instance_round_trip),
+		UNIT_TEST_DIR(record_instance_round_trip),
 		UNIT_TEST(record_instance_bad),
 	};
 

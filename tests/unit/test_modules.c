@@ -66,7 +66,7 @@ static void allow_list(void **state)
  * module has even without /lib/modules) is present; '-' and '_' alike. */
 static void present(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	char *dir = unit_join(tmp, "dm_crypt");
 
 	assert_int_equal(mkdir(dir, 0755), 0);
@@ -74,9 +74,7 @@ static void present(void **state)
 	assert_true(module_present(tmp, "dm-crypt"));
 	assert_false(module_present(tmp, "dm_cryp"));
 	assert_false(module_present(tmp, "loop"));
-	unit_rm_rf(tmp);
 	free(dir);
-	free(tmp);
 }
 
 /* Every module present: nothing is looked up, so libkmod is not needed
@@ -99,7 +97,7 @@ int main(void)
 		cmocka_unit_test_teardown(names, unit_case_teardown),
 		cmocka_unit_test(from_env),
 		cmocka_unit_test(allow_list),
-		cmocka_unit_test(present),
+		UNIT_TEST_DIR(present),
 		cmocka_unit_test(load_present),
 	};
 

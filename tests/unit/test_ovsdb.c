@@ -203,7 +203,7 @@ static void scripted(void **state)
 		"{\"id\":1,\"result\":[{\"rows\":[{\"_uuid\":[\"uuid\",\"b1\"]}]}],\"error\":null}",
 		NULL,
 	};
-	char *dir = unit_tmpdir();
+	char *dir = unit_fixture_top(state);
 	struct server s = { .script = script };
 	struct ovsdb *db = NULL;
 	struct err e = { 0 };
@@ -217,14 +217,12 @@ static void scripted(void **state)
 	server_stop(&s, th, db);
 	assert_non_null(strstr(s.got, "\"method\":\"transact\""));
 	assert_non_null(strstr(s.got, "{\"result\":[],\"error\":null,\"id\":\"echo\"}"));
-	unit_rm_rf(dir);
-	free(dir);
 }
 
 static void silent_server(void **state)
 {
 	static const char *const script[] = { NULL };
-	char *dir = unit_tmpdir();
+	char *dir = unit_fixture_top(state);
 	struct server s = { .script = script };
 	struct ovsdb *db = NULL;
 	struct err e = { 0 };
@@ -250,13 +248,11 @@ static void silent_server(void **state)
 	assert_int_equal(e.code, ETIMEDOUT);
 	assert_true((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < 100);
 	server_stop(&s, th, db);
-	unit_rm_rf(dir);
-	free(dir);
 }
 
 static void no_server(void **state)
 {
-	char *dir = unit_tmpdir();
+	char *dir = unit_fixture_top(state);
 	_cleanup_free_ char *path = NULL;
 	struct ovsdb *db = NULL;
 	struct err e = { 0 };
@@ -266,8 +262,6 @@ static void no_server(void **state)
 	assert_int_equal(e.code, ENOENT);
 	assert_err_mentions(e, path);
 	assert_null(db);
-	unit_rm_rf(dir);
-	free(dir);
 }
 
 static void sock_setting(void **state)
@@ -288,9 +282,9 @@ int main(void)
 		UNIT_TEST(requests),
 		UNIT_TEST(replies),
 		UNIT_TEST(echo),
-		UNIT_TEST(scripted),
-		UNIT_TEST(silent_server),
-		UNIT_TEST(no_server),
+		UNIT_TEST_DIR(scripted),
+		UNIT_TEST_DIR(silent_server),
+		UNIT_TEST_DIR(no_server),
 		UNIT_TEST(sock_setting),
 	};
 

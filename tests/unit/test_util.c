@@ -113,19 +113,14 @@ static void id_messages(void **state)
 
 static void atomic_write(void **state)
 {
-	char *dir = unit_tmpdir();
+	char *dir = unit_fixture_top(state);
 	char *path = unit_join(dir, "f.json");
 	struct err e = { 0 };
 	struct stat st;
-	char *got;
-	size_t len;
 
 	/* new file */
 	assert_int_equal(write_file_atomic(path, "first\n", 6, 0600, WRITE_DURABLE, &e), 0);
-	got = unit_read(path, &len);
-	assert_int_equal(len, 6);
-	assert_memory_equal(got, "first\n", 6);
-	free(got);
+	unit_assert_file(path, "first\n", 6);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
 
@@ -134,10 +129,7 @@ static void atomic_write(void **state)
 		ino_t old = st.st_ino;
 
 		assert_int_equal(write_file_atomic(path, "2nd", 3, 0644, WRITE_VOLATILE, &e), 0);
-		got = unit_read(path, &len);
-		assert_int_equal(len, 3);
-		assert_memory_equal(got, "2nd", 3);
-		free(got);
+		unit_assert_file(path, "2nd", 3);
 		assert_int_equal(stat(path, &st), 0);
 		assert_int_equal(st.st_mode & 07777, 0644);
 		assert_true(st.st_ino != old);
@@ -148,23 +140,18 @@ static void atomic_write(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_size, 0);
 	assert_int_equal(write_file_atomic(path, "a\0b", 3, 0600, WRITE_DURABLE, &e), 0);
-	got = unit_read(path, &len);
-	assert_int_equal(len, 3);
-	assert_memory_equal(got, "a\0b", 3);
-	free(got);
+	unit_assert_file(path, "a\0b", 3);
 
 	/* no temporary file left behind */
 	assert_int_equal(unit_count_entries(dir), 1);
 
-	unit_rm_rf(dir);
 	free(path);
-	free(dir);
 }
 
 /* The umask does not narrow or widen the mode asked for. */
 static void atomic_write_mode(void **state)
 {
-	char *dir = unit_tmpdir();
+	char *dir = unit_fixture_top(state);
 	char *path = unit_join(dir, "m");
 	struct err e = { 0 };
 	struct stat st;
@@ -174,14 +161,12 @@ static void atomic_write_mode(void **state)
 	umask(old);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
-	unit_rm_rf(dir);
 	free(path);
-	free(dir);
 }
 
 static void atomic_write_fails(void **state)
 {
-	char *dir = unit_tmpdir();
+	char *dir = unit_fixture_top(state);
 	char *missing = unit_join(dir, "no/such/f");
 	char *target = unit_join(dir, "d");
 	char *inside = unit_join(target, "keep");
@@ -200,18 +185,16 @@ static void atomic_write_fails(void **state)
 	assert_int_equal(unit_count_entries(dir), 1);
 	assert_int_equal(unit_count_entries(target), 1);
 
-	unit_rm_rf(dir);
 	free(inside);
 	free(target);
 	free(missing);
-	free(dir);
 }
 
 /* ---- the runtime record ---- */
 
 static void record_round_trip(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	char *rundir = unit_join(tmp, "run/nested");
 	char *base[] = { "a *:* rwm", "c 1:3 rwm" };
 	struct record r = {
@@ -265,17 +248,15 @@ static void record_round_trip(void **state)
 	assert_err_code(e, ENOENT);
 	assert_null(got.id);
 
-	unit_rm_rf(tmp);
 	free(file);
 	free(dir);
 	free(rundir);
-	free(tmp);
 }
 
 static void record_bad_ids(void **state)
 {
 	static const char *const bad[] = { "", "..", "../x", "a/b", ".x", id129 };
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	char *rundir = unit_join(tmp, "run");
 	struct record r = {
 		.pid = 1, .bundle = "/b", .rootfs = "/b/rootfs", .mntns_dev = 1, .mntns_ino = 2,
@@ -297,14 +278,12 @@ static void record_bad_ids(void **state)
 	unit_case_done();
 	/* nothing written, neither in the run dir nor beside it */
 	assert_int_equal(unit_count_entries(tmp), 0);
-	unit_rm_rf(tmp);
 	free(rundir);
-	free(tmp);
 }
 
 static void record_corrupt_file(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	char *dir = unit_join(tmp, "c1");
 	char *file = unit_join(dir, RECORD_FILE);
 	struct record got;
@@ -315,10 +294,8 @@ static void record_corrupt_file(void **state)
 	assert_int_equal(record_read(tmp, "c1", &got, &e), -1);
 	assert_err(e, EINVAL, file);
 	assert_null(got.id);
-	unit_rm_rf(tmp);
 	free(file);
 	free(dir);
-	free(tmp);
 }
 
 static void record_parse_good(void **state)
@@ -402,7 +379,7 @@ static void record_dir_env(void **state)
 /* The hook writes to record_dir(): the env var steers it into a temp dir. */
 static void record_via_env(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	struct record r = {
 		.id = "env1", .pid = 9, .bundle = "/b", .rootfs = "/b/r", .mntns_dev = 1, .mntns_ino = 2,
 	};
@@ -419,16 +396,14 @@ static void record_via_env(void **state)
 	assert_int_equal(record_remove(record_dir(), "env1", &e), 0);
 	assert_false(unit_exists(dir));
 	unit_env("SYSCONTAINER_HOOKS_RUNDIR", NULL);
-	unit_rm_rf(tmp);
 	free(dir);
-	free(tmp);
 }
 
 /* ---- small helpers ---- */
 
 static void helpers(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	char *deep = unit_join(tmp, "a/b/c");
 	char *file = unit_join(tmp, "f");
 	struct err e = { 0 };
@@ -463,10 +438,8 @@ static void helpers(void **state)
 		assert_int_equal(read_file_at(AT_FDCWD, deep, 100, &buf, &len, &e), -1);
 		assert_err_line(e);
 	}
-	unit_rm_rf(tmp);
 	free(file);
 	free(deep);
-	free(tmp);
 }
 
 /* openEuler lxc starts a hook, then writes its state into a non-blocking
@@ -530,7 +503,7 @@ static void read_nonblocking_empty(void **state)
  * would block the open, so passing shows it was not opened). */
 static void read_not_regular(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	char *fifo = unit_join(tmp, "fifo");
 	const struct {
 		const char *path, *kind;
@@ -555,9 +528,7 @@ static void read_not_regular(void **state)
 	unit_case_done();
 	assert_string_equal(file_kind(S_IFBLK), "a block device");
 	assert_string_equal(file_kind(S_IFSOCK), "a socket");
-	unit_rm_rf(tmp);
 	free(fifo);
-	free(tmp);
 }
 
 /* A file replaced by rename while it is read (hook.json and the runtime
@@ -585,7 +556,7 @@ static void *rename_loop(void *arg)
 
 static void read_while_renamed(void **state)
 {
-	char *tmp = unit_tmpdir();
+	char *tmp = unit_fixture_top(state);
 	char *path = unit_join(tmp, "file");
 	struct renamer r = { tmp, path, 0 };
 	pthread_t t;
@@ -608,9 +579,7 @@ static void read_while_renamed(void **state)
 	r.stop = 1;
 	pthread_join(t, NULL);
 	assert_int_equal(failed, 0);
-	unit_rm_rf(tmp);
 	free(path);
-	free(tmp);
 }
 
 int main(void)
@@ -619,21 +588,21 @@ int main(void)
 		UNIT_TEST(clean),
 		UNIT_TEST(ids),
 		UNIT_TEST(id_messages),
-		UNIT_TEST(atomic_write),
-		UNIT_TEST(atomic_write_mode),
-		UNIT_TEST(atomic_write_fails),
-		UNIT_TEST(record_round_trip),
-		UNIT_TEST(record_bad_ids),
-		UNIT_TEST(record_corrupt_file),
+		UNIT_TEST_DIR(atomic_write),
+		UNIT_TEST_DIR(atomic_write_mode),
+		UNIT_TEST_DIR(atomic_write_fails),
+		UNIT_TEST_DIR(record_round_trip),
+		UNIT_TEST_DIR(record_bad_ids),
+		UNIT_TEST_DIR(record_corrupt_file),
 		UNIT_TEST(record_parse_good),
 		UNIT_TEST(record_parse_bad),
 		UNIT_TEST(record_dir_env),
-		UNIT_TEST(record_via_env),
-		UNIT_TEST(helpers),
+		UNIT_TEST_DIR(record_via_env),
+		UNIT_TEST_DIR(helpers),
 		UNIT_TEST(read_nonblocking_late),
 		UNIT_TEST(read_nonblocking_empty),
-		UNIT_TEST(read_not_regular),
-		UNIT_TEST(read_while_renamed),
+		UNIT_TEST_DIR(read_not_regular),
+		UNIT_TEST_DIR(read_while_renamed),
 	};
 
 	return cmocka_run_group_tests_name("test_util", tests, NULL, NULL);

@@ -158,6 +158,12 @@ static inline int unit_fixture_setup_dirs(void **state)
 	return 0;
 }
 
+/* The scratch directory of a test run with UNIT_TEST_DIR. */
+static inline char *unit_fixture_top(void **state)
+{
+	return ((struct unit_fixture *)*state)->top;
+}
+
 static inline int unit_fixture_teardown(void **state)
 {
 	struct unit_fixture *f = *state;
@@ -207,6 +213,18 @@ static inline char *unit_read(const char *path, size_t *len)
 	return buf;
 }
 
+/* The file @path holds exactly the @len bytes @data. */
+static inline void unit_assert_file(const char *path, const char *data, size_t len)
+{
+	size_t n;
+	char *got = unit_read(path, &n);
+
+	assert_non_null(got);
+	assert_int_equal(n, len);
+	assert_memory_equal(got, data, len);
+	free(got);
+}
+
 static inline int unit_exists(const char *path)
 {
 	struct stat st;
@@ -229,5 +247,7 @@ static inline int unit_count_entries(const char *dir)
 	closedir(d);
 	return n;
 }
+
+#define UNIT_TEST_DIR(f) cmocka_unit_test_setup_teardown(f, unit_fixture_setup, unit_fixture_teardown)
 
 #endif
