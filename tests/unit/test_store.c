@@ -43,6 +43,51 @@ static const struct saved_device null_dev = {
 	.ctr = "/dev/null2", .perms = "rw", .parent = NULL,
 };
 
+/* Open c1 for a change: item @index of it removed by @remove, then saved. */
+static void remove_saved(const struct unit_fixture *f, void (*remove)(struct store *, size_t),
+			 size_t index)
+{
+	struct store s;
+	struct err e = { 0 };
+
+	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
+	remove(&s, index);
+	assert_int_equal(store_save(&s, &e), 0);
+	store_close(&s);
+}
+
+static void assert_device(const struct saved_device *got, const struct saved_device *want);
+
+/* c1, opened (and so locked) to read, holds the @n devices @want. */
+static void assert_saved_devices(const struct unit_fixture *f,
+				 const struct saved_device *const want[], size_t n)
+{
+	struct saved_device *d;
+	struct store s;
+	struct err e = { 0 };
+	size_t got;
+
+	assert_int_equal(store_open(f->root, "c1", STORE_READ, &s, &e), 0);
+	assert_true(s.lock_fd >= 0);
+	assert_int_equal(store_devices(&s, &d, &got, &e), 0);
+	assert_int_equal(got, n);
+	for (size_t i = 0; i < n; i++)
+		assert_device(&d[i], want[i]);
+	saved_devices_free(d, got);
+	store_close(&s);
+}
+
+static size_t device_count(const struct store *s)
+{
+	struct saved_device *d;
+	struct err e = { 0 };
+	size_t n;
+
+	assert_int_equal(store_devices(s, &d, &n, &e), 0);
+	saved_devices_free(d, n);
+	return n;
+}
+
 static void assert_device(const struct saved_device *got, const struct saved_device *want)
 {
 	assert_int_equal(got->type, want->type);
@@ -135,10 +180,8 @@ static void create_and_save(void **state)
 static void devices_round_trip(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct saved_device *d;
 	struct store s;
 	struct err e = { 0 };
-	size_t n;
 
 	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
 	store_add_device(&s, &loop0);
@@ -147,38 +190,19 @@ static void devices_round_trip(void **state)
 	assert_int_equal(store_save(&s, &e), 0);
 	store_close(&s);
 
-	assert_int_equal(store_open(f->root, "c1", STORE_READ, &s, &e), 0);
-	assert_true(s.lock_fd >= 0);
-	assert_int_equal(store_devices(&s, &d, &n, &e), 0);
-	assert_int_equal(n, 3);
-	assert_device(&d[0], &loop0);
-	assert_device(&d[1], &sdb1);
-	assert_device(&d[2], &null_dev);
-	saved_devices_free(d, n);
-	store_close(&s);
+	assert_saved_devices(f, (const struct saved_device *[]){ &loop0, &sdb1, &null_dev }, 3);
 
 	/* remove the middle one */
-	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
-	store_remove_device(&s, 1);
-	assert_int_equal(store_save(&s, &e), 0);
-	store_close(&s);
+	remove_saved(f, store_remove_device, 1);
+	assert_saved_devices(f, (const struct saved_device *[]){ &loop0, &null_dev }, 2);
 
 	assert_int_equal(store_open(f->root, "c1", STORE_READ, &s, &e), 0);
-	assert_int_equal(store_devices(&s, &d, &n, &e), 0);
-	assert_int_equal(n, 2);
-	assert_device(&d[0], &loop0);
-	assert_device(&d[1], &null_dev);
-	saved_devices_free(d, n);
 	/* an index past the end changes nothing */
 	store_remove_device(&s, 5);
-	assert_int_equal(store_devices(&s, &d, &n, &e), 0);
-	assert_int_equal(n, 2);
-	saved_devices_free(d, n);
+	assert_int_equal(device_count(&s), 2);
 	store_remove_device(&s, 0);
 	store_remove_device(&s, 0);
-	assert_int_equal(store_devices(&s, &d, &n, &e), 0);
-	assert_int_equal(n, 0);
-	saved_devices_free(d, n);
+	assert_int_equal(device_count(&s), 0);
 	store_close(&s);
 }
 
@@ -221,10 +245,7 @@ static void binds_round_trip(void **state)
 	path_specs_free(b, n);
 	store_close(&s);
 
-	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
-	store_remove_bind(&s, 0);
-	assert_int_equal(store_save(&s, &e), 0);
-	store_close(&s);
+	remove_saved(f, store_remove_bind, 0);
 
 	assert_int_equal(store_open(f->root, "c1", STORE_READ, &s, &e), 0);
 	assert_int_equal(store_binds(&s, &b, &n, &e), 0);
