@@ -71,14 +71,6 @@ static const struct state_good state_good[] = {
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/b", NULL, NULL, 0 },
 };
 
-static void assert_str_or_null(const char *got, const char *want)
-{
-	if (want)
-		assert_string_equal(got, want);
-	else
-		assert_null(got);
-}
-
 static void state_parse_good(void **state)
 {
 	for (size_t i = 0; i < sizeof(state_good) / sizeof(state_good[0]); i++) {

@@ -57,6 +57,15 @@ static inline int unit_env(const char *name, const char *value)
 		assert_err_mentions(e, needle);				\
 	} while (0)
 
+/* @got is @want, or NULL when @want is. */
+static inline void assert_str_or_null(const char *got, const char *want)
+{
+	if (want)
+		assert_string_equal(got, want);
+	else
+		assert_null(got);
+}
+
 /* The table row being checked, printed by the teardown when a test fails
  * so that a failure names its row. unit_case_done() after a loop. */
 static char unit_case_buf[512];
