@@ -75,7 +75,7 @@ $(TOOL): $(TOOL_OBJ) $(BUILD)/libsch.a
 $(WRAPPER): $(RT_OBJ) $(BUILD)/libsch.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libsch.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit_net.h $(BUILD)/libsch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter $(shell pkg-config --cflags cmocka) -o $@ $< \
 		$(BUILD)/libsch.a $(LDLIBS) $(shell pkg-config --libs cmocka)

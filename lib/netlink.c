@@ -237,12 +237,13 @@ static int talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, st
 	return 0;
 }
 
-static int kind_attr(const struct nlattr *attr, void *data)
+static void kind_attr(const struct nlattr *linkinfo, struct nl_link_info *li)
 {
-	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		snprintf(data, 16, "%s", mnl_attr_get_str(attr));
-	return MNL_CB_OK;
+	struct nl_str_attr kind = { IFLA_INFO_KIND, NULL };
+
+	mnl_attr_parse_nested(linkinfo, nl_str_attr_cb, &kind);
+	if (kind.value)
+		snprintf(li->kind, sizeof(li->kind), "%s", kind.value);
 }
 
 static int info_attr(const struct nlattr *attr, void *data)
@@ -265,7 +266,7 @@ static int info_attr(const struct nlattr *attr, void *data)
 			li->master = (int)mnl_attr_get_u32(attr);
 		break;
 	case IFLA_LINKINFO:
-		mnl_attr_parse_nested(attr, kind_attr, li->kind);
+		kind_attr(attr, li);
 		break;
 	}
 	return MNL_CB_OK;
@@ -284,16 +285,6 @@ static int info_cb(const struct nlmsghdr *m, void *data)
 	return MNL_CB_OK;
 }
 
-static int link_name_attr(const struct nlattr *attr, void *data)
-{
-	const char **name = data;
-
-	if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		*name = mnl_attr_get_str(attr);
-	return MNL_CB_OK;
-}
-
 struct link_list {
 	struct nl_link *links;
 	size_t n, cap;
@@ -303,19 +294,19 @@ static int dump_cb(const struct nlmsghdr *m, void *data)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(m);
 	struct link_list *l = data;
-	const char *name = NULL;
+	struct nl_str_attr name = { IFLA_IFNAME, NULL };
 
 	if (m->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
-	mnl_attr_parse(m, sizeof(*ifi), link_name_attr, &name);
-	if (!name || strlen(name) >= IFNAMSIZ)
+	mnl_attr_parse(m, sizeof(*ifi), nl_str_attr_cb, &name);
+	if (!name.value || strlen(name.value) >= IFNAMSIZ)
 		return MNL_CB_OK;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 8;
 		l->links = xrealloc(l->links, l->cap * sizeof(*l->links));
 	}
 	l->links[l->n].index = ifi->ifi_index;
-	snprintf(l->links[l->n].name, IFNAMSIZ, "%s", name);
+	snprintf(l->links[l->n].name, IFNAMSIZ, "%s", name.value);
 	l->n++;
 	return MNL_CB_OK;
 }

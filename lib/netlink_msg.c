@@ -145,20 +145,19 @@ struct nlmsghdr *nlmsg_route(void *buf, uint16_t type, const struct route_req *r
 	return nlh;
 }
 
-static int extack_cb(const struct nlattr *attr, void *data)
+int nl_str_attr_cb(const struct nlattr *attr, void *data)
 {
-	const char **msg = data;
+	struct nl_str_attr *s = data;
 
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		*msg = mnl_attr_get_str(attr);
+	if (mnl_attr_get_type(attr) == s->type && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		s->value = mnl_attr_get_str(attr);
 	return MNL_CB_OK;
 }
 
 int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e)
 {
 	const struct nlmsgerr *ne = mnl_nlmsg_get_payload(nlh);
-	const char *msg = NULL;
+	struct nl_str_attr msg = { NLMSGERR_ATTR_MSG, NULL };
 	size_t off;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ne)))
@@ -171,10 +170,11 @@ int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e)
 			off += ne->msg.nlmsg_len - sizeof(struct nlmsghdr);
 		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len)
 			mnl_attr_parse_payload((const char *)ne + off,
-					       nlh->nlmsg_len - mnl_nlmsg_size(off), extack_cb, &msg);
+					       nlh->nlmsg_len - mnl_nlmsg_size(off), nl_str_attr_cb,
+					       &msg);
 	}
-	if (msg && *msg)
-		return err_set(e, -ne->error, "%s (%s)", strerror(-ne->error), msg);
+	if (msg.value && *msg.value)
+		return err_set(e, -ne->error, "%s (%s)", strerror(-ne->error), msg.value);
 	return err_set(e, -ne->error, "%s", strerror(-ne->error));
 }
 

@@ -43,6 +43,14 @@ struct nlmsghdr *nlmsg_setlink(void *buf, int index, const struct link_attrs *a)
 struct nlmsghdr *nlmsg_dellink(void *buf, int index);
 struct nlmsghdr *nlmsg_addr(void *buf, uint16_t type, int index, const struct ip_addr *a);
 struct nlmsghdr *nlmsg_route(void *buf, uint16_t type, const struct route_req *r);
+/* For mnl_attr_parse*(): the value of the NUL-terminated string attribute
+ * of type @type, borrowed from the message (NULL when it has none). */
+struct nl_str_attr {
+	uint16_t type;
+	const char *value;
+};
+int nl_str_attr_cb(const struct nlattr *attr, void *data);
+
 /* Turn an NLMSG_ERROR message into 0 (ACK) or -1 with errno and extack text. */
 int nlmsg_ack(const struct nlmsghdr *nlh, struct err *e);
 

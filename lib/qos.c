@@ -17,18 +17,10 @@ static const char *const flags[QOS_KINDS] = {
 	"device-read-bps", "device-write-bps", "device-read-iops", "device-write-iops",
 	"blkio-weight-device",
 };
-static const char *const keys[QOS_KINDS] = {
-	"readBps", "writeBps", "readIops", "writeIops", "blkioWeight",
-};
 
 const char *qos_flag(enum qos_kind k)
 {
 	return flags[k];
-}
-
-const char *qos_store_key(enum qos_kind k)
-{
-	return keys[k];
 }
 
 /* "1.5mb" -> 1572864; digits with an optional fraction, an optional unit

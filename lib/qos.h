@@ -23,9 +23,9 @@ enum qos_kind {
 #define QOS_WEIGHT_MIN 10
 #define QOS_WEIGHT_MAX 1000
 
-/* "--device-read-bps" etc., and the hook.json list names. */
+/* "--device-read-bps" etc. (the hook.json list names are the store's:
+ * store_qos_key). */
 const char *qos_flag(enum qos_kind k);
-const char *qos_store_key(enum qos_kind k);
 
 /* "DEVICE:VALUE". Rates take a unit (k, m, g, t, p; optional trailing b;
  * powers of 1024) and may be fractional ("1.5mb"); IOPS are integers;

@@ -14,7 +14,6 @@
 #include "store_net.h"
 #include "util.h"
 
-#define KEY_NICS "networkInterfaces"
 #define KEY_SD "systemdBaseline"
 
 const char *record_dir(void)
@@ -35,7 +34,7 @@ static cJSON *str_array(char *const *s, size_t n)
 
 static cJSON *record_to_json(const struct record *r)
 {
-	cJSON *o = cJSON_CreateObject(), *arr;
+	cJSON *o = cJSON_CreateObject();
 
 	cJSON_AddStringToObject(o, "id", r->id);
 	cJSON_AddNumberToObject(o, "pid", r->pid);
@@ -58,11 +57,8 @@ static cJSON *record_to_json(const struct record *r)
 		cJSON_AddItemToObject(o, KEY_SD, str_array(r->sd_baseline, r->n_sd_baseline));
 	if (r->sd_unit)
 		cJSON_AddStringToObject(o, "systemdUnit", r->sd_unit);
-	if (r->nics_known) {
-		arr = cJSON_AddArrayToObject(o, KEY_NICS);
-		for (size_t i = 0; i < r->n_nics; i++)
-			cJSON_AddItemToArray(arr, nic_to_json(&r->nics[i]));
-	}
+	if (r->nics_known)
+		store_set_nics(o, r->nics, r->n_nics);
 	return o;
 }
 
@@ -145,9 +141,9 @@ static int parse_instance(const cJSON *o, struct record *r, struct err *e)
 	    (get_u64(o, "netnsDev", &r->netns_dev, e) < 0 ||
 	     get_u64(o, "netnsIno", &r->netns_ino, e) < 0))
 		return -1;
-	r->nics_known = cJSON_GetObjectItemCaseSensitive(o, KEY_NICS) != NULL;
+	r->nics_known = store_nics_json(o) != NULL;
 	if (r->nics_known && store_nics(o, &r->nics, &r->n_nics, e) < 0)
-		return err_wrap(e, "\"%s\"", KEY_NICS);
+		return -1;
 	return 0;
 }
 
@@ -260,28 +256,17 @@ static int edit_nics(const char *rundir, const char *id, const struct nic_spec *
 		     const char *remove, struct err *e)
 {
 	_cleanup_cjson_ cJSON *o = NULL;
-	cJSON *arr, *it;
-	int i = 0;
 
 	if (read_doc(rundir, id, &o, e) < 0)
 		return -1;
-	arr = cJSON_GetObjectItemCaseSensitive(o, KEY_NICS);
-	if (!cJSON_IsArray(arr))
+	/* a record without a list was written before lists were kept */
+	if (!store_has_nics(o))
 		return 0;
-	if (add) {
-		cJSON_AddItemToArray(arr, nic_to_json(add));
-		return write_doc(rundir, id, o, e);
-	}
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *ctr = cJSON_GetObjectItemCaseSensitive(it, "CtrNicName");
-
-		if (cJSON_IsString(ctr) && strcmp(ctr->valuestring, remove) == 0) {
-			cJSON_DeleteItemFromArray(arr, i);
-			return write_doc(rundir, id, o, e);
-		}
-		i++;
-	}
-	return 0;
+	if (add)
+		store_add_nic(o, add);
+	else if (!store_remove_nic_named(o, remove))
+		return 0;
+	return write_doc(rundir, id, o, e);
 }
 
 int record_nic_add(const char *rundir, const char *id, const struct nic_spec *n, struct err *e)

@@ -1,6 +1,7 @@
 #include "store_net.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "json.h"
@@ -21,6 +22,40 @@ static int copy_str(const cJSON *o, const char *key, char *dst, size_t len, stru
 	if (strlen(s) >= len)
 		return err_set(e, EINVAL, "\"%s\" is too long", key);
 	strcpy(dst, s);
+	return 0;
+}
+
+/* A string field of an entry: its key and where it goes. */
+struct str_field {
+	const char *key;
+	size_t off, len;
+};
+#define STR_FIELD(type, key, member) { key, offsetof(type, member), sizeof(((type *)0)->member) }
+
+static const struct str_field nic_strs[] = {
+	STR_FIELD(struct nic_spec, "Type", type),
+	STR_FIELD(struct nic_spec, "HostNicName", host),
+	STR_FIELD(struct nic_spec, "CtrNicName", ctr),
+	STR_FIELD(struct nic_spec, "Ip", ip),
+	STR_FIELD(struct nic_spec, "Mac", mac),
+	STR_FIELD(struct nic_spec, "Bridge", bridge),
+};
+static const struct str_field route_strs[] = {
+	STR_FIELD(struct route_spec, "dest", dest),
+	STR_FIELD(struct route_spec, "src", src),
+	STR_FIELD(struct route_spec, "gw", gw),
+	STR_FIELD(struct route_spec, "dev", dev),
+};
+
+/* Object @o's string fields @f[0..n) into the struct at @base. */
+static int copy_strs(const cJSON *o, const struct str_field *f, size_t n, void *base,
+		     struct err *e)
+{
+	if (!cJSON_IsObject(o))
+		return err_set(e, EINVAL, "not an object");
+	for (size_t i = 0; i < n; i++)
+		if (copy_str(o, f[i].key, (char *)base + f[i].off, f[i].len, e) < 0)
+			return -1;
 	return 0;
 }
 
@@ -65,14 +100,7 @@ static int nic_from_json(const cJSON *o, void *out, void *arg, struct err *e)
 
 	(void)arg;
 	memset(n, 0, sizeof(*n));
-	if (!cJSON_IsObject(o))
-		return err_set(e, EINVAL, "not an object");
-	if (copy_str(o, "Type", n->type, sizeof(n->type), e) < 0 ||
-	    copy_str(o, "HostNicName", n->host, sizeof(n->host), e) < 0 ||
-	    copy_str(o, "CtrNicName", n->ctr, sizeof(n->ctr), e) < 0 ||
-	    copy_str(o, "Ip", n->ip, sizeof(n->ip), e) < 0 ||
-	    copy_str(o, "Mac", n->mac, sizeof(n->mac), e) < 0 ||
-	    copy_str(o, "Bridge", n->bridge, sizeof(n->bridge), e) < 0 ||
+	if (copy_strs(o, nic_strs, ARRAY_SIZE(nic_strs), n, e) < 0 ||
 	    get_int(o, "Mtu", 1500, &n->mtu, e) < 0 || get_int(o, "Qlen", 1000, &n->qlen, e) < 0)
 		return -1;
 	if (!n->host[0])
@@ -88,12 +116,7 @@ static int route_from_json(const cJSON *o, void *out, void *arg, struct err *e)
 
 	(void)arg;
 	memset(r, 0, sizeof(*r));
-	if (!cJSON_IsObject(o))
-		return err_set(e, EINVAL, "not an object");
-	if (copy_str(o, "dest", r->dest, sizeof(r->dest), e) < 0 ||
-	    copy_str(o, "src", r->src, sizeof(r->src), e) < 0 ||
-	    copy_str(o, "gw", r->gw, sizeof(r->gw), e) < 0 ||
-	    copy_str(o, "dev", r->dev, sizeof(r->dev), e) < 0)
+	if (copy_strs(o, route_strs, ARRAY_SIZE(route_strs), r, e) < 0)
 		return -1;
 	return route_validate(r, e);
 }
@@ -149,7 +172,7 @@ void store_set_net_consent(cJSON *doc, const char *path)
 		cJSON_AddStringToObject(doc, KEY_SHARED, path);
 }
 
-cJSON *nic_to_json(const struct nic_spec *n)
+static cJSON *nic_to_json(const struct nic_spec *n)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -170,14 +193,12 @@ cJSON *nic_to_json(const struct nic_spec *n)
 	return o;
 }
 
-cJSON *route_to_json(const struct route_spec *r)
+static cJSON *route_to_json(const struct route_spec *r)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(o, "dest", r->dest);
-	cJSON_AddStringToObject(o, "src", r->src);
-	cJSON_AddStringToObject(o, "gw", r->gw);
-	cJSON_AddStringToObject(o, "dev", r->dev);
+	for (size_t i = 0; i < ARRAY_SIZE(route_strs); i++)
+		cJSON_AddStringToObject(o, route_strs[i].key, (const char *)r + route_strs[i].off);
 	return o;
 }
 
@@ -204,4 +225,46 @@ void store_add_route(cJSON *doc, const struct route_spec *r)
 void store_remove_route(cJSON *doc, size_t index)
 {
 	cJSON_DeleteItemFromArray(json_array_member(doc, KEY_ROUTES), (int)index);
+}
+
+const cJSON *store_nics_json(const cJSON *doc)
+{
+	return cJSON_GetObjectItemCaseSensitive(doc, KEY_NICS);
+}
+
+const cJSON *store_routes_json(const cJSON *doc)
+{
+	return cJSON_GetObjectItemCaseSensitive(doc, KEY_ROUTES);
+}
+
+bool store_has_nics(const cJSON *doc)
+{
+	return cJSON_IsArray(store_nics_json(doc));
+}
+
+void store_set_nics(cJSON *doc, const struct nic_spec *nics, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, nic_to_json(&nics[i]));
+	cJSON_DeleteItemFromObjectCaseSensitive(doc, KEY_NICS);
+	cJSON_AddItemToObject(doc, KEY_NICS, arr);
+}
+
+bool store_remove_nic_named(cJSON *doc, const char *ctr)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, KEY_NICS), *it;
+	int i = 0;
+
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "CtrNicName");
+
+		if (cJSON_IsString(name) && strcmp(name->valuestring, ctr) == 0) {
+			cJSON_DeleteItemFromArray(arr, i);
+			return true;
+		}
+		i++;
+	}
+	return false;
 }

@@ -4,6 +4,7 @@
 #define SCH_STORE_NET_H
 
 #include <cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -28,7 +29,16 @@ void store_replace_nic(cJSON *doc, size_t index, const struct nic_spec *n);
 void store_add_route(cJSON *doc, const struct route_spec *r);
 void store_remove_route(cJSON *doc, size_t index);
 
-cJSON *nic_to_json(const struct nic_spec *n);
-cJSON *route_to_json(const struct route_spec *r);
+/* The saved lists as they are in @doc (borrowed; NULL when absent), for
+ * list-nic and list-route, whose --filter matches saved field names. */
+const cJSON *store_nics_json(const cJSON *doc);
+const cJSON *store_routes_json(const cJSON *doc);
+
+/* The runtime record keeps a list of nics in the same form: whether @doc
+ * has one at all, replace it with @n nics, and remove the nic named @ctr
+ * in the container from it (false when there is none). */
+bool store_has_nics(const cJSON *doc);
+void store_set_nics(cJSON *doc, const struct nic_spec *nics, size_t n);
+bool store_remove_nic_named(cJSON *doc, const char *ctr);
 
 #endif

@@ -9,6 +9,15 @@
 #include "json.h"
 #include "util.h"
 
+static const char *const keys[QOS_KINDS] = {
+	"readBps", "writeBps", "readIops", "writeIops", "blkioWeight",
+};
+
+const char *store_qos_key(enum qos_kind k)
+{
+	return keys[k];
+}
+
 static int entry(const cJSON *o, void *out, void *arg, struct err *e)
 {
 	struct saved_qos *q = out;
@@ -44,7 +53,7 @@ static int entry(const cJSON *o, void *out, void *arg, struct err *e)
 int store_qos(const cJSON *doc, enum qos_kind k, struct saved_qos **out, size_t *n,
 	      struct err *e)
 {
-	const struct json_array_reader r = { .what = qos_store_key(k), .size = sizeof(**out),
+	const struct json_array_reader r = { .what = store_qos_key(k), .size = sizeof(**out),
 					     .elem = entry };
 
 	return json_array_read(cJSON_GetObjectItemCaseSensitive(doc, r.what), &r, out, n, e);
@@ -75,7 +84,7 @@ static bool same(const cJSON *o, int64_t major, int64_t minor)
 void store_qos_set(cJSON *doc, enum qos_kind k, const char *path, int64_t major,
 		   int64_t minor, uint64_t value)
 {
-	const char *key = qos_store_key(k);
+	const char *key = store_qos_key(k);
 	cJSON *arr = json_array_member(doc, key), *o;
 	char text[24];
 	int i = 0;
@@ -96,7 +105,7 @@ void store_qos_set(cJSON *doc, enum qos_kind k, const char *path, int64_t major,
 
 int store_qos_remove(cJSON *doc, enum qos_kind k, int64_t major, int64_t minor)
 {
-	cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, qos_store_key(k));
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, store_qos_key(k));
 	int removed = 0;
 
 	if (!cJSON_IsArray(arr))

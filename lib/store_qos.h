@@ -17,6 +17,9 @@ struct saved_qos {
 	uint64_t value;
 };
 
+/* The hook.json list of kind @k: "readBps"... */
+const char *store_qos_key(enum qos_kind k);
+
 int store_qos(const cJSON *doc, enum qos_kind k, struct saved_qos **out, size_t *n,
 	      struct err *e);
 int store_qos_validate(const cJSON *doc, struct err *e);

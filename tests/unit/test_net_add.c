@@ -10,6 +10,7 @@
 
 #include "net_add.h"
 #include "net_route.h"
+#include "unit_net.h"
 #include "util.h"
 
 static void tags_round_trip(void **state)
@@ -239,16 +240,6 @@ static void ctr_has_own_link(struct two_ns *t)
 	assert_int_equal(nl_flush(t->c.ctr, &tag, &e), 0);
 }
 
-static struct nic_spec veth(const char *host, const char *ctr, const char *ip)
-{
-	struct nic_spec n = { .type = "veth", .mtu = 1500, .qlen = 1000, .orig_up = -1 };
-
-	snprintf(n.host, sizeof(n.host), "%s", host);
-	snprintf(n.ctr, sizeof(n.ctr), "%s", ctr);
-	snprintf(n.ip, sizeof(n.ip), "%s", ip);
-	return n;
-}
-
 static void add_nics_and_routes(void **state)
 {
 	struct two_ns t;
@@ -260,8 +251,8 @@ static void add_nics_and_routes(void **state)
 
 	(void)state;
 	two_ns_open(&t);
-	nics[0] = veth("ha", "eth1", "10.9.0.2/24");
-	nics[1] = veth("hb", "eth2", "10.9.1.2/24");
+	nics[0] = unit_veth("ha", "eth1", "10.9.0.2/24");
+	nics[1] = unit_veth("hb", "eth2", "10.9.1.2/24");
 	nics[1].mtu = 1400;
 	assert_int_equal(net_add_nics(&t.c, nics, 2, &r, 1, &e), 0);
 	assert_int_equal(nl_link_info(t.c.ctr, "eth2", &li, &e), 0);
@@ -288,9 +279,9 @@ static void add_nics_undoes_only_its_own(void **state)
 	(void)state;
 	two_ns_open(&t);
 	ctr_has_own_link(&t);
-	nics[0] = veth("ha", "eth1", "10.9.0.2/24");
-	nics[1] = veth("hb", "x1", "10.9.1.2/24");
-	nics[2] = veth("hc", "eth3", "10.9.2.2/24");
+	nics[0] = unit_veth("ha", "eth1", "10.9.0.2/24");
+	nics[1] = unit_veth("hb", "x1", "10.9.1.2/24");
+	nics[2] = unit_veth("hc", "eth3", "10.9.2.2/24");
 	assert_int_equal(net_add_nics(&t.c, nics, 3, NULL, 0, &e), -1);
 	assert_int_equal(e.code, EEXIST);
 	assert_err_mentions(e, "add veth interface x1");
@@ -318,7 +309,7 @@ static void add_route_refused_undoes(void **state)
 
 	(void)state;
 	two_ns_open(&t);
-	n = veth("ha", "eth1", "10.9.0.2/24");
+	n = unit_veth("ha", "eth1", "10.9.0.2/24");
 	assert_int_equal(net_add_nics(&t.c, &n, 1, r, 2, &e), -1);
 	assert_err_mentions(e, "add route default via 10.99.0.1: ");
 	assert_err_line(e);
@@ -336,8 +327,8 @@ static void missing_bridge_changes_nothing(void **state)
 
 	(void)state;
 	two_ns_open(&t);
-	nics[0] = veth("ha", "eth1", "10.9.0.2/24");
-	nics[1] = veth("hb", "eth2", "10.9.1.2/24");
+	nics[0] = unit_veth("ha", "eth1", "10.9.0.2/24");
+	nics[1] = unit_veth("hb", "eth2", "10.9.1.2/24");
 	strcpy(nics[1].bridge, "nobr");
 	/* no Open vSwitch either: its socket names nothing */
 	setenv("SYSCONTAINER_HOOKS_OVSDB", "/nonexistent/db.sock", 1);

@@ -87,7 +87,7 @@ static void cgroup_lines(void **state)
 	l = qos_v2_line(QOS_WEIGHT, 8, 0, 0);
 	assert_string_equal(l, "8:0 100");
 	free(l);
-	assert_string_equal(qos_store_key(QOS_WEIGHT), "blkioWeight");
+	assert_string_equal(store_qos_key(QOS_WEIGHT), "blkioWeight");
 	assert_string_equal(qos_flag(QOS_READ_IOPS), "device-read-iops");
 }
 

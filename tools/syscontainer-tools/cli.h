@@ -191,9 +191,4 @@ extern const struct command cmd_add_device, cmd_remove_device, cmd_list_device,
 	cmd_update_nic, cmd_list_nic, cmd_update_device, cmd_udev_partition, cmd_inject,
 	cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route, cmd_forget;
 
-/* Print the entries of the array @key of the saved state that match the
- * JSON object of --filter (all without it); --pretty indents them. */
-int list_filtered(const struct command *cmd, struct cli *cli, const struct cli_args *a,
-		  const char *key);
-
 #endif

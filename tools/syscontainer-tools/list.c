@@ -45,6 +45,7 @@ static int print_net(const struct target *t, struct err *e)
 	struct nic_spec *nics = NULL;
 	struct route_spec *routes = NULL;
 	size_t nn = 0, nr = 0;
+	char text[ROUTE_TEXT_MAX];
 
 	if (store_nics(t->store.doc, &nics, &nn, e) < 0 ||
 	    store_routes(t->store.doc, &routes, &nr, e) < 0) {
@@ -58,10 +59,10 @@ static int print_net(const struct target *t, struct err *e)
 		           nics[i].mac, nics[i].mtu, nics[i].qlen, nics[i].bridge[0] ? " bridge " : "",
 		           nics[i].bridge);
 	cli_printf("routes (%zu):\n", nr);
-	for (size_t i = 0; i < nr; i++)
-		cli_printf("  %s%s%s%s%s%s%s\n", routes[i].dest[0] ? routes[i].dest : "default",
-		           routes[i].gw[0] ? " via " : "", routes[i].gw, routes[i].dev[0] ? " dev " : "",
-		           routes[i].dev, routes[i].src[0] ? " src " : "", routes[i].src);
+	for (size_t i = 0; i < nr; i++) {
+		route_format(&routes[i], ROUTE_TEXT_IP, text, sizeof(text));
+		cli_printf("  %s\n", text);
+	}
 	free(nics);
 	free(routes);
 	return 0;

@@ -68,9 +68,10 @@ static int route_args(const struct command *cmd, const struct cli_args *a, bool 
 	return usage_error(cmd, "%s", cmd->pos_error), -1;
 }
 
+/* The original tool's text of a route, in what the route commands print. */
 static void route_text(const struct route_spec *r, char *buf, size_t len)
 {
-	snprintf(buf, len, "{dest:%s,src:%s,gw:%s,dev:%s}", r->dest, r->src, r->gw, r->dev);
+	route_format(r, ROUTE_TEXT_GO, buf, len);
 }
 
 /* Without a live container, a device must be one of the saved interfaces. */
@@ -102,7 +103,7 @@ static int add_routes(struct cli *cli, const char *arg, const struct route_flags
 	int netns = -1, r = -1;
 	bool live;
 	struct target t;
-	char text[320];
+	char text[ROUTE_TEXT_MAX];
 
 	if (target_open(cli, arg, f->config_only ? TARGET_MAY_BE_STOPPED : TARGET_MUST_RUN,
 			STORE_CREATE, &t, e) < 0)
@@ -227,7 +228,7 @@ static int remove_routes(struct cli *cli, const char *arg, const struct route_fl
 	int netns = -1, r = -1;
 	bool live;
 	struct target t;
-	char text[320];
+	char text[ROUTE_TEXT_MAX];
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
 		return -1;
@@ -291,24 +292,4 @@ const struct command cmd_remove_route = {
 		"state. A filter that matches nothing is an error.\n",
 	.flags = remove_flags,
 	ROUTE_POS,
-};
-
-static const struct cli_flag list_flags[] = {
-	CLI_FLAG_PRETTY,
-	CLI_FLAG_FILTER("{\"dest\":\"default\"}"),
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
-static int run_list_route(struct cli *cli, const struct cli_args *a)
-{
-	return list_filtered(&cmd_list_route, cli, a, "networkRoute");
-}
-
-const struct command cmd_list_route = {
-	.name = "list-route",
-	.run = run_list_route,
-	.args = "CONTAINER [--pretty] [--filter JSON]",
-	.help = "Print the saved routes as a JSON array.\n",
-	.flags = list_flags,
-	CLI_ONE_CONTAINER,
 };
