@@ -401,3 +401,44 @@ int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, st
 			return err_wrap(e, "cgroup %s", dir);
 	return 0;
 }
+
+/* Does program @id begin with exactly the prefix of @rules? */
+static int has_prefix(uint32_t id, const struct dev_rule *rules, size_t nr, bool *ok,
+		      struct err *e)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ struct bpf_insn *code = NULL;
+	_cleanup_free_ struct bpf_insn *want = NULL;
+	union bpf_attr a;
+	size_t n = 0, k;
+	bool all;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_id = id;
+	fd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
+	if (fd < 0)
+		return bpf_fail(e, errno, "open the cgroup's device program");
+	if (prog_insns(fd, &code, &n, e) < 0)
+		return -1;
+	want = xcalloc(EBPF_PREFIX_MAX(nr), sizeof(*want));
+	k = ebpf_allow_prefix(rules, nr, want, &all);
+	*ok = nr ? ebpf_prefix_len(code, n) == k && !memcmp(code, want, k * sizeof(*want))
+		 : ebpf_prefix_len(code, n) == 0;
+	return 0;
+}
+
+int ebpf_allows(const char *dir, const struct dev_rule *rules, size_t n, bool *ok, struct err *e)
+{
+	_cleanup_close_ int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	uint32_t ids[64], cnt = 64, flags = 0;
+
+	*ok = true;
+	if (cg < 0)
+		return err_sys(e, errno, "open cgroup %s", dir);
+	if (query(cg, ids, &cnt, &flags, e) < 0)
+		return err_wrap(e, "cgroup %s", dir);
+	for (uint32_t i = 0; i < cnt && *ok; i++)
+		if (has_prefix(ids[i], rules, n, ok, e) < 0)
+			return err_wrap(e, "cgroup %s", dir);
+	return 0;
+}

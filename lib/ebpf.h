@@ -55,5 +55,9 @@ int ebpf_attach(const char *dir, int prog_fd, struct err *e);
  * runtime allowed (an empty list takes ours away). No program attached:
  * nothing restricts devices, nothing to do. */
 int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, struct err *e);
+/* Do the device programs of @dir allow exactly @rules on top of the
+ * runtime's, as ebpf_set_allowed left them? (A runtime that put its own
+ * program back has taken ours away.) No program: *@ok, nothing restricts. */
+int ebpf_allows(const char *dir, const struct dev_rule *rules, size_t n, bool *ok, struct err *e);
 
 #endif

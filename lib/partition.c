@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 
 #include "dynlib.h"
+#include "udev_rules.h"
 #include "util.h"
 
 /* libudev, loaded on first use: only partition following needs it, and
@@ -254,4 +255,18 @@ char *partition_ctr_path(const char *disk, const char *part, const char *ctr_dis
 	if (strncmp(part, disk, n) != 0 || !part[n])
 		return NULL;
 	return xasprintf("%s%s", ctr_disk, part + n);
+}
+
+int partition_follow_rule(const char *id, const struct saved_device *disk, const char *root,
+			  const char *rundir, const char *log, struct err *e)
+{
+	struct udev_rule rule = { 0 };
+	struct block_info info;
+
+	snprintf(rule.id, sizeof(rule.id), "%s", id);
+	snprintf(rule.ctr_disk, sizeof(rule.ctr_disk), "%s", disk->ctr);
+	if (udev_rule_paths(&rule, root, rundir, log, e) < 0 || block_info(disk->host, &info, e) < 0)
+		return -1;
+	snprintf(rule.disk, sizeof(rule.disk), "%s", info.name);
+	return udev_rules_add(&rule, e);
 }

@@ -47,4 +47,10 @@ struct saved_device *partition_devices(const struct saved_device *disk, const ch
  * is not named after @disk. */
 char *partition_ctr_path(const char *disk, const char *part, const char *ctr_disk);
 
+/* The udev rule that makes the partitions of @disk (saved with partition
+ * following) follow it into container @id, for the disk's kernel name
+ * now; the rule names the store @root, records @rundir and @log. */
+int partition_follow_rule(const char *id, const struct saved_device *disk, const char *root,
+			  const char *rundir, const char *log, struct err *e);
+
 #endif

@@ -201,21 +201,13 @@ int prestart_grant(struct prestart *p, struct err *e)
 void prestart_follow_disks(struct prestart *p)
 {
 	for (size_t i = 0; i < p->n_devs; i++) {
-		struct udev_rule rule = { 0 };
-		struct block_info info;
 		struct err why = { 0 };
 
 		if (!p->devs[i].follow || !p->dev_present[i])
 			continue;
-		snprintf(rule.id, sizeof(rule.id), "%s", p->st->id);
-		snprintf(rule.ctr_disk, sizeof(rule.ctr_disk), "%s", p->devs[i].ctr);
-		if (udev_rule_paths(&rule, store_root(p->o->root), record_dir(), p->o->log,
-				    &why) == 0 && block_info(p->devs[i].host, &info, &why) == 0) {
-			snprintf(rule.disk, sizeof(rule.disk), "%s", info.name);
-			if (udev_rules_add(&rule, &why) == 0)
-				continue;
-		}
-		log_warn("%s: partitions of %s will not follow: %s", p->st->id, p->devs[i].host,
-			 why.msg);
+		if (partition_follow_rule(p->st->id, &p->devs[i], store_root(p->o->root),
+					  record_dir(), p->o->log, &why) < 0)
+			log_warn("%s: partitions of %s will not follow: %s", p->st->id,
+				 p->devs[i].host, why.msg);
 	}
 }

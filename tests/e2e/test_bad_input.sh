@@ -178,6 +178,17 @@ cli_cases=(
 	"1|$E2E_TMP is a directory|import: a directory as the file|import|$(e2e_name imp)|$E2E_TMP"
 	"1|config.json is a FIFO|inject: config.json a FIFO|inject|--bundle|$fifo_bundle"
 	"1|hook.json is a FIFO|list: hook.json a FIFO|list|$fifo_id"
+	# check: one container or --all, flags that go together
+	"2|needs exactly one of CONTAINER and --all|check: neither a container nor --all|check"
+	"2|needs exactly one of CONTAINER and --all|check: a container and --all|check|$id|--all"
+	"2|takes one container, or --all|check: two containers|check|$id|$id"
+	"2|--pretty goes with --json|check: --pretty without --json|check|$id|--pretty"
+	"2|--no-such-flag|check: unknown flag|check|$id|--no-such-flag"
+	"2|a/b|check: id a/b|check|a/b"
+	"2|a/b|check --fix: id a/b|check|a/b|--fix"
+	"1|nosuchcontainer is unknown|check: unknown id|check|nosuchcontainer"
+	"1|nosuchcontainer is unknown|check --fix --json: unknown id|check|nosuchcontainer|--fix|--json"
+	"1|hook.json is a FIFO|check: hook.json a FIFO|check|$fifo_id"
 )
 
 watch_target "$id" "$store" "$E2E_TMP/hook.json.before"

@@ -137,10 +137,16 @@ int cli_resolve_id(const struct cli *cli, const char *arg, char **id, char *note
 void cli_report_saved_only(void);
 
 struct saved_device;
-/* After @changed were added to or removed from running @t (and saved):
- * their DeviceAllow= entries in its systemd unit follow (systemd.c). */
+/* After @changed (those with which[i], or all when @which is NULL) were
+ * added to or removed from running @t (and saved): their DeviceAllow=
+ * entries in its systemd unit follow (systemd.c). */
 void cli_systemd_devices(const struct cli *cli, const char *cmd, struct target *t,
-			 const struct saved_device *changed, size_t n);
+			 const struct saved_device *changed, size_t n, const bool *which);
+
+struct path_spec;
+/* Bind @specs into running @t, as add-path does (path.c). */
+int paths_live_add(const struct target *t, const struct path_spec *specs, size_t n,
+		   struct err *e);
 
 struct net_ctx;
 /* Netlink sockets in the host and in the running container's network
@@ -189,6 +195,6 @@ void print_json(const void *cjson, bool pretty);
 extern const struct command cmd_add_device, cmd_remove_device, cmd_list_device,
 	cmd_add_path, cmd_remove_path, cmd_list_path, cmd_list, cmd_add_nic, cmd_remove_nic,
 	cmd_update_nic, cmd_list_nic, cmd_update_device, cmd_udev_partition, cmd_inject,
-	cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route, cmd_forget;
+	cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route, cmd_forget, cmd_check;
 
 #endif

@@ -145,7 +145,7 @@ int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
 	}
 	report_added(f, &t, add, n, live);
 	if (live)
-		cli_systemd_devices(cli, "add-device", &t, add, n);
+		cli_systemd_devices(cli, "add-device", &t, add, n, NULL);
 	r = 0;
 out:
 	device_cgroup_free(&c.cg);
@@ -292,10 +292,8 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 {
 	struct saved_device *saved = NULL;
 	size_t n_saved = 0;
-	_cleanup_free_ struct saved_device *removed = NULL;  /* shallow copies */
 	bool *gone = NULL;
 	struct target t;
-	size_t k = 0;
 	int r = -1;
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
@@ -332,7 +330,6 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 	}
 	if (store_save(&t.store, e) < 0)
 		goto out;
-	removed = xcalloc(n_saved, sizeof(*removed));
 	for (size_t i = 0; i < n_saved; i++) {
 		if (!gone[i])
 			continue;
@@ -340,9 +337,8 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 		           saved[i].ctr);
 		log_info("%s: removed device %s at %s%s", t.id, saved[i].host, saved[i].ctr,
 			 t.running ? "" : ", saved state only");
-		removed[k++] = saved[i];
 	}
-	cli_systemd_devices(cli, "remove-device", &t, removed, k);
+	cli_systemd_devices(cli, "remove-device", &t, saved, n_saved, gone);
 	r = 0;
 out:
 	free(gone);

@@ -66,6 +66,14 @@ out:
 	return r;
 }
 
+int paths_live_add(const struct target *t, const struct path_spec *specs, size_t n,
+		   struct err *e)
+{
+	_cleanup_free_ struct ns_op *ops = xcalloc(n + 1, sizeof(*ops));
+
+	return add_live(t, specs, n, ops, e);
+}
+
 /* A container that is not running gets its paths at its next start; a
  * host path that is not there now is most likely a typing error. */
 static int check_hosts(const struct path_spec *specs, size_t n, struct err *e)
