@@ -346,6 +346,19 @@ static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
 	return 0;
 }
 
+/* Program @id: an fd of it and its instructions. */
+static int prog_open(uint32_t id, int *fd, struct bpf_insn **code, size_t *n, struct err *e)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_id = id;
+	*fd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
+	if (*fd < 0)
+		return bpf_fail(e, errno, "open the cgroup's device program");
+	return prog_insns(*fd, code, n, e);
+}
+
 /* Replace program @id of @cg by our prefix + its own code. */
 static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rules, size_t nr,
 		 struct err *e)
@@ -354,16 +367,10 @@ static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rul
 	_cleanup_close_ int fresh = -1;
 	_cleanup_free_ struct bpf_insn *code = NULL;
 	_cleanup_free_ struct bpf_insn *prog = NULL;
-	union bpf_attr a;
 	size_t n = 0, skip, k;
 	bool all;
 
-	memset(&a, 0, sizeof(a));
-	a.prog_id = id;
-	old = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
-	if (old < 0)
-		return bpf_fail(e, errno, "open the runtime's device program");
-	if (prog_insns(old, &code, &n, e) < 0)
+	if (prog_open(id, &old, &code, &n, e) < 0)
 		return -1;
 	skip = ebpf_prefix_len(code, n);
 	/* nothing of ours to add or take away: the runtime's program stays */
@@ -409,16 +416,10 @@ static int has_prefix(uint32_t id, const struct dev_rule *rules, size_t nr, bool
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ struct bpf_insn *code = NULL;
 	_cleanup_free_ struct bpf_insn *want = NULL;
-	union bpf_attr a;
 	size_t n = 0, k;
 	bool all;
 
-	memset(&a, 0, sizeof(a));
-	a.prog_id = id;
-	fd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
-	if (fd < 0)
-		return bpf_fail(e, errno, "open the cgroup's device program");
-	if (prog_insns(fd, &code, &n, e) < 0)
+	if (prog_open(id, &fd, &code, &n, e) < 0)
 		return -1;
 	want = xcalloc(EBPF_PREFIX_MAX(nr), sizeof(*want));
 	k = ebpf_allow_prefix(rules, nr, want, &all);
