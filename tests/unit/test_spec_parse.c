@@ -47,14 +47,8 @@ static void device_spec_good(void **state)
 
 		unit_case("%s (mode %d)", t->in, t->mode);
 		assert_int_equal(parse_device_spec(t->in, t->mode, &d, &e), 0);
-		if (t->host)
-			assert_string_equal(d.host, t->host);
-		else
-			assert_null(d.host);
-		if (t->ctr)
-			assert_string_equal(d.ctr, t->ctr);
-		else
-			assert_null(d.ctr);
+		assert_str_or_null(d.host, t->host);
+		assert_str_or_null(d.ctr, t->ctr);
 		assert_string_equal(d.perms, t->perms);
 		device_spec_free(&d);
 		assert_null(d.host);
@@ -207,14 +201,11 @@ static void path_spec_good(void **state)
 		assert_int_equal(again.ro, p.ro);
 		f2 = path_spec_format(&again);
 		assert_string_equal(f2, f);
-
 		free(f);
 		free(f2);
 		path_spec_free(&again);
 		path_spec_free(&p);
-		assert_null(p.host);
-		assert_null(p.ctr);
-		assert_null(p.options);
+		assert_true(!p.host && !p.ctr && !p.options);
 	}
 	unit_case_done();
 }
