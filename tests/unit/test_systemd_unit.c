@@ -137,50 +137,47 @@ static void plan(void **state)
 		{ "char-pts", 7 }, { "/dev/char/1:3", 7 }, { "/dev/block/7:3", 3 },
 	};
 	static const struct unit_device base[] = { { "char-pts", 7 }, { "/dev/char/1:3", 7 } };
-	struct unit_device want[2];
-	struct unit_device *out;
-	size_t n;
-	bool reset;
+	/* what is wanted (1 or 2 entries), whether the list is sent again
+	 * whole, and what is sent: the entries, as "path:bits" */
+	static const struct {
+		const char *what;
+		struct unit_device want[2];
+		size_t n_want;
+		bool reset;
+		size_t n;
+		const char *sent[2];
+	} t[] = {
+		{ "a new entry: sent alone", { { "/dev/block/7:4", 1 } }, 1, false, 1,
+		  { "/dev/block/7:4:1" } },
+		{ "already so: nothing sent", { { "/dev/block/7:3", 3 } }, 1, false, 0, { NULL } },
+		{ "narrowed: sent with its new bits", { { "/dev/block/7:3", 1 } }, 1, false, 1,
+		  { "/dev/block/7:3:1" } },
+		{ "the runtime's own entry is never narrowed", { { "/dev/char/1:3", 1 } }, 1, false,
+		  0, { NULL } },
+		{ "nor taken away", { { "/dev/char/1:3", 0 } }, 1, false, 0, { NULL } },
+		{ "gone: the whole list without it, the runtime's kept",
+		  { { "/dev/block/7:3", 0 }, { "/dev/block/7:9", 0 } }, 2, true, 2,
+		  { "char-pts:7", "/dev/char/1:3:7" } },
+	};
 
-	/* a new entry: sent alone */
-	want[0] = (struct unit_device){ "/dev/block/7:4", 1 };
-	out = unit_devices_plan(cur, 3, base, 2, want, 1, &reset, &n);
-	assert_false(reset);
-	assert_int_equal(n, 1);
-	assert_string_equal(out[0].path, "/dev/block/7:4");
-	free(out);
-	/* already so: nothing sent */
-	want[0] = (struct unit_device){ "/dev/block/7:3", 3 };
-	out = unit_devices_plan(cur, 3, base, 2, want, 1, &reset, &n);
-	assert_false(reset);
-	assert_int_equal(n, 0);
-	free(out);
-	/* narrowed: the entry is sent with its new bits */
-	want[0] = (struct unit_device){ "/dev/block/7:3", 1 };
-	out = unit_devices_plan(cur, 3, base, 2, want, 1, &reset, &n);
-	assert_false(reset);
-	assert_int_equal(n, 1);
-	assert_int_equal(out[0].bits, 1);
-	free(out);
-	/* the runtime's own entry is never narrowed by ours */
-	want[0] = (struct unit_device){ "/dev/char/1:3", 1 };
-	out = unit_devices_plan(cur, 3, base, 2, want, 1, &reset, &n);
-	assert_int_equal(n, 0);
-	free(out);
-	want[0] = (struct unit_device){ "/dev/char/1:3", 0 };
-	out = unit_devices_plan(cur, 3, base, 2, want, 1, &reset, &n);
-	assert_false(reset);
-	assert_int_equal(n, 0);
-	free(out);
-	/* gone: the whole list, without it, the runtime's kept */
-	want[0] = (struct unit_device){ "/dev/block/7:3", 0 };
-	want[1] = (struct unit_device){ "/dev/block/7:9", 0 };
-	out = unit_devices_plan(cur, 3, base, 2, want, 2, &reset, &n);
-	assert_true(reset);
-	assert_int_equal(n, 2);
-	assert_string_equal(out[0].path, "char-pts");
-	assert_string_equal(out[1].path, "/dev/char/1:3");
-	free(out);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct unit_device *out;
+		bool reset;
+		size_t n;
+
+		unit_case("%s", t[i].what);
+		out = unit_devices_plan(cur, 3, base, 2, t[i].want, t[i].n_want, &reset, &n);
+		assert_int_equal(reset, t[i].reset);
+		assert_int_equal(n, t[i].n);
+		for (size_t k = 0; k < n; k++) {
+			char got[64];
+
+			snprintf(got, sizeof(got), "%s:%u", out[k].path, out[k].bits);
+			assert_string_equal(got, t[i].sent[k]);
+		}
+		free(out);
+	}
+	unit_case_done();
 }
 
 int main(void)
