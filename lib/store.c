@@ -381,6 +381,16 @@ void store_remove_device(struct store *s, size_t index)
 	cJSON_DeleteItemFromArray(json_array_member(s->doc, KEY_DEVICES), (int)index);
 }
 
+const cJSON *store_devices_json(const cJSON *doc)
+{
+	return cJSON_GetObjectItemCaseSensitive(doc, KEY_DEVICES);
+}
+
+const cJSON *store_binds_json(const cJSON *doc)
+{
+	return cJSON_GetObjectItemCaseSensitive(doc, KEY_BINDS);
+}
+
 int store_binds(const struct store *s, struct path_spec **out, size_t *n, struct err *e)
 {
 	return store_binds_in(s->doc, out, n, e);

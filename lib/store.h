@@ -75,6 +75,9 @@ void store_add_device(struct store *s, const struct saved_device *d);
 void store_remove_device(struct store *s, size_t index);
 
 int store_binds(const struct store *s, struct path_spec **out, size_t *n, struct err *e);
+/* The saved lists as they are in the document (NULL when absent). */
+const cJSON *store_devices_json(const cJSON *doc);
+const cJSON *store_binds_json(const cJSON *doc);
 void path_specs_free(struct path_spec *p, size_t n);
 void store_add_bind(struct store *s, const struct path_spec *p);
 void store_remove_bind(struct store *s, size_t index);

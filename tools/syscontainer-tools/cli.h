@@ -44,6 +44,7 @@ enum { CLI_F_PRETTY = 1000, CLI_F_FILTER, CLI_F_CONFIG_ONLY, CLI_F_ALLOW_SHARED,
 
 /* A command line checked against the command's table. */
 struct cli_args {
+	const struct command *cmd;
 	char **pos;             /* positional arguments; pos[0] is the container */
 	size_t n_pos;
 	struct cli_given {

@@ -161,7 +161,7 @@ static int parse(const struct command *cmd, int argc, char **argv, struct cli_ar
 
 int command_main(const struct command *cmd, struct cli *cli, int argc, char **argv)
 {
-	struct cli_args a = { 0 };
+	struct cli_args a = { .cmd = cmd };
 	struct err e = { 0 };
 	int r;
 

@@ -12,7 +12,7 @@
 #include "store_qos.h"
 #include "util.h"
 
-enum { F_FORCE = 256, F_SUB_PARTITION, F_FOLLOW };
+enum { F_FORCE = 256, F_FOLLOW };
 
 static int device_flag(int id, const char *name, const char *arg, void *ctx, struct err *e)
 {
@@ -188,9 +188,10 @@ static void free_specs(struct device_spec *specs, size_t n)
 }
 
 /* add-device and remove-device: CONTAINER SPEC... */
-static int device_command(const struct command *cmd, int mode, struct cli *cli,
-			  const struct cli_args *a)
+static int run_device(struct cli *cli, const struct cli_args *a)
 {
+	const struct command *cmd = a->cmd;
+	int mode = cmd == &cmd_add_device ? SPEC_DEVICE_ADD : SPEC_DEVICE_REMOVE;
 	struct device_flags f = { 0 };
 	struct device_spec *specs = NULL;
 	size_t n = a->n_pos - 1;
@@ -215,11 +216,6 @@ out:
 	return r;
 }
 
-static int run_add_device(struct cli *cli, const struct cli_args *a)
-{
-	return device_command(&cmd_add_device, SPEC_DEVICE_ADD, cli, a);
-}
-
 static const struct cli_flag add_flags[] = {
 	{ "force", F_FORCE, NULL, "replace a file already at the container path", 0 },
 	{ "follow-partition", F_FOLLOW, NULL, "each HOSTDEV is a whole disk: its partitions come\n"
@@ -233,7 +229,7 @@ static const struct cli_flag add_flags[] = {
 
 const struct command cmd_add_device = {
 	.name = "add-device",
-	.run = run_add_device,
+	.run = run_device,
 	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only] "
 		"[--follow-partition] [QoS flags]",
 	.help = "Create each host device node inside the running container (same type,\n"
@@ -353,14 +349,9 @@ static const struct cli_flag remove_flags[] = {
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
-static int run_remove_device(struct cli *cli, const struct cli_args *a)
-{
-	return device_command(&cmd_remove_device, SPEC_DEVICE_REMOVE, cli, a);
-}
-
 const struct command cmd_remove_device = {
 	.name = "remove-device",
-	.run = run_remove_device,
+	.run = run_device,
 	.args = "CONTAINER HOSTDEV[:CTRDEV]... [--follow-partition]",
 	.help = "Remove devices added with add-device: the node goes from the running\n"
 		"container, its cgroup access is withdrawn (unless the runtime itself or\n"
@@ -373,60 +364,4 @@ const struct command cmd_remove_device = {
 	.pos_error = "needs a container and at least one device",
 };
 
-static const struct cli_flag list_flags[] = {
-	CLI_FLAG_PRETTY,
-	{ "sub-partition", F_SUB_PARTITION, NULL, "include partitions added by following a disk", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
-/* A saved whole device at host path @host: the partitions that came with
- * it are listed under it only with --sub-partition. A partition whose
- * disk is no longer saved is always listed, or it would be invisible. */
-static bool disk_listed(const cJSON *arr, const char *host)
-{
-	const cJSON *it;
-
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *h = cJSON_GetObjectItemCaseSensitive(it, "PathOnHost");
-		const cJSON *p = cJSON_GetObjectItemCaseSensitive(it, "Parent");
-
-		if (cJSON_IsString(h) && !strcmp(h->valuestring, host) &&
-		    (!cJSON_IsString(p) || !*p->valuestring))
-			return true;
-	}
-	return false;
-}
-
-static int run_list_device(struct cli *cli, const struct cli_args *a)
-{
-	const struct command *cmd = &cmd_list_device;
-	bool sub_partition = cli_has(a, F_SUB_PARTITION);
-	_cleanup_cjson_ cJSON *out = cJSON_CreateArray();
-	const cJSON *arr, *it;
-	struct err e = { 0 };
-	struct target t;
-
-	if (target_open(cli, a->pos[0], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
-		return fail(cmd, &e);
-	arr = cJSON_GetObjectItemCaseSensitive(t.store.doc, "deviceToAdd");
-	cJSON_ArrayForEach(it, arr) {
-		const cJSON *parent = cJSON_GetObjectItemCaseSensitive(it, "Parent");
-
-		if (sub_partition || !cJSON_IsString(parent) || !*parent->valuestring ||
-		    !disk_listed(arr, parent->valuestring))
-			cJSON_AddItemToArray(out, cJSON_Duplicate(it, true));
-	}
-	print_json(out, cli_has(a, CLI_F_PRETTY));
-	target_close(&t);
-	return 0;
-}
-
-const struct command cmd_list_device = {
-	.name = "list-device",
-	.run = run_list_device,
-	.args = "CONTAINER [--pretty] [--sub-partition]",
-	.help = "Print the saved devices of the container as a JSON array.\n",
-	.flags = list_flags,
-	CLI_ONE_CONTAINER,
-};
 

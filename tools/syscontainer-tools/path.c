@@ -131,13 +131,13 @@ out:
 	return r;
 }
 
-typedef int (*paths_fn)(struct cli *cli, const char *arg, const struct path_spec *specs,
+static int remove_paths(struct cli *cli, const char *arg, const struct path_spec *specs,
 			size_t n, struct err *e);
 
-/* add-path and remove-path: CONTAINER SPEC..., then @fn on the specs. */
-static int path_command(const struct command *cmd, paths_fn fn, struct cli *cli,
-			const struct cli_args *a)
+/* add-path and remove-path: CONTAINER SPEC... */
+static int run_paths(struct cli *cli, const struct cli_args *a)
 {
+	const struct command *cmd = a->cmd;
 	struct path_spec *specs = NULL;
 	size_t n = a->n_pos - 1;
 	struct err e = { 0 };
@@ -145,19 +145,15 @@ static int path_command(const struct command *cmd, paths_fn fn, struct cli *cli,
 
 	if (parse_paths(cmd, a->pos + 1, n, &specs) < 0)
 		return EXIT_USAGE;
-	r = fn(cli, a->pos[0], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
+	r = (cmd == &cmd_add_path ? add_paths : remove_paths)(cli, a->pos[0], specs, n, &e);
+	r = r < 0 ? fail(cmd, &e) : 0;
 	path_specs_free(specs, n);
 	return r;
 }
 
-static int run_add_path(struct cli *cli, const struct cli_args *a)
-{
-	return path_command(&cmd_add_path, add_paths, cli, a);
-}
-
 const struct command cmd_add_path = {
 	.name = "add-path",
-	.run = run_add_path,
+	.run = run_paths,
 	.args = "CONTAINER HOSTPATH:CTRPATH[:ro|rw]...",
 	.help = "Bind-mount each host file or directory into the running container\n"
 		"(recursively, read-only with ro; default rw) and save it so the prestart\n"
@@ -298,14 +294,9 @@ out:
 	return r;
 }
 
-static int run_remove_path(struct cli *cli, const struct cli_args *a)
-{
-	return path_command(&cmd_remove_path, remove_paths, cli, a);
-}
-
 const struct command cmd_remove_path = {
 	.name = "remove-path",
-	.run = run_remove_path,
+	.run = run_paths,
 	.args = "CONTAINER HOSTPATH:CTRPATH[:OPTIONS]...",
 	.help = "Unmount paths added with add-path from the running container and stop\n"
 		"re-adding them at restart. OPTIONS, if given, are ignored. The mount point\n"
@@ -319,34 +310,3 @@ const struct command cmd_remove_path = {
 	.pos_error = "needs a container and at least one path",
 };
 
-static const struct cli_flag list_flags[] = {
-	CLI_FLAG_PRETTY,
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
-static int run_list_path(struct cli *cli, const struct cli_args *a)
-{
-	const struct command *cmd = &cmd_list_path;
-	_cleanup_cjson_ cJSON *out = NULL;
-	struct err e = { 0 };
-	struct target t;
-
-	if (target_open(cli, a->pos[0], TARGET_MAY_BE_STOPPED, STORE_READ, &t, &e) < 0)
-		return fail(cmd, &e);
-	out = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(t.store.doc, "bindToAdd"), true);
-	if (!out)
-		out = cJSON_CreateArray();
-	print_json(out, cli_has(a, CLI_F_PRETTY));
-	target_close(&t);
-	return 0;
-}
-
-const struct command cmd_list_path = {
-	.name = "list-path",
-	.run = run_list_path,
-	.args = "CONTAINER [--pretty]",
-	.help = "Print the saved paths of the container as a JSON array of\n"
-		"\"hostpath:containerpath:options\" strings.\n",
-	.flags = list_flags,
-	CLI_ONE_CONTAINER,
-};

@@ -177,27 +177,26 @@ static const struct cli_flag remove_flags[] = {
 	{ NULL, 0, NULL, NULL, 0 },
 };
 
-/* add-route and remove-route: the routes, then @fn on them. */
-static int route_command(const struct command *cmd, bool filter,
-			 int (*fn)(struct cli *, const char *, const struct route_flags *,
-				   const struct route_spec *, size_t, struct err *),
-			 struct cli *cli, const struct cli_args *a)
+static int remove_routes(struct cli *cli, const char *arg, const struct route_flags *f,
+			 const struct route_spec *filters, size_t n, struct err *e);
+
+/* add-route and remove-route: the routes, then the command on them; a
+ * route of remove-route is a filter. */
+static int run_routes(struct cli *cli, const struct cli_args *a)
 {
+	const struct command *cmd = a->cmd;
+	bool add = cmd == &cmd_add_route;
 	struct route_flags f = { 0 };
 	struct route_spec *routes = NULL;
 	size_t n = 0;
 	int r;
 
-	if (route_args(cmd, a, filter, &f, &routes, &n) < 0)
+	if (route_args(cmd, a, !add, &f, &routes, &n) < 0)
 		return EXIT_USAGE;
-	r = fn(cli, a->pos[0], &f, routes, n, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+	r = (add ? add_routes : remove_routes)(cli, a->pos[0], &f, routes, n, &f.e);
+	r = r < 0 ? fail(cmd, &f.e) : 0;
 	free(routes);
 	return r;
-}
-
-static int run_add_route(struct cli *cli, const struct cli_args *a)
-{
-	return route_command(&cmd_add_route, false, add_routes, cli, a);
 }
 
 #define ROUTE_POS .min_pos = 1, .max_pos = 2, \
@@ -206,7 +205,7 @@ static int run_add_route(struct cli *cli, const struct cli_args *a)
 
 const struct command cmd_add_route = {
 	.name = "add-route",
-	.run = run_add_route,
+	.run = run_routes,
 	.args = "CONTAINER ['[{\"dest\":D,\"src\":S,\"gw\":G,\"dev\":I},...]' | --dest D "
 		"[--gw G] [--src S] [--dev I]] [--update-config-only] [--allow-shared-netns]",
 	.help = "Add routes in the running container and save them so the prestart hook\n"
@@ -277,14 +276,9 @@ out:
 	return r;
 }
 
-static int run_remove_route(struct cli *cli, const struct cli_args *a)
-{
-	return route_command(&cmd_remove_route, true, remove_routes, cli, a);
-}
-
 const struct command cmd_remove_route = {
 	.name = "remove-route",
-	.run = run_remove_route,
+	.run = run_routes,
 	.args = "CONTAINER ['[{...}]' | --dest D [--gw G] [--src S] [--dev I]] "
 		"[--update-config-only]",
 	.help = "Remove saved routes: each given route is a filter, and every saved route\n"
