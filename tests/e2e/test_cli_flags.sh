@@ -99,6 +99,10 @@ for c in "list-device|--pre" "import|-f" "add-device|--update" "list-nic|--fil" 
 		"2:syscontainer-tools $cmd: unknown flag '$flag' (see 'syscontainer-tools $cmd --help')" \
 		"$RC:$(cat "$ERR")"
 done
+"$TOOL" --ro "$E2E_TMP" list c1 >"$OUT" 2>"$ERR"
+check_eq "global --ro: an abbreviation is an unknown global flag" \
+	"2:syscontainer-tools: unknown global flag: '--ro' (see 'syscontainer-tools --help')" \
+	"$?:$(cat "$ERR")"
 # a flag of the table without its value
 "$TOOL" add-nic c1 --ip >"$OUT" 2>"$ERR"
 check_eq "add-nic --ip without a value" \

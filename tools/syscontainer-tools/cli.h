@@ -100,6 +100,11 @@ size_t cli_getopt_table(const struct cli_flag *own, const struct cli_flag *share
 /* The flag getopt_long returned as @c, or NULL. */
 const struct cli_flag *cli_getopt_flag(const struct cli_flag *own, const struct cli_flag *shared,
 				       int c);
+/* The word of the command line that held the flag getopt_long_only gave
+ * last, and whether it spells @name (or @letter) in full: getopt takes any
+ * unique abbreviation, the original tool took none. */
+const char *cli_flag_text(char **argv);
+bool cli_spelled_out(const char *name, char letter, const char *text);
 /* The lines of --help for the flags of the two tables. */
 void cli_flags_help(const struct cli_flag *own, const struct cli_flag *shared, FILE *out);
 

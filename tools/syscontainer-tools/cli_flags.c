@@ -97,7 +97,7 @@ static int bad_flag(const struct command *cmd, const char *arg)
 /* getopt_long_only also takes any unique abbreviation ("--upd" for
  * --update-config-only); a command takes only the names in its table, and
  * their letters, as the original tool did. @text is the flag as given. */
-static bool spelled_out(const char *name, char letter, const char *text)
+bool cli_spelled_out(const char *name, char letter, const char *text)
 {
 	bool one_dash = text[0] == '-' && text[1] != '-';
 	size_t len;
@@ -110,7 +110,7 @@ static bool spelled_out(const char *name, char letter, const char *text)
 }
 
 /* The word of the command line that held the flag getopt returned last. */
-static const char *flag_text(char **argv)
+const char *cli_flag_text(char **argv)
 {
 	/* a value given as the next word: the flag is the word before it */
 	if (optarg && optarg == argv[optind - 1] && optind >= 2)
@@ -135,8 +135,8 @@ static int parse(const struct command *cmd, int argc, char **argv, struct cli_ar
 	for (; (c = getopt_long_only(argc, argv, optstring, opts, &li)) != -1; li = -1) {
 		const struct cli_flag *f = cli_getopt_flag(cmd->flags, cmd->shared_flags, c);
 
-		if (li >= 0 && !spelled_out(opts[li].name, f ? f->letter : 'h', flag_text(argv)))
-			return bad_flag(cmd, flag_text(argv)), -1;
+		if (li >= 0 && !cli_spelled_out(opts[li].name, f ? f->letter : 'h', cli_flag_text(argv)))
+			return bad_flag(cmd, cli_flag_text(argv)), -1;
 		if (c == 1) {
 			a->pos[a->n_pos++] = optarg;
 		} else if (c == 'h') {
@@ -144,7 +144,7 @@ static int parse(const struct command *cmd, int argc, char **argv, struct cli_ar
 			return 0;
 		} else if (c == ':') {
 			f = cli_getopt_flag(cmd->flags, cmd->shared_flags, optopt);
-			if (f && !spelled_out(f->name, f->letter, argv[optind - 1]))
+			if (f && !cli_spelled_out(f->name, f->letter, argv[optind - 1]))
 				return bad_flag(cmd, argv[optind - 1]), -1;
 			return usage_error(cmd, "flag '%s' needs a value", argv[optind - 1]), -1;
 		} else if (!f) {

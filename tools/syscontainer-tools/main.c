@@ -76,13 +76,15 @@ static int global_flags(int argc, char **argv, struct cli *cli, const char **eng
 	_cleanup_free_ struct option *opts = NULL;
 	char optstring[16] = "+:h";
 	const struct cli_flag *f;
-	int c;
+	int c, li = -1;
 
 	/* "+": stop at the command; its own flags are parsed by the command */
 	cli_getopt_table(cli_global_flags, NULL, &opts, optstring, sizeof(optstring));
 	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, optstring, opts, NULL)) != -1) {
+	for (; (c = getopt_long_only(argc, argv, optstring, opts, &li)) != -1; li = -1) {
 		f = cli_getopt_flag(cli_global_flags, NULL, c);
+		if (li >= 0 && !cli_spelled_out(opts[li].name, f ? f->letter : 'h', cli_flag_text(argv)))
+			return 1 + global_usage_error("unknown global flag: '%s'", cli_flag_text(argv));
 		if (c == 'h' || (f && f->id == 'v')) {
 			if (c == 'h')
 				usage(stdout);
@@ -90,6 +92,9 @@ static int global_flags(int argc, char **argv, struct cli *cli, const char **eng
 				printf("syscontainer-tools %s\n", VERSION);
 			return 1;
 		}
+		if (c == ':' && (f = cli_getopt_flag(cli_global_flags, NULL, optopt)) &&
+		    !cli_spelled_out(f->name, f->letter, argv[optind - 1]))
+			return 1 + global_usage_error("unknown global flag: '%s'", argv[optind - 1]);
 		if (c == ':')
 			return 1 + global_usage_error("missing value: '%s'", argv[optind - 1]);
 		if (!f)
