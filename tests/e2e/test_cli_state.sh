@@ -61,6 +61,7 @@ for c in "update-nic $id --name eth3 --mtu 1400" "update-device $id --device-rea
 	check_eq "${c%% *} on a stopped container: exit 0 ($(head -c 200 "$ERR"))" 0 "$RC"
 	check_match "  says the change applies at the next start" "^Container $id $later\.$" \
 		"$(cat "$OUT")"
+	check_eq "  says it once" 1 "$(grep -c 'next start' "$OUT")"
 done
 run_capture "$TOOL" list "$id"
 check_eq "list of a stopped container: exit 0" 0 "$RC"

@@ -293,7 +293,8 @@ static void remove_report(const struct target *t, const struct nic_spec *n,
 		log_info("%s: removed route %s with interface %s", t->id, text, n->ctr);
 	}
 	cli_printf("Remove network interface (%s) from container (%s,%s) done\n", n->host, t->id, n->ctr);
-	if (!live)
+	/* a stopped container gets the line every command prints for it */
+	if (!live && t->running)
 		cli_printf("Container %s: only the saved state was changed; the change applies at its "
 		           "next start.\n", t->id);
 	log_info("%s: removed interface %s (host %s)%s", t->id, n->ctr, n->host,

@@ -168,7 +168,8 @@ static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 		note_in_record(cli, m.t.id, &merged, NULL);
 	}
 	cli_printf("Update network interface (%s) of container (%s) done\n", merged.ctr, m.t.id);
-	if (!live)
+	/* a stopped container gets the line every command prints for it */
+	if (!live && m.t.running)
 		cli_printf("Container %s: only the saved state was changed; the change applies at its "
 			   "next start.\n", m.t.id);
 	log_info("%s: updated interface %s (ip %s, mac %s, mtu %d, qlen %d, bridge %s)", m.t.id,
