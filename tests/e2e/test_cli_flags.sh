@@ -53,6 +53,9 @@ for cmd in $commands; do
 		"$(echo $(man_flags "$cmd"))"
 	check_eq "$cmd: completion offers the flags of its table" "$(echo $flags)" \
 		"$(echo $(comp_flags "$cmd"))"
+	usage=$("$TOOL" "$cmd" --help | head -1 | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+	check_eq "$cmd: the usage line names flags of its table only" "" \
+		"$(comm -23 <(echo "$usage") <(echo "$flags") | xargs)"
 	# short forms: "-p, --pretty" in --help is "\-p, \-\-pretty" in the man page
 	for pair in $("$TOOL" "$cmd" --help | grep -oE -- '^  -[a-z], --[a-z-]+' | tr -d ' '); do
 		roff=$(printf '%s' "$pair" | sed 's/-/\\-/g; s/,/, /')
