@@ -30,7 +30,7 @@ static void ring(void **state)
 		assert_string_equal(held, "step 1");
 	}
 	for (int i = 4; i < 100; i++) {
-		char want[16];
+		char want[32];
 
 		progress_set(PROGRESS_MAIN, "step %d", i);
 		snprintf(want, sizeof(want), "step %d", i);

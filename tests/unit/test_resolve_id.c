@@ -75,7 +75,7 @@ static void ambiguous(void **state)
 	add(d->root, "abc");
 	expect(d, "ab", NULL, "prefix 'ab' is ambiguous: abc, abd");
 	for (int i = 0; i < 6; i++) {
-		char name[8];
+		char name[16];
 
 		snprintf(name, sizeof(name), "x%d", i);
 		add(i % 2 ? d->run : d->root, name);
