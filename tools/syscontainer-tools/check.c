@@ -254,19 +254,7 @@ static int run_check(struct cli *cli, const struct cli_args *a)
 	return run.bad ? EXIT_FAIL : 0;
 }
 
-static const struct cli_flag check_flags[] = {
-	{ "all", F_ALL, NULL, "every running container (those with a runtime record)", 'a' },
-	{ "json", F_JSON, NULL, "the report as JSON (schema in syscontainer-tools(1))", 0 },
-	CLI_FLAG_PRETTY,
-	{ "fix", F_FIX, NULL, "re-apply what drifted, as the hook and the add commands do,\n"
-	  "and say what was mended", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 const struct command cmd_check = {
-	.name = "check",
-	.run = run_check,
-	.args = "CONTAINER|--all [--json [--pretty]] [--fix]",
 	.help = "Compare what is saved for a running container with what it has now, item\n"
 		"by item: each device node (present, type, major:minor, mode) and its access\n"
 		"in the cgroup, each path (mounted, ro/rw), interface (present, address, MTU,\n"
@@ -274,7 +262,15 @@ const struct command cmd_check = {
 		"Exit status: 0 all as saved (or mended by --fix), 1 drift left or a\n"
 		"container that cannot be read, 2 usage. A container that is not running\n"
 		"has nothing to compare.\n",
-	.flags = check_flags,
+	.name = "check",
+	.run = run_check,
+	.args = "CONTAINER|--all [--json [--pretty]] [--fix]",
+	.flags = CLI_FLAGS(
+		{ "all", F_ALL, NULL, "every running container (those with a runtime record)", 'a' },
+		{ "json", F_JSON, NULL, "the report as JSON (schema in syscontainer-tools(1))", 0 },
+		CLI_FLAG_PRETTY,
+		{ "fix", F_FIX, NULL, "re-apply what drifted, as the hook and the add commands do,\n"
+		  "and say what was mended", 0 }),
 	.min_pos = 0,
 	.max_pos = 1,
 	.pos_error = "takes one container, or --all",

@@ -37,6 +37,8 @@ struct cli_flag {
 enum { CLI_F_PRETTY = 1000, CLI_F_FILTER, CLI_F_CONFIG_ONLY, CLI_F_ALLOW_SHARED,
        CLI_F_QOS = 1100 /* + enum qos_kind */ };
 
+/* A table of flags in place: the entries, then the end. */
+#define CLI_FLAGS(...) ((const struct cli_flag[]){ __VA_ARGS__, { NULL, 0, NULL, NULL, 0 } })
 #define CLI_FLAG_PRETTY { "pretty", CLI_F_PRETTY, NULL, "indent the JSON", 'p' }
 #define CLI_FLAG_FILTER(example) \
 	{ "filter", CLI_F_FILTER, "JSON", "only entries whose fields equal those of the object,\n" \
@@ -59,6 +61,8 @@ enum { CLI_MANY = 1u << 30 };
 /* The positional arguments of a command that takes only the container. */
 #define CLI_ONE_CONTAINER .min_pos = 1, .max_pos = 1, .pos_error = "needs exactly one container"
 
+/* A command. Its definition opens with .help, what it does, and gives its
+ * flags in place with CLI_FLAGS. */
 struct command {
 	const char *name;
 	/* Returns the exit status. */

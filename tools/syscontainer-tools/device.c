@@ -216,22 +216,7 @@ out:
 	return r;
 }
 
-static const struct cli_flag add_flags[] = {
-	{ "force", F_FORCE, NULL, "replace a file already at the container path", 0 },
-	{ "follow-partition", F_FOLLOW, NULL, "each HOSTDEV is a whole disk: its partitions come\n"
-	  "too (sdb1 of a disk at /dev/data at /dev/data1), are\n"
-	  "listed again from the disk at every start, and a\n"
-	  "udev rule adds or removes those that appear or go", 0 },
-	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container (which then\n"
-	  "need not be running)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 const struct command cmd_add_device = {
-	.name = "add-device",
-	.run = run_device,
-	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only] "
-		"[--follow-partition] [QoS flags]",
 	.help = "Create each host device node inside the running container (same type,\n"
 		"major:minor and mode; owner mapped through its user namespace), allow it in\n"
 		"the container's devices cgroup, and save it so the prestart hook re-creates\n"
@@ -239,7 +224,18 @@ const struct command cmd_add_device = {
 		"HOSTDEV. A container path may hold one device; a batch is all or nothing.\n"
 		"The QoS flags set limits of a block device of this command or of one\n"
 		"already added.\n",
-	.flags = add_flags,
+	.name = "add-device",
+	.run = run_device,
+	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only] "
+		"[--follow-partition] [QoS flags]",
+	.flags = CLI_FLAGS(
+		{ "force", F_FORCE, NULL, "replace a file already at the container path", 0 },
+		{ "follow-partition", F_FOLLOW, NULL, "each HOSTDEV is a whole disk: its partitions come\n"
+		  "too (sdb1 of a disk at /dev/data at /dev/data1), are\n"
+		  "listed again from the disk at every start, and a\n"
+		  "udev rule adds or removes those that appear or go", 0 },
+		{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container (which then\n"
+		  "need not be running)", 0 }),
 	.shared_flags = qos_flags,
 	.notes = "Symlinks in the container path are refused, never followed.\n",
 	.min_pos = 2,
@@ -343,22 +339,18 @@ out:
 	return r;
 }
 
-static const struct cli_flag remove_flags[] = {
-	{ "follow-partition", F_FOLLOW, NULL, "the partitions that came with a removed disk go too\n"
-	  "(without it they stay, and list-device shows them)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 const struct command cmd_remove_device = {
-	.name = "remove-device",
-	.run = run_device,
-	.args = "CONTAINER HOSTDEV[:CTRDEV]... [--follow-partition]",
 	.help = "Remove devices added with add-device: the node goes from the running\n"
 		"container, its cgroup access is withdrawn (unless the runtime itself or\n"
 		"another saved device grants it), and it is no longer re-added at restart.\n"
 		"Either path may be left empty (':/dev/x' or '/dev/sdb:'). A stopped container\n"
 		"only has its saved state changed.\n",
-	.flags = remove_flags,
+	.name = "remove-device",
+	.run = run_device,
+	.args = "CONTAINER HOSTDEV[:CTRDEV]... [--follow-partition]",
+	.flags = CLI_FLAGS(
+		{ "follow-partition", F_FOLLOW, NULL, "the partitions that came with a removed disk go too\n"
+		  "(without it they stay, and list-device shows them)", 0 }),
 	.min_pos = 2,
 	.max_pos = CLI_MANY,
 	.pos_error = "needs a container and at least one device",

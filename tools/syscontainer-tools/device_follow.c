@@ -174,15 +174,7 @@ static int run_udev_partition(struct cli *cli, const struct cli_args *a)
 	return 0;
 }
 
-static const struct cli_flag udev_flags[] = {
-	{ "rundir", F_RUNDIR, "DIR", "the runtime record directory of whoever wrote the rule", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 const struct command cmd_udev_partition = {
-	.name = "udev-partition",
-	.run = run_udev_partition,
-	.args = "[--rundir DIR] add|remove CONTAINER PARTITION DISK CTRDISK",
 	.help = "Run by the udev rule that add-device --follow-partition writes, when a\n"
 		"partition of a followed disk appears or goes: the partition (kernel name\n"
 		"PARTITION of disk DISK) is added to or removed from the container at\n"
@@ -190,7 +182,11 @@ const struct command cmd_udev_partition = {
 		"shows it on the disk that the container follows now. Not meant to be typed:\n"
 		"the rule gives the global --root and --log and the runtime record\n"
 		"directory (--rundir, else $SYSCONTAINER_HOOKS_RUNDIR) of whoever wrote it.\n",
-	.flags = udev_flags,
+	.name = "udev-partition",
+	.run = run_udev_partition,
+	.args = "[--rundir DIR] add|remove CONTAINER PARTITION DISK CTRDISK",
+	.flags = CLI_FLAGS(
+		{ "rundir", F_RUNDIR, "DIR", "the runtime record directory of whoever wrote the rule", 0 }),
 	.min_pos = 5,
 	.max_pos = 5,
 	.pos_error = "needs ACTION CONTAINER PARTITION DISK CTRDISK",

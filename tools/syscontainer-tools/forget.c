@@ -169,9 +169,6 @@ static int run_forget(struct cli *cli, const struct cli_args *a)
 }
 
 const struct command cmd_forget = {
-	.name = "forget",
-	.run = run_forget,
-	.args = "CONTAINER",
 	.help = "Drop everything kept for a container that no longer runs: its saved\n"
 		"devices, paths, interfaces, routes and QoS, its udev rules and its runtime\n"
 		"record. Its next start, if any, is a start with nothing saved. A running,\n"
@@ -181,5 +178,8 @@ const struct command cmd_forget = {
 		"restart is a delete and a run under the same id); this ends it. Nothing is\n"
 		"removed while the state directory holds a file syscontainer-tools did not\n"
 		"write.\n",
+	.name = "forget",
+	.run = run_forget,
+	.args = "CONTAINER",
 	CLI_ONE_CONTAINER,
 };

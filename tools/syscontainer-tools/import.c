@@ -66,15 +66,7 @@ static int run_import(struct cli *cli, const struct cli_args *a)
 	return 0;
 }
 
-static const struct cli_flag import_flags[] = {
-	{ "force", F_FORCE, NULL, "replace state already saved for CONTAINER", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 const struct command cmd_import = {
-	.name = "import",
-	.run = run_import,
-	.args = "CONTAINER FILE [--force]",
 	.help = "Take FILE, a device_hook.json saved by the original syscontainer-tools\n"
 		"(<isulad root>/engines/lcr/<id>/device_hook.json) or the output of\n"
 		"'list --json', as the saved state of CONTAINER: devices, paths, QoS,\n"
@@ -82,7 +74,11 @@ const struct command cmd_import = {
 		"start. Field names are matched without regard to case, as the original tool\n"
 		"read them; everything is checked first. Two entries for one container path,\n"
 		"or for one interface name in the container, are refused.\n",
-	.flags = import_flags,
+	.name = "import",
+	.run = run_import,
+	.args = "CONTAINER FILE [--force]",
+	.flags = CLI_FLAGS(
+		{ "force", F_FORCE, NULL, "replace state already saved for CONTAINER", 0 }),
 	.min_pos = 2,
 	.max_pos = 2,
 	.pos_error = "needs a container id and a file",

@@ -52,16 +52,7 @@ static int run_inject(struct cli *cli, const struct cli_args *a)
 	return 0;
 }
 
-static const struct cli_flag inject_flags[] = {
-	{ "bundle", F_BUNDLE, "DIR", "the bundle whose config.json gets the hooks", 0 },
-	{ "hookspec", F_HOOKSPEC, "FILE", "an iSulad hook-spec file (default: built in)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 const struct command cmd_inject = {
-	.name = "inject",
-	.run = run_inject,
-	.args = "--bundle DIR [--hookspec FILE]",
 	.help = "Add the hook entries of an iSulad hook-spec FILE (default: syscontainer-hooks\n"
 		"beside this program at prestart and poststop) to DIR/config.json. The\n"
 		"bundle's own hooks stay, in their order; ours come after them; an entry\n"
@@ -69,7 +60,12 @@ const struct command cmd_inject = {
 		"\"hooks\" that is not an object, or a hook point that is not an array, is\n"
 		"refused, never replaced. With the global --root, each syscontainer-hooks\n"
 		"entry that names no --root gets it.\n",
-	.flags = inject_flags,
+	.name = "inject",
+	.run = run_inject,
+	.args = "--bundle DIR [--hookspec FILE]",
+	.flags = CLI_FLAGS(
+		{ "bundle", F_BUNDLE, "DIR", "the bundle whose config.json gets the hooks", 0 },
+		{ "hookspec", F_HOOKSPEC, "FILE", "an iSulad hook-spec file (default: built in)", 0 }),
 	.min_pos = 0,
 	.max_pos = 0,
 	.pos_error = "needs --bundle DIR and no container",

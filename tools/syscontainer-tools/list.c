@@ -12,12 +12,6 @@
 
 enum { F_JSON = 256 };
 
-static const struct cli_flag list_flags[] = {
-	{ "json", F_JSON, NULL, "print the saved state (hook.json) as JSON", 0 },
-	CLI_FLAG_PRETTY,
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 /* Paths are any bytes but NUL: on a line of text, one with a newline
  * would read as two entries. Control characters and the backslash are
  * escaped the C way; the caller frees. */
@@ -168,12 +162,14 @@ static int run_list(struct cli *cli, const struct cli_args *a)
 }
 
 const struct command cmd_list = {
-	.name = "list",
-	.run = run_list,
-	.args = "CONTAINER [--json [--pretty]]",
 	.help = "Show everything saved for the container and whether it is running. A QoS\n"
 		"setting that the next start would skip says why (its device is gone, or a\n"
 		"weight's device is not on the bfq scheduler).\n",
-	.flags = list_flags,
+	.name = "list",
+	.run = run_list,
+	.args = "CONTAINER [--json [--pretty]]",
+	.flags = CLI_FLAGS(
+		{ "json", F_JSON, NULL, "print the saved state (hook.json) as JSON", 0 },
+		CLI_FLAG_PRETTY),
 	CLI_ONE_CONTAINER,
 };

@@ -107,17 +107,6 @@ static int run_list_net(struct cli *cli, const struct cli_args *a)
 	return list_array(a, cli, list, f ? filter_match : NULL, f);
 }
 
-static const struct cli_flag device_flags[] = {
-	CLI_FLAG_PRETTY,
-	{ "sub-partition", F_SUB_PARTITION, NULL, "include partitions added by following a disk", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
-static const struct cli_flag path_flags[] = {
-	CLI_FLAG_PRETTY,
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 static const struct cli_flag net_flags[] = {
 	CLI_FLAG_PRETTY,
 	CLI_FLAG_FILTER("{\"Ip\":\"10.0.0.2/24\",\"Mtu\":1500}'\n"
@@ -126,38 +115,41 @@ static const struct cli_flag net_flags[] = {
 };
 
 const struct command cmd_list_device = {
+	.help = "Print the saved devices of the container as a JSON array.\n",
 	.name = "list-device",
 	.run = run_list_device,
 	.args = "CONTAINER [--pretty] [--sub-partition]",
-	.help = "Print the saved devices of the container as a JSON array.\n",
-	.flags = device_flags,
+	.flags = CLI_FLAGS(
+		CLI_FLAG_PRETTY,
+		{ "sub-partition", F_SUB_PARTITION, NULL, "include partitions added by following a disk", 0 }),
 	CLI_ONE_CONTAINER,
 };
 
 const struct command cmd_list_path = {
+	.help = "Print the saved paths of the container as a JSON array of\n"
+		"\"hostpath:containerpath:options\" strings.\n",
 	.name = "list-path",
 	.run = run_list_path,
 	.args = "CONTAINER [--pretty]",
-	.help = "Print the saved paths of the container as a JSON array of\n"
-		"\"hostpath:containerpath:options\" strings.\n",
-	.flags = path_flags,
+	.flags = CLI_FLAGS(
+		CLI_FLAG_PRETTY),
 	CLI_ONE_CONTAINER,
 };
 
 const struct command cmd_list_nic = {
+	.help = "Print the saved interfaces as a JSON array.\n",
 	.name = "list-nic",
 	.run = run_list_net,
 	.args = "CONTAINER [--pretty] [--filter JSON]",
-	.help = "Print the saved interfaces as a JSON array.\n",
 	.flags = net_flags,
 	CLI_ONE_CONTAINER,
 };
 
 const struct command cmd_list_route = {
+	.help = "Print the saved routes as a JSON array.\n",
 	.name = "list-route",
 	.run = run_list_net,
 	.args = "CONTAINER [--pretty] [--filter JSON]",
-	.help = "Print the saved routes as a JSON array.\n",
 	.flags = net_flags,
 	CLI_ONE_CONTAINER,
 };

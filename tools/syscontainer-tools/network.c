@@ -154,23 +154,6 @@ out:
 	return r;
 }
 
-static const struct cli_flag add_flags[] = {
-	{ "type", F_TYPE, "veth|eth", "veth: a new pair, one end in the container; eth: move an\n"
-	  "existing host interface in (and back at removal/stop)", 0 },
-	{ "name", F_NAME, "[HOST:]CTR", "interface names on the host and in the container;\n"
-	  "a veth without HOST is named veth + 10 random hex digits", 0 },
-	{ "ip", F_IP, "ADDR/N", "IPv4 or IPv6 address with prefix length", 0 },
-	{ "mac", F_MAC, "MAC", "hardware address in the container", 0 },
-	{ "mtu", F_MTU, "N", "MTU (68..65535, default 1500)", 0 },
-	{ "qlen", F_QLEN, "N", "transmit queue length (default 1000)", 0 },
-	{ "bridge", F_BRIDGE, "BR", "attach the host end of a veth to this bridge (Linux or\nOpen vSwitch)", 0 },
-	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container", 0 },
-	{ "allow-shared-netns", CLI_F_ALLOW_SHARED, NULL,
-	  "the container joins a network namespace by path\n(linux.namespaces): change it anyway, "
-	  "now and at\nevery start while the path stays the same", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 static int run_add_nic(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_add_nic;
@@ -186,13 +169,26 @@ static int run_add_nic(struct cli *cli, const struct cli_args *a)
 }
 
 const struct command cmd_add_nic = {
+	.help = "Give the running container a network interface and save it so the prestart\n"
+		"hook recreates it at every start.\n",
 	.name = "add-nic",
 	.run = run_add_nic,
 	.args = "CONTAINER --type veth|eth --name [HOST:]CTR --ip ADDR/N [--mac MAC] [--mtu N] "
 		"[--qlen N] [--bridge BR] [--update-config-only] [--allow-shared-netns]",
-	.help = "Give the running container a network interface and save it so the prestart\n"
-		"hook recreates it at every start.\n",
-	.flags = add_flags,
+	.flags = CLI_FLAGS(
+		{ "type", F_TYPE, "veth|eth", "veth: a new pair, one end in the container; eth: move an\n"
+		  "existing host interface in (and back at removal/stop)", 0 },
+		{ "name", F_NAME, "[HOST:]CTR", "interface names on the host and in the container;\n"
+		  "a veth without HOST is named veth + 10 random hex digits", 0 },
+		{ "ip", F_IP, "ADDR/N", "IPv4 or IPv6 address with prefix length", 0 },
+		{ "mac", F_MAC, "MAC", "hardware address in the container", 0 },
+		{ "mtu", F_MTU, "N", "MTU (68..65535, default 1500)", 0 },
+		{ "qlen", F_QLEN, "N", "transmit queue length (default 1000)", 0 },
+		{ "bridge", F_BRIDGE, "BR", "attach the host end of a veth to this bridge (Linux or\nOpen vSwitch)", 0 },
+		{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container", 0 },
+		{ "allow-shared-netns", CLI_F_ALLOW_SHARED, NULL,
+		  "the container joins a network namespace by path\n(linux.namespaces): change it anyway, "
+		  "now and at\nevery start while the path stays the same", 0 }),
 	.notes = "A container in the host's network namespace (no network namespace of its\n"
 		 "own) is refused: its interfaces would be the host's.\n",
 	CLI_ONE_CONTAINER,
@@ -340,16 +336,6 @@ fail:
 	return -1;
 }
 
-static const struct cli_flag remove_flags[] = {
-	{ "name", F_NAME, "[HOST:]CTR", "the interface: its name in the container (and on the\n"
-	  "host)", 0 },
-	{ "type", F_TYPE, "veth|eth", "only an interface of this type", 0 },
-	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL,
-	  "only change the saved state; the live interface and\nroutes stay until the container stops",
-	  0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 static int run_remove_nic(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_remove_nic;
@@ -365,15 +351,21 @@ static int run_remove_nic(struct cli *cli, const struct cli_args *a)
 }
 
 const struct command cmd_remove_nic = {
-	.name = "remove-nic",
-	.run = run_remove_nic,
-	.args = "CONTAINER --name [HOST:]CTR [--type veth|eth] [--update-config-only]",
 	.help = "Remove an interface added with add-nic: a veth pair is deleted, an eth\n"
 		"interface goes back to the host under its host name, with the MAC, MTU and\n"
 		"up/down state it had when it was added. It is no longer recreated at\n"
 		"restart. The saved routes that depend on it (over it, via a gateway on its\n"
 		"subnet, or from its address) are removed with it, and each is named.\n"
 		"A stopped container only has its saved state changed.\n",
-	.flags = remove_flags,
+	.name = "remove-nic",
+	.run = run_remove_nic,
+	.args = "CONTAINER --name [HOST:]CTR [--type veth|eth] [--update-config-only]",
+	.flags = CLI_FLAGS(
+		{ "name", F_NAME, "[HOST:]CTR", "the interface: its name in the container (and on the\n"
+		  "host)", 0 },
+		{ "type", F_TYPE, "veth|eth", "only an interface of this type", 0 },
+		{ "update-config-only", CLI_F_CONFIG_ONLY, NULL,
+		  "only change the saved state; the live interface and\nroutes stay until the container stops",
+		  0 }),
 	CLI_ONE_CONTAINER,
 };

@@ -181,18 +181,6 @@ fail:
 	return -1;
 }
 
-static const struct cli_flag update_flags[] = {
-	{ "name", F_NAME, "CTR", "the interface: its name in the container", 0 },
-	{ "ip", F_IP, "ADDR/N", "new address with prefix length", 0 },
-	{ "mac", F_MAC, "MAC", "new hardware address", 0 },
-	{ "mtu", F_MTU, "N", "new MTU (0 keeps it)", 0 },
-	{ "qlen", F_QLEN, "N", "new transmit queue length", 0 },
-	{ "bridge", F_BRIDGE, "BR", "bridge of the host end of a veth (\"\" takes it off)", 0 },
-	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only change the saved state; the live "
-	  "interface\nkeeps its settings until the container restarts", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 static int run_update_nic(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = &cmd_update_nic;
@@ -213,16 +201,24 @@ static int run_update_nic(struct cli *cli, const struct cli_args *a)
 }
 
 const struct command cmd_update_nic = {
-	.name = "update-nic",
-	.run = run_update_nic,
-	.args = "CONTAINER --name CTR [--ip ADDR/N] [--mac MAC] [--mtu N] [--qlen N] "
-		"[--bridge BR] [--update-config-only]",
 	.help = "Change an interface added with add-nic, live and in the saved state.\n"
 		"Flags not given keep their value (--mtu 0 too). --bridge \"\" takes the host\n"
 		"end of a veth off its bridge. With a new --ip, the saved routes over the\n"
 		"interface are added again; a route that cannot work with the new address\n"
 		"(its source is the old one, or its gateway leaves the subnet) is named and\n"
 		"nothing changes.\n",
-	.flags = update_flags,
+	.name = "update-nic",
+	.run = run_update_nic,
+	.args = "CONTAINER --name CTR [--ip ADDR/N] [--mac MAC] [--mtu N] [--qlen N] "
+		"[--bridge BR] [--update-config-only]",
+	.flags = CLI_FLAGS(
+		{ "name", F_NAME, "CTR", "the interface: its name in the container", 0 },
+		{ "ip", F_IP, "ADDR/N", "new address with prefix length", 0 },
+		{ "mac", F_MAC, "MAC", "new hardware address", 0 },
+		{ "mtu", F_MTU, "N", "new MTU (0 keeps it)", 0 },
+		{ "qlen", F_QLEN, "N", "new transmit queue length", 0 },
+		{ "bridge", F_BRIDGE, "BR", "bridge of the host end of a veth (\"\" takes it off)", 0 },
+		{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only change the saved state; the live "
+		  "interface\nkeeps its settings until the container restarts", 0 }),
 	CLI_ONE_CONTAINER,
 };

@@ -152,9 +152,6 @@ static int run_paths(struct cli *cli, const struct cli_args *a)
 }
 
 const struct command cmd_add_path = {
-	.name = "add-path",
-	.run = run_paths,
-	.args = "CONTAINER HOSTPATH:CTRPATH[:ro|rw]...",
 	.help = "Bind-mount each host file or directory into the running container\n"
 		"(recursively, read-only with ro; default rw) and save it so the prestart\n"
 		"hook mounts it again at every start. A missing mount point is created; a\n"
@@ -163,6 +160,9 @@ const struct command cmd_add_path = {
 		"the mount is always private to the container. A container that is not\n"
 		"running but has saved state gets the paths saved only (each host path must\n"
 		"exist) and mounted at its next start.\n",
+	.name = "add-path",
+	.run = run_paths,
+	.args = "CONTAINER HOSTPATH:CTRPATH[:ro|rw]...",
 	.notes = "Symlinks in the container path are refused, never followed.\n",
 	.min_pos = 2,
 	.max_pos = CLI_MANY,
@@ -295,9 +295,6 @@ out:
 }
 
 const struct command cmd_remove_path = {
-	.name = "remove-path",
-	.run = run_paths,
-	.args = "CONTAINER HOSTPATH:CTRPATH[:OPTIONS]...",
 	.help = "Unmount paths added with add-path from the running container and stop\n"
 		"re-adding them at restart. OPTIONS, if given, are ignored. The mount point\n"
 		"is left in place; nothing under it is ever deleted. A path no longer mounted\n"
@@ -305,6 +302,9 @@ const struct command cmd_remove_path = {
 		"gone) is dropped from the saved state all the same. Saved paths nested in a\n"
 		"removed one go with it and come back at the next start. A stopped container\n"
 		"only has its saved state changed.\n",
+	.name = "remove-path",
+	.run = run_paths,
+	.args = "CONTAINER HOSTPATH:CTRPATH[:OPTIONS]...",
 	.min_pos = 2,
 	.max_pos = CLI_MANY,
 	.pos_error = "needs a container and at least one path",

@@ -227,14 +227,14 @@ static int run_update_device(struct cli *cli, const struct cli_args *a)
 }
 
 const struct command cmd_update_device = {
+	.help = "Change the QoS of devices added with add-device, live and in the saved\n"
+		"state; the prestart hook applies them at every start with the device's\n"
+		"current major:minor. Each flag may be repeated.\n",
 	.name = "update-device",
 	.run = run_update_device,
 	.args = "CONTAINER [--device-read-bps DEV:RATE] [--device-write-bps DEV:RATE] "
 		"[--device-read-iops DEV:N] [--device-write-iops DEV:N] [--blkio-weight-device "
 		"DEV:W] [--update-config-only]",
-	.help = "Change the QoS of devices added with add-device, live and in the saved\n"
-		"state; the prestart hook applies them at every start with the device's\n"
-		"current major:minor. Each flag may be repeated.\n",
 	.flags = update_flags,
 	.shared_flags = qos_flags,
 	.notes = "cgroup v1 uses blkio.throttle.*_device and blkio.weight_device or\n"

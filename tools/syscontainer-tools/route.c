@@ -162,21 +162,6 @@ out:
 	{ "src", F_SRC, "S", "source address", 0 }, \
 	{ "dev", F_DEV, "I", "interface of the container", 0 }
 
-static const struct cli_flag add_flags[] = {
-	ROUTE_FLAGS,
-	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container", 0 },
-	{ "allow-shared-netns", CLI_F_ALLOW_SHARED, NULL, "the container joins a network namespace "
-	  "by path:\nchange it anyway (see add-nic)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
-static const struct cli_flag remove_flags[] = {
-	ROUTE_FLAGS,
-	{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only change the saved state; the live "
-	  "routes stay\nuntil the container restarts", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
-};
-
 static int remove_routes(struct cli *cli, const char *arg, const struct route_flags *f,
 			 const struct route_spec *filters, size_t n, struct err *e);
 
@@ -204,15 +189,19 @@ static int run_routes(struct cli *cli, const struct cli_args *a)
 		     "--dest/--gw/--src/--dev"
 
 const struct command cmd_add_route = {
-	.name = "add-route",
-	.run = run_routes,
-	.args = "CONTAINER ['[{\"dest\":D,\"src\":S,\"gw\":G,\"dev\":I},...]' | --dest D "
-		"[--gw G] [--src S] [--dev I]] [--update-config-only] [--allow-shared-netns]",
 	.help = "Add routes in the running container and save them so the prestart hook\n"
 		"adds them at every start. dest is a CIDR or \"default\" (also when empty);\n"
 		"a route needs a gw or a dev; dev is an interface of the container. A batch is\n"
 		"all or nothing.\n",
-	.flags = add_flags,
+	.name = "add-route",
+	.run = run_routes,
+	.args = "CONTAINER ['[{\"dest\":D,\"src\":S,\"gw\":G,\"dev\":I},...]' | --dest D "
+		"[--gw G] [--src S] [--dev I]] [--update-config-only] [--allow-shared-netns]",
+	.flags = CLI_FLAGS(
+		ROUTE_FLAGS,
+		{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container", 0 },
+		{ "allow-shared-netns", CLI_F_ALLOW_SHARED, NULL, "the container joins a network namespace "
+		  "by path:\nchange it anyway (see add-nic)", 0 }),
 	.notes = "A container in the host's network namespace is refused.\n",
 	ROUTE_POS,
 };
@@ -277,13 +266,16 @@ out:
 }
 
 const struct command cmd_remove_route = {
+	.help = "Remove saved routes: each given route is a filter, and every saved route\n"
+		"whose fields equal its non-empty fields is removed, live and from the saved\n"
+		"state. A filter that matches nothing is an error.\n",
 	.name = "remove-route",
 	.run = run_routes,
 	.args = "CONTAINER ['[{...}]' | --dest D [--gw G] [--src S] [--dev I]] "
 		"[--update-config-only]",
-	.help = "Remove saved routes: each given route is a filter, and every saved route\n"
-		"whose fields equal its non-empty fields is removed, live and from the saved\n"
-		"state. A filter that matches nothing is an error.\n",
-	.flags = remove_flags,
+	.flags = CLI_FLAGS(
+		ROUTE_FLAGS,
+		{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only change the saved state; the live "
+		  "routes stay\nuntil the container restarts", 0 }),
 	ROUTE_POS,
 };
