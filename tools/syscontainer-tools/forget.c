@@ -163,9 +163,7 @@ static int run_forget(struct cli *cli, const struct cli_args *a)
 {
 	struct err e = { 0 };
 
-	if (forget(cli, a->pos[0], &e) < 0)
-		return fail(&cmd_forget, &e);
-	return 0;
+	return forget(cli, a->pos[0], &e) < 0 ? fail(&cmd_forget, &e) : 0;
 }
 
 const struct command cmd_forget = {

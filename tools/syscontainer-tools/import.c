@@ -61,9 +61,8 @@ static int run_import(struct cli *cli, const struct cli_args *a)
 {
 	struct err e = { 0 };
 
-	if (import(cli, a->pos[0], a->pos[1], cli_has(a, F_FORCE), &e) < 0)
-		return fail(&cmd_import, &e);
-	return 0;
+	return import(cli, a->pos[0], a->pos[1], cli_has(a, F_FORCE), &e) < 0 ?
+	       fail(&cmd_import, &e) : 0;
 }
 
 const struct command cmd_import = {

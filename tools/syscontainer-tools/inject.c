@@ -47,9 +47,7 @@ static int run_inject(struct cli *cli, const struct cli_args *a)
 	/* the runtime starts the hook from the bundle, not from here */
 	if (cli->root_given)
 		root = absolute(cli->root);
-	if (inject(bundle, cli_value(a, F_HOOKSPEC), root, &e) < 0)
-		return fail(&cmd_inject, &e);
-	return 0;
+	return inject(bundle, cli_value(a, F_HOOKSPEC), root, &e) < 0 ? fail(&cmd_inject, &e) : 0;
 }
 
 const struct command cmd_inject = {
