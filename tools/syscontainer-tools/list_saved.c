@@ -136,20 +136,13 @@ const struct command cmd_list_path = {
 	CLI_ONE_CONTAINER,
 };
 
-const struct command cmd_list_nic = {
-	.help = "Print the saved interfaces as a JSON array.\n",
-	.name = "list-nic",
-	.run = run_list_net,
-	.args = "CONTAINER [--pretty] [--filter JSON]",
-	.flags = net_flags,
-	CLI_ONE_CONTAINER,
-};
+/* list-nic and list-route differ in their name and what they list. */
+#define LIST_NET(cmdname, what)								\
+	{										\
+		.help = "Print the saved " what " as a JSON array.\n", .name = cmdname,	\
+		.run = run_list_net, .args = "CONTAINER [--pretty] [--filter JSON]",	\
+		.flags = net_flags, CLI_ONE_CONTAINER,					\
+	}
 
-const struct command cmd_list_route = {
-	.help = "Print the saved routes as a JSON array.\n",
-	.name = "list-route",
-	.run = run_list_net,
-	.args = "CONTAINER [--pretty] [--filter JSON]",
-	.flags = net_flags,
-	CLI_ONE_CONTAINER,
-};
+const struct command cmd_list_nic = LIST_NET("list-nic", "interfaces");
+const struct command cmd_list_route = LIST_NET("list-route", "routes");
