@@ -106,16 +106,19 @@ static void routes(const char *s, int flag)
 	struct route_spec *a, *b;
 	struct err e = { 0 };
 	size_t na, nb;
-	cJSON *arr;
+	const cJSON *arr;
+	cJSON *doc;
 	char *text;
 
 	if (parse_routes_json(s, flag & 1, &a, &na, &e) < 0)
 		return;
-	arr = cJSON_CreateArray();
+	/* written as hook.json keeps them */
+	doc = cJSON_CreateObject();
 	for (size_t i = 0; i < na; i++)
-		cJSON_AddItemToArray(arr, route_to_json(&a[i]));
-	text = cJSON_PrintUnformatted(arr);
-	cJSON_Delete(arr);
+		store_add_route(doc, &a[i]);
+	arr = store_routes_json(doc);
+	text = arr ? cJSON_PrintUnformatted(arr) : xstrdup("[]");
+	cJSON_Delete(doc);
 	FUZZ_CHECK(parse_routes_json(text, flag & 1, &b, &nb, &e) == 0);
 	FUZZ_CHECK(na == nb && memcmp(a, b, na * sizeof(*a)) == 0);
 	free(text);
