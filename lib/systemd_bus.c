@@ -17,9 +17,9 @@
 
 static struct {
 	typeof(sd_bus_open_system) *open_system;
+	typeof(sd_bus_path_encode) *path_encode;
 	typeof(sd_bus_set_method_call_timeout) *set_timeout;
 	typeof(sd_bus_flush_close_unref) *close_unref;
-	typeof(sd_bus_call_method) *call_method;
 	typeof(sd_bus_get_property) *get_property;
 	typeof(sd_bus_get_property_string) *get_property_string;
 	typeof(sd_bus_message_new_method_call) *new_call;
@@ -44,8 +44,8 @@ struct sdbus {
 static int load(struct err *e)
 {
 	static const char *const names[] = {
-		"sd_bus_open_system", "sd_bus_set_method_call_timeout",
-		"sd_bus_flush_close_unref", "sd_bus_call_method", "sd_bus_get_property",
+		"sd_bus_open_system", "sd_bus_path_encode", "sd_bus_set_method_call_timeout",
+		"sd_bus_flush_close_unref", "sd_bus_get_property",
 		"sd_bus_get_property_string", "sd_bus_message_new_method_call",
 		"sd_bus_message_append", "sd_bus_message_open_container",
 		"sd_bus_message_close_container", "sd_bus_message_enter_container",
@@ -70,24 +70,6 @@ static int bus_fail(struct err *e, int r, sd_bus_error *be, const char *what, co
 	return -1;
 }
 
-static int find_unit(struct sdbus *b, struct err *e)
-{
-	sd_bus_error be = SD_BUS_ERROR_NULL;
-	sd_bus_message *reply = NULL;
-	const char *path;
-	int r;
-
-	r = sd.call_method(b->bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", &be, &reply, "s",
-			   b->unit);
-	if (r < 0)
-		return bus_fail(e, r, &be, "find unit", b->unit);
-	r = sd.read(reply, "o", &path);
-	if (r >= 0)
-		b->path = xstrdup(path);
-	sd.unref(reply);
-	return r < 0 ? bus_fail(e, r, NULL, "read the object path of", b->unit) : 0;
-}
-
 int sdbus_open(const char *unit, struct sdbus **out, struct err *e)
 {
 	struct sdbus *b;
@@ -100,17 +82,17 @@ int sdbus_open(const char *unit, struct sdbus **out, struct err *e)
 	snprintf(b->unit, sizeof(b->unit), "%s", unit);
 	b->iface = strstr(unit, ".service") ? "org.freedesktop.systemd1.Service"
 					    : "org.freedesktop.systemd1.Scope";
+	/* the system bus, not systemd's private socket: what goes to systemd
+	 * can be watched there (busctl monitor) */
 	r = sd.open_system(&b->bus);
+	if (r >= 0)
+		r = sd.path_encode("/org/freedesktop/systemd1/unit", unit, &b->path);
 	if (r < 0) {
 		err_sys(e, -r, "connect to the system bus");
 		sdbus_close(b);
 		return -1;
 	}
 	sd.set_timeout(b->bus, SD_TIMEOUT_USEC);
-	if (find_unit(b, e) < 0) {
-		sdbus_close(b);
-		return -1;
-	}
 	*out = b;
 	return 0;
 }
@@ -161,18 +143,22 @@ int sdbus_devices_get(struct sdbus *b, char policy[16], struct unit_device **l, 
 
 	*l = NULL;
 	*n = 0;
-	r = sd.get_property_string(b->bus, SD_DEST, b->path, b->iface, "DevicePolicy", &be, &pol);
-	if (r < 0)
-		return bus_fail(e, r, &be, "read DevicePolicy of", b->unit);
-	snprintf(policy, 16, "%s", pol);
-	free(pol);
 	r = sd.get_property(b->bus, SD_DEST, b->path, b->iface, "DeviceAllow", &be, &reply,
 			    "a(ss)");
 	if (r < 0)
 		return bus_fail(e, r, &be, "read DeviceAllow of", b->unit);
 	r = read_allow(b, reply, l, n, e);
 	sd.unref(reply);
-	return r;
+	/* the policy matters only when the list is empty (systemd_devices.c) */
+	snprintf(policy, 16, "%s", "strict");
+	if (r < 0 || *n)
+		return r;
+	r = sd.get_property_string(b->bus, SD_DEST, b->path, b->iface, "DevicePolicy", &be, &pol);
+	if (r < 0)
+		return bus_fail(e, r, &be, "read DevicePolicy of", b->unit);
+	snprintf(policy, 16, "%s", pol);
+	free(pol);
+	return 0;
 }
 
 /* One DeviceAllow property in the a(sv) being built: @l, or empty. */

@@ -13,12 +13,13 @@
 
 struct sdbus;
 
-/* Connect to the system bus and find @unit (loaded: GetUnit). */
+/* Connect to the system bus for @unit (its object path from its name). */
 int sdbus_open(const char *unit, struct sdbus **b, struct err *e);
 void sdbus_close(struct sdbus *b);
 const char *sdbus_unit(const struct sdbus *b);
 
-/* The unit's DevicePolicy= ("auto", "closed", "strict") and DeviceAllow=. */
+/* The unit's DeviceAllow= and, when that is empty, its DevicePolicy=
+ * ("auto", "closed", "strict"). */
 int sdbus_devices_get(struct sdbus *b, char policy[16], struct unit_device **l, size_t *n,
 		      struct err *e);
 
