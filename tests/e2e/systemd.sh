@@ -45,13 +45,31 @@ sd_root() {
 	exec 8>&-
 }
 
-# What the new namespaces run as their pid 1, then exec systemd.
+# What the new namespaces run as their pid 1, then exec systemd. /proc/sys
+# and /sys are read-only there, as in a container: systemd then leaves
+# host-wide settings alone (sysctl, udev triggers). systemd gets a /dev of
+# its own (a tmpfs with the host's basic nodes and the
+# devices given, a new devpts): the host's /dev is shared with the whole
+# machine, and systemd would make its links there (/dev/log) and open its
+# ttys.
 SD_BOOT='set -eu
 root=$1 build=$2 tmp=$3
+shift 3
 mount --rbind "$root" "$root"
 mount -t proc proc "$root/proc"
-mount -t sysfs sysfs "$root/sys"
-mount --rbind /dev "$root/dev"
+mount --bind "$root/proc/sys" "$root/proc/sys"
+mount -o remount,bind,ro "$root/proc/sys"
+mount -t sysfs -o ro sysfs "$root/sys"
+mount -t tmpfs -o mode=0755 tmpfs "$root/dev"
+for n in null zero full random urandom tty "$@"; do
+	n=${n#/dev/}
+	touch "$root/dev/$n"
+	mount --bind "/dev/$n" "$root/dev/$n"
+done
+mkdir "$root/dev/pts" "$root/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
+ln -s pts/ptmx "$root/dev/ptmx"
+mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
 mount -t cgroup2 cgroup2 "$root/sys/fs/cgroup"
 mount -t tmpfs -o mode=0755 tmpfs "$root/run"
 mount -t tmpfs -o mode=1777 tmpfs "$root/tmp"
@@ -62,7 +80,7 @@ cd "$root"
 pivot_root . oldroot
 cd /
 umount -l /oldroot
-exec env -i container=other /lib/systemd/systemd --system --log-target=kmsg </dev/null'
+exec env -i container=other /lib/systemd/systemd --system --log-target=console </dev/null'
 
 # The cgroup2 hierarchy of this host: /sys/fs/cgroup, or its hybrid mount.
 sd_cgroup2() {
@@ -75,18 +93,23 @@ sd_cgroup2() {
 # in_sd CMD...: run in systemd's namespaces
 in_sd() { nsenter -t "$SD_PID" -m -p -C "$@"; }
 
-# sd_boot: boot systemd; SD_PID is its pid here
+# sd_boot [DEVICE...]: boot systemd, with these host devices in its /dev;
+# SD_PID is its pid here. No getty: the test needs no login, and a tty is
+# not to be taken from the host.
 sd_boot() {
-	local cg2 i state
+	local cg2 i state u
 	cg2=$(sd_cgroup2)
 	[ -n "$cg2" ] || { echo "# no cgroup2 hierarchy on this host"; return 1; }
 	SD_CG=$cg2/sch-$E2E_TAG-systemd
 	mkdir "$SD_CG" || return 1
 	E2E_CLEANUPS+=("sd_stop")
+	for u in console-getty.service getty.target; do
+		ln -sfn /dev/null "$SD_ROOT/etc/systemd/system/$u"
+	done
 	(echo "$BASHPID" >"$SD_CG/cgroup.procs" &&
 		exec unshare -C -m -p -f --propagation private bash -c "$SD_BOOT" sd \
-			"$SD_ROOT" "$E2E_BUILD" "$E2E_TMP") >"$E2E_TMP/systemd.log" 2>&1 &
-	local u=$!
+			"$SD_ROOT" "$E2E_BUILD" "$E2E_TMP" "$@") >"$E2E_TMP/systemd.log" 2>&1 &
+	u=$!
 	for i in $(seq 100); do
 		SD_PID=$(pgrep -P "$u" | head -n 1)
 		if [ -n "$SD_PID" ]; then

@@ -23,7 +23,8 @@ if ! sd_root; then
 	e2e_summary
 	exit 1
 fi
-if ! check "systemd boots as PID 1 in private namespaces and is running" sd_boot; then
+a=$(e2e_loop) b=$(e2e_loop)
+if ! check "systemd boots as PID 1 in private namespaces and is running" sd_boot "$a" "$b"; then
 	e2e_summary
 	exit 1
 fi
@@ -60,7 +61,6 @@ sd_stop_ctr() {
 	sd_runc delete -f "$1" >/dev/null 2>&1
 }
 
-a=$(e2e_loop) b=$(e2e_loop)
 na=$(devnum "$a") nb=$(devnum "$b")
 
 # --- runc's systemd cgroup driver ---
