@@ -381,6 +381,13 @@ void store_remove_device(struct store *s, size_t index)
 	cJSON_DeleteItemFromArray(json_array_member(s->doc, KEY_DEVICES), (int)index);
 }
 
+void store_set_devices(struct store *s, const struct saved_device *d, size_t n)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(s->doc, KEY_DEVICES);
+	for (size_t i = 0; i < n; i++)
+		store_add_device(s, &d[i]);
+}
+
 const cJSON *store_devices_json(const cJSON *doc)
 {
 	return cJSON_GetObjectItemCaseSensitive(doc, KEY_DEVICES);

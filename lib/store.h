@@ -73,6 +73,8 @@ int store_devices(const struct store *s, struct saved_device **out, size_t *n, s
 void saved_devices_free(struct saved_device *d, size_t n);
 void store_add_device(struct store *s, const struct saved_device *d);
 void store_remove_device(struct store *s, size_t index);
+/* Replace the saved devices with @n devices (numbers refreshed at a start). */
+void store_set_devices(struct store *s, const struct saved_device *d, size_t n);
 
 int store_binds(const struct store *s, struct path_spec **out, size_t *n, struct err *e);
 /* The saved lists as they are in the document (NULL when absent). */

@@ -224,9 +224,7 @@ static int save_refreshed(struct prestart *p, struct err *e)
 {
 	if (!p->dirty)
 		return 0;
-	cJSON_DeleteItemFromObjectCaseSensitive(p->store.doc, "deviceToAdd");
-	for (size_t i = 0; i < p->n_devs; i++)
-		store_add_device(&p->store, &p->devs[i]);
+	store_set_devices(&p->store, p->devs, p->n_devs);
 	return store_save(&p->store, e);
 }
 

@@ -5,6 +5,7 @@
 #include <cJSON.h>
 
 #include "json.h"
+#include "store.h"
 #include "store_import.h"
 #include "store_net.h"
 #include "store_qos.h"
@@ -85,6 +86,33 @@ static void nic_list_of_a_record(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(got[0].ctr, "eth2");
 	free(got);
+}
+
+/* Refreshed device numbers replace the saved list whole, in order. */
+static void devices_replaced(void **state)
+{
+	struct saved_device d[2] = {
+		{ 'b', 7, 0, "/dev/loop0", "/dev/loop0", "rwm", "", false },
+		{ 'c', 1, 3, "/dev/null", "/dev/n", "rw", "", false },
+	};
+	struct store s = { .doc = cJSON_CreateObject(), .lock_fd = -1 };
+	struct saved_device *got = NULL;
+	struct err e = { 0 };
+	size_t n = 0;
+
+	(void)state;
+	store_add_device(&s, &d[1]);
+	d[0].minor = 5;         /* renumbered */
+	store_set_devices(&s, d, 2);
+	assert_int_equal(store_devices(&s, &got, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[0].minor, 5);
+	assert_string_equal(got[1].ctr, "/dev/n");
+	saved_devices_free(got, n);
+	store_set_devices(&s, d, 0);
+	assert_int_equal(store_devices(&s, &got, &n, &e), 0);
+	assert_int_equal(n, 0);
+	cJSON_Delete(s.doc);
 }
 
 static void qos_keys(void **state)
@@ -187,6 +215,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nics_and_routes_round_trip),
 		cmocka_unit_test(nic_list_of_a_record),
+		cmocka_unit_test(devices_replaced),
 		cmocka_unit_test(qos_keys),
 		cmocka_unit_test(respell_keys),
 		UNIT_TEST(respell_refused),
