@@ -136,7 +136,7 @@ int store_validate(const cJSON *doc, struct err *e)
 	return 0;
 }
 
-int store_load(struct store *s, struct err *e)
+static int load(struct store *s, struct err *e)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
@@ -153,53 +153,36 @@ int store_load(struct store *s, struct err *e)
 	return 0;
 }
 
-
-
+static int take_lock(struct store *s, struct err *e)
+{
+	return store_lock_take(s->id, &s->lock_fd, e);
+}
 
 int store_open(const char *root, const char *id, int mode, struct store *s, struct err *e)
 {
 	struct stat st;
-	int r;
 
 	memset(s, 0, sizeof(*s));
-	s->lock_fd = s->root_fd = -1;
+	s->lock_fd = -1;
 	if (container_id_check(id, e) < 0)
 		return -1;
+	s->id = xstrdup(id);
 	s->dir = xasprintf("%s/%s", root, id);
 	s->path = xasprintf("%s/%s", s->dir, STORE_FILE);
-	if (mode == STORE_LAZY && lstat(s->dir, &st) < 0) {
-		r = store_lazy_open(root, s, e);
-		if (r <= 0)
-			return r == 0 ? 0 : (store_close(s), -1);
-		store_root_unlock(s);
-	}
-	if (mode != STORE_READ && mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
-		/* the root itself is missing only the first time */
-		if (errno != ENOENT) {
-			err_sys(e, errno, "mkdir %s", s->dir);
-			goto fail;
-		}
-		if (mkdir_p(root, 0700, e) < 0)
-			goto fail;
-		if (mkdir(s->dir, 0700) < 0 && errno != EEXIST) {
-			err_sys(e, errno, "mkdir %s", s->dir);
-			goto fail;
-		}
-	} else if (lstat(s->dir, &st) < 0 && errno == ENOENT) {
+	if (mode == STORE_READ && lstat(s->dir, &st) < 0 && errno == ENOENT) {
 		s->doc = cJSON_CreateObject();
 		return 0;
 	}
-	if (store_take_lock(s, e) < 0 || store_load(s, e) < 0)
-		goto fail;
+	if (take_lock(s, e) < 0 || load(s, e) < 0) {
+		store_close(s);
+		return -1;
+	}
 	return 0;
-fail:
-	store_close(s);
-	return -1;
 }
 
 /* Temporary files of writers killed before their rename: under the lock
  * nobody else is writing, so any of them is stale. */
-void store_remove_stale_tmp(const char *dir)
+static void remove_stale_tmp(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -240,7 +223,9 @@ static int foreign_file(const char *dir, struct err *e)
 	return 0;
 }
 
-static int remove_own_files(const char *dir, struct err *e)
+/* Remove hook.json, temporary files and the lock of older versions, then
+ * the directory itself. */
+static int remove_dir(const char *dir, struct err *e)
 {
 	struct dirent *de;
 	DIR *d = opendir(dir);
@@ -248,13 +233,15 @@ static int remove_own_files(const char *dir, struct err *e)
 	if (!d)
 		return err_sys(e, errno, "open %s", dir);
 	while ((de = readdir(d)) != NULL)
-		if (store_own_file(de->d_name) && strcmp(de->d_name, ".lock") != 0 &&
-		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
+		if (store_own_file(de->d_name) && unlinkat(dirfd(d), de->d_name, 0) < 0 &&
+		    errno != ENOENT) {
 			err_sys(e, errno, "remove %s/%s", dir, de->d_name);
 			closedir(d);
 			return -1;
 		}
 	closedir(d);
+	if (rmdir(dir) < 0)
+		return err_sys(e, errno, "remove %s", dir);
 	return 0;
 }
 
@@ -263,80 +250,107 @@ int store_forget(const char *root, const char *id,
 		 struct err *e)
 {
 	struct store s = { .lock_fd = -1 };
-	_cleanup_free_ char *lock = NULL;
 	struct err unreadable = { 0 };
 	int r = -1;
 
 	if (container_id_check(id, e) < 0)
 		return -1;
+	s.id = xstrdup(id);
 	s.dir = xasprintf("%s/%s", root, id);
+	s.path = xasprintf("%s/%s", s.dir, STORE_FILE);
+	/* nothing is removed while the directory holds a file we did not write */
+	if (take_lock(&s, e) < 0)
+		goto out;
 	if (access(s.dir, F_OK) < 0) {
 		r = err_sys(e, errno, "no saved state for %s in %s", id, root);
 		goto out;
 	}
-	/* nothing is removed while the directory holds a file we did not write */
-	if (store_take_lock(&s, e) < 0 || foreign_file(s.dir, e) < 0)
+	if (foreign_file(s.dir, e) < 0)
 		goto out;
 	/* a corrupt file is no reason to keep it: the check gets no document */
-	s.path = xasprintf("%s/%s", s.dir, STORE_FILE);
-	if (store_load(&s, &unreadable) < 0) {
+	if (load(&s, &unreadable) < 0) {
 		cJSON_Delete(s.doc);
 		s.doc = NULL;
 	}
-	if ((check && check(arg, s.doc, e) < 0) || remove_own_files(s.dir, e) < 0)
+	if ((check && check(arg, s.doc, e) < 0) || remove_dir(s.dir, e) < 0)
 		goto out;
-	/* the lock goes last: whoever waits on it finds the directory gone */
-	lock = xasprintf("%s/.lock", s.dir);
-	if (unlink(lock) < 0 && errno != ENOENT) {
-		err_sys(e, errno, "remove %s", lock);
-		goto out;
-	}
-	if (rmdir(s.dir) < 0) {
-		err_sys(e, errno, "remove %s", s.dir);
-		goto out;
-	}
 	r = 0;
 out:
 	store_close(&s);
 	return r;
 }
 
+/* Nothing in it: every member null, false, or an empty array or object. */
+static bool doc_empty(const cJSON *doc)
+{
+	const cJSON *it;
 
+	cJSON_ArrayForEach(it, doc)
+		if (!cJSON_IsNull(it) && !cJSON_IsFalse(it) &&
+		    !((cJSON_IsArray(it) || cJSON_IsObject(it)) && !it->child))
+			return false;
+	return true;
+}
+
+/* @made: whether this call made the directory. */
+static int make_dir(const char *root_dir, const char *dir, bool *made, struct err *e)
+{
+	*made = mkdir(dir, 0700) == 0;
+	if (*made || errno == EEXIST)
+		return 0;
+	/* the root itself is missing only the first time */
+	if (errno != ENOENT)
+		return err_sys(e, errno, "mkdir %s", dir);
+	if (mkdir_p(root_dir, 0700, e) < 0)
+		return -1;
+	*made = mkdir(dir, 0700) == 0;
+	if (!*made && errno != EEXIST)
+		return err_sys(e, errno, "mkdir %s", dir);
+	return 0;
+}
 
 int store_save(struct store *s, struct err *e)
 {
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *line = NULL;
-	bool made = false;
+	_cleanup_free_ char *root = NULL;
+	struct err undo = { 0 };
+	bool made;
 
-	if (s->lazy && store_lazy_make(s, &made, e) < 0) {
-		if (made)
-			store_lazy_unmake(s);
-		return -1;
-	}
-	text = cJSON_PrintUnformatted(s->doc);
 	if (s->lock_fd < 0)
 		return err_set(e, EINVAL, "state of %s is not open for writing", s->dir);
+	if (doc_empty(s->doc)) {
+		if (access(s->dir, F_OK) < 0)
+			return 0;       /* nothing was saved, nothing is */
+		/* a file we did not write keeps the directory, and hook.json */
+		if (foreign_file(s->dir, ERR_DISCARD) == 0)
+			return remove_dir(s->dir, e);
+	}
+	root = xasprintf("%.*s", (int)(strrchr(s->dir, '/') - s->dir), s->dir);
+	if (make_dir(root, s->dir, &made, e) < 0)
+		return -1;
+	text = cJSON_PrintUnformatted(s->doc);
 	line = xasprintf("%s\n", text);
-	store_remove_stale_tmp(s->dir);
+	remove_stale_tmp(s->dir);
 	if (write_file_atomic(s->path, line, strlen(line), 0600, WRITE_DURABLE, e) == 0)
 		return 0;
-	if (made)
-		store_lazy_unmake(s);
+	/* the first save failed: nothing of it stays (a directory would make
+	 * the id a known container) */
+	if (made && remove_dir(s->dir, &undo) < 0)
+		err_warn(&undo, "undo the first save of %s", s->id);
 	return -1;
 }
 
 void store_close(struct store *s)
 {
 	if (s->lock_fd >= 0)
-		close(s->lock_fd);      /* releases the flock */
-	store_root_unlock(s);
+		store_lock_release(s->id, s->lock_fd);
 	cJSON_Delete(s->doc);
+	free(s->id);
 	free(s->dir);
 	free(s->path);
-	free(s->root);
 	memset(s, 0, sizeof(*s));
-	s->lock_fd = s->root_fd = -1;
+	s->lock_fd = -1;
 }
 
 int store_devices(const struct store *s, struct saved_device **out, size_t *n, struct err *e)

@@ -1,8 +1,10 @@
 /* The per-container state file <root>/<id>/hook.json: what was added to a
  * container and must come back at its next start. The hook and the CLI
- * take the same exclusive lock (<root>/<id>/.lock) across every
- * read-modify-write; every write is atomic. The JSON document is kept as a
- * whole, so fields this version does not handle survive a rewrite. */
+ * take the same exclusive lock (store_lock.h, under the runtime records)
+ * across every read-modify-write; every write is atomic. The directory
+ * exists only while something is saved: a container with nothing saved
+ * has nothing on disk. The JSON document is kept as a whole, so fields
+ * this version does not handle survive a rewrite. */
 #ifndef SCH_STORE_H
 #define SCH_STORE_H
 
@@ -18,15 +20,11 @@
 #define STORE_FILE "hook.json"
 
 struct store {
+	char *id;
 	char *dir;      /* <root>/<id> */
 	char *path;     /* <dir>/hook.json */
-	int lock_fd;    /* -1 when the directory does not exist (nothing saved) */
+	int lock_fd;    /* -1 when not locked (STORE_READ with nothing saved) */
 	cJSON *doc;
-	/* STORE_LAZY while the directory does not exist: the root, locked */
-	bool lazy;
-	bool root_locked;
-	int root_fd;
-	char *root;
 };
 
 /* One entry of "deviceToAdd" (field names of the original tool). */
@@ -46,11 +44,11 @@ const char *store_root(const char *flag);
 enum { STORE_READ = 0, STORE_CREATE = 1, STORE_LAZY = 2 };
 
 /* Lock and load the state of container @id. STORE_READ on a container that
- * has no directory gives an empty document and no lock; STORE_CREATE makes
- * the directories (0700). STORE_LAZY makes them only when store_save
- * writes: until then the root directory is locked instead, so a command
- * that fails leaves nothing behind (a directory makes its id a known
- * container). A corrupt file is an error naming its path. */
+ * has no directory gives an empty document and no lock. STORE_CREATE and
+ * STORE_LAZY (the same: the CLI's name for it) lock all the same and make
+ * nothing: store_save makes the directories (0700) when it writes, so a
+ * command that fails leaves nothing behind (a directory makes its id a
+ * known container). A corrupt file is an error naming its path. */
 int store_open(const char *root, const char *id, int mode, struct store *s, struct err *e);
 /* Remove everything saved for @id: hook.json, temp files, the lock and the
  * directory. Nothing is removed when the directory holds a file the store
@@ -60,8 +58,11 @@ int store_open(const char *root, const char *id, int mode, struct store *s, stru
 int store_forget(const char *root, const char *id,
 		 int (*check)(void *arg, const cJSON *doc, struct err *e), void *arg,
 		 struct err *e);
-/* Atomically write the document (mode 0600). With STORE_LAZY, EAGAIN when
- * another writer saved state for the container since it was opened. */
+/* Atomically write the document (mode 0600), making the directory when
+ * it is the first thing saved (and removing it again when that write
+ * fails). A document with nothing in it (every member null, false, or an
+ * empty array or object) is not written: hook.json and its directory are
+ * removed, so a container whose last device went keeps nothing on disk. */
 int store_save(struct store *s, struct err *e);
 /* Unlock and free. */
 void store_close(struct store *s);

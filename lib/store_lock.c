@@ -2,100 +2,73 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json.h"
 #include "progress.h"
+#include "record.h"
 #include "util.h"
 
-int store_take_lock(struct store *s, struct err *e)
+static char *lock_path(const char *id)
 {
-	_cleanup_free_ char *lock = xasprintf("%s/.lock", s->dir);
-
-	s->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (s->lock_fd < 0)
-		return err_sys(e, errno, "open lock %s", lock);
-	progress_path(PROGRESS_MAIN, "waiting for the lock on", lock);
-	while (flock(s->lock_fd, LOCK_EX) < 0) {
-		if (errno != EINTR)
-			return err_sys(e, errno, "lock %s", lock);
-	}
-	return 0;
+	return xasprintf("%s/.locks/%s", record_dir(), id);
 }
 
-/* STORE_LAZY on a container without a directory: the root's lock stands
- * for the directory's until store_save makes it. 1 when the directory is
- * there after all (made meanwhile): open it as STORE_CREATE would. */
-int store_lazy_open(const char *root, struct store *s, struct err *e)
+static int open_lock(const char *path, struct err *e)
 {
-	struct stat st;
+	_cleanup_free_ char *dir = xasprintf("%s/.locks", record_dir());
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
-	s->root = xstrdup(root);
-	s->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->root_fd < 0 && errno != ENOENT)
-		return err_sys(e, errno, "open %s", root);
-	/* no root: nothing is saved anywhere; store_save checks for a
-	 * writer that came in between */
-	s->root_locked = s->root_fd >= 0;
-	progress_path(PROGRESS_MAIN, "waiting for the lock on", root);
-	while (s->root_locked && flock(s->root_fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return err_sys(e, errno, "lock %s", root);
-	if (lstat(s->dir, &st) == 0)
-		return 1;
-	s->lazy = true;
-	s->doc = cJSON_CreateObject();
-	return 0;
-}
-
-void store_root_unlock(struct store *s)
-{
-	if (s->root_locked)
-		close(s->root_fd);      /* releases the flock */
-	s->root_locked = false;
-	s->root_fd = -1;
-}
-
-/* The first save of STORE_LAZY: make the directory and take its lock. A
- * writer that does not lock the root (the hook) may have made it since
- * the open: go on only if what it saved is what this one started from,
- * an empty state. */
-int store_lazy_make(struct store *s, bool *made, struct err *e)
-{
-	_cleanup_cjson_ cJSON *empty = cJSON_CreateObject();
-	cJSON *mine = s->doc;
-
-	if (mkdir_p(s->root, 0700, e) < 0)
+	if (fd >= 0 || errno != ENOENT)
+		return fd >= 0 ? fd : err_sys(e, errno, "open lock %s", path);
+	if (mkdir_p(dir, 0700, e) < 0)
 		return -1;
-	*made = mkdir(s->dir, 0700) == 0;
-	if (!*made && errno != EEXIST)
-		return err_sys(e, errno, "mkdir %s", s->dir);
-	s->doc = NULL;
-	if (store_take_lock(s, e) < 0 || store_load(s, e) < 0) {
-		cJSON_Delete(s->doc);
-		s->doc = mine;
-		return -1;
-	}
-	if (!cJSON_Compare(s->doc, empty, true)) {
-		cJSON_Delete(mine);
-		return err_set(e, EAGAIN, "state of %s was saved by another writer meanwhile; "
-			       "try again", s->dir);
-	}
-	cJSON_Delete(s->doc);
-	s->doc = mine;
-	s->lazy = false;
-	return 0;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	return fd >= 0 ? fd : err_sys(e, errno, "open lock %s", path);
 }
 
-/* A directory the first save made goes again when that save failed. */
-void store_lazy_unmake(struct store *s)
+/* The locked file is still the one at @path (not removed by the holder
+ * we waited for). */
+static bool still_there(int fd, const char *path)
 {
-	_cleanup_free_ char *lock = xasprintf("%s/.lock", s->dir);
+	struct stat held, now;
 
-	store_remove_stale_tmp(s->dir);
-	unlink(lock);
-	rmdir(s->dir);
+	return fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_dev == now.st_dev &&
+	       held.st_ino == now.st_ino;
+}
+
+int store_lock_take(const char *id, int *fd, struct err *e)
+{
+	_cleanup_free_ char *path = lock_path(id);
+
+	progress_path(PROGRESS_MAIN, "waiting for the lock on", path);
+	for (;;) {
+		int r;
+
+		*fd = open_lock(path, e);
+		if (*fd < 0)
+			return -1;
+		while ((r = flock(*fd, LOCK_EX)) < 0 && errno == EINTR)
+			;
+		if (r < 0) {
+			err_sys(e, errno, "lock %s", path);
+			close(*fd);
+			*fd = -1;
+			return -1;
+		}
+		if (still_there(*fd, path))
+			return 0;
+		close(*fd);
+	}
+}
+
+void store_lock_release(const char *id, int fd)
+{
+	_cleanup_free_ char *path = lock_path(id);
+
+	/* removed while held: a waiter finds it gone and takes the new one */
+	unlink(path);
+	close(fd);
 }

@@ -51,9 +51,9 @@ static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 	    container_root_in_ns(p->pidfd, p->st->pid, rootfs, &p->rootfs, e) < 0)
 		return -1;
 	/* STORE_CREATE: the lock is held for the whole prestart even for a
-	 * container with nothing saved yet, so a concurrent add-device either
-	 * finishes before we read the state or finds the record we write;
-	 * and the container is known from now on, even while it is stopped */
+	 * container with nothing saved, so a concurrent add-device either
+	 * finishes before we read the state or finds the record we write.
+	 * It makes nothing in the store: the lock lives under the records */
 	if (store_open(store_root(o->root), p->st->id, STORE_CREATE, &p->store, e) < 0 ||
 	    store_devices(&p->store, &p->devs, &p->n_devs, e) < 0 ||
 	    store_binds(&p->store, &p->binds, &p->n_binds, e) < 0)

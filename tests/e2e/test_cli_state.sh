@@ -63,9 +63,12 @@ for c in "update-nic $id --name eth3 --mtu 1400" "update-device $id --device-rea
 		"$(cat "$OUT")"
 	check_eq "  says it once" 1 "$(grep -c 'next start' "$OUT")"
 done
+# everything saved is removed again: nothing of it is kept on disk, and a
+# stopped container with nothing saved is as unknown as a mistyped id
+check "nothing of the container is left in the store" test ! -e "$SYSCONTAINER_HOOKS_ROOT/$id"
 run_capture "$TOOL" list "$id"
-check_eq "list of a stopped container: exit 0" 0 "$RC"
-check_fails "  does not say anything is saved" grep -q "next start" "$OUT"
+expect_output "list of a stopped container with nothing saved" 1 \
+	"$id is unknown: it does not run and nothing is saved for it"
 check "the container starts again" e2e_run "$id"
 check_fails "  without the removed path" e2e_exec "$id" test -e /mnt/p1/file
 run_capture "$TOOL" add-device "$id" /dev/zero:/dev/z1

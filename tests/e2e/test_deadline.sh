@@ -24,7 +24,8 @@ check "container with a 2 s deadline starts" e2e_run "$id"
 e2e_stop "$id"
 
 # a stuck process holds the lock on the container's state
-lock=$SYSCONTAINER_HOOKS_ROOT/$id/.lock
+lock=$SYSCONTAINER_HOOKS_RUNDIR/.locks/$id
+mkdir -p "$(dirname "$lock")"
 flock --no-fork "$lock" sleep 120 &
 holder=$!
 E2E_CLEANUPS+=("kill $holder")
@@ -76,7 +77,8 @@ b2=$(e2e_bundle_dir "$id2")
 check "a second container starts" e2e_run "$id2"
 e2e_stop "$id2"
 store2=$SYSCONTAINER_HOOKS_ROOT/$id2/hook.json
-rm -f "$store2"
+# nothing saved, nothing in the store: the directory is made here
+mkdir -p "$(dirname "$store2")"
 mkfifo "$store2"
 t0=$(date +%s%N)
 check_fails "a FIFO as hook.json: the start fails" e2e_run "$id2"

@@ -9,9 +9,23 @@
 #include "json.h"
 #include "store.h"
 
-/* Each test gets a fresh store root: <tmp>/store (not yet created). */
-#define STORE_TEST(fn) \
-	cmocka_unit_test_setup_teardown(fn, unit_fixture_setup, unit_fixture_teardown)
+/* Each test gets a fresh store root (not yet created), and records (where
+ * the locks are) in their own directory. */
+static int setup(void **state)
+{
+	struct unit_fixture *f = unit_fixture_new(state, false, false);
+
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", f->run);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	unit_env("SYSCONTAINER_HOOKS_RUNDIR", NULL);
+	return unit_fixture_teardown(state);
+}
+
+#define STORE_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 static char *hook_json(const struct unit_fixture *f, const char *id)
 {
@@ -147,18 +161,20 @@ static void create_and_save(void **state)
 	char *text;
 
 	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
+	assert_string_equal(s.dir, dir);
+	assert_string_equal(s.path, path);
+	assert_true(s.lock_fd >= 0);
+	/* nothing on disk before something is saved, the lock under the records */
+	assert_false(unit_exists(f->root));
+	assert_int_equal(unit_count_entries(f->run), 1);
+
+	store_add_device(&s, &loop0);
+	assert_int_equal(store_save(&s, &e), 0);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0700);
 	assert_int_equal(stat(f->root, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
-	assert_string_equal(s.dir, dir);
-	assert_string_equal(s.path, path);
-	assert_true(s.lock_fd >= 0);
-	assert_false(unit_exists(path));       /* nothing written before save */
-
-	store_add_device(&s, &loop0);
-	assert_int_equal(store_save(&s, &e), 0);
 	store_close(&s);
 
 	assert_int_equal(stat(path, &st), 0);
@@ -169,8 +185,9 @@ static void create_and_save(void **state)
 	assert_int_equal(json_parse(text, len, &doc, &e), 0);
 	assert_int_equal(store_validate(doc, &e), 0);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "deviceToAdd")), 1);
-	/* only the state and its lock: no temporary files left over */
-	assert_int_equal(unit_count_entries(dir), 2);
+	/* only the state: no temporary files left over, no lock once closed */
+	assert_int_equal(unit_count_entries(dir), 1);
+	assert_int_equal(unit_count_entries(f->run), 1);       /* .locks, empty */
 	cJSON_Delete(doc);
 	free(text);
 	free(dir);
@@ -441,7 +458,8 @@ static void empty_file(void **state)
 	assert_err_line(e);
 	assert_err_mentions(e, path);
 	assert_closed(&s);
-	assert_int_equal(unit_count_entries(dir), 2);
+	/* the empty file left as it was; no lock left behind */
+	assert_int_equal(unit_count_entries(dir), 1);
 	free(path);
 	free(dir);
 }
@@ -471,6 +489,48 @@ static void invalid_ids(void **state)
 	/* nothing made anywhere */
 	assert_false(unit_exists(f->root));
 	assert_int_equal(unit_count_entries(f->top), 0);
+}
+
+/* Nothing saved, nothing on disk: a save that leaves the document empty
+ * (the last device removed) removes hook.json and its directory; a file
+ * the store did not write keeps both. */
+static void empty_removes(void **state)
+{
+	struct unit_fixture *f = *state;
+	char *dir = unit_join(f->root, "c1");
+	char *foreign = unit_join(dir, "notes.txt");
+	struct store s;
+	struct err e = { 0 };
+
+	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
+	store_add_device(&s, &loop0);
+	assert_int_equal(store_save(&s, &e), 0);
+	assert_true(unit_exists(dir));
+	store_remove_device(&s, 0);
+	assert_int_equal(store_save(&s, &e), 0);
+	assert_false(unit_exists(dir));
+	assert_true(unit_exists(f->root));
+	/* saving nothing for a container that has nothing makes nothing */
+	assert_int_equal(store_save(&s, &e), 0);
+	assert_false(unit_exists(dir));
+	store_add_device(&s, &loop0);
+	assert_int_equal(store_save(&s, &e), 0);
+	unit_write(foreign, "x", 1);
+	store_remove_device(&s, 0);
+	assert_int_equal(store_save(&s, &e), 0);
+	assert_true(unit_exists(foreign));
+	store_close(&s);
+	assert_int_equal(unit_count_entries(dir), 2);
+	/* a document with a value in it is not empty */
+	assert_int_equal(store_open(f->root, "c2", STORE_CREATE, &s, &e), 0);
+	cJSON_AddTrueToObject(s.doc, "allowSharedNetns");
+	assert_int_equal(store_save(&s, &e), 0);
+	store_close(&s);
+	free(dir);
+	dir = unit_join(f->root, "c2");
+	assert_true(unit_exists(dir));
+	free(dir);
+	free(foreign);
 }
 
 /* A failure reported after an earlier one names its own cause. */
@@ -546,7 +606,8 @@ static void lock_blocks(void **state)
 	assert_int_equal(read(ready[0], &c, 1), 1);
 	close(ready[0]);
 
-	assert_int_equal(store_open(f->root, "c1", STORE_READ, &s, &e), 0);
+	/* STORE_CREATE: with nothing saved yet, STORE_READ does not lock */
+	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
 	/* tells the child we returned; it may have exited already (EPIPE) */
 	signal(SIGPIPE, SIG_IGN);
 	if (write(done[1], "x", 1) < 0)
@@ -656,7 +717,7 @@ static void forget(void **state)
 	assert_int_equal(store_forget(f->root, "c1", refuse, &calls, &e), -1);
 	assert_int_equal(e.code, EBUSY);
 	assert_int_equal(calls, 1);
-	assert_int_equal(unit_count_entries(dir), 2);
+	assert_int_equal(unit_count_entries(dir), 1);
 
 	/* a file the store did not write: refused before the check runs (it
 	 * may give back what the container holds), nothing removed */
@@ -665,10 +726,17 @@ static void forget(void **state)
 	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), -1);
 	assert_err(e, ENOTEMPTY, "notes.txt");
 	assert_int_equal(calls, 1);
-	assert_int_equal(unit_count_entries(dir), 4);
+	assert_int_equal(unit_count_entries(dir), 3);
 	assert_int_equal(unlink(foreign), 0);
 
-	/* state, temp file, lock and directory go; the root stays */
+	/* state, temp file, the lock of older versions and the directory
+	 * go; the root stays */
+	{
+		char *old_lock = unit_join(dir, ".lock");
+
+		unit_write(old_lock, "", 0);
+		free(old_lock);
+	}
 	assert_int_equal(store_forget(f->root, "c1", allow, &calls, &e), 0);
 	assert_int_equal(calls, 2);
 	assert_false(unit_exists(dir));
@@ -709,6 +777,7 @@ int main(void)
 		STORE_TEST(empty_file),
 		STORE_TEST(invalid_ids),
 		STORE_TEST(create_error_not_stale),
+		STORE_TEST(empty_removes),
 		STORE_TEST(lock_blocks),
 		STORE_TEST(lock_per_container),
 		UNIT_TEST(root_choice),
