@@ -80,6 +80,9 @@ struct command {
 /* Print "syscontainer-tools CMD: message" and a hint; returns EXIT_USAGE. */
 int usage_error(const struct command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Drop everything kept for container @arg that no longer runs (forget.c;
+ * gc uses it too). */
+int cli_forget(struct cli *cli, const char *arg, struct err *e);
 /* Print the one-line error; returns EXIT_FAIL. */
 int fail(const struct command *cmd, const struct err *e);
 void command_help(const struct command *cmd, FILE *f);
@@ -205,6 +208,6 @@ void print_json(const void *cjson, bool pretty);
 extern const struct command cmd_add_device, cmd_remove_device, cmd_list_device,
 	cmd_add_path, cmd_remove_path, cmd_list_path, cmd_list, cmd_add_nic, cmd_remove_nic,
 	cmd_update_nic, cmd_list_nic, cmd_update_device, cmd_udev_partition, cmd_inject,
-	cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route, cmd_forget, cmd_check;
+	cmd_import, cmd_add_route, cmd_remove_route, cmd_list_route, cmd_forget, cmd_check, cmd_gc;
 
 #endif

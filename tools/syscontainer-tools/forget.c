@@ -121,7 +121,7 @@ static int forget_check(void *arg, const cJSON *doc, struct err *e)
 	return give_back_nics(arg, doc, e);
 }
 
-static int forget(struct cli *cli, const char *arg, struct err *e)
+int cli_forget(struct cli *cli, const char *arg, struct err *e)
 {
 	_cleanup_free_ char *id = NULL;
 	_cleanup_free_ char *rundir_id = NULL;
@@ -163,7 +163,7 @@ static int run_forget(struct cli *cli, const struct cli_args *a)
 {
 	struct err e = { 0 };
 
-	return forget(cli, a->pos[0], &e) < 0 ? fail(&cmd_forget, &e) : 0;
+	return cli_forget(cli, a->pos[0], &e) < 0 ? fail(&cmd_forget, &e) : 0;
 }
 
 const struct command cmd_forget = {

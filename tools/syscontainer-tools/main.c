@@ -19,7 +19,7 @@ static const struct command *const commands[] = {
 	&cmd_add_device, &cmd_remove_device, &cmd_update_device, &cmd_list_device,
 	&cmd_add_path, &cmd_remove_path, &cmd_list_path, &cmd_add_nic, &cmd_remove_nic,
 	&cmd_update_nic, &cmd_list_nic, &cmd_add_route, &cmd_remove_route, &cmd_list_route,
-	&cmd_list, &cmd_check, &cmd_inject, &cmd_import, &cmd_forget, &cmd_udev_partition,
+	&cmd_list, &cmd_check, &cmd_inject, &cmd_import, &cmd_forget, &cmd_gc, &cmd_udev_partition,
 };
 
 static void usage(FILE *f)
