@@ -279,6 +279,27 @@ static bool still_used(const struct saved_device *saved, size_t n, const bool *g
 	return false;
 }
 
+/* gone[i]: saved[i] is named by one of @specs, or, with @follow, is a
+ * partition that came with such a disk. */
+static int mark_gone(const char *id, const struct device_spec *specs, size_t n, bool follow,
+		     const struct saved_device *saved, size_t n_saved, bool *gone, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		long at = match_saved(&specs[i], saved, n_saved);
+
+		if (at < 0)
+			return err_set(e, ENOENT, "device %s%s%s was not added to container %s",
+				       specs[i].host ? specs[i].host : "", specs[i].ctr ? ":" : "",
+				       specs[i].ctr ? specs[i].ctr : "", id);
+		gone[at] = true;
+	}
+	for (size_t i = 0; follow && i < n_saved; i++)
+		for (size_t d = 0; d < n_saved && saved[i].parent[0]; d++)
+			if (gone[d] && !saved[d].parent[0] && !strcmp(saved[i].parent, saved[d].host))
+				gone[i] = true;
+	return 0;
+}
+
 int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
 		   size_t n, bool follow, struct err *e)
 {
@@ -293,22 +314,8 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 	if (store_devices(&t.store, &saved, &n_saved, e) < 0)
 		goto out;
 	gone = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
-	for (size_t i = 0; i < n; i++) {
-		long at = match_saved(&specs[i], saved, n_saved);
-
-		if (at < 0) {
-			err_set(e, ENOENT, "device %s%s%s was not added to container %s",
-				specs[i].host ? specs[i].host : "", specs[i].ctr ? ":" : "",
-				specs[i].ctr ? specs[i].ctr : "", t.id);
-			goto out;
-		}
-		gone[at] = true;
-	}
-	/* --follow-partition: the partitions that came with a removed disk go too */
-	for (size_t i = 0; follow && i < n_saved; i++)
-		for (size_t d = 0; d < n_saved && saved[i].parent[0]; d++)
-			if (gone[d] && !saved[d].parent[0] && !strcmp(saved[i].parent, saved[d].host))
-				gone[i] = true;
+	if (mark_gone(t.id, specs, n, follow, saved, n_saved, gone, e) < 0)
+		goto out;
 	if (t.running && remove_live(&t, saved, n_saved, gone, e) < 0)
 		goto out;
 	for (size_t i = n_saved; i-- > 0;) {
