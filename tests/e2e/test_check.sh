@@ -104,6 +104,8 @@ run_capture tool check --all
 check_eq "check --all exits 1 when one drifted" 1 "$RC"
 check_match "and names it" "$id device /dev/da .*node missing" "$(cat "$OUT")"
 tool check "$id" --fix >/dev/null
+# a stopped container is known by what is saved for it
+check "a device saved for the second one" tool add-device "$id2" "$b:/dev/db:r"
 e2e_stop "$id2"
 run_capture tool check "$id2"
 check_eq "a stopped container: exit 0" 0 "$RC"
