@@ -53,6 +53,7 @@ DEPS += lxc  # the lcr tests: real lxc-start containers (lxc.hook.start-host)
 DEPS += debootstrap  # tests/fresh-root builds a fresh Debian 12 root
 DEPS += docker.io  # tests/e2e/test_docker.sh runs its own dockerd with syscontainer-runtime
 DEPS += containerd  # tests/e2e/test_containerd.sh runs its own containerd (ctr run --runc-binary)
+DEPS += python3-yaml  # tests/e2e/test_install.sh parses the Kubernetes YAML files
 DEPS += openvswitch-switch  # tests/e2e/test_ovs.sh runs its own ovsdb-server and ovs-vswitchd
 DEPS += libsystemd-dev  # sd-bus header: the DeviceAllow= of systemd units (lib/systemd_bus.c)
 all: $(HOOK) $(TOOL) $(WRAPPER)
@@ -126,19 +127,11 @@ asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 		LDFLAGS="-fsanitize=address,undefined" check
 
+# the same script the Kubernetes DaemonSet runs (example/kubernetes)
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/hooks.d \
-		$(DESTDIR)$(COMPDIR) $(DESTDIR)$(SYSCONFDIR)/syscontainer-hooks
-	install -m 0755 $(HOOK) $(TOOL) $(WRAPPER) $(DESTDIR)$(BINDIR)/
-	install -m 0644 man/syscontainer-hooks.1 man/syscontainer-tools.1 man/syscontainer-runtime.1 \
-		$(DESTDIR)$(MANDIR)/man1/
-	sed 's|/usr/local/bin/|$(BINDIR)/|' example/hookspec.json >$(DESTDIR)$(DATADIR)/hookspec.json
-	sed 's|/usr/local/bin/|$(BINDIR)/|' example/hooks.d/syscontainer-hooks.json \
-		>$(DESTDIR)$(DATADIR)/hooks.d/syscontainer-hooks.json
-	install -m 0644 completion/syscontainer-tools $(DESTDIR)$(COMPDIR)/syscontainer-tools
-	ln -sf syscontainer-tools $(DESTDIR)$(COMPDIR)/syscontainer-hooks
-	test -e $(DESTDIR)$(SYSCONFDIR)/syscontainer-hooks/modules.allow || \
-		install -m 0644 example/modules.allow $(DESTDIR)$(SYSCONFDIR)/syscontainer-hooks/
+	BINDIR='$(BINDIR)' MANDIR='$(MANDIR)' DATADIR='$(DATADIR)' COMPDIR='$(COMPDIR)' \
+		sh example/kubernetes/install.sh --build '$(BUILD)' --root '$(DESTDIR)' \
+		--prefix '$(PREFIX)' --sysconfdir '$(SYSCONFDIR)'
 
 clean:
 	rm -rf build build-asan

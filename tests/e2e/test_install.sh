@@ -31,6 +31,36 @@ check "an existing modules.allow is not overwritten" sh -c "
 	make -s -C '$top' install BUILD='$E2E_BUILD' DESTDIR='$dest' PREFIX=/usr &&
 	grep -qx keep '$dest/etc/syscontainer-hooks/modules.allow'"
 
+# the install script that make install runs, as the DaemonSet runs it
+k8s=$top/example/kubernetes
+dest2=$E2E_TMP/dest2
+check "install.sh --root --hooks-dir" sh "$k8s/install.sh" --build "$E2E_BUILD" --root "$dest2" \
+	--hooks-dir /etc/containers/oci/hooks.d
+check_match "  the hooks.d file in --hooks-dir names the installed hook" '"/usr/local/bin/syscontainer-hooks"' \
+	"$(cat "$dest2/etc/containers/oci/hooks.d/syscontainer-hooks.json" 2>&1)"
+check "  the same tree as make install, under its prefix" sh -c "cd '$dest' && find . -type f | sed 's|/usr/|/P/|' | sort >'$E2E_TMP/t1' &&
+	cd '$dest2' && find . -type f ! -path './etc/containers/*' | sed 's|/usr/local/|/P/|' | sort >'$E2E_TMP/t2' &&
+	cmp -s '$E2E_TMP/t1' '$E2E_TMP/t2'"
+find "$dest2" -type f -exec md5sum {} + | sort >"$E2E_TMP/sum1"
+check "  run again" sh "$k8s/install.sh" --build "$E2E_BUILD" --root "$dest2" --hooks-dir /etc/containers/oci/hooks.d
+check_eq "  nothing changed, no temporary file left" "" \
+	"$(find "$dest2" -type f -exec md5sum {} + | sort | diff - "$E2E_TMP/sum1")"
+run_capture sh "$k8s/install.sh" --bogus
+expect_output "install.sh with an unknown argument" 2 "unknown argument '--bogus'"
+run_capture sh "$k8s/install.sh" --build "$E2E_TMP/nowhere" --root "$E2E_TMP/dest3"
+expect_output "install.sh without a build" 1 "is not built"
+check_fails "  installs nothing" test -e "$E2E_TMP/dest3"
+check "daemonset.yaml parses" python3 -c 'import sys, yaml; list(yaml.safe_load_all(open(sys.argv[1])))' \
+	"$k8s/daemonset.yaml"
+check_eq "  its init container runs install.sh on the node's root, privileged" \
+	"install.sh --root /host --hooks-dir /etc/containers/oci/hooks.d --check True /" \
+	"$(python3 -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]
+c = d["initContainers"][0]; a = c["command"]
+print(a[0].split("/")[-1], *a[3:], c["securityContext"]["privileged"], d["volumes"][0]["hostPath"]["path"])' "$k8s/daemonset.yaml" 2>&1)"
+check_eq "isulad-daemon.json names the installed hook-spec" "/usr/local/share/syscontainer-hooks/hookspec.json" \
+	"$(jq -r '."hook-spec"' "$k8s/isulad-daemon.json")"
+
 for page in syscontainer-hooks syscontainer-tools syscontainer-runtime; do
 	man1=$dest/usr/share/man/man1/$page.1
 	check_match "man -l $page renders" "^${page^^}\(1\)" "$(MANWIDTH=80 man -l "$man1" 2>/dev/null | head -1)"
