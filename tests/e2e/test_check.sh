@@ -96,6 +96,9 @@ check_match "with nothing drifted" "^$id: 12 item\(s\), 0 drifted, 0 left$" "$(t
 id2=$(e2e_name chk2)
 e2e_bundle "$id2"
 check "a second container starts" e2e_run "$id2"
+# something saved: stopped, it stays known (with nothing saved, nothing of
+# it is kept and it would be unknown)
+check "  a device saved for it" tool add-device "$id2" /dev/zero:/dev/c2z
 run_capture tool check --all --json
 check_eq "check --all exits 0 when all are as saved" 0 "$RC"
 check_eq "--all lists both" 2 "$(jq '[.containers[] | select(.id | startswith("sch-'"$E2E_TAG"'"))] | length' "$OUT")"
