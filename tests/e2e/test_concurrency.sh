@@ -17,8 +17,11 @@ e2e_bundle "$id"
 check "container starts" e2e_run "$id"
 store=$SYSCONTAINER_HOOKS_ROOT/$id/hook.json
 
+# one saved first: a container with nothing saved is unknown while it is
+# between the stop and the start (nothing of it is kept), as a mistyped id
+check "add-device /dev/c1 before the others" "$TOOL" add-device "$id" "/dev/zero:/dev/c1"
 pids=()
-for i in $(seq "$N"); do
+for i in $(seq 2 "$N"); do
 	"$TOOL" add-device "$id" "/dev/zero:/dev/c$i" >"$E2E_TMP/add.$i.out" 2>&1 &
 	pids+=($!)
 	[ "$i" = $((N / 2)) ] && { e2e_restart "$id" & restart=$!; }
@@ -26,7 +29,7 @@ done
 fails=0
 for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
 wait "$restart"
-check_eq "all $N add-device commands succeeded" 0 "$fails"
+check_eq "all $((N - 1)) concurrent add-device commands succeeded" 0 "$fails"
 [ "$fails" = 0 ] || cat "$E2E_TMP"/add.*.out | grep -v "done\|saved" | head -5
 check_eq "hook.json holds $N devices" "$N" "$(jq '.deviceToAdd | length' "$store")"
 check_eq "each container path exactly once" "$N" \

@@ -65,6 +65,7 @@ e2e_stop "$id"
 ip link del "$br"
 check_eq "no interface left on the host" "" "$(e2e_links "$ours")"
 check_eq "no mount left on the host" "" "$(e2e_mounts)"
-check_eq "no runtime record or netns pin left" "" "$(ls -A "$SYSCONTAINER_HOOKS_RUNDIR" 2>/dev/null)"
+check_eq "no runtime record, netns pin or lock left" "" \
+	"$(cd "$SYSCONTAINER_HOOKS_RUNDIR" 2>/dev/null && find . -mindepth 1 ! -name .locks)"
 check_eq "no udev rule left" 0 "$(rule_count)"
 e2e_summary
