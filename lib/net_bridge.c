@@ -105,21 +105,34 @@ int net_bridge_plan(struct net_ctx *c, const char *from, const char *to, struct 
 	if (from[0])
 		m->from.kind = nl_link_info(c->host, from, &li, ERR_DISCARD) == 0 &&
 			       strcmp(li.kind, "bridge") == 0 ? BRIDGE_LINUX : BRIDGE_OVS;
-	if (m->to.kind == BRIDGE_LINUX)
-		*master = m->to.index;
-	else if (m->from.kind == BRIDGE_LINUX)
-		*master = -1;
+	*master = net_bridge_master(m);
 	return 0;
 }
 
-int net_bridge_move(struct net_ctx *c, const char *port, const char *from, const char *to,
-		    const struct bridge_move *m, struct err *e)
+int net_bridge_master(const struct bridge_move *m)
+{
+	if (m->to.kind == BRIDGE_LINUX)
+		return m->to.index;
+	return m->from.kind == BRIDGE_LINUX ? -1 : 0;
+}
+
+enum bridge_ovs_step net_bridge_ovs_step(const struct bridge_move *m)
 {
 	/* onto another Open vSwitch bridge: ovsdb_port_add takes it off the
 	 * old one in the same go */
 	if (m->to.kind == BRIDGE_OVS)
-		return net_bridge_ovs_add(c, to, port, e);
-	if (m->from.kind == BRIDGE_OVS)
-		return net_bridge_leave(c, from, port, e);
-	return 0;
+		return OVS_JOIN;
+	return m->from.kind == BRIDGE_OVS ? OVS_LEAVE : OVS_NOTHING;
+}
+
+int net_bridge_move_out(struct net_ctx *c, const char *port, const char *from,
+			const struct bridge_move *m, struct err *e)
+{
+	return net_bridge_ovs_step(m) == OVS_LEAVE ? net_bridge_leave(c, from, port, e) : 0;
+}
+
+int net_bridge_move_in(struct net_ctx *c, const char *port, const char *to,
+		       const struct bridge_move *m, struct err *e)
+{
+	return net_bridge_ovs_step(m) == OVS_JOIN ? net_bridge_ovs_add(c, to, port, e) : 0;
 }

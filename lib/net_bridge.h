@@ -32,14 +32,24 @@ int net_bridge_leave(struct net_ctx *c, const char *name, const char *port, stru
 
 /* update-nic --bridge: the host end @port goes from bridge @from to @to
  * ("" = none). Plan it before anything changes: *@master is what the
- * kernel link gets (an ifindex, -1 off its Linux bridge, 0 as it is);
- * then net_bridge_move does the Open vSwitch part. */
+ * kernel link gets (an ifindex, -1 off its Linux bridge, 0 as it is).
+ * Then, in this order: net_bridge_move_out (off an Open vSwitch bridge,
+ * before a Linux bridge may take the link), the master set on the link,
+ * net_bridge_move_in (onto an Open vSwitch bridge, once no Linux bridge
+ * holds it). */
 struct bridge_move {
 	struct bridge from, to;
 };
 int net_bridge_plan(struct net_ctx *c, const char *from, const char *to, struct bridge_move *m,
 		    int *master, struct err *e);
-int net_bridge_move(struct net_ctx *c, const char *port, const char *from, const char *to,
-		    const struct bridge_move *m, struct err *e);
+int net_bridge_move_out(struct net_ctx *c, const char *port, const char *from,
+			const struct bridge_move *m, struct err *e);
+int net_bridge_move_in(struct net_ctx *c, const char *port, const char *to,
+		       const struct bridge_move *m, struct err *e);
+/* The decisions of a move, pure: the kernel link's master, and what
+ * ovsdb is asked (a port onto @to, a port off @from, nothing). */
+int net_bridge_master(const struct bridge_move *m);
+enum bridge_ovs_step { OVS_NOTHING, OVS_JOIN, OVS_LEAVE };
+enum bridge_ovs_step net_bridge_ovs_step(const struct bridge_move *m);
 
 #endif

@@ -103,9 +103,10 @@ static int update_live(struct net_ctx *c, const struct nic_spec *old, const stru
 	if (nl_link_set(c->ctr, idx, &a, e) < 0)
 		return err_wrap(e, "update %s", old->ctr);
 	if (update_addr(c, idx, old, new, routes, nr, e) < 0 ||
+	    net_bridge_move_out(c, new->host, old->bridge, &bm, e) < 0 ||
 	    update_host_end(c, old, new, master, e) < 0)
 		return -1;
-	return net_bridge_move(c, new->host, old->bridge, new->bridge, &bm, e);
+	return net_bridge_move_in(c, new->host, new->bridge, &bm, e);
 }
 
 /* Before anything changes: every saved route over the nic must still work
