@@ -44,12 +44,13 @@ static bool known_here(const char *rundir, const char *root, const char *id)
 }
 
 /* Ask each engine of @mask in turn: 1 with the id, 0 when none knows
- * @arg (@note says who was asked), -1 with the first engine's failure. */
+ * @arg (@note says who was asked), -1 with the first engine's failure
+ * (a later one is only logged: one line names one cause). */
 static int ask_engines(unsigned mask, const char *arg, char **id, char *note, size_t note_len,
 		       struct err *e)
 {
 	size_t len = 0;
-	int failed = 0;
+	int failed = 0;         /* err_keep_first's result: -1 once one failed */
 
 	for (int k = ENGINE_ISULA; k <= ENGINE_PODMAN; k++) {
 		struct engine_ctr c;
@@ -63,10 +64,8 @@ static int ask_engines(unsigned mask, const char *arg, char **id, char *note, si
 			*id = xstrdup(c.id);
 			return 1;
 		}
-		if (r < 0 && !failed++) {
-			*e = why;
-			err_wrap(e, "resolve %s", arg);
-		}
+		if (r < 0)
+			failed = err_keep_first(e, failed, &why, "resolve %s", arg);
 		if (r == 0 && len < note_len)
 			len += (size_t)snprintf(note + len, note_len - len, "%s%s", len ? ", " : "",
 						engine_name((enum engine_kind)k));
@@ -74,7 +73,7 @@ static int ask_engines(unsigned mask, const char *arg, char **id, char *note, si
 	if (len && len < note_len)
 		snprintf(note + len, note_len - len, " %s no container of that name or id",
 			 strchr(note, ',') ? "have" : "has");
-	return failed ? -1 : 0;
+	return failed < 0 ? err_wrap(e, "resolve %s", arg) : 0;
 }
 
 int container_resolve(const char *rundir, const char *root, const char *arg,

@@ -120,6 +120,24 @@ expect_output "--engine lxd" 2 "unknown engine 'lxd' \(isula, docker or podman\)
 run_capture env SYSCONTAINER_ENGINE=rkt "$TOOL" list "$ghost"
 expect_output "SYSCONTAINER_ENGINE=rkt" 2 "SYSCONTAINER_ENGINE: unknown engine 'rkt'"
 
+# two engines detected from the runtime records (podman's container and an
+# iSulad-looking record), neither can be asked: one line, the first one's
+# failure (iSulad is asked first)
+fake=$(e2e_name isl-rec)
+mkdir -p "$SYSCONTAINER_HOOKS_RUNDIR/$fake"
+E2E_CLEANUPS+=("rm -rf $SYSCONTAINER_HOOKS_RUNDIR/$fake")
+jq --arg id "$fake" '.id = $id | .bundle = "/var/lib/isulad/engines/lcr/" + $id' \
+	"$SYSCONTAINER_HOOKS_RUNDIR/$rid/record.json" >"$SYSCONTAINER_HOOKS_RUNDIR/$fake/record.json"
+mkdir -p "$E2E_TMP/bin-down"
+printf '#!/bin/sh\necho "Cannot connect to the isulad daemon" >&2\nexit 1\n' >"$E2E_TMP/bin-down/isula"
+chmod 0755 "$E2E_TMP/bin-down/isula"
+run_capture env PATH="$E2E_TMP/bin-down:$PATH" SYSCONTAINER_ENGINE_SOCKET="$E2E_TMP/none.sock" \
+	"$TOOL" list "$ghost"
+expect_output "isula and podman both unreachable: the first failure, isula's" 1 \
+	"resolve $ghost: isula inspect $ghost failed: Cannot connect to the isulad daemon"
+check_fails "  podman's failure is not in that line" grep -q "none.sock" "$ERR"
+rm -rf "${SYSCONTAINER_HOOKS_RUNDIR:?}/$fake"
+
 e2e_stop "$rid"
 check "podman rm" pm rm -f -t 0 "$name"
 e2e_summary
