@@ -35,32 +35,6 @@ in_sd busctl monitor --match "type='method_call',member='SetUnitProperties'" \
 	>"$E2E_TMP/bus.log" 2>&1 &
 E2E_CLEANUPS+=("kill $!")
 
-devnum() { stat -c '%t %T' "$1" | { read -r a b; echo "$((0x$a)):$((0x$b))"; }; }
-in_ctr() { local id=$1; shift; sd_runc exec "$id" sh -c "$*" </dev/null; }
-readable() { in_ctr "$1" "head -c 1 $2 >/dev/null"; }
-writable() { in_ctr "$1" "echo x >$2"; }
-# probe ID NODE MAJ:MIN: a node made inside by the container itself
-probe() { in_ctr "$1" "rm -f $2; /bin/busybox mknod $2 b ${3%:*} ${3#*:}"; }
-reload() { in_sd systemctl daemon-reload; }
-allow_list() { in_sd systemctl show -p DeviceAllow "$1"; }
-tool() { in_sd "$TOOL" "$@"; }
-
-# sd_start ID [--systemd-cgroup]
-sd_start() {
-	local id=$1; shift
-	in_sd runc "$@" run -d --bundle "$(e2e_bundle_dir "$id")" "$id" </dev/null >/dev/null \
-		2>"$E2E_TMP/$id.err"
-}
-sd_stop_ctr() {
-	local i
-	sd_runc kill "$1" KILL >/dev/null 2>&1
-	for i in $(seq 50); do
-		sd_runc state "$1" 2>/dev/null | grep -q '"status": "stopped"' && break
-		sleep 0.1
-	done
-	sd_runc delete -f "$1" >/dev/null 2>&1
-}
-
 na=$(devnum "$a") nb=$(devnum "$b")
 
 # --- runc's systemd cgroup driver ---
