@@ -46,6 +46,14 @@ sd_root() {
 	exec 8>&-
 }
 
+# sd_root_or_end: the root is there, or the test ends here
+sd_root_or_end() {
+	sd_root && return 0
+	not_ok "a Debian 12 root with systemd is built (see above)"
+	e2e_summary
+	exit 1
+}
+
 # What the new namespaces run as their pid 1, then exec systemd. /proc/sys
 # and /sys are read-only there, as in a container: systemd then leaves
 # host-wide settings alone (sysctl, udev triggers). systemd gets a /dev of
@@ -250,6 +258,15 @@ writable() { in_ctr "$1" "echo x >$2"; }
 # probe ID NODE MAJ:MIN: a node made inside by the container itself
 probe() { in_ctr "$1" "rm -f $2; /bin/busybox mknod $2 b ${3%:*} ${3#*:}"; }
 reload() { in_sd systemctl daemon-reload; }
+# reload_reads ID NODE N: after how many of N reloads NODE did not read
+reload_reads() {
+	local i fails=0
+	for i in $(seq "$3"); do
+		reload
+		readable "$1" "$2" || fails=$((fails + 1))
+	done
+	echo "$fails"
+}
 allow_list() { in_sd systemctl show -p DeviceAllow "$1"; }
 tool() { in_sd "$TOOL" "$@"; }
 

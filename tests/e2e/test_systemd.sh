@@ -18,11 +18,7 @@
 e2e_require_root
 
 t_start=$SECONDS
-if ! sd_root; then
-	not_ok "a Debian 12 root with systemd is built (see above)"
-	e2e_summary
-	exit 1
-fi
+sd_root_or_end
 a=$(e2e_loop) b=$(e2e_loop)
 if ! check "systemd boots as PID 1 in private namespaces and is running" sd_boot "$a" "$b"; then
 	e2e_summary
@@ -50,12 +46,8 @@ check "the device reads" readable "$id" /dev/data
 check "a node made inside for it" probe "$id" /dev/probe "$na"
 check "and reads" readable "$id" /dev/probe
 check_match "the unit's DeviceAllow= has the device" "/dev/block/$na rw" "$(allow_list "$unit")"
-fails=0
-for i in $(seq 20); do
-	reload
-	readable "$id" /dev/data || fails=$((fails + 1))
-done
-check_eq "after each of 20 daemon-reloads the device still reads" 0 "$fails"
+check_eq "after each of 20 daemon-reloads the device still reads" 0 \
+	"$(reload_reads "$id" /dev/data 20)"
 check "and is written" writable "$id" /dev/data
 
 check "remove-device" tool remove-device "$id" "$a:/dev/data"
