@@ -394,17 +394,40 @@ static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rul
 	return attach(cg, fresh, flags, -1, e);
 }
 
+/* The device programs attached to a cgroup, and the cgroup held open. */
+struct cg_progs {
+	int fd;
+	uint32_t cnt, flags;
+	uint32_t ids[64];
+};
+
+static void cg_progs_close(struct cg_progs *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+}
+
+/* Opens cgroup @dir and lists the device programs attached to it. */
+static int cg_progs_open(const char *dir, struct cg_progs *p, struct err *e)
+{
+	p->cnt = sizeof(p->ids) / sizeof(p->ids[0]);
+	p->flags = 0;
+	p->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p->fd < 0)
+		return err_sys(e, errno, "open cgroup %s", dir);
+	if (query(p->fd, p->ids, &p->cnt, &p->flags, e) < 0)
+		return err_wrap(e, "cgroup %s", dir);
+	return 0;
+}
+
 int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, struct err *e)
 {
-	_cleanup_close_ int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	uint32_t ids[64], cnt = 64, flags = 0;
+	__attribute__((cleanup(cg_progs_close))) struct cg_progs p = { .fd = -1 };
 
-	if (cg < 0)
-		return err_sys(e, errno, "open cgroup %s", dir);
-	if (query(cg, ids, &cnt, &flags, e) < 0)
-		return err_wrap(e, "cgroup %s", dir);
-	for (uint32_t i = 0; i < cnt; i++)
-		if (widen(cg, ids[i], flags, rules, n, e) < 0)
+	if (cg_progs_open(dir, &p, e) < 0)
+		return -1;
+	for (uint32_t i = 0; i < p.cnt; i++)
+		if (widen(p.fd, p.ids[i], p.flags, rules, n, e) < 0)
 			return err_wrap(e, "cgroup %s", dir);
 	return 0;
 }
@@ -430,16 +453,13 @@ static int has_prefix(uint32_t id, const struct dev_rule *rules, size_t nr, bool
 
 int ebpf_allows(const char *dir, const struct dev_rule *rules, size_t n, bool *ok, struct err *e)
 {
-	_cleanup_close_ int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	uint32_t ids[64], cnt = 64, flags = 0;
+	__attribute__((cleanup(cg_progs_close))) struct cg_progs p = { .fd = -1 };
 
 	*ok = true;
-	if (cg < 0)
-		return err_sys(e, errno, "open cgroup %s", dir);
-	if (query(cg, ids, &cnt, &flags, e) < 0)
-		return err_wrap(e, "cgroup %s", dir);
-	for (uint32_t i = 0; i < cnt && *ok; i++)
-		if (has_prefix(ids[i], rules, n, ok, e) < 0)
+	if (cg_progs_open(dir, &p, e) < 0)
+		return -1;
+	for (uint32_t i = 0; i < p.cnt && *ok; i++)
+		if (has_prefix(p.ids[i], rules, n, ok, e) < 0)
 			return err_wrap(e, "cgroup %s", dir);
 	return 0;
 }

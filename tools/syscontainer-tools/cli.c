@@ -48,6 +48,14 @@ static int unknown(const struct cli *cli, const char *arg, const char *id, const
 		       note[0] ? "; " : "", note);
 }
 
+/* A target that holds nothing: closing it (again) does nothing. */
+static void target_init(struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->c.pidfd = t->c.mntns_fd = -1;
+	t->store.lock_fd = -1;
+}
+
 int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
 		struct err *e)
 {
@@ -57,9 +65,7 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 	char note[160];
 	bool known;
 
-	memset(t, 0, sizeof(*t));
-	t->c.pidfd = t->c.mntns_fd = -1;
-	t->store.lock_fd = -1;
+	target_init(t);
 	if (cli_resolve_id(cli, arg, &t->id, note, sizeof(note), e) < 0)
 		return -1;
 	/* a container with saved state is known even while it is stopped */
@@ -118,7 +124,7 @@ void target_close(struct target *t)
 		container_detach(&t->c);
 	store_close(&t->store);
 	free(t->id);
-	memset(t, 0, sizeof(*t));
+	target_init(t);
 }
 
 void cli_report_saved_only(void)

@@ -140,8 +140,9 @@ enum { TARGET_MUST_RUN = 0, TARGET_MAY_BE_STOPPED = 1 };
 int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
 		struct err *e);
 /* When the saved state of a container that is not running was changed,
- * note it for cli_report_saved_only. */
+ * note it for cli_report_saved_only. A closed target may be closed again. */
 void target_close(struct target *t);
+#define _cleanup_target_ __attribute__((cleanup(target_close)))
 /* @arg as a container id (cli_resolve_id; container_name.h). */
 int cli_resolve_id(const struct cli *cli, const char *arg, char **id, char *note, size_t len,
 		   struct err *e);

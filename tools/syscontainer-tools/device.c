@@ -305,8 +305,8 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 {
 	struct saved_device *saved = NULL;
 	size_t n_saved = 0;
-	bool *gone = NULL;
-	struct target t;
+	_cleanup_free_ bool *gone = NULL;
+	_cleanup_target_ struct target t;
 	int r = -1;
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
@@ -340,9 +340,7 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 	cli_systemd_devices(cli, "remove-device", &t, saved, n_saved, gone);
 	r = 0;
 out:
-	free(gone);
 	saved_devices_free(saved, n_saved);
-	target_close(&t);
 	return r;
 }
 

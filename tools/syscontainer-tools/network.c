@@ -59,6 +59,33 @@ int nic_args(const struct command *cmd, const struct cli_args *a, struct nic_fla
 	return cli_flags_apply(cmd, a, nic_flag, f);
 }
 
+/* The usage checks of add-nic and remove-nic (update-nic: network_update.c). */
+static int add_check(const struct command *cmd, struct nic_flags *f)
+{
+	if (!f->has_type || !f->has_name || !f->has_ip)
+		return usage_error(cmd, "--type, --name and --ip are required");
+	if (nic_validate(&f->nic, &f->e) < 0)
+		return usage_error(cmd, "%s", f->e.msg);
+	return 0;
+}
+
+static int remove_check(const struct command *cmd, struct nic_flags *f)
+{
+	if (!f->has_name)
+		return usage_error(cmd, NIC_NAME_REQUIRED);
+	if (f->has_type && strcmp(f->nic.type, "veth") && strcmp(f->nic.type, "eth"))
+		return usage_error(cmd, "unsupported --type '%s' (veth or eth)", f->nic.type);
+	return 0;
+}
+
+void nic_report_saved_only(const struct target *t, bool live)
+{
+	/* a stopped container gets the line every command prints for it */
+	if (!live && t->running)
+		cli_printf("Container %s: only the saved state was changed; the change applies at its "
+		           "next start.\n", t->id);
+}
+
 void note_in_record(const struct cli *cli, const char *id, const struct nic_spec *add,
 			   const char *removed)
 {
@@ -154,25 +181,11 @@ out:
 	return r;
 }
 
-static int run_add_nic(struct cli *cli, const struct cli_args *a)
-{
-	const struct command *cmd = &cmd_add_nic;
-	struct nic_flags f = { 0 };
-
-	if (nic_args(cmd, a, &f) < 0)
-		return EXIT_USAGE;
-	if (!f.has_type || !f.has_name || !f.has_ip)
-		return usage_error(cmd, "--type, --name and --ip are required");
-	if (nic_validate(&f.nic, &f.e) < 0)
-		return usage_error(cmd, "%s", f.e.msg);
-	return add_nic(cli, a->pos[0], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
-}
-
 const struct command cmd_add_nic = {
 	.help = "Give the running container a network interface and save it so the prestart\n"
 		"hook recreates it at every start.\n",
 	.name = "add-nic",
-	.run = run_add_nic,
+	.run = nic_command,
 	.args = "CONTAINER --type veth|eth --name [HOST:]CTR --ip ADDR/N [--mac MAC] [--mtu N] "
 		"[--qlen N] [--bridge BR] [--update-config-only] [--allow-shared-netns]",
 	.flags = CLI_FLAGS(
@@ -289,17 +302,14 @@ static void remove_report(const struct target *t, const struct nic_spec *n,
 		log_info("%s: removed route %s with interface %s", t->id, text, n->ctr);
 	}
 	cli_printf("Remove network interface (%s) from container (%s,%s) done\n", n->host, t->id, n->ctr);
-	/* a stopped container gets the line every command prints for it */
-	if (!live && t->running)
-		cli_printf("Container %s: only the saved state was changed; the change applies at its "
-		           "next start.\n", t->id);
+	nic_report_saved_only(t, live);
 	log_info("%s: removed interface %s (host %s)%s", t->id, n->ctr, n->host,
 		 live ? "" : ", saved state only");
 }
 
 static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
 {
-	struct nic_target m;
+	_cleanup_nic_target_ struct nic_target m;
 	_cleanup_free_ bool *gone = NULL;
 	const struct nic_spec *n;
 	bool live;
@@ -313,7 +323,7 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 	gone = xcalloc(m.nr + 1, sizeof(*gone));
 	dependent_routes(m.saved, m.n_saved, m.at, m.routes, m.nr, gone);
 	if (live && (nic_target_net(&m, e) < 0 || remove_live(&m.c, n, m.routes, m.nr, gone, e) < 0))
-		goto fail;
+		return -1;
 	for (size_t j = m.nr; j-- > 0;)
 		if (gone[j])
 			store_remove_route(m.t.store.doc, j);
@@ -323,31 +333,40 @@ static int remove_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 
 		if (live && net_add_nics(&m.c, n, 1, NULL, 0, &undo) < 0)
 			err_warn(&undo, "%s: undo: add %s back", m.t.id, n->ctr);
-		goto fail;
+		return -1;
 	}
 	/* the record keeps what still runs, for poststop to clean */
 	if (live)
 		note_in_record(cli, m.t.id, NULL, n->ctr);
 	remove_report(&m.t, n, m.routes, m.nr, gone, live);
-	nic_target_close(&m);
 	return 0;
-fail:
-	nic_target_close(&m);
-	return -1;
 }
 
-static int run_remove_nic(struct cli *cli, const struct cli_args *a)
-{
-	const struct command *cmd = &cmd_remove_nic;
-	struct nic_flags f = { 0 };
+/* Each nic command: the check of its flags, and its work. */
+static const struct {
+	const struct command *cmd;
+	int (*check)(const struct command *cmd, struct nic_flags *f);
+	int (*op)(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e);
+} nic_commands[] = {
+	{ &cmd_add_nic, add_check, add_nic },
+	{ &cmd_remove_nic, remove_check, remove_nic },
+	{ &cmd_update_nic, nic_update_check, nic_update },
+};
 
-	if (nic_args(cmd, a, &f) < 0)
+int nic_command(struct cli *cli, const struct cli_args *a)
+{
+	struct nic_flags f = { 0 };
+	size_t i = 0;
+	int r;
+
+	while (nic_commands[i].cmd != a->cmd)
+		i++;
+	if (nic_args(a->cmd, a, &f) < 0)
 		return EXIT_USAGE;
-	if (!f.has_name)
-		return usage_error(cmd, "--name is required");
-	if (f.has_type && strcmp(f.nic.type, "veth") && strcmp(f.nic.type, "eth"))
-		return usage_error(cmd, "unsupported --type '%s' (veth or eth)", f.nic.type);
-	return remove_nic(cli, a->pos[0], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
+	r = nic_commands[i].check(a->cmd, &f);
+	if (r != 0)
+		return r;
+	return nic_commands[i].op(cli, a->pos[0], &f, &f.e) < 0 ? fail(a->cmd, &f.e) : 0;
 }
 
 const struct command cmd_remove_nic = {
@@ -358,7 +377,7 @@ const struct command cmd_remove_nic = {
 		"subnet, or from its address) are removed with it, and each is named.\n"
 		"A stopped container only has its saved state changed.\n",
 	.name = "remove-nic",
-	.run = run_remove_nic,
+	.run = nic_command,
 	.args = "CONTAINER --name [HOST:]CTR [--type veth|eth] [--update-config-only]",
 	.flags = CLI_FLAGS(
 		{ "name", F_NAME, "[HOST:]CTR", "the interface: its name in the container (and on the\n"

@@ -21,6 +21,19 @@ enum { F_TYPE = 256, F_NAME, F_IP, F_MAC, F_MTU, F_QLEN, F_BRIDGE };
  * usage error line. */
 int nic_args(const struct command *cmd, const struct cli_args *a, struct nic_flags *f);
 
+/* The run of add-nic, remove-nic and update-nic: the flags are read
+ * (nic_args) and checked, then the command works on the container named
+ * first, and its error is the command's one line. */
+int nic_command(struct cli *cli, const struct cli_args *a);
+/* update-nic (network_update.c): the check of its flags (0, or the exit
+ * code of the usage error line it printed), and its work. */
+int nic_update_check(const struct command *cmd, struct nic_flags *f);
+int nic_update(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e);
+/* The usage error of remove-nic and update-nic without --name */
+#define NIC_NAME_REQUIRED "--name (the interface name in the container) is required"
+/* The line of a change to a running container's saved state only. */
+void nic_report_saved_only(const struct target *t, bool live);
+
 /* The runtime record lists the interfaces made in the container (add, or
  * the name of one removed), so that poststop cleans them up whatever
  * hook.json holds by then. */
@@ -45,6 +58,8 @@ int nic_target_open(struct cli *cli, const char *arg, const struct nic_flags *f,
 		    struct nic_target *m, struct err *e);
 /* The netlink sockets of the running container. */
 int nic_target_net(struct nic_target *m, struct err *e);
+/* Closes what nic_target_open opened; a second call does nothing. */
 void nic_target_close(struct nic_target *m);
+#define _cleanup_nic_target_ __attribute__((cleanup(nic_target_close)))
 
 #endif

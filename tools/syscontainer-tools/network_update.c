@@ -138,9 +138,23 @@ static void merge(struct nic_spec *m, const struct nic_flags *f)
 		strcpy(m->bridge, f->nic.bridge);
 }
 
-static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
+int nic_update_check(const struct command *cmd, struct nic_flags *f)
 {
-	struct nic_target m;
+	if (!f->has_name)
+		return usage_error(cmd, NIC_NAME_REQUIRED);
+	if (f->has_ip && parse_cidr(f->nic.ip, &(struct ip_addr){ 0 }, &f->e) < 0)
+		return usage_error(cmd, "%s", f->e.msg);
+	if (f->has_mac && parse_mac(f->nic.mac, (unsigned char[6]){ 0 }, &f->e) < 0)
+		return usage_error(cmd, "%s", f->e.msg);
+	/* --bridge "" takes the host end off its bridge */
+	if (f->has_bridge && f->nic.bridge[0] && !ifname_valid(f->nic.bridge))
+		return usage_error(cmd, "invalid bridge name '%s'", f->nic.bridge);
+	return 0;
+}
+
+int nic_update(struct cli *cli, const char *arg, struct nic_flags *f, struct err *e)
+{
+	_cleanup_nic_target_ struct nic_target m;
 	struct nic_spec merged, old;
 	bool live;
 
@@ -152,53 +166,27 @@ static int update_nic(struct cli *cli, const char *arg, struct nic_flags *f, str
 	merged = old = m.saved[m.at];
 	merge(&merged, f);
 	if (check_routes(&old, &merged, m.saved, m.n_saved, m.routes, m.nr, e) < 0)
-		goto fail;
+		return -1;
 	/* the entry being changed is no conflict with itself */
 	memmove(&m.saved[m.at], &m.saved[m.at + 1], (m.n_saved - m.at - 1) * sizeof(*m.saved));
 	if (nic_validate(&merged, e) < 0 || nic_conflicts(&merged, m.saved, m.n_saved - 1, e) < 0)
-		goto fail;
+		return -1;
 	if (live && (target_net_guard(&m.t, false, e) < 0 || nic_target_net(&m, e) < 0 ||
 		     update_live(&m.c, &old, &merged, m.routes, m.nr, e) < 0))
-		goto fail;
+		return -1;
 	store_replace_nic(m.t.store.doc, m.at, &merged);
 	if (store_save(&m.t.store, e) < 0)
-		goto fail;
+		return -1;
 	/* poststop takes the host end off the bridge it is on now */
 	if (live && strcmp(old.bridge, merged.bridge) != 0) {
 		note_in_record(cli, m.t.id, NULL, merged.ctr);
 		note_in_record(cli, m.t.id, &merged, NULL);
 	}
 	cli_printf("Update network interface (%s) of container (%s) done\n", merged.ctr, m.t.id);
-	/* a stopped container gets the line every command prints for it */
-	if (!live && m.t.running)
-		cli_printf("Container %s: only the saved state was changed; the change applies at its "
-			   "next start.\n", m.t.id);
+	nic_report_saved_only(&m.t, live);
 	log_info("%s: updated interface %s (ip %s, mac %s, mtu %d, qlen %d, bridge %s)", m.t.id,
 		 merged.ctr, merged.ip, merged.mac, merged.mtu, merged.qlen, merged.bridge);
-	nic_target_close(&m);
 	return 0;
-fail:
-	nic_target_close(&m);
-	return -1;
-}
-
-static int run_update_nic(struct cli *cli, const struct cli_args *a)
-{
-	const struct command *cmd = &cmd_update_nic;
-	struct nic_flags f = { 0 };
-
-	if (nic_args(cmd, a, &f) < 0)
-		return EXIT_USAGE;
-	if (!f.has_name)
-		return usage_error(cmd, "--name (the interface name in the container) is required");
-	if (f.has_ip && parse_cidr(f.nic.ip, &(struct ip_addr){ 0 }, &f.e) < 0)
-		return usage_error(cmd, "%s", f.e.msg);
-	if (f.has_mac && parse_mac(f.nic.mac, (unsigned char[6]){ 0 }, &f.e) < 0)
-		return usage_error(cmd, "%s", f.e.msg);
-	/* --bridge "" takes the host end off its bridge */
-	if (f.has_bridge && f.nic.bridge[0] && !ifname_valid(f.nic.bridge))
-		return usage_error(cmd, "invalid bridge name '%s'", f.nic.bridge);
-	return update_nic(cli, a->pos[0], &f, &f.e) < 0 ? fail(cmd, &f.e) : 0;
 }
 
 const struct command cmd_update_nic = {
@@ -209,7 +197,7 @@ const struct command cmd_update_nic = {
 		"(its source is the old one, or its gateway leaves the subnet) is named and\n"
 		"nothing changes.\n",
 	.name = "update-nic",
-	.run = run_update_nic,
+	.run = nic_command,
 	.args = "CONTAINER --name CTR [--ip ADDR/N] [--mac MAC] [--mtu N] [--qlen N] "
 		"[--bridge BR] [--update-config-only]",
 	.flags = CLI_FLAGS(

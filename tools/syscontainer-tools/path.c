@@ -245,8 +245,9 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 {
 	struct path_spec *saved = NULL;
 	size_t n_saved = 0;
-	bool *gone = NULL, *absent = NULL;
-	struct target t;
+	_cleanup_free_ bool *gone = NULL;
+	_cleanup_free_ bool *absent = NULL;
+	_cleanup_target_ struct target t;
 	int r = -1;
 
 	if (target_open(cli, arg, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
@@ -287,10 +288,7 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 		report_nested(&t, saved, n_saved, gone);
 	r = 0;
 out:
-	free(absent);
-	free(gone);
 	path_specs_free(saved, n_saved);
-	target_close(&t);
 	return r;
 }
 
