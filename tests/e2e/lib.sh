@@ -131,6 +131,14 @@ e2e_wrapper_conf() {
 
 e2e_bundle_dir() { echo "$E2E_TMP/bundles/$1"; }
 
+# e2e_new_bundle PREFIX: the bundle of a fresh container named
+# $(e2e_name PREFIX); sets id to that name and b to the bundle's directory
+e2e_new_bundle() {
+	id=$(e2e_name "$1")
+	e2e_bundle "$id"
+	b=$(e2e_bundle_dir "$id")
+}
+
 # e2e_run ID: start the container detached; stderr kept in $E2E_TMP/ID.err
 e2e_run() {
 	local id=$1

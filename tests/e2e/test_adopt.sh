@@ -7,9 +7,7 @@ e2e_require_root
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # --- inject -------------------------------------------------------------------
-id=$(e2e_name inj)
-e2e_bundle "$id"
-b=$(e2e_bundle_dir "$id")
+e2e_new_bundle inj
 # a bundle as a runtime user has it: its own hook, none of ours
 jq '.hooks = {prestart: [{path: "/bin/true", args: ["true", "own"]}]}' "$b/config.json" >"$b/c" &&
 	mv "$b/c" "$b/config.json"

@@ -8,9 +8,7 @@
 e2e_require_root
 ROUNDS=${RACE_ROUNDS:-20}
 
-id=$(e2e_name esc2)
-e2e_bundle "$id"
-b=$(e2e_bundle_dir "$id")
+e2e_new_bundle esc2
 r=$b/rootfs
 store=$SYSCONTAINER_HOOKS_ROOT/$id/hook.json
 share=$E2E_TMP/share

@@ -15,9 +15,7 @@ bounded() {  # bounded SECONDS CMD...: run under the memory and time bounds
 	timeout "$secs" bash -c "$limit"' "$@"' bash "$@"
 }
 
-id=$(e2e_name big)
-e2e_bundle "$id"
-b=$(e2e_bundle_dir "$id")
+e2e_new_bundle big
 check "container starts" e2e_run "$id"
 state=$(jq -nc --arg id "$id" --arg b "$b" '{ociVersion:"1.0.2",id:$id,bundle:$b}')
 

@@ -8,9 +8,7 @@
 e2e_require_root
 export SYSCONTAINER_HOOKS_MODULES_ALLOW=$E2E_TMP/modules.allow
 
-id=$(e2e_name mod)
-e2e_bundle "$id"
-b=$(e2e_bundle_dir "$id")
+e2e_new_bundle mod
 with_env() {  # with_env VALUE: the container asks for VALUE
 	jq --arg v "$1" --arg a "$SYSCONTAINER_HOOKS_MODULES_ALLOW" '
 		.process.env = (.process.env | map(select(startswith("KERNEL_MODULES=") | not))

@@ -8,9 +8,8 @@
 e2e_require_root
 N=${NOTHING_SAVED_N:-100}
 
-base=$(e2e_name ns)
-e2e_bundle "$base"
-b=$(e2e_bundle_dir "$base")
+e2e_new_bundle ns
+base=$id
 failed=0
 for i in $(seq "$N"); do
 	id=$base-$i

@@ -9,9 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
 
-id=$(e2e_name uns)
-e2e_bundle "$id"
-b=$(e2e_bundle_dir "$id")
+e2e_new_bundle uns
 jq '.linux.namespaces += [{"type": "user"}] |
     .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}] |
     .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]' \
