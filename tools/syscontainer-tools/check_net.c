@@ -23,6 +23,34 @@
 #include "store_net.h"
 #include "util.h"
 
+/* "NAME ADDRESS/PREFIX" for an IPv4 or IPv6 entry of getifaddrs; other
+ * entries (a link without an address has none, ifa_addr NULL) are left
+ * out. */
+static void print_addr(FILE *f, const struct ifaddrs *i)
+{
+	const void *a, *m;
+	char text[INET6_ADDRSTRLEN];
+	int fam, bits = 0, len;
+
+	if (!i->ifa_addr || !i->ifa_netmask)
+		return;
+	fam = i->ifa_addr->sa_family;
+	if (fam == AF_INET) {
+		a = &((const struct sockaddr_in *)i->ifa_addr)->sin_addr;
+		m = &((const struct sockaddr_in *)i->ifa_netmask)->sin_addr;
+		len = 4;
+	} else if (fam == AF_INET6) {
+		a = &((const struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+		m = &((const struct sockaddr_in6 *)i->ifa_netmask)->sin6_addr;
+		len = 16;
+	} else {
+		return;
+	}
+	for (int k = 0; k < len; k++)
+		bits += __builtin_popcount(((const unsigned char *)m)[k]);
+	fprintf(f, "%s %s/%d\n", i->ifa_name, inet_ntop(fam, a, text, sizeof(text)), bits);
+}
+
 /* The addresses of every interface in network namespace @netns, one
  * "NAME ADDRESS/PREFIX" line each, listed by a child that enters it. */
 static int ctr_addrs(int netns, char **out, struct err *e)
@@ -33,30 +61,21 @@ static int ctr_addrs(int netns, char **out, struct err *e)
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return err_sys(e, errno, "pipe");
 	pid = fork();
-	if (pid < 0)
-		return err_sys(e, errno, "fork");
+	if (pid < 0) {
+		err_sys(e, errno, "fork");
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		struct ifaddrs *ifa = NULL;
 		FILE *f = fdopen(p[1], "w");
 
 		if (!f || setns(netns, CLONE_NEWNET) < 0 || getifaddrs(&ifa) < 0)
 			_exit(1);
-		for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
-			int fam = i->ifa_addr ? i->ifa_addr->sa_family : 0;
-			const void *a = fam == AF_INET ? (void *)&((struct sockaddr_in *)i->ifa_addr)->sin_addr
-						       : (void *)&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
-			const unsigned char *m = fam == AF_INET
-				? (void *)&((struct sockaddr_in *)i->ifa_netmask)->sin_addr
-				: (void *)&((struct sockaddr_in6 *)i->ifa_netmask)->sin6_addr;
-			char text[INET6_ADDRSTRLEN];
-			int bits = 0;
-
-			if ((fam != AF_INET && fam != AF_INET6) || !i->ifa_netmask)
-				continue;
-			for (int k = 0; k < (fam == AF_INET ? 4 : 16); k++)
-				bits += __builtin_popcount(m[k]);
-			fprintf(f, "%s %s/%d\n", i->ifa_name, inet_ntop(fam, a, text, sizeof(text)), bits);
-		}
+		for (struct ifaddrs *i = ifa; i; i = i->ifa_next)
+			print_addr(f, i);
+		freeifaddrs(ifa);
 		_exit(fclose(f) ? 1 : 0);
 	}
 	close(p[1]);
