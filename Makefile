@@ -76,7 +76,7 @@ $(TOOL): $(TOOL_OBJ) $(BUILD)/libsch.a
 $(WRAPPER): $(RT_OBJ) $(BUILD)/libsch.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit_net.h $(BUILD)/libsch.a
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libsch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unused-parameter $(shell pkg-config --cflags cmocka) -o $@ $< \
 		$(BUILD)/libsch.a $(LDLIBS) $(shell pkg-config --libs cmocka)
@@ -123,9 +123,11 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEPS)
 
+# The sanitizer runtimes are linked in statically: the programs also run
+# inside other roots (the systemd test's Debian root) that have no libasan.
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-		LDFLAGS="-fsanitize=address,undefined" check
+		LDFLAGS="-fsanitize=address,undefined -static-libasan -static-libubsan" check
 
 # the same script the Kubernetes DaemonSet runs (example/kubernetes)
 install: all

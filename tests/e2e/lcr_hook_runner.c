@@ -93,18 +93,22 @@ static void state_from_stdin(struct runner *r)
 	char buf[65536];
 	size_t n = fread(buf, 1, sizeof(buf) - 1, stdin);
 	cJSON *doc, *id, *pid;
+	bool has_id;
 
 	buf[n] = '\0';
 	doc = cJSON_Parse(buf);
 	id = cJSON_GetObjectItemCaseSensitive(doc, "id");
 	pid = cJSON_GetObjectItemCaseSensitive(doc, "pid");
-	if (!cJSON_IsString(id))
-		die("no id in the runtime's state");
-	snprintf(r->id, sizeof(r->id), "%s", id->valuestring);
+	has_id = cJSON_IsString(id);
+	if (has_id)
+		snprintf(r->id, sizeof(r->id), "%s", id->valuestring);
 	r->pid = cJSON_IsNumber(pid) ? pid->valueint : 0;
+	/* freed before any exit: no leak report under the sanitizers */
+	cJSON_Delete(doc);
+	if (!has_id)
+		die("no id in the runtime's state");
 	if (!r->root)
 		die("--from-stdin needs --root");
-	cJSON_Delete(doc);
 	snprintf(r->pid_env, sizeof(r->pid_env), "%d", r->pid);
 	/* at poststop the pid of a stopped container is unknown under runc */
 	if (r->pid > 0) {
@@ -130,7 +134,8 @@ static void state_from_env(struct runner *r)
 		die("LXC_ROOTFS_MOUNT is not set");
 }
 
-/* The environment liblxc gives an OCI hook, then the hook's own. */
+/* The environment liblxc gives an OCI hook, then the hook's own; each
+ * string allocated, NULL-terminated (env_free). */
 static char **hook_env(const struct runner *r)
 {
 	static const char *const keep[] = {
@@ -147,8 +152,15 @@ static char **hook_env(const struct runner *r)
 			n++;
 	}
 	for (int i = 0; i < r->n_extra; i++)
-		env[n++] = (char *)r->extra_env[i];
+		env[n++] = strdup(r->extra_env[i]);
 	return env;
+}
+
+static void env_free(char **env)
+{
+	for (char **p = env; *p; p++)
+		free(*p);
+	free(env);
 }
 
 static long now_ms(void)
@@ -228,6 +240,8 @@ int main(int argc, char **argv)
 {
 	struct runner r = { 0 };
 	char state[8192];
+	char **env;
+	int rc;
 
 	/* a hook that exits before reading its state is the hook's failure */
 	signal(SIGPIPE, SIG_IGN);
@@ -242,5 +256,8 @@ int main(int argc, char **argv)
 	snprintf(state, sizeof(state),
 		 "{\"ociVersion\":\"\",\"id\":\"%s\",\"pid\":%d,\"root\":\"%s\",\"bundle\":\"%s\"}",
 		 r.id, r.pid, r.root, r.bundle);
-	return run_hook(&r, state, hook_env(&r));
+	env = hook_env(&r);
+	rc = run_hook(&r, state, env);
+	env_free(env);
+	return rc;
 }
