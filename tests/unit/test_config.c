@@ -31,6 +31,23 @@ static void clear_all(void)
 	unsetenv("SYSCONTAINER_HOOKS_DEADLINE");
 }
 
+/* Each test starts and ends with none of the settings in the environment,
+ * whether it passed or not. */
+static int clean_setup(void **state)
+{
+	(void)state;
+	clear_all();
+	return 0;
+}
+
+static int clean_teardown(void **state)
+{
+	clear_all();
+	return unit_case_teardown(state);
+}
+
+#define CONFIG_TEST(f) cmocka_unit_test_setup_teardown(f, clean_setup, clean_teardown)
+
 /* Every path setting: read, read again after a change, empty is unset,
  * relative or too long is refused by name. */
 static void path_settings(void **state)
@@ -64,7 +81,6 @@ static void path_settings(void **state)
 		assert_err_mentions(e, paths[i].name);
 	}
 	unit_case_done();
-	clear_all();
 }
 
 /* The sockets take their users' scheme off: ovs-vsctl's and docker's. */
@@ -72,24 +88,21 @@ static void socket_schemes(void **state)
 {
 	struct err e = { 0 };
 
-	clear_all();
-	setenv("SYSCONTAINER_HOOKS_OVSDB", "unix:/run/ovs/db.sock", 1);
-	setenv("SYSCONTAINER_ENGINE_SOCKET", "unix:///run/docker.sock", 1);
-	assert_int_equal(config_load(&e), 0);
+	assert_int_equal(unit_env("SYSCONTAINER_HOOKS_OVSDB", "unix:/run/ovs/db.sock"), 0);
 	assert_string_equal(config_get(CONFIG_OVSDB), "/run/ovs/db.sock");
+	assert_int_equal(unit_env("SYSCONTAINER_ENGINE_SOCKET", "unix:///run/docker.sock"), 0);
 	assert_string_equal(config_get(CONFIG_ENGINE_SOCKET), "/run/docker.sock");
+	assert_string_equal(config_get(CONFIG_OVSDB), "/run/ovs/db.sock");
 	setenv("SYSCONTAINER_HOOKS_OVSDB", "tcp:127.0.0.1:6640", 1);
 	assert_int_equal(config_load(&e), -1);
 	assert_err_mentions(e, "SYSCONTAINER_HOOKS_OVSDB='tcp:127.0.0.1:6640' is not an "
 			    "absolute path");
-	clear_all();
 }
 
 static void engine_setting(void **state)
 {
 	struct err e = { 0 };
 
-	clear_all();
 	setenv("SYSCONTAINER_ENGINE", "podman", 1);
 	assert_int_equal(config_load(&e), 0);
 	assert_string_equal(config_get(CONFIG_ENGINE), "podman");
@@ -98,7 +111,6 @@ static void engine_setting(void **state)
 	assert_string_equal(e.msg, "$SYSCONTAINER_ENGINE: unknown engine 'lxd' "
 			    "(isula, docker or podman)");
 	assert_null(config_get(CONFIG_ENGINE));
-	clear_all();
 }
 
 /* The real runtime is a name or a path; the wrapper's mark, any text. */
@@ -106,7 +118,6 @@ static void runtime_settings(void **state)
 {
 	struct err e = { 0 };
 
-	clear_all();
 	assert_int_equal(config_load(&e), 0);
 	assert_null(config_get(CONFIG_RUNTIME));
 	assert_null(config_get(CONFIG_RUNTIME_WRAPPED));
@@ -118,7 +129,6 @@ static void runtime_settings(void **state)
 	setenv("SYSCONTAINER_RUNTIME", "/usr/sbin/runc", 1);
 	assert_int_equal(config_load(&e), 0);
 	assert_string_equal(config_get(CONFIG_RUNTIME), "/usr/sbin/runc");
-	clear_all();
 }
 
 static void deadline_setting(void **state)
@@ -131,7 +141,6 @@ static void deadline_setting(void **state)
 	struct err e = { 0 };
 	char want[128];
 
-	clear_all();
 	assert_int_equal(config_load(&e), 0);
 	assert_int_equal(config_deadline(), CONFIG_DEADLINE_DEFAULT);
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
@@ -150,7 +159,6 @@ static void deadline_setting(void **state)
 		assert_int_equal(config_deadline(), CONFIG_DEADLINE_DEFAULT);
 	}
 	unit_case_done();
-	clear_all();
 }
 
 /* Several bad values: the first is told, every good one is kept. */
@@ -158,7 +166,6 @@ static void first_bad_told(void **state)
 {
 	struct err e = { 0 };
 
-	clear_all();
 	setenv("SYSCONTAINER_HOOKS_ROOT", "/state", 1);
 	setenv("SYSCONTAINER_HOOKS_RUNDIR", "run", 1);
 	setenv("SYSCONTAINER_ENGINE", "rkt", 1);
@@ -169,18 +176,17 @@ static void first_bad_told(void **state)
 	assert_null(config_get(CONFIG_RUNDIR));
 	assert_null(config_get(CONFIG_ENGINE));
 	assert_int_equal(config_deadline(), 5);
-	clear_all();
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UNIT_TEST(path_settings),
-		UNIT_TEST(socket_schemes),
-		UNIT_TEST(engine_setting),
-		UNIT_TEST(runtime_settings),
-		UNIT_TEST(deadline_setting),
-		UNIT_TEST(first_bad_told),
+		CONFIG_TEST(path_settings),
+		CONFIG_TEST(socket_schemes),
+		CONFIG_TEST(engine_setting),
+		CONFIG_TEST(runtime_settings),
+		CONFIG_TEST(deadline_setting),
+		CONFIG_TEST(first_bad_told),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

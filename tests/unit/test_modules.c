@@ -7,17 +7,11 @@
 
 static void names(void **state)
 {
-	static const char *good[] = { "a", "nf_conntrack", "dm-crypt", "x86_pkg_temp_thermal" };
-	static const char *bad[] = { "", "a b", "a;b", "../x", "a/b", "mod\n", "m.o",
+	static const char *const good[] = { "a", "nf_conntrack", "dm-crypt", "x86_pkg_temp_thermal" };
+	static const char *const bad[] = { "", "a b", "a;b", "../x", "a/b", "mod\n", "m.o",
 		"0123456789012345678901234567890123456789012345678901234567890123456789" };
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
-		assert_true(module_name_valid(good[i]));
-	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		unit_case("%s", bad[i]);
-		assert_false(module_name_valid(bad[i]));
-	}
-	unit_case_done();
+	unit_assert_accepts(module_name_valid, good, bad);
 }
 
 static void from_env(void **state)

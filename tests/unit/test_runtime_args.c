@@ -24,68 +24,65 @@ static void split(const char *line, char **argv, int *argc, char *buf, size_t si
 	argv[*argc] = NULL;
 }
 
+/* A runtime command line and what is read from it. */
+static const struct {
+	const char *line;
+	const char *command;    /* NULL: none */
+	bool creates;
+	const char *bundle;
+	const char *unknown;
+} args_rows[] = {
+	/* as Docker and containerd's shim call it */
+	{ "--root /r --log /l --log-format json create --bundle /b --pid-file /p id",
+	  "create", true, "/b", NULL },
+	{ "--root=/r --systemd-cgroup create -b /b id", "create", true, "/b", NULL },
+	{ "-root /r -debug create -bundle=/b id", "create", true, "/b", NULL },
+	{ "run -d --bundle /b id", "run", true, "/b", NULL },
+	{ "run id", "run", true, NULL, NULL },
+	/* flags after the id, reordered by runc's urfave/cli */
+	{ "create id --bundle /b", "create", true, "/b", NULL },
+	{ "create --bundle /a id -b /b", "create", true, "/b", NULL },
+	/* a value that looks like "-b" is a value */
+	{ "create --pid-file -b id", "create", true, NULL, NULL },
+	{ "create --console-socket /s --bundle /b id", "create", true, "/b", NULL },
+	{ "create id -- --bundle /b", "create", true, NULL, NULL },
+	/* a global value that is a command name */
+	{ "--root create state id", "state", false, NULL, NULL },
+	{ "--log-format=json delete --force id", "delete", false, NULL, NULL },
+	{ "state id", "state", false, NULL, NULL },
+	{ "exec --tty id sh", "exec", false, NULL, NULL },
+	{ "kill id KILL", "kill", false, NULL, NULL },
+	{ "-- create id", "create", true, NULL, NULL },
+	{ "--version", NULL, false, NULL, NULL },
+	{ "", NULL, false, NULL, NULL },
+	{ "--root", NULL, false, NULL, NULL },
+	{ "--frobnicate create --bundle /b id", NULL, false, NULL, "--frobnicate" },
+	{ "--cgroup-manager systemd create --bundle /b id", "create", true, "/b", NULL },
+	/* "create" as an argument of another command */
+	{ "exec id create --bundle /b", "exec", false, NULL, NULL },
+};
+
 static void args_table(void **state)
 {
-	static const struct {
-		const char *line;
-		const char *command;    /* NULL: none */
-		bool creates;
-		const char *bundle;
-		const char *unknown;
-	} t[] = {
-		/* as Docker and containerd's shim call it */
-		{ "--root /r --log /l --log-format json create --bundle /b --pid-file /p id",
-		  "create", true, "/b", NULL },
-		{ "--root=/r --systemd-cgroup create -b /b id", "create", true, "/b", NULL },
-		{ "-root /r -debug create -bundle=/b id", "create", true, "/b", NULL },
-		{ "run -d --bundle /b id", "run", true, "/b", NULL },
-		{ "run id", "run", true, NULL, NULL },
-		/* flags after the id, reordered by runc's urfave/cli */
-		{ "create id --bundle /b", "create", true, "/b", NULL },
-		{ "create --bundle /a id -b /b", "create", true, "/b", NULL },
-		/* a value that looks like "-b" is a value */
-		{ "create --pid-file -b id", "create", true, NULL, NULL },
-		{ "create --console-socket /s --bundle /b id", "create", true, "/b", NULL },
-		{ "create id -- --bundle /b", "create", true, NULL, NULL },
-		/* a global value that is a command name */
-		{ "--root create state id", "state", false, NULL, NULL },
-		{ "--log-format=json delete --force id", "delete", false, NULL, NULL },
-		{ "state id", "state", false, NULL, NULL },
-		{ "exec --tty id sh", "exec", false, NULL, NULL },
-		{ "kill id KILL", "kill", false, NULL, NULL },
-		{ "-- create id", "create", true, NULL, NULL },
-		{ "--version", NULL, false, NULL, NULL },
-		{ "", NULL, false, NULL, NULL },
-		{ "--root", NULL, false, NULL, NULL },
-		{ "--frobnicate create --bundle /b id", NULL, false, NULL, "--frobnicate" },
-		{ "--cgroup-manager systemd create --bundle /b id", "create", true, "/b", NULL },
-		/* "create" as an argument of another command */
-		{ "exec id create --bundle /b", "exec", false, NULL, NULL },
-	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(args_rows); i++) {
+		const __typeof__(args_rows[0]) *t = &args_rows[i];
 		char buf[512], *argv[MAXARGS];
 		struct runtime_call c;
 		int argc;
 
-		unit_case("\"%s\"", t[i].line);
-		split(t[i].line, argv, &argc, buf, sizeof(buf));
+		unit_case("\"%s\"", t->line);
+		split(t->line, argv, &argc, buf, sizeof(buf));
 		runtime_args_parse(argc, argv, &c);
-		if (t[i].command) {
+		if (t->command) {
 			assert_true(c.command > 0);
-			assert_string_equal(argv[c.command], t[i].command);
+			assert_string_equal(argv[c.command], t->command);
 		} else {
 			assert_int_equal(c.command, -1);
 		}
-		assert_int_equal(c.creates, t[i].creates);
-		if (t[i].bundle)
-			assert_string_equal(c.bundle, t[i].bundle);
-		else
-			assert_null(c.bundle);
-		if (t[i].unknown)
-			assert_string_equal(c.unknown, t[i].unknown);
-		else
-			assert_null(c.unknown);
+		assert_int_equal(c.creates, t->creates);
+		assert_str_or_null(c.bundle, t->bundle);
+		assert_str_or_null(c.unknown, t->unknown);
 	}
 	unit_case_done();
 }

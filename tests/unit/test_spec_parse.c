@@ -142,15 +142,7 @@ static void device_perms(void **state)
 	static const char *const good[] = { "r", "w", "m", "rw", "wr", "rm", "rwm", "mwr", "wm" };
 	static const char *const bad[] = { "", "rr", "rwx", "x", "rwmr", "R", " r", "r ", "rw m", "mm" };
 
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		unit_case("good '%s'", good[i]);
-		assert_true(device_perms_valid(good[i]));
-	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		unit_case("bad '%s'", bad[i]);
-		assert_false(device_perms_valid(bad[i]));
-	}
-	unit_case_done();
+	unit_assert_accepts(device_perms_valid, good, bad);
 	assert_false(device_perms_valid(NULL));
 }
 

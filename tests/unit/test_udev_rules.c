@@ -258,17 +258,9 @@ static void kernel_names(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		unit_case("good %s", good[i]);
-		assert_true(udev_kernel_name_ok(good[i]));
-	}
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		unit_case("bad '%s'", bad[i]);
-		assert_false(udev_kernel_name_ok(bad[i]));
-	}
+	unit_assert_accepts(udev_kernel_name_ok, good, bad);
 	/* 63 characters is the longest that fits a rule */
 	assert_true(udev_kernel_name_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
-	unit_case_done();
 }
 
 static void partition_names(void **state)

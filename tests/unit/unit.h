@@ -22,6 +22,13 @@
 
 #include "config.h"
 
+/* A container id of the longest length allowed (CONTAINER_ID_MAX), and
+ * one of a character more. */
+#define UNIT_ID128 \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define UNIT_ID129 UNIT_ID128 "a"
+
 /* Set (@value) or unset (NULL) an environment setting and read the
  * settings again, as a program does when it starts; returns what
  * config_load() does. */
@@ -95,6 +102,26 @@ static inline int unit_case_teardown(void **state)
 }
 
 #define UNIT_TEST(f) cmocka_unit_test_teardown(f, unit_case_teardown)
+
+/* The predicate @ok says yes to each of the @n_good strings @good and no to
+ * each of the @n_bad strings @bad; a failure names the string. */
+static inline void unit_assert_predicate(bool (*ok)(const char *), const char *const *good,
+					 size_t n_good, const char *const *bad, size_t n_bad)
+{
+	for (size_t i = 0; i < n_good; i++) {
+		unit_case("good '%s'", good[i]);
+		assert_true(ok(good[i]));
+	}
+	for (size_t i = 0; i < n_bad; i++) {
+		unit_case("bad '%s'", bad[i]);
+		assert_false(ok(bad[i]));
+	}
+	unit_case_done();
+}
+
+#define unit_assert_accepts(ok, good, bad)					\
+	unit_assert_predicate(ok, good, sizeof(good) / sizeof((good)[0]), bad,	\
+			      sizeof(bad) / sizeof((bad)[0]))
 
 /* A fresh directory under /tmp; free() the result after unit_rm_rf(). */
 static inline char *unit_tmpdir(void)
