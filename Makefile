@@ -9,14 +9,14 @@ DESTDIR  ?=
 VERSION  := 0.1.0
 
 CC       ?= cc
-PKGS     := libcjson libmnl libudev libselinux libkmod
+PKGS     := libcjson libmnl libudev libselinux libkmod yaml-0.1
 # pkg-config runs when a recipe first needs the flags, not when the Makefile
 # is read, so that "make deps demo" installs the -dev packages before the
 # build asks for them; the answer is then kept for the rest of the run.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $$(PKGS)))$(PKG_CFLAGS)
 # libkmod, libselinux, libudev and libsystemd are loaded with dlopen when needed
 # (lib/dynlib.h)
-PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs libcjson libmnl) -ldl)$(PKG_LIBS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs libcjson libmnl yaml-0.1) -ldl)$(PKG_LIBS)
 CFLAGS   ?= -O2
 # project flags stay even when CFLAGS is given on the command line
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 \
@@ -56,6 +56,7 @@ DEPS += containerd  # tests/e2e/test_containerd.sh runs its own containerd (ctr 
 DEPS += python3-yaml  # tests/e2e/test_install.sh parses the Kubernetes YAML files
 DEPS += openvswitch-switch  # tests/e2e/test_ovs.sh runs its own ovsdb-server and ovs-vswitchd
 DEPS += libsystemd-dev  # sd-bus header: the DeviceAllow= of systemd units (lib/systemd_bus.c)
+DEPS += libyaml-dev  # CDI spec files written in YAML (lib/cdi_yaml.c)
 all: $(HOOK) $(TOOL) $(WRAPPER)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h hooks/syscontainer-hooks/*.h tools/*/*.h)

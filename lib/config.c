@@ -11,7 +11,7 @@
 
 #define DEADLINE_NAME "SYSCONTAINER_HOOKS_DEADLINE"
 
-enum kind { PATH, SOCKET, ENGINE, TEXT };
+enum kind { PATH, PATH_LIST, SOCKET, ENGINE, TEXT };
 
 static const struct setting {
 	const char *name;
@@ -31,6 +31,7 @@ static const struct setting {
 	[CONFIG_RUNTIME_CONFIG] = { "SYSCONTAINER_RUNTIME_CONFIG", PATH, NULL },
 	[CONFIG_RUNTIME] = { "SYSCONTAINER_RUNTIME", TEXT, NULL },
 	[CONFIG_RUNTIME_WRAPPED] = { "SYSCONTAINER_RUNTIME_WRAPPED", TEXT, NULL },
+	[CONFIG_CDI_SPEC_DIRS] = { "SYSCONTAINER_CDI_SPEC_DIRS", PATH_LIST, NULL },
 };
 
 static struct {
@@ -50,6 +51,25 @@ static int check_path(const char *name, const char *v, struct err *e)
 	return 0;
 }
 
+/* Colon-separated absolute paths, as $PATH is written; an empty entry
+ * would be a relative path. */
+static int check_path_list(const char *name, const char *v, struct err *e)
+{
+	_cleanup_free_ char *copy = xstrdup(v);
+	char *save = NULL;
+	int n = 0;
+
+	if (v[0] == ':' || v[strlen(v) - 1] == ':' || strstr(v, "::"))
+		return err_set(e, EINVAL, "%s='%s' has an empty entry", name, v);
+	for (char *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save))
+		if (check_path(name, p, e) < 0)
+			return -1;
+		else if (++n > CONFIG_CDI_SPEC_DIRS_MAX)
+			return err_set(e, EINVAL, "%s lists more than %d directories", name,
+				       CONFIG_CDI_SPEC_DIRS_MAX);
+	return 0;
+}
+
 /* The value @v of setting @s as its users see it, or NULL and @e. */
 static const char *check(const struct setting *s, const char *v, struct err *e)
 {
@@ -62,6 +82,8 @@ static const char *check(const struct setting *s, const char *v, struct err *e)
 		/* fall through */
 	case PATH:
 		return check_path(s->name, v, e) < 0 ? NULL : v;
+	case PATH_LIST:
+		return check_path_list(s->name, v, e) < 0 ? NULL : v;
 	case ENGINE:
 		if (engine_parse(v, &k, e) < 0) {
 			err_wrap(e, "$%s", s->name);

@@ -11,6 +11,9 @@
 #define CONFIG_DEADLINE_DEFAULT 30
 #define CONFIG_DEADLINE_MAX 3600
 
+/* The most directories SYSCONTAINER_CDI_SPEC_DIRS may list. */
+#define CONFIG_CDI_SPEC_DIRS_MAX 16
+
 /* Unset or empty, a setting is NULL and its owner's default applies. */
 enum config_key {
 	CONFIG_ROOT,            /* SYSCONTAINER_HOOKS_ROOT: the state store */
@@ -29,6 +32,9 @@ enum config_key {
 				 * or a name on PATH */
 	CONFIG_RUNTIME_WRAPPED, /* SYSCONTAINER_RUNTIME_WRAPPED: set by the wrapper
 				 * for the runtime it runs */
+	CONFIG_CDI_SPEC_DIRS,   /* SYSCONTAINER_CDI_SPEC_DIRS: the CDI spec
+				 * directories, colon-separated, lowest
+				 * priority first */
 	CONFIG_KEYS,
 };
 

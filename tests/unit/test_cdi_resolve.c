@@ -1,0 +1,271 @@
+/* lib/cdi_resolve.c: a device looked up in the spec directories: the
+ * later directory wins, one directory declaring a device twice is an
+ * error naming both files, a broken file of another vendor is no
+ * obstacle, the edits come as the spec's followed by the device's. */
+#include "unit.h"
+
+#include "cdi.h"
+
+#define SPEC(kind, body) "{\"cdiVersion\":\"0.5.0\",\"kind\":\"" kind "\"," body "}"
+#define DEV(name, path) "{\"name\":\"" name "\",\"containerEdits\":{\"deviceNodes\":" \
+	"[{\"path\":\"" path "\"}]}}"
+
+/* The fixture's "root" and "run" directories stand for /etc/cdi and
+ * /var/run/cdi, in that order. */
+static void put(const char *dir, const char *name, const char *text)
+{
+	char *path = unit_join(dir, name);
+
+	unit_write(path, text, strlen(text));
+	free(path);
+}
+
+static int resolve(struct unit_fixture *d, const char *name, struct cdi_device *out,
+		   struct err *e)
+{
+	const char *dirs[] = { d->root, d->run };
+
+	return cdi_resolve(dirs, 2, name, out, e);
+}
+
+static void found_with_spec_edits_first(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+	char *file = unit_join(d->root, "v.json");
+
+	put(d->root, "v.json", SPEC("vendor.com/disk", "\"containerEdits\":{\"deviceNodes\":"
+				   "[{\"path\":\"/dev/common\"}],\"env\":[\"A=1\"]},\"devices\":["
+				   DEV("a", "/dev/loop1") "," DEV("b", "/dev/loop2") "]"));
+	if (resolve(d, "vendor.com/disk=b", &dev, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_string_equal(dev.name, "vendor.com/disk=b");
+	assert_string_equal(dev.spec_file, file);
+	assert_string_equal(dev.cdi_version, "0.5.0");
+	assert_int_equal(dev.n_nodes, 2);
+	assert_string_equal(dev.nodes[0].path, "/dev/common");
+	assert_string_equal(dev.nodes[1].path, "/dev/loop2");
+	assert_int_equal(dev.n_unsupported, 1);
+	assert_non_null(strstr(dev.unsupported[0], "v.json: containerEdits.env"));
+	cdi_device_free(&dev);
+	free(file);
+}
+
+/* The same device in both directories: the later one is taken... */
+static void later_directory_wins(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+
+	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/old") "]"));
+	put(d->run, "v.yaml", "cdiVersion: 0.6.0\nkind: vendor.com/disk\ndevices:\n- name: a\n"
+	    "  containerEdits:\n    deviceNodes: [{path: /dev/new}]\n");
+	if (resolve(d, "vendor.com/disk=a", &dev, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_string_equal(dev.nodes[0].path, "/dev/new");
+	assert_string_equal(dev.cdi_version, "0.6.0");
+	assert_non_null(strstr(dev.spec_file, "/run/v.yaml"));
+	cdi_device_free(&dev);
+	/* ...the other order gives the other one */
+	if (cdi_resolve((const char *[]){ d->run, d->root }, 2, "vendor.com/disk=a", &dev,
+			&e) < 0)
+		fail_msg("%s", e.msg);
+	assert_string_equal(dev.nodes[0].path, "/dev/old");
+	cdi_device_free(&dev);
+}
+
+static void duplicate_in_one_directory(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+
+	put(d->run, "a.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("x", "/dev/a") "]"));
+	put(d->run, "b.yaml", "cdiVersion: 0.5.0\nkind: vendor.com/disk\ndevices:\n- name: x\n"
+	    "  containerEdits:\n    deviceNodes: [{path: /dev/b}]\n");
+	assert_int_equal(resolve(d, "vendor.com/disk=x", &dev, &e), -1);
+	assert_err(e, EINVAL, "cdi device vendor.com/disk=x: ");
+	assert_err_mentions(e, "/run/a.json and ");
+	assert_err_mentions(e, "/run/b.yaml both declare it, in one directory");
+	assert_null(dev.nodes);
+	/* another device of those files is not in conflict */
+	put(d->run, "c.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("y", "/dev/y") "]"));
+	assert_int_equal(resolve(d, "vendor.com/disk=y", &dev, &e), 0);
+	cdi_device_free(&dev);
+	/* nor is the same name in another directory */
+	put(d->root, "a.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("y", "/dev/old") "]"));
+	assert_int_equal(resolve(d, "vendor.com/disk=y", &dev, &e), 0);
+	assert_string_equal(dev.nodes[0].path, "/dev/y");
+	cdi_device_free(&dev);
+}
+
+/* Another vendor's broken file, and files that are not specs at all, do
+ * not stop ours. */
+static void broken_files_of_others(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+	char *fifo = unit_join(d->root, "fifo.json"), *dir = unit_join(d->root, "dir.yaml");
+
+	put(d->root, "0-other.json", SPEC("other.com/gpu", "\"devices\":[{\"name\":\"-bad\"}],"
+					 "\"unknown\":1"));
+	put(d->root, "1-garbage.yaml", "a: [\n");
+	put(d->root, "2-garbage.json", "{");
+	put(d->root, "README", "not a spec");
+	put(d->root, "v.json.bak", "{");
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/a") "]"));
+	if (resolve(d, "vendor.com/disk=a", &dev, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_string_equal(dev.nodes[0].path, "/dev/a");
+	cdi_device_free(&dev);
+	free(fifo);
+	free(dir);
+}
+
+/* A spec of the kind asked for is validated whole: its error is the
+ * answer, naming the file and the field. */
+static void our_broken_spec(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+
+	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/a") ","
+				   "{\"name\":\"b\",\"containerEdits\":{\"deviceNodes\":[{"
+				   "\"path\":\"/dev/b\",\"type\":\"q\"}]}}]"));
+	assert_int_equal(resolve(d, "vendor.com/disk=a", &dev, &e), -1);
+	assert_err(e, EINVAL, "cdi device vendor.com/disk=a: ");
+	assert_err_mentions(e, "/root/v.json: devices[1].containerEdits.deviceNodes[0].type: "
+			    "must be one of b, c, u, p");
+}
+
+static void not_found(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+	const char *dirs[] = { "/nonexistent/cdi", NULL };
+	char want[512];
+
+	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/a") "]"));
+	assert_int_equal(resolve(d, "vendor.com/disk=b", &dev, &e), -1);
+	snprintf(want, sizeof(want), "cdi device vendor.com/disk=b: not found in %s, %s",
+		 d->root, d->run);
+	assert_err_code(e, ENOENT);
+	assert_string_equal(e.msg, want);
+	assert_int_equal(resolve(d, "other.com/disk=a", &dev, &e), -1);
+	assert_err(e, ENOENT, "not found");
+	/* absent directories are no error, only empty */
+	dirs[1] = d->run;
+	assert_int_equal(cdi_resolve(dirs, 2, "vendor.com/disk=a", &dev, &e), -1);
+	assert_err(e, ENOENT, "cdi device vendor.com/disk=a: not found in /nonexistent/cdi, ");
+	/* a file whose kind cannot be read may have been the one: told */
+	put(d->run, "mine.yaml", "cdiVersion: 0.5.0\nkind: vendor.com/disk\ndevices: [\n");
+	assert_int_equal(cdi_resolve(dirs, 2, "vendor.com/disk=a", &dev, &e), -1);
+	assert_err(e, EINVAL, "cdi device vendor.com/disk=a: not found in ");
+	assert_err_mentions(e, "/run/mine.yaml: line 4 column 1: did not find expected node "
+			    "content");
+}
+
+static void bad_names(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+
+	assert_int_equal(resolve(d, "vendor.com/disk", &dev, &e), -1);
+	assert_err(e, EINVAL, "cdi device 'vendor.com/disk': not a name vendor.com/class=name");
+	assert_int_equal(resolve(d, "/dev/sdb", &dev, &e), -1);
+	assert_err(e, EINVAL, "'/dev/sdb'");
+	assert_int_equal(resolve(d, "a.com/b=c\nd", &dev, &e), -1);
+	assert_err(e, EINVAL, "'a.com/b=c?d'");
+}
+
+/* A spec file that is too big, or not a regular file, is refused with a
+ * clear reason; a symlink to a spec is followed (the directories are the
+ * host's). */
+static void odd_files(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+	char *big = malloc((1 << 20) + 2), *link = unit_join(d->run, "link.json");
+	char *target = unit_join(d->top, "target.json");
+
+	assert_non_null(big);
+	memset(big, ' ', (1 << 20) + 1);
+	big[(1 << 20) + 1] = '\0';
+	put(d->root, "big.json", big);
+	assert_int_equal(resolve(d, "vendor.com/disk=a", &dev, &e), -1);
+	assert_err(e, EINVAL, "big.json: input larger than 1048576 bytes");
+	unit_write(target, SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/t") "]"),
+		   strlen(SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/t") "]")));
+	assert_int_equal(symlink(target, link), 0);
+	if (resolve(d, "vendor.com/disk=a", &dev, &e) < 0)
+		fail_msg("%s", e.msg);
+	assert_string_equal(dev.nodes[0].path, "/dev/t");
+	cdi_device_free(&dev);
+	free(big);
+	free(link);
+	free(target);
+}
+
+/* SYSCONTAINER_CDI_SPEC_DIRS replaces the default directories. */
+static void default_dirs(void **state)
+{
+	const char *const *dirs;
+	struct err e = { 0 };
+
+	assert_int_equal(unit_env("SYSCONTAINER_CDI_SPEC_DIRS", NULL), 0);
+	dirs = cdi_default_dirs();
+	assert_string_equal(dirs[0], "/etc/cdi");
+	assert_string_equal(dirs[1], "/var/run/cdi");
+	assert_null(dirs[2]);
+	assert_int_equal(unit_env("SYSCONTAINER_CDI_SPEC_DIRS", "/a:/b/c:/d"), 0);
+	dirs = cdi_default_dirs();
+	assert_string_equal(dirs[0], "/a");
+	assert_string_equal(dirs[1], "/b/c");
+	assert_string_equal(dirs[2], "/d");
+	assert_null(dirs[3]);
+	assert_true(cdi_default_dirs() == dirs);
+	setenv("SYSCONTAINER_CDI_SPEC_DIRS", "/a:rel", 1);
+	assert_int_equal(config_load(&e), -1);
+	assert_err(e, EINVAL, "SYSCONTAINER_CDI_SPEC_DIRS='rel' is not an absolute path");
+	setenv("SYSCONTAINER_CDI_SPEC_DIRS", "/a::/b", 1);
+	assert_int_equal(config_load(&e), -1);
+	assert_err(e, EINVAL, "SYSCONTAINER_CDI_SPEC_DIRS='/a::/b' has an empty entry");
+	assert_string_equal(cdi_default_dirs()[0], "/etc/cdi");
+	setenv("SYSCONTAINER_CDI_SPEC_DIRS", "/1:/2:/3:/4:/5:/6:/7:/8:/9:/10:/11:/12:/13:/14:/15:"
+	       "/16", 1);
+	assert_int_equal(config_load(&e), 0);
+	assert_string_equal(cdi_default_dirs()[15], "/16");
+	setenv("SYSCONTAINER_CDI_SPEC_DIRS", "/1:/2:/3:/4:/5:/6:/7:/8:/9:/10:/11:/12:/13:/14:/15:"
+	       "/16:/17", 1);
+	assert_int_equal(config_load(&e), -1);
+	assert_err(e, EINVAL, "SYSCONTAINER_CDI_SPEC_DIRS lists more than 16 directories");
+	assert_int_equal(unit_env("SYSCONTAINER_CDI_SPEC_DIRS", NULL), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, unit_fixture_setup_dirs, unit_fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(found_with_spec_edits_first),
+		T(later_directory_wins),
+		T(duplicate_in_one_directory),
+		T(broken_files_of_others),
+		T(our_broken_spec),
+		T(not_found),
+		T(bad_names),
+		T(odd_files),
+		UNIT_TEST(default_dirs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
