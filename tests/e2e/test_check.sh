@@ -92,6 +92,21 @@ run_capture tool check "$id"
 check_eq "a second check exits 0" 0 "$RC"
 check_match "with nothing drifted" "^$id: 12 item\(s\), 0 drifted, 0 left$" "$(tail -n 1 "$OUT")"
 
+# names are escaped in the text as list escapes them; --json is exact
+nl_dir="$E2E_TMP/new
+line"
+mkdir -p "$nl_dir"
+check "a path whose host directory has a newline in its name" \
+	tool add-path "$id" "$nl_dir:/mnt/nl"
+run_capture tool check "$id"
+check_match "check's text escapes the newline, on the item's own line" \
+	"^$id path /mnt/nl \\($E2E_TMP/new\\\\nline\\): ok$" "$(cat "$OUT")"
+check_eq "and writes one line per item" 14 "$(wc -l <"$OUT")"
+run_capture tool check "$id" --json
+check_eq "--json has the name as it is" "/mnt/nl ($nl_dir)" \
+	"$(jq -r '.containers[0].items[] | select(.kind == "path" and (.name | startswith("/mnt/nl"))) | .name' "$OUT")"
+check "remove-path of it" tool remove-path "$id" "$nl_dir:/mnt/nl"
+
 # --all: every running container; one not running has nothing to compare
 id2=$(e2e_name chk2)
 e2e_bundle "$id2"

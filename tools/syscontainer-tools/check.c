@@ -118,10 +118,12 @@ static void print_text(const char *id, bool running, const struct check_report *
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const struct check_item *it = &r->items[i];
+		_cleanup_free_ char *name = cli_text(it->name);
+		_cleanup_free_ char *drift = cli_text(it->drift ? it->drift : "ok");
+		_cleanup_free_ char *why = cli_text(it->fix_error ? it->fix_error : "");
 
-		cli_printf("%s %s %s: %s%s%s\n", id, it->kind, it->name, it->drift ? it->drift : "ok",
-			   it->fixed ? "; fixed" : it->fix_error ? "; not fixed: " : "",
-			   it->fix_error ? it->fix_error : "");
+		cli_printf("%s %s %s: %s%s%s\n", id, it->kind, name, drift,
+			   it->fixed ? "; fixed" : it->fix_error ? "; not fixed: " : "", why);
 	}
 	cli_printf("%s: %zu item(s), %zu drifted, %zu left\n", id, r->n, drifted(r), left(r));
 }
@@ -216,7 +218,9 @@ static void run_all(struct cli *cli, struct check_run *run)
 				cJSON_AddStringToObject(o, "error", e.msg);
 				cJSON_AddItemToArray(run->list, o);
 			} else {
-				cli_printf("%s: cannot check: %s\n", ids[i], e.msg);
+				_cleanup_free_ char *why = cli_text(e.msg);
+
+				cli_printf("%s: cannot check: %s\n", ids[i], why);
 			}
 		}
 		free(ids[i]);

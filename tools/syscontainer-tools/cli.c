@@ -164,6 +164,25 @@ int cli_printf(const char *fmt, ...)
 	return r;
 }
 
+char *cli_text(const char *s)
+{
+	char *out = xcalloc(strlen(s) * 4 + 1, 1), *o = out;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\\')
+			o += sprintf(o, "\\\\");
+		else if (*p == '\n')
+			o += sprintf(o, "\\n");
+		else if (*p == '\t')
+			o += sprintf(o, "\\t");
+		else if (*p < 0x20 || *p == 0x7f)
+			o += sprintf(o, "\\x%02x", *p);
+		else
+			*o++ = (char)*p;
+	}
+	return out;
+}
+
 void cli_output_end(bool success)
 {
 	if (!out)

@@ -202,6 +202,11 @@ void qos_clear_device(const struct target *t, struct cJSON *doc, int64_t maj, in
 FILE *cli_out(void);
 int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_output_end(bool success);
+/* @s for a line of text output: paths and names are any bytes but NUL,
+ * and one with a newline would read as two entries. Control characters
+ * and the backslash are escaped the C way (--json output is exact); the
+ * caller frees. */
+char *cli_text(const char *s);
 
 /* Print a JSON value, indented with @pretty. */
 void print_json(const void *cjson, bool pretty);

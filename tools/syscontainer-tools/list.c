@@ -12,28 +12,6 @@
 
 enum { F_JSON = 256 };
 
-/* Paths are any bytes but NUL: on a line of text, one with a newline
- * would read as two entries. Control characters and the backslash are
- * escaped the C way; the caller frees. */
-static char *text(const char *s)
-{
-	char *out = xcalloc(strlen(s) * 4 + 1, 1), *o = out;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\')
-			o += sprintf(o, "\\\\");
-		else if (*p == '\n')
-			o += sprintf(o, "\\n");
-		else if (*p == '\t')
-			o += sprintf(o, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			o += sprintf(o, "\\x%02x", *p);
-		else
-			*o++ = (char)*p;
-	}
-	return out;
-}
-
 static int print_net(const struct target *t, struct err *e)
 {
 	struct nic_spec *nics = NULL;
@@ -98,8 +76,8 @@ static int print_qos(const struct target *t, struct err *e)
 			char note[ERR_MSG_MAX + 64];
 			const char *why = qos_note((enum qos_kind)k, &q[k][i], note, sizeof(note));
 
-			_cleanup_free_ char *path = text(q[k][i].path);
-			_cleanup_free_ char *note_text = text(why ? why : "");
+			_cleanup_free_ char *path = cli_text(q[k][i].path);
+			_cleanup_free_ char *note_text = cli_text(why ? why : "");
 
 			cli_printf("  %-24s %lld:%lld %s %" PRIu64 "%s\n", path, (long long)q[k][i].major,
 			           (long long)q[k][i].minor, qos_flag((enum qos_kind)k), q[k][i].value,
@@ -124,16 +102,16 @@ static int print_text(const struct target *t, struct err *e)
 	cli_printf("container %s: %s\n", t->id, t->running ? "running" : "not running");
 	cli_printf("devices (%zu):\n", nd);
 	for (size_t i = 0; i < nd; i++) {
-		_cleanup_free_ char *host = text(devs[i].host);
-		_cleanup_free_ char *ctr = text(devs[i].ctr);
+		_cleanup_free_ char *host = cli_text(devs[i].host);
+		_cleanup_free_ char *ctr = cli_text(devs[i].ctr);
 
 		cli_printf("  %-24s -> %-24s %c %lld:%lld %s\n", host, ctr, devs[i].type,
 		           (long long)devs[i].major, (long long)devs[i].minor, devs[i].perms);
 	}
 	cli_printf("paths (%zu):\n", np);
 	for (size_t i = 0; i < np; i++) {
-		_cleanup_free_ char *host = text(paths[i].host);
-		_cleanup_free_ char *ctr = text(paths[i].ctr);
+		_cleanup_free_ char *host = cli_text(paths[i].host);
+		_cleanup_free_ char *ctr = cli_text(paths[i].ctr);
 
 		cli_printf("  %-24s -> %-24s %s\n", host, ctr, paths[i].options);
 	}
