@@ -13,9 +13,9 @@
 #include "systemd_unit.h"
 #include "util.h"
 
-/* The unit to tell: 1 and its name when it is the container's own, 0
- * when there is none, -1 when it cannot be told (@why). */
-static int own_unit(const char *id, int pid, char unit[UNIT_NAME_MAX], struct err *why)
+/* The unit @pid's cgroup is in (UNIT_NONE, UNIT_OWN, UNIT_OTHER), or -1
+ * when that cannot be read (@why). */
+static int unit_of_pid(const char *id, int pid, char unit[UNIT_NAME_MAX], struct err *why)
 {
 	_cleanup_free_ char *proc = xasprintf("/proc/%d/cgroup", pid);
 	_cleanup_free_ char *text = NULL, *path = NULL;
@@ -23,6 +23,7 @@ static int own_unit(const char *id, int pid, char unit[UNIT_NAME_MAX], struct er
 	struct statfs fs;
 	bool unified;
 
+	unit[0] = '\0';
 	/* as systemd itself tells the two apart */
 	if (statfs("/sys/fs/cgroup", &fs) < 0)
 		return err_sys(why, errno, "statfs /sys/fs/cgroup");
@@ -31,15 +32,24 @@ static int own_unit(const char *id, int pid, char unit[UNIT_NAME_MAX], struct er
 	    systemd_cgroup_path(text, unified, &path, why) < 0)
 		return -1;
 	if (!path)
-		return 0;
-	switch (systemd_unit_of(path, id, unit)) {
+		return UNIT_NONE;
+	return (int)systemd_unit_of(path, id, unit);
+}
+
+/* The unit to tell: 1 and its name when it is the container's own, 0
+ * when there is none, -1 when it cannot be told (@why). */
+static int own_unit(const char *id, int pid, char unit[UNIT_NAME_MAX], struct err *why)
+{
+	switch (unit_of_pid(id, pid, unit, why)) {
+	case -1:
+		return -1;
 	case UNIT_NONE:
 		return 0;
 	case UNIT_OWN:
 		return 1;
 	default:
-		return err_set(why, EPERM, "its cgroup %s is inside %s, which is not the "
-			       "container's: its DeviceAllow= is left as it is", path, unit);
+		return err_set(why, EPERM, "its cgroup is inside %s, which is not the "
+			       "container's: its DeviceAllow= is left as it is", unit);
 	}
 }
 
@@ -141,4 +151,36 @@ int systemd_devices_sync(const char *rundir, struct record *r, const struct save
 	if (!known && r->sd_known && record_sd_baseline_set(rundir, r, why) < 0)
 		return 1;
 	return ret;
+}
+
+int systemd_devices_drift(const struct record *r, const struct saved_device *saved, size_t n,
+			  const bool *present, char unit[UNIT_NAME_MAX], char **drift,
+			  struct err *e)
+{
+	_cleanup_free_ struct unit_device *want = NULL, *cur = NULL;
+	struct sdbus *b = NULL;
+	size_t n_want, n_cur;
+	char policy[16];
+	int ret;
+
+	*drift = NULL;
+	if (n == 0 || unit_of_pid(r->id, r->pid, unit, e) != UNIT_OWN) {
+		unit[0] = '\0';
+		return 0;
+	}
+	if (sdbus_open(unit, &b, e) < 0)
+		return -1;
+	ret = sdbus_devices_get(b, policy, &cur, &n_cur, e);
+	sdbus_close(b);
+	if (ret < 0)
+		return -1;
+	/* an "auto" unit with no list restricts nothing (tell()): the
+	 * devices are not its to grant */
+	if (!strcmp(policy, "auto") && n_cur == 0) {
+		unit[0] = '\0';
+		return 0;
+	}
+	want = unit_devices_wanted(saved, n, present, saved, n, &n_want);
+	*drift = unit_devices_drift(cur, n_cur, want, n_want);
+	return 0;
 }

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "record.h"
 #include "store.h"
+#include "systemd_unit.h"
 
 /* prestart: allow @devs (those with @present[i]) in the unit of @pid.
  * The runtime's own entries, as found before ours, go into @r (the
@@ -27,5 +28,14 @@ int systemd_devices_start(const char *id, int pid, const struct saved_device *de
 int systemd_devices_sync(const char *rundir, struct record *r, const struct saved_device *saved,
 			 size_t n_saved, const struct saved_device *changed, size_t n_changed,
 			 struct err *why);
+
+/* check: how the DeviceAllow= of the container's own unit falls short of
+ * the saved devices @saved (those with @present[i], or all): *@drift, or
+ * NULL when it grants them all. 0 with @unit "" when the container's
+ * cgroup is not its own systemd unit, or one that restricts no device
+ * (nothing to compare); -1 (@e) when the unit cannot be read. */
+int systemd_devices_drift(const struct record *r, const struct saved_device *saved, size_t n,
+			  const bool *present, char unit[UNIT_NAME_MAX], char **drift,
+			  struct err *e);
 
 #endif

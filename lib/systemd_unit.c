@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device.h"
@@ -182,4 +183,36 @@ struct unit_device *unit_devices_plan(const struct unit_device *current, size_t 
 		if (all[i].bits)
 			all[(*n_out)++] = all[i];
 	return all;
+}
+
+/* Append "; " and @what to *@out (taking @what). */
+static void drift_add(char **out, char *what)
+{
+	char *joined = *out ? xasprintf("%s; %s", *out, what) : xstrdup(what);
+
+	free(*out);
+	free(what);
+	*out = joined;
+}
+
+char *unit_devices_drift(const struct unit_device *current, size_t n_cur,
+			 const struct unit_device *want, size_t n_want)
+{
+	char *out = NULL;
+
+	for (size_t i = 0; i < n_want; i++) {
+		const struct unit_device *cur = find_c(current, n_cur, want[i].path);
+		char w[4], c[4];
+
+		if (!want[i].bits || (cur && (cur->bits & want[i].bits) == want[i].bits))
+			continue;
+		device_perms_string(want[i].bits, w);
+		if (!cur) {
+			drift_add(&out, xasprintf("lacks %s %s", want[i].path, w));
+			continue;
+		}
+		device_perms_string(cur->bits, c);
+		drift_add(&out, xasprintf("has %s %s, not %s", want[i].path, c, w));
+	}
+	return out;
 }

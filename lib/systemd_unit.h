@@ -70,4 +70,10 @@ struct unit_device *unit_devices_plan(const struct unit_device *current, size_t 
 				      const struct unit_device *want, size_t n_want, bool *reset,
 				      size_t *n_out);
 
+/* How @current (a unit's DeviceAllow=) falls short of @want (our
+ * entries): "lacks /dev/block/7:3 rw; has /dev/char/1:3 r, not rw", or
+ * NULL when it grants each entry whole. */
+char *unit_devices_drift(const struct unit_device *current, size_t n_cur,
+			 const struct unit_device *want, size_t n_want);
+
 #endif

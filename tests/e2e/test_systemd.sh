@@ -84,6 +84,33 @@ check "remove it" tool remove-device "$id" /dev/null:/dev/null-r
 reload
 check_match "runc's entry for 1:3 stays" "/dev/char/1:3 rwm" "$(allow_list "$unit")"
 check "/dev/null is still written after a reload" writable "$id" /dev/null
+# check: the unit's DeviceAllow= set back by hand to runc's own entries
+# (as a service manager or an operator could) is drift; --fix mends it
+set_prop=(set-property --runtime "$unit" DeviceAllow=)
+while read -r e; do set_prop+=("DeviceAllow=$e"); done < <(jq -r '.systemdBaseline[]' "$record")
+check "DeviceAllow= set back by hand to runc's own entries" in_sd systemctl "${set_prop[@]}"
+check_fails "it lacks the device now" grep -q "/dev/block/$na " <(allow_list "$unit")
+check_fails "and systemd took the device away" readable "$id" /dev/data
+run_capture tool check "$id"
+check_eq "check finds drift: exit 1" 1 "$RC"
+check_match "it names the unit and the entries DeviceAllow= lacks" \
+	"^$id systemd-unit $unit: DeviceAllow= lacks (.*; )?/dev/block/$na rw(;|$)" "$(cat "$OUT")"
+check_match "the r device too" "^$id systemd-unit $unit: .*lacks /dev/block/$nb r(;|$)" \
+	"$(cat "$OUT")"
+check_eq "--json: the item" "systemd-unit $unit false" "$(tool check "$id" --json |
+	jq -r '.containers[0].items[] | select(.kind == "systemd-unit") | "\(.kind) \(.name) \(.ok)"')"
+run_capture tool check "$id" --fix
+check_eq "check --fix: exit 0" 0 "$RC"
+check_match "it says the unit was fixed" "^$id systemd-unit $unit: .*; fixed$" "$(cat "$OUT")"
+check_match "DeviceAllow= has the device again" "/dev/block/$na rw" "$(allow_list "$unit")"
+check "the device reads right away" readable "$id" /dev/data
+check_match "runc's entries are still there" "/dev/char/1:3 rwm" "$(allow_list "$unit")"
+reload
+check "after a reload the device reads" readable "$id" /dev/data
+run_capture tool check "$id"
+check_eq "a second check exits 0" 0 "$RC"
+check_match "the unit is ok" "^$id systemd-unit $unit: ok$" "$(cat "$OUT")"
+
 check "SetUnitProperties with the device went over the bus" grep -q "/dev/block/$na" "$E2E_TMP/bus.log"
 
 # no bus: a warning, not a failure. The system bus socket is hidden under

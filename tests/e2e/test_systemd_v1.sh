@@ -107,6 +107,9 @@ devices_v1() {
 	check "$1: and still reads after a daemon-reload" readable "$id" /dev/data
 	check "$1: the r one reads" readable "$id" /dev/b
 	check_fails "$1: and is not written" writable "$id" /dev/b
+	run_capture tool check "$id"
+	check_eq "$1: check finds it all as saved" 0 "$RC"
+	check_match "$1: the unit's DeviceAllow= included" "^$id systemd-unit $unit: ok$" "$(cat "$OUT")"
 	check_match "$1: the hook told systemd at prestart" \
 		"prestart: systemd unit $unit allows 2 device" "$(cat "$HOOK_LOG")"
 	sd_stop_ctr "$id"

@@ -180,6 +180,42 @@ static void plan(void **state)
 	unit_case_done();
 }
 
+static void drift(void **state)
+{
+	static const struct unit_device cur[] = {
+		{ "/dev/char/1:3", 7 }, { "/dev/block/7:3", 1 }, { "/dev/block/7:4", 3 },
+	};
+	static const struct {
+		const char *what;
+		struct unit_device want[2];
+		size_t n_want;
+		const char *drift;
+	} t[] = {
+		{ "granted whole: none", { { "/dev/block/7:4", 3 } }, 1, NULL },
+		{ "granted more than wanted: none", { { "/dev/char/1:3", 1 } }, 1, NULL },
+		{ "an entry that is to go: none", { { "/dev/block/7:9", 0 } }, 1, NULL },
+		{ "missing", { { "/dev/block/7:9", 3 } }, 1, "lacks /dev/block/7:9 rw" },
+		{ "narrower, and missing",
+		  { { "/dev/block/7:3", 3 }, { "/dev/char/4:1", 4 } }, 2,
+		  "has /dev/block/7:3 r, not rw; lacks /dev/char/4:1 m" },
+		{ "other bits only", { { "/dev/block/7:4", 4 } }, 1, "has /dev/block/7:4 rw, not m" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		char *got;
+
+		unit_case("%s", t[i].what);
+		got = unit_devices_drift(cur, 3, t[i].want, t[i].n_want);
+		if (!t[i].drift)
+			assert_null(got);
+		else
+			assert_string_equal(got, t[i].drift);
+		free(got);
+	}
+	unit_case_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +224,7 @@ int main(void)
 		UNIT_TEST(device_forms),
 		UNIT_TEST(wanted),
 		UNIT_TEST(plan),
+		UNIT_TEST(drift),
 	};
 
 	return cmocka_run_group_tests_name("test_systemd_unit", tests, NULL, NULL);

@@ -82,7 +82,8 @@ static int check_one(struct cli *cli, const char *id, struct check_report *r, bo
 	if (target_open(cli, id, TARGET_MAY_BE_STOPPED, STORE_READ, &t, e) < 0)
 		return -1;
 	*running = t.running;
-	if (t.running && check_devices(&t, r, e) == 0 && check_paths(&t, r, e) == 0 &&
+	if (t.running && check_systemd(cli, &t, r, e) == 0 && check_devices(&t, r, e) == 0 &&
+	    check_paths(&t, r, e) == 0 &&
 	    check_qos(&t, r, e) == 0 && check_udev(cli, &t, r, e) == 0 && check_net(&t, r, e) == 0)
 		ret = 0;
 	if (!t.running)
@@ -261,7 +262,8 @@ static int run_check(struct cli *cli, const struct cli_args *a)
 const struct command cmd_check = {
 	.help = "Compare what is saved for a running container with what it has now, item\n"
 		"by item: each device node (present, type, major:minor, mode) and its access\n"
-		"in the cgroup, each path (mounted, ro/rw), interface (present, address, MTU,\n"
+		"in the cgroup, the DeviceAllow= of the container's systemd unit if its cgroup\n"
+		"is one, each path (mounted, ro/rw), interface (present, address, MTU,\n"
 		"MAC, up), route, QoS line and udev rule. Each is 'ok' or says what differs.\n"
 		"Exit status: 0 all as saved (or mended by --fix), 1 drift left or a\n"
 		"container that cannot be read, 2 usage. A container that is not running\n"

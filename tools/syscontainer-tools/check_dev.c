@@ -104,7 +104,7 @@ static void look_devices(struct dev_check *c, const struct device_cgroup *cg, ch
 					   : node_drift(rootfd, d, &c->hosts[i]));
 		if (!cg->v2)
 			check_drift(it, v1_access_drift(list, n_list, d));
-		else if (!v2_ok)
+		else if (!v2_ok && !c->r->unit_grants)
 			check_drift(it, xstrdup("access not granted (the cgroup's device program "
 						"does not allow the saved devices)"));
 		c->drifted[i] = it->drift != NULL;
