@@ -98,13 +98,7 @@ static void qos_lines(void **state)
 	assert_int_equal(drift_qos(io_max, "8:0 bps=10", true), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		UNIT_TEST(mounts),
-		UNIT_TEST(routes),
-		UNIT_TEST(qos_lines),
-	};
-
-	return cmocka_run_group_tests_name("test_drift", tests, NULL, NULL);
-}
+UNIT_MAIN("test_drift",
+	  UNIT_TEST(mounts),
+	  UNIT_TEST(routes),
+	  UNIT_TEST(qos_lines))

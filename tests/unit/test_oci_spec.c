@@ -245,18 +245,12 @@ static void idmap(void **state)
 	unit_case_done();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		UNIT_TEST(spec_parse_full),
-		UNIT_TEST(spec_parse_minimal),
-		UNIT_TEST(spec_parse_bad),
-		UNIT_TEST(spec_parse_depth),
-		UNIT_TEST(rootfs_path),
-		UNIT_TEST(rootfs_path_parsed),
-		UNIT_TEST(rootfs_host_path),
-		UNIT_TEST(idmap),
-	};
-
-	return cmocka_run_group_tests_name("test_oci_spec", tests, NULL, NULL);
-}
+UNIT_MAIN("test_oci_spec",
+	  UNIT_TEST(spec_parse_full),
+	  UNIT_TEST(spec_parse_minimal),
+	  UNIT_TEST(spec_parse_bad),
+	  UNIT_TEST(spec_parse_depth),
+	  UNIT_TEST(rootfs_path),
+	  UNIT_TEST(rootfs_path_parsed),
+	  UNIT_TEST(rootfs_host_path),
+	  UNIT_TEST(idmap))

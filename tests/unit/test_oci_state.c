@@ -218,15 +218,9 @@ static void state_pid_from_env(void **state)
 	unit_case_done();
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		UNIT_TEST(state_parse_good),
-		UNIT_TEST(state_parse_bad),
-		UNIT_TEST(state_parse_depth),
-		UNIT_TEST(state_parse_unstorable_ids),
-		UNIT_TEST(state_pid_from_env),
-	};
-
-	return cmocka_run_group_tests_name("test_oci_state", tests, NULL, NULL);
-}
+UNIT_MAIN("test_oci_state",
+	  UNIT_TEST(state_parse_good),
+	  UNIT_TEST(state_parse_bad),
+	  UNIT_TEST(state_parse_depth),
+	  UNIT_TEST(state_parse_unstorable_ids),
+	  UNIT_TEST(state_pid_from_env))

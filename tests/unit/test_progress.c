@@ -59,13 +59,7 @@ static void bounded(void **state)
 	assert_string_equal(buf, "abcdefg");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		UNIT_TEST(lanes),
-		UNIT_TEST(ring),
-		UNIT_TEST(bounded),
-	};
-
-	return cmocka_run_group_tests_name("test_progress", tests, NULL, NULL);
-}
+UNIT_MAIN("test_progress",
+	  UNIT_TEST(lanes),
+	  UNIT_TEST(ring),
+	  UNIT_TEST(bounded))

@@ -213,17 +213,11 @@ static void record_via_env(void **state)
 	free(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		UNIT_TEST_DIR(record_round_trip),
-		UNIT_TEST_DIR(record_bad_ids),
-		UNIT_TEST_DIR(record_corrupt_file),
-		UNIT_TEST(record_parse_good),
-		UNIT_TEST(record_parse_bad),
-		UNIT_TEST(record_dir_env),
-		UNIT_TEST_DIR(record_via_env),
-	};
-
-	return cmocka_run_group_tests_name("test_record", tests, NULL, NULL);
-}
+UNIT_MAIN("test_record",
+	  UNIT_TEST_DIR(record_round_trip),
+	  UNIT_TEST_DIR(record_bad_ids),
+	  UNIT_TEST_DIR(record_corrupt_file),
+	  UNIT_TEST(record_parse_good),
+	  UNIT_TEST(record_parse_bad),
+	  UNIT_TEST(record_dir_env),
+	  UNIT_TEST_DIR(record_via_env))

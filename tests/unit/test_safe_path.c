@@ -36,69 +36,10 @@ static int setup(void **state)
 
 #define PATH_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, unit_fixture_teardown)
 
-static char *at(const struct unit_fixture *f, const char *rel)
-{
-	return unit_join(f->root, rel);
-}
-
-static int count_at(const struct unit_fixture *f, const char *rel)
-{
-	char *p = at(f, rel);
-	int n = unit_count_entries(p);
-
-	free(p);
-	return n;
-}
-
-static void make_dir(const struct unit_fixture *f, const char *rel)
-{
-	char *p = at(f, rel);
-
-	assert_int_equal(mkdir(p, 0755), 0);
-	free(p);
-}
-
-static void make_file(const struct unit_fixture *f, const char *rel)
-{
-	char *p = at(f, rel);
-
-	unit_write(p, "x", 1);
-	free(p);
-}
-
-static void make_link(const struct unit_fixture *f, const char *target, const char *rel)
-{
-	char *p = at(f, rel);
-
-	assert_int_equal(symlink(target, p), 0);
-	free(p);
-}
-
-/* The entries @items (NULL-terminated) made in order under the root:
- * "name/" a directory, "name -> target" a symlink, anything else a file. */
-static void make_tree(const struct unit_fixture *f, const char *const items[])
-{
-	for (size_t i = 0; items[i]; i++) {
-		const char *arrow = strstr(items[i], " -> ");
-		size_t len = strlen(items[i]);
-
-		if (arrow) {
-			char *name = strndup(items[i], (size_t)(arrow - items[i]));
-
-			make_link(f, arrow + 4, name);
-			free(name);
-		} else if (items[i][len - 1] == '/') {
-			make_dir(f, items[i]);
-		} else {
-			make_file(f, items[i]);
-		}
-	}
-}
-
 /* @fd refers to the same inode as <root>/@rel. */
 static void assert_same_file(int fd, const struct unit_fixture *f, const char *rel)
 {
-	char *p = at(f, rel);
+	char *p = unit_at(f, rel);
 	struct stat a, b;
 
 	assert_int_equal(fstat(fd, &a), 0);
@@ -123,8 +64,8 @@ static void parent_existing(void **state)
 	int dir = -1;
 
 	needs_openat2();
-	make_dir(f, "a");
-	make_dir(f, "a/b");
+	unit_make_dir(f, "a");
+	unit_make_dir(f, "a/b");
 	assert_int_equal(safe_open_parent(f->fd, path, false, 0, 0, &dir, &last, &e), 0);
 	assert_ptr_equal(last, path + strlen("/a/b/"));
 	assert_string_equal(last, "node");
@@ -150,7 +91,7 @@ static void parent_creates(void **state)
 	char *p;
 
 	needs_openat2();
-	make_dir(f, "dev");
+	unit_make_dir(f, "dev");
 	old = umask(022);
 	assert_int_equal(safe_open_parent(f->fd, path, true, 1234, 5678, &dir, &last, &e), 0);
 	umask(old);
@@ -159,23 +100,23 @@ static void parent_creates(void **state)
 	close(dir);
 
 	/* the new directories: 0755, owned as asked; the existing one untouched */
-	p = at(f, "dev/disk/by-id");
+	p = unit_at(f, "dev/disk/by-id");
 	assert_int_equal(stat(p, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0755);
 	assert_int_equal(st.st_uid, 1234);
 	assert_int_equal(st.st_gid, 5678);
 	free(p);
-	p = at(f, "dev/disk");
+	p = unit_at(f, "dev/disk");
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_uid, 1234);
 	free(p);
-	p = at(f, "dev");
+	p = unit_at(f, "dev");
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_uid, getuid());
 	free(p);
 	/* the last component is not made */
-	p = at(f, "dev/disk/by-id/x");
+	p = unit_at(f, "dev/disk/by-id/x");
 	assert_false(unit_exists(p));
 	free(p);
 
@@ -218,7 +159,7 @@ static void symlink_component(void **state)
 	};
 
 	needs_openat2();
-	make_tree(f, tree);
+	unit_make_tree(f, tree);
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		for (int create = 0; create <= 1; create++) {
 			struct err e = { 0 };
@@ -250,10 +191,10 @@ static void nothing_created_outside(void **state)
 	struct unit_fixture *f = *state;
 
 	needs_openat2();
-	make_dir(f, "a");
-	make_link(f, "/etc", "a/link");
-	make_link(f, "..", "up");
-	make_link(f, "../sch-unit-probe", "dangle");
+	unit_make_dir(f, "a");
+	unit_make_link(f, "/etc", "a/link");
+	unit_make_link(f, "..", "up");
+	unit_make_link(f, "../sch-unit-probe", "dangle");
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct err e = { 0 };
 		const char *last = NULL;
@@ -272,7 +213,7 @@ static void nothing_created_outside(void **state)
 	unit_case_done();
 	/* inside the root: only what the test made */
 	assert_int_equal(unit_count_entries(f->root), 3);
-	assert_int_equal(count_at(f, "a"), 1);
+	assert_int_equal(unit_count_at(f, "a"), 1);
 }
 
 static void not_a_directory(void **state)
@@ -280,8 +221,8 @@ static void not_a_directory(void **state)
 	struct unit_fixture *f = *state;
 
 	needs_openat2();
-	make_dir(f, "a");
-	make_file(f, "a/file");
+	unit_make_dir(f, "a");
+	unit_make_file(f, "a/file");
 	for (int create = 0; create <= 1; create++) {
 		struct err e = { 0 };
 		const char *last = NULL;
@@ -304,7 +245,7 @@ static void bad_paths(void **state)
 	struct unit_fixture *f = *state;
 
 	needs_openat2();
-	make_dir(f, "a");
+	unit_make_dir(f, "a");
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct err e = { 0 };
 		const char *last = NULL;
@@ -329,8 +270,8 @@ static void open_file(void **state)
 	int fd;
 
 	needs_openat2();
-	make_dir(f, "a");
-	make_file(f, "a/file");
+	unit_make_dir(f, "a");
+	unit_make_file(f, "a/file");
 	fd = safe_open(f->fd, "/a/file", O_RDONLY, &e);
 	assert_true(fd >= 0);
 	assert_same_file(fd, f, "a/file");
@@ -367,7 +308,7 @@ static void open_final_symlink(void **state)
 	};
 
 	needs_openat2();
-	make_tree(f, tree);
+	unit_make_tree(f, tree);
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		for (size_t k = 0; k < sizeof(links) / sizeof(links[0]); k++) {
 			struct err e = { 0 };
@@ -391,8 +332,8 @@ static void beneath(void **state)
 	int fd;
 
 	needs_openat2();
-	make_dir(f, "a");
-	make_link(f, "a", "la");
+	unit_make_dir(f, "a");
+	unit_make_link(f, "a", "la");
 	fd = openat2_beneath(f->fd, "a", O_PATH | O_DIRECTORY, 0);
 	assert_true(fd >= 0);
 	close(fd);
@@ -422,7 +363,7 @@ static const struct {
 
 static void plant(const struct unit_fixture *f, const char *rel, size_t i)
 {
-	char *p = at(f, rel);
+	char *p = unit_at(f, rel);
 
 	if (S_ISDIR(not_regular[i].mode))
 		assert_int_equal(mkdir(p, 0755), 0);
@@ -433,7 +374,7 @@ static void plant(const struct unit_fixture *f, const char *rel, size_t i)
 
 static void unplant(const struct unit_fixture *f, const char *rel)
 {
-	char *p = at(f, rel);
+	char *p = unit_at(f, rel);
 
 	if (unlink(p) < 0)
 		assert_int_equal(rmdir(p), 0);
@@ -448,7 +389,7 @@ static void refuse_not_regular(void **state)
 	struct unit_fixture *f = *state;
 
 	needs_openat2();
-	make_dir(f, "a");
+	unit_make_dir(f, "a");
 	for (size_t i = 0; i < sizeof(not_regular) / sizeof(not_regular[0]); i++) {
 		struct err e = { 0 };
 		char *out = NULL;
@@ -481,12 +422,12 @@ static void write_replaces_content(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct err e = { 0 };
-	char *p = at(f, "a/file"), *got, *out = NULL;
+	char *p = unit_at(f, "a/file"), *got, *out = NULL;
 	struct stat st;
 	size_t len;
 
 	needs_openat2();
-	make_dir(f, "a");
+	unit_make_dir(f, "a");
 	unit_write(p, "a much longer old content", 25);
 	assert_int_equal(safe_write_file(f->fd, "/a/file", "new", 3, 0600, 0, 0, &e), 0);
 	got = unit_read(p, &len);

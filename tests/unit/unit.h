@@ -103,6 +103,16 @@ static inline int unit_case_teardown(void **state)
 
 #define UNIT_TEST(f) cmocka_unit_test_teardown(f, unit_case_teardown)
 
+/* The main() of a test program: runs the tests given (UNIT_TEST and the
+ * like) as the group @name. */
+#define UNIT_MAIN(name, ...)							\
+	int main(void)								\
+	{									\
+		const struct CMUnitTest tests[] = { __VA_ARGS__ };		\
+										\
+		return cmocka_run_group_tests_name(name, tests, NULL, NULL);	\
+	}
+
 /* The predicate @ok says yes to each of the @n_good strings @good and no to
  * each of the @n_bad strings @bad; a failure names the string. */
 static inline void unit_assert_predicate(bool (*ok)(const char *), const char *const *good,
@@ -282,6 +292,66 @@ static inline int unit_count_entries(const char *dir)
 			n++;
 	closedir(d);
 	return n;
+}
+
+/* <root>/@rel of the fixture; free() it. */
+static inline char *unit_at(const struct unit_fixture *f, const char *rel)
+{
+	return unit_join(f->root, rel);
+}
+
+static inline int unit_count_at(const struct unit_fixture *f, const char *rel)
+{
+	char *p = unit_at(f, rel);
+	int n = unit_count_entries(p);
+
+	free(p);
+	return n;
+}
+
+static inline void unit_make_dir(const struct unit_fixture *f, const char *rel)
+{
+	char *p = unit_at(f, rel);
+
+	assert_int_equal(mkdir(p, 0755), 0);
+	free(p);
+}
+
+static inline void unit_make_file(const struct unit_fixture *f, const char *rel)
+{
+	char *p = unit_at(f, rel);
+
+	unit_write(p, "x", 1);
+	free(p);
+}
+
+static inline void unit_make_link(const struct unit_fixture *f, const char *target, const char *rel)
+{
+	char *p = unit_at(f, rel);
+
+	assert_int_equal(symlink(target, p), 0);
+	free(p);
+}
+
+/* The entries @items (NULL-terminated) made in order under the root:
+ * "name/" a directory, "name -> target" a symlink, anything else a file. */
+static inline void unit_make_tree(const struct unit_fixture *f, const char *const items[])
+{
+	for (size_t i = 0; items[i]; i++) {
+		const char *arrow = strstr(items[i], " -> ");
+		size_t len = strlen(items[i]);
+
+		if (arrow) {
+			char *name = strndup(items[i], (size_t)(arrow - items[i]));
+
+			unit_make_link(f, arrow + 4, name);
+			free(name);
+		} else if (items[i][len - 1] == '/') {
+			unit_make_dir(f, items[i]);
+		} else {
+			unit_make_file(f, items[i]);
+		}
+	}
 }
 
 #define UNIT_TEST_DIR(f) cmocka_unit_test_setup_teardown(f, unit_fixture_setup, unit_fixture_teardown)
