@@ -9,7 +9,10 @@
 # 20 reloads; removed, it stays refused after a reload; a restart applies
 # it again and it still works after a reload; a permission change follows
 # (rw to r); the runtime's own entries stay; no bus, or a unit that is
-# not the container's, is one warning and no failure; and under runc's
+# not the container's, is one warning and no failure; `check` finds a
+# DeviceAllow= set back by hand and `check --fix` mends it; the hook listed
+# twice at prestart leaves one entry per device and keeps runc's entries
+# as runc's alone; and under runc's
 # cgroupfs driver nothing at all is sent to systemd and nothing changes.
 # Every container can make device nodes (CAP_MKNOD), so a node made inside
 # tells what the device rules allow.
@@ -112,6 +115,28 @@ check_eq "a second check exits 0" 0 "$RC"
 check_match "the unit is ok" "^$id systemd-unit $unit: ok$" "$(cat "$OUT")"
 
 check "SetUnitProperties with the device went over the bus" grep -q "/dev/block/$na" "$E2E_TMP/bus.log"
+
+# the hook listed twice at prestart (iSulad's hook-spec merge): one entry
+# per device in DeviceAllow=, and runc's entries alone are kept as its own
+id5=$(e2e_name twice)
+unit5=sch-$id5.scope
+sd_bundle "$id5" "system.slice:sch:$id5"
+c=$(e2e_bundle_dir "$id5")/config.json
+jq '.hooks.prestart += [.hooks.prestart[0]]' "$c" >"$c.new" && mv "$c.new" "$c"
+check "the hook twice at prestart, a device saved before the start" \
+	tool add-device --update-config-only "$id5" "$a:/dev/data:rw"
+for round in 1 2; do
+	check "start $round with the hook twice (systemd driver)" sd_start "$id5" --systemd-cgroup
+	check_eq "  one DeviceAllow= entry for the device" 1 \
+		"$(allow_list "$unit5" | grep -o "/dev/block/$na [rwm]*" | wc -l)"
+	check_eq "  it reads after a reload" 0 "$(reload_reads "$id5" /dev/data 1)"
+	check_fails "  the record's runc entries do not hold it" grep -q "/dev/block/$na " \
+		<(jq -r '.systemdBaseline[]' "$SYSCONTAINER_HOOKS_RUNDIR/$id5/record.json")
+	[ "$round" = 1 ] && sd_stop_ctr "$id5"
+done
+check "remove-device" tool remove-device "$id5" "$a:/dev/data"
+check_fails "DeviceAllow= no longer has it" grep -q "/dev/block/$na " <(allow_list "$unit5")
+sd_stop_ctr "$id5"
 
 # no bus: a warning, not a failure. The system bus socket is hidden under
 # an empty mount.
