@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cdi_field.h"
 #include "cdi_spec.h"
 #include "config.h"
 #include "json.h"
@@ -65,8 +66,35 @@ static bool spec_name(const char *n)
 	return false;
 }
 
+/* A file that could not be read far enough to know its kind: it may be
+ * the one asked for, so it is told when the device is not found. */
+static void note_broken(struct scan *s, const struct err *why)
+{
+	if (!s->broken)
+		s->broken = xstrdup(why->msg);
+}
+
+/* A name with a control character would break the one-line messages
+ * that name the file. */
+static bool printable_name(struct scan *s, const char *dir, const char *name)
+{
+	char buf[68];
+
+	for (const char *p = name; *p; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			struct err why = { 0 };
+
+			err_set(&why, EINVAL, "%s/%s: a control character in the file name; refused",
+				dir, cdi_printable(name, buf));
+			note_broken(s, &why);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* The spec files of @dir, sorted; an absent directory has none. */
-static int list_dir(const char *dir, char ***out, size_t *n, struct err *e)
+static int list_dir(struct scan *s, const char *dir, char ***out, size_t *n, struct err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -76,7 +104,7 @@ static int list_dir(const char *dir, char ***out, size_t *n, struct err *e)
 	if (!d)
 		return errno == ENOENT ? 0 : err_sys(e, errno, "open %s", dir);
 	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (!spec_name(de->d_name))
+		if (!spec_name(de->d_name) || !printable_name(s, dir, de->d_name))
 			continue;
 		*out = xrealloc(*out, (*n + 1) * sizeof(char *));
 		(*out)[(*n)++] = xasprintf("%s/%s", dir, de->d_name);
@@ -92,14 +120,6 @@ static int list_dir(const char *dir, char ***out, size_t *n, struct err *e)
 	if (*n)
 		qsort(*out, *n, sizeof(char *), by_name);
 	return 0;
-}
-
-/* A file that could not be read far enough to know its kind: it may be
- * the one asked for, so it is told when the device is not found. */
-static void note_broken(struct scan *s, const struct err *why)
-{
-	if (!s->broken)
-		s->broken = xstrdup(why->msg);
 }
 
 /* The tree of @path, or NULL when it cannot be read or parsed (noted). */
@@ -158,7 +178,7 @@ static int scan_dir(struct scan *s, const char *dir, struct err *e)
 	size_t n;
 	int r = 0;
 
-	if (list_dir(dir, &files, &n, e) < 0)
+	if (list_dir(s, dir, &files, &n, e) < 0)
 		return -1;
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = read_one(s, files[i], e);

@@ -195,7 +195,7 @@ static void odd_files(void **state)
 	struct cdi_device dev;
 	struct err e = { 0 };
 	char *big = malloc((1 << 20) + 2), *link = unit_join(d->run, "link.json");
-	char *target = unit_join(d->top, "target.json");
+	char *target = unit_join(d->top, "target.json"), *fifo = unit_join(d->root, "fifo.json");
 
 	assert_non_null(big);
 	memset(big, ' ', (1 << 20) + 1);
@@ -203,6 +203,18 @@ static void odd_files(void **state)
 	put(d->root, "big.json", big);
 	assert_int_equal(resolve(d, "vendor.com/disk=a", &dev, &e), -1);
 	assert_err(e, EINVAL, "big.json: input larger than 1048576 bytes");
+	unit_rm_rf(d->root);
+	assert_int_equal(mkdir(d->root, 0755), 0);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	assert_int_equal(resolve(d, "vendor.com/disk=a", &dev, &e), -1);
+	assert_err(e, EINVAL, "fifo.json is a FIFO, not a regular file; refused");
+	assert_int_equal(unlink(fifo), 0);
+	assert_int_equal(symlink("/dev/null", fifo), 0);
+	assert_int_equal(resolve(d, "vendor.com/disk=a", &dev, &e), -1);
+	assert_err(e, EINVAL, "fifo.json is a character device, not a regular file; refused");
+	put(d->root, "a\nb.json", "{}");
+	assert_int_equal(resolve(d, "vendor.com/disk=a", &dev, &e), -1);
+	assert_err(e, EINVAL, "/a?b.json: a control character in the file name; refused");
 	unit_write(target, SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/t") "]"),
 		   strlen(SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/t") "]")));
 	assert_int_equal(symlink(target, link), 0);
@@ -213,6 +225,7 @@ static void odd_files(void **state)
 	free(big);
 	free(link);
 	free(target);
+	free(fifo);
 }
 
 /* SYSCONTAINER_CDI_SPEC_DIRS replaces the default directories. */

@@ -57,6 +57,15 @@ static const struct good goods[] = {
 	{ "a.yaml", "cdiVersion: 1.1.0\nkind: vendor.com/class\ndevices:\n- name: d0\n"
 		    "  containerEdits:\n    netDevices:\n    - hostInterfaceName: veth1\n"
 		    "      name: eth1\n", 1, 0, 0, 1, 0 },
+	{ "a.yaml", "cdiVersion: 0.4.0\nkind: vendor.com/class\ndevices:\n- name: d0\n"
+		    "  containerEdits:\n    mounts:\n    - hostPath: /h\n      containerPath: /c\n"
+		    "      type: tmpfs\n", 1, 0, 1, 0, 0 },
+	{ "a.yaml", "cdiVersion: 0.6.0\nkind: vendor.com/cl.ass\nannotations:\n  a: b\n"
+		    "devices:\n- name: d0\n  annotations: {x: 1}\n  containerEdits:\n"
+		    "    deviceNodes: [{path: /dev/loop0, permissions: none}]\n", 1, 1, 0, 0, 0 },
+	{ "a.yaml", "cdiVersion: 0.8.0\nkind: vendor.com/class\ndevices:\n- name: d0\n"
+		    "  containerEdits:\n    deviceNodes: [{path: /dev/loop0}]\n"
+		    "    hooks: [{hookName: prestart, path: /bin/x, timeout: 3}]\n", 1, 1, 0, 0, 1 },
 	/* anchors and aliases, flow style, comments */
 	{ "a.yaml", "# generated\ncdiVersion: 1.0.0\nkind: vendor.com/class\ndevices:\n"
 		    "- name: d0\n  containerEdits: &e {deviceNodes: [{path: /dev/loop0}]}\n"
