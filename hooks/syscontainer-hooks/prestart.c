@@ -333,6 +333,17 @@ static void cleanup(struct prestart *p)
 		close(p->mntns_fd);
 }
 
+/* One step of the start: the progress line says @what (when given) even
+ * after a failure, so that a hang is placed; @fn runs only while nothing
+ * has failed (@r is 0). Returns the result so far. */
+static int step(int r, struct prestart *p, const char *what,
+		int (*fn)(struct prestart *p, struct err *e), struct err *e)
+{
+	if (what)
+		progress_set(PROGRESS_MAIN, what);
+	return r == 0 ? fn(p, e) : r;
+}
+
 int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct err *e)
 {
 	struct prestart p = { .st = st, .pidfd = -1, .mntns_fd = -1, .o = o };
@@ -346,18 +357,11 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 	if (r != 0)
 		return r > 0 ? 0 : -1;
 	r = load(&p, o, e);
-	progress_set(PROGRESS_MAIN, "reading the container's cgroup");
-	if (r == 0)
-		r = prestart_read_cgroup(&p, e);
-	if (r == 0)
-		r = start_devices(&p, e);
+	r = step(r, &p, "reading the container's cgroup", prestart_read_cgroup, e);
+	r = step(r, &p, NULL, start_devices, e);
 	/* while the worker is in the mount namespace */
-	progress_set(PROGRESS_MAIN, "setting the devices' I/O limits");
-	if (r == 0)
-		r = apply_qos(&p, e);
-	progress_set(PROGRESS_MAIN, "loading kernel modules");
-	if (r == 0)
-		r = load_modules(&p, e);
+	r = step(r, &p, "setting the devices' I/O limits", apply_qos, e);
+	r = step(r, &p, "loading kernel modules", load_modules, e);
 	progress_set(PROGRESS_MAIN, "bringing the network up");
 	if (r == 0) {
 		r = hook_network_up(st, p.pidfd, p.store.doc, e);
@@ -371,11 +375,8 @@ int hook_prestart(const struct hook_opts *o, const struct oci_state *st, struct 
 		r = w;
 	if (r == 0)
 		prestart_follow_disks(&p);
-	progress_set(PROGRESS_MAIN, "saving the state and the runtime record");
-	if (r == 0)
-		r = save_refreshed(&p, e);
-	if (r == 0)
-		r = write_record(&p, e);
+	r = step(r, &p, "saving the state and the runtime record", save_refreshed, e);
+	r = step(r, &p, NULL, write_record, e);
 	progress_set(PROGRESS_MAIN, "finishing");
 	if (r < 0 && p.net_up && hook_network_down(st->id, p.store.doc, &undo) < 0)
 		err_warn(&undo, "%s: prestart failed; taking its network down", st->id);
