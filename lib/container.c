@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "container_id.h"
+#include "sock.h"
 #include "util.h"
 
 static int sys_pidfd_open(int pid)
@@ -72,14 +73,14 @@ static bool same_dir(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* A process that has not pivoted yet keeps the root of whoever started it:
- * ours, or the host's when the runtime runs us from a root of its own.
- * Only a root that is neither is the container's. */
-int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, struct err *e)
+/* Whether process @pid has a root of its own yet. One that has not
+ * pivoted keeps the root of whoever started it: ours, or the host's when
+ * the runtime runs us from a root of its own. Only a root that is neither
+ * is the container's. */
+static int root_pivoted(int pidfd, int pid, bool *pivoted, struct err *e)
 {
 	_cleanup_free_ char *path = xasprintf("/proc/%d/root", pid);
 	struct stat ctr, own, host;
-	bool pivoted;
 
 	if (stat(path, &ctr) < 0)
 		return err_sys(e, errno, "stat %s", path);
@@ -87,10 +88,37 @@ int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, st
 		return err_sys(e, errno, "stat /");
 	if (sys_pidfd_send_signal(pidfd, 0) < 0)
 		return err_sys(e, errno, "process %d", pid);
-	pivoted = !same_dir(&ctr, &own);
-	if (pivoted && stat("/proc/1/root", &host) == 0 && same_dir(&ctr, &host))
-		pivoted = false;
+	*pivoted = !same_dir(&ctr, &own);
+	if (*pivoted && stat("/proc/1/root", &host) == 0 && same_dir(&ctr, &host))
+		*pivoted = false;
+	return 0;
+}
+
+int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, struct err *e)
+{
+	bool pivoted;
+
+	if (root_pivoted(pidfd, pid, &pivoted, e) < 0)
+		return -1;
 	return container_root_pick(pivoted, rootfs, root, e);
+}
+
+int container_wait_root(int pidfd, int pid, long ms, struct err *e)
+{
+	long deadline = monotonic_ms() + ms;
+	bool pivoted;
+
+	for (;;) {
+		if (root_pivoted(pidfd, pid, &pivoted, e) < 0)
+			return -1;
+		if (pivoted)
+			return 1;
+		if (monotonic_ms() >= deadline)
+			return 0;
+		/* the runtime pivots right after its prestart hooks: a
+		 * millisecond or so, unless a hook after ours takes long */
+		usleep(1000);
+	}
 }
 
 /* The ids that start with a prefix, each once; an exact match wins. */

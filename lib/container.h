@@ -44,6 +44,12 @@ int pid_open_ns(int pidfd, int pid, const char *ns, int *fd, struct err *e);
  * container's own root only after pivot_root. @pidfd checks that @pid is
  * still the process. */
 int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, struct err *e);
+/* Wait up to @ms milliseconds for process @pid (@pidfd) to have a root of
+ * its own, as container_root_in_ns tells it: 1 once it has, 0 when the
+ * time ran out first, -1 when it is gone (or cannot be looked at). */
+int container_wait_root(int pidfd, int pid, long ms, struct err *e);
+/* How long the CLI waits for a starting container to be in its root. */
+#define CONTAINER_ROOT_WAIT_MS 10000
 /* The decision alone: "/" once pivoted, else @rootfs (which must be known). */
 int container_root_pick(bool pivoted, const char *rootfs, char **root, struct err *e);
 

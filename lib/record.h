@@ -26,7 +26,8 @@ struct record {
 				 * prestart: the rootfs path, or "/" when the
 				 * runtime had pivoted already (openEuler lxc);
 				 * not a host path: the CLI works from "/" of
-				 * the namespace, i.e. /proc/PID/root */
+				 * the namespace, i.e. /proc/PID/root, once the
+				 * container is in it (it waits for that) */
 	uint64_t mntns_dev, mntns_ino;
 	char *devices_cgroup;   /* v1 devices cgroup directory, or NULL */
 	bool devices_v2;        /* device access is a cgroup v2 program */

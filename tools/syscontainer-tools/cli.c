@@ -56,6 +56,61 @@ static void target_init(struct target *t)
 	t->store.lock_fd = -1;
 }
 
+/* Whether attached t->c is in its root: 1 yes, 0 not yet. When not, the
+ * lock is let go and the container waited for: -1 when it did not get
+ * there in time, else 0 (to attach again: it may have gone meanwhile). */
+static int in_root_or_wait(struct target *t, struct err *e)
+{
+	_cleanup_close_ int pidfd = -1;
+	struct err gone = { 0 };
+	int pid = t->c.rec.pid, r;
+
+	if (container_wait_root(t->c.pidfd, pid, 0, &gone) == 1)
+		return 1;
+	pidfd = dup(t->c.pidfd);
+	container_detach(&t->c);
+	t->running = false;
+	/* without the lock: the runtime may run our prestart hook once more
+	 * before it pivots (iSulad merges hook lists), and that needs it */
+	store_close(&t->store);
+	r = pidfd < 0 ? -1 : container_wait_root(pidfd, pid, CONTAINER_ROOT_WAIT_MS, &gone);
+	if (r == 0)
+		return err_set(e, ETIMEDOUT, "container %s is not in its root yet: its runtime has "
+			       "held it between the prestart hook and pivot_root for %d s; try again "
+			       "when it runs", t->id, CONTAINER_ROOT_WAIT_MS / 1000);
+	return 0;
+}
+
+/* Take the state lock of t->id and attach to the container if it runs
+ * (t->running; else why not in @not_running). The prestart hook writes
+ * the record that the CLI finds a container by before the runtime
+ * pivots into its rootfs; until then "/" of the container's mount
+ * namespace is the host's root, where a node made at /dev/x would land in
+ * the host's /dev. So a container not yet in its root is waited for. */
+static int lock_attach(struct cli *cli, struct target *t, int create, struct err *not_running,
+		       struct err *e)
+{
+	for (int tries = 0;; tries++) {
+		int r;
+
+		/* the state directory is made by the first save: a command that
+		 * fails leaves nothing that would make its id a known container */
+		if (store_open(cli->root, t->id, create ? STORE_LAZY : STORE_READ, &t->store, e) < 0)
+			return -1;
+		/* attach under the lock: the prestart hook holds it while it runs */
+		if (container_attach(cli->rundir, t->id, &t->c, not_running) < 0)
+			return 0;
+		t->running = true;
+		r = in_root_or_wait(t, e);
+		if (r != 0)
+			return r > 0 ? 0 : -1;
+		/* restarted again and again while we waited */
+		if (tries == 4)
+			return err_set(e, EAGAIN, "container %s keeps restarting before it is in its "
+				       "root; try again when it runs", t->id);
+	}
+}
+
 int target_open(struct cli *cli, const char *arg, int need, int create, struct target *t,
 		struct err *e)
 {
@@ -82,14 +137,11 @@ int target_open(struct cli *cli, const char *arg, int need, int create, struct t
 		container_detach(&t->c);
 		err_clear(e);
 	}
-	/* the state directory is made by the first save: a command that
-	 * fails leaves nothing that would make its id a known container */
-	if (store_open(cli->root, t->id, create ? STORE_LAZY : STORE_READ, &t->store, e) < 0)
+	if (lock_attach(cli, t, create, &not_running, e) < 0)
 		goto fail;
-	/* attach again under the lock: the prestart hook holds it while it runs */
-	if (container_attach(cli->rundir, t->id, &t->c, &not_running) == 0) {
-		t->running = true;
-	} else if (not_running.code != ENOENT || (need == TARGET_MUST_RUN && !known)) {
+	if (t->running)
+		return 0;
+	if (not_running.code != ENOENT || (need == TARGET_MUST_RUN && !known)) {
 		*e = not_running;
 		goto fail;
 	} else if (!create && !known) {
