@@ -10,7 +10,7 @@
 #include "container.h"
 #include "util.h"
 
-int bind_clone_tree(const char *host, bool ro, int *tree_fd, bool *is_dir, struct err *e)
+int bind_clone_tree(const char *host, uint64_t attrs, int *tree_fd, bool *is_dir, struct err *e)
 {
 	_cleanup_close_ int fd = -1;
 	struct stat st;
@@ -20,15 +20,21 @@ int bind_clone_tree(const char *host, bool ro, int *tree_fd, bool *is_dir, struc
 		return err_sys(e, errno, "host path %s", host);
 	if (fstat(fd, &st) < 0)
 		return err_sys(e, errno, "stat host path %s", host);
-	if (ro) {
-		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (attrs) {
+		struct mount_attr attr = { .attr_set = attrs };
 
 		if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-			return err_sys(e, errno, "make the mount of %s read-only", host);
+			return err_sys(e, errno, "set the flags of the mount of %s", host);
 	}
 	*is_dir = S_ISDIR(st.st_mode);
 	*tree_fd = steal_fd(&fd);
 	return 0;
+}
+
+uint64_t bind_attrs(const struct path_spec *p)
+{
+	return (p->ro ? MOUNT_ATTR_RDONLY : 0) | (p->nosuid ? MOUNT_ATTR_NOSUID : 0) |
+	       (p->nodev ? MOUNT_ATTR_NODEV : 0) | (p->noexec ? MOUNT_ATTR_NOEXEC : 0);
 }
 
 int bind_op(struct ns_op *op, const struct path_spec *p, const struct oci_spec *sp,
@@ -43,7 +49,7 @@ int bind_op(struct ns_op *op, const struct path_spec *p, const struct oci_spec *
 	container_root_ids(sp, &ru, &rg);
 	op->uid = ru;
 	op->gid = rg;
-	return bind_clone_tree(p->host, p->ro, &op->tree_fd, &op->is_dir, e);
+	return bind_clone_tree(p->host, bind_attrs(p), &op->tree_fd, &op->is_dir, e);
 }
 
 void bind_unbind_op(struct ns_op *op, const char *ctr_path)

@@ -6,14 +6,18 @@
 #define SCH_BIND_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "nsexec.h"
 #include "oci_spec.h"
 #include "spec_parse.h"
 
-/* Clone the tree at @host (recursively); @is_dir tells what it is. */
-int bind_clone_tree(const char *host, bool ro, int *tree_fd, bool *is_dir, struct err *e);
+/* Clone the tree at @host (recursively) with the MOUNT_ATTR_* flags
+ * @attrs on every mount of it; @is_dir tells what it is. */
+int bind_clone_tree(const char *host, uint64_t attrs, int *tree_fd, bool *is_dir, struct err *e);
+/* The MOUNT_ATTR_* flags of @p's options (ro, nosuid, nodev, noexec). */
+uint64_t bind_attrs(const struct path_spec *p);
 
 /* A BIND operation for @p: clones the host tree now (op->tree_fd, which
  * ns_ops_close closes), owned by the container's root. */

@@ -85,11 +85,14 @@ static int queue_configure(struct nl *nl, int idx, const struct nic_spec *n, siz
 		if (nl_queue(nl, net_tag(i, NET_STEP_SET), e) < 0)
 			return -1;
 	}
-	if (parse_cidr(n->ip, &ip, e) < 0)
-		return -1;
-	nlmsg_addr(nl_slot(nl), RTM_NEWADDR, idx, &ip);
-	if (nl_queue(nl, net_tag(i, NET_STEP_ADDR), e) < 0)
-		return -1;
+	/* an eth link lent as it is (a CDI netDevice) keeps what it has */
+	if (n->ip[0]) {
+		if (parse_cidr(n->ip, &ip, e) < 0)
+			return -1;
+		nlmsg_addr(nl_slot(nl), RTM_NEWADDR, idx, &ip);
+		if (nl_queue(nl, net_tag(i, NET_STEP_ADDR), e) < 0)
+			return -1;
+	}
 	a = (struct link_attrs)LINK_ATTRS_KEEP;
 	a.up = 1;
 	nlmsg_setlink(nl_slot(nl), idx, &a);

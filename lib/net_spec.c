@@ -215,6 +215,10 @@ int nic_validate(const struct nic_spec *n, struct err *e)
 		return err_set(e, EINVAL, "an eth interface cannot be put on a bridge");
 	if (n->bridge[0] && !ifname_valid(n->bridge))
 		return name_error(e, "bridge name", n->bridge);
+	/* an eth link lent as it is (a CDI netDevice): no address, and its
+	 * MTU (0) and queue length (-1) are left as they are */
+	if (eth && !n->ip[0] && !n->mac[0] && n->mtu == 0 && n->qlen == -1)
+		return 0;
 	if (!n->ip[0])
 		return err_set(e, EINVAL, "interface %s needs an address (--ip ADDR/N)", n->ctr);
 	if (parse_cidr(n->ip, &ip, e) < 0)

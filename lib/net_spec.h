@@ -57,7 +57,8 @@ int parse_qlen(const char *s, int *qlen, struct err *e);   /* 0..QLEN_MAX */
 
 /* Rules that tie the fields together: type veth|eth; eth needs a host
  * name and takes no bridge; names valid; ip a valid CIDR; mac valid if
- * set; mtu and qlen in range. */
+ * set; mtu and qlen in range. An eth link lent as it is (a CDI
+ * netDevice) has no ip and no mac, mtu 0 and qlen -1. */
 int nic_validate(const struct nic_spec *n, struct err *e);
 
 /* A route: dest "default" (or "" = default) or a CIDR; gw and src bare

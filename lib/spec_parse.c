@@ -117,7 +117,8 @@ void device_spec_free(struct device_spec *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static const char *const path_opts[] = { "ro", "rw", "private", "rprivate", "rslave" };
+static const char *const path_opts[] = { "ro", "rw", "private", "rprivate", "rslave", "nosuid",
+					 "nodev", "noexec" };
 
 static int parse_path_options(const char *s, const char *opts, struct path_spec *out,
 			      struct err *e)
@@ -135,7 +136,8 @@ static int parse_path_options(const char *s, const char *opts, struct path_spec 
 			if (strcmp(tok, path_opts[i]) == 0)
 				break;
 		if (i == ARRAY_SIZE(path_opts))
-			return err_set(e, EINVAL, "invalid option '%s' in path '%s': use ro or rw", tok, s);
+			return err_set(e, EINVAL, "invalid option '%s' in path '%s': use ro or rw "
+					       "(and nosuid, nodev, noexec)", tok, s);
 		if (seen[i])
 			return err_set(e, EINVAL, "option '%s' given twice in path '%s'", tok, s);
 		seen[i] = true;
@@ -145,6 +147,9 @@ static int parse_path_options(const char *s, const char *opts, struct path_spec 
 	if (opts[strlen(opts) - 1] == ',' || opts[0] == ',' || strstr(opts, ",,"))
 		return err_set(e, EINVAL, "empty option in path '%s'", s);
 	out->ro = seen[0];
+	out->nosuid = seen[5];
+	out->nodev = seen[6];
+	out->noexec = seen[7];
 	out->options = xstrdup(opts);
 	return 0;
 }

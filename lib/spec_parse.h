@@ -26,12 +26,14 @@ void device_spec_free(struct device_spec *d);
 bool device_perms_valid(const char *p);
 
 /* hostpath:containerpath[:options]; options is a comma list of ro, rw,
- * private, rprivate, rslave (each once, not ro with rw); default "rw". */
+ * private, rprivate, rslave, nosuid, nodev, noexec (each once, not ro
+ * with rw); default "rw". */
 struct path_spec {
 	char *host;
 	char *ctr;
 	char *options;  /* normalised, never empty */
 	bool ro;
+	bool nosuid, nodev, noexec;     /* mount flags of the bind mount */
 };
 
 int parse_path_spec(const char *s, struct path_spec *out, struct err *e);

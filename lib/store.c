@@ -13,6 +13,7 @@
 #include "json.h"
 #include "progress.h"
 #include "config.h"
+#include "store_cdi.h"
 #include "store_lock.h"
 #include "store_net.h"
 #include "store_qos.h"
@@ -131,7 +132,8 @@ int store_validate(const cJSON *doc, struct err *e)
 	if (store_binds_in(doc, &p, &np, e) < 0)
 		return -1;
 	path_specs_free(p, np);
-	if (store_net_validate(doc, e) < 0 || store_qos_validate(doc, e) < 0)
+	if (store_net_validate(doc, e) < 0 || store_qos_validate(doc, e) < 0 ||
+	    store_cdi_validate(doc, e) < 0)
 		return -1;
 	return 0;
 }

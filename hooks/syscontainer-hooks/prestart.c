@@ -55,6 +55,7 @@ static int load(struct prestart *p, const struct hook_opts *o, struct err *e)
 	 * finishes before we read the state or finds the record we write.
 	 * It makes nothing in the store: the lock lives under the records */
 	if (store_open(store_root(o->root), p->st->id, STORE_CREATE, &p->store, e) < 0 ||
+	    prestart_cdi(p, e) < 0 ||
 	    store_devices(&p->store, &p->devs, &p->n_devs, e) < 0 ||
 	    store_binds(&p->store, &p->binds, &p->n_binds, e) < 0)
 		return -1;
@@ -222,7 +223,7 @@ out:
 /* Write refreshed device numbers back (hosts renumber across reboots). */
 static int save_refreshed(struct prestart *p, struct err *e)
 {
-	if (!p->dirty)
+	if (!p->dirty && !p->cdi_changed)
 		return 0;
 	store_set_devices(&p->store, p->devs, p->n_devs);
 	return store_save(&p->store, e);

@@ -31,6 +31,7 @@ struct prestart {
 	char **baseline;
 	size_t n_baseline;
 	bool dirty;
+	bool cdi_changed;       /* a CDI device applies other items than saved */
 	const struct hook_opts *o;
 	struct relabel_owner owner;
 	struct ns_op *relabel;  /* the relabel step among ops, when asked for */
@@ -40,6 +41,9 @@ struct prestart {
 	size_t n_qos, n_qos_skipped;
 };
 
+/* The CDI devices saved by name, looked up again; what they apply now
+ * replaces what they applied in the saved lists (prestart_cdi.c). */
+int prestart_cdi(struct prestart *p, struct err *e);
 /* The devices cgroup and the rules the runtime set, before ours. */
 int prestart_read_cgroup(struct prestart *p, struct err *e);
 /* Saved partitions of followed disks replaced by what sysfs has now. */

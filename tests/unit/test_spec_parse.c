@@ -163,6 +163,8 @@ static const struct path_good path_good[] = {
 	  "/srv/data:/mnt/data:ro,rslave" },
 	{ "/a:/b:private", "/a", "/b", "private", false, "/a:/b:private" },
 	{ "/a:/b:rprivate,rw", "/a", "/b", "rprivate,rw", false, "/a:/b:rprivate,rw" },
+	{ "/a:/b:ro,nosuid,nodev,noexec", "/a", "/b", "ro,nosuid,nodev,noexec", true,
+	  "/a:/b:ro,nosuid,nodev,noexec" },
 	/* cleaned */
 	{ "/srv//x/../y:/mnt/./c/:rw", "/srv/y", "/mnt/c", "rw", false, "/srv/y:/mnt/c:rw" },
 	{ "/../srv:/mnt/../../b", "/srv", "/b", "rw", false, "/srv:/b:rw" },
@@ -235,6 +237,7 @@ static const struct path_bad path_bad[] = {
 	{ "/a:/b:bogus", "bogus" },
 	{ "/a:/b:RO", "RO" },
 	{ "/a:/b:ro,bogus", "bogus" },
+	{ "/a:/b:nosuid,nosuid", "twice" },
 	{ "/a:/b:,ro", "/a:/b:,ro" },
 	{ "/a:/b:ro,", "/a:/b:ro," },
 	{ "/a:/b:ro,,private", "/a:/b:ro,,private" },

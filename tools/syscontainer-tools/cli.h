@@ -162,6 +162,11 @@ struct path_spec;
 int paths_live_add(const struct target *t, const struct path_spec *specs, size_t n,
 		   struct err *e);
 
+/* Unmount the paths of @saved marked @gone from running @t, as
+ * remove-path does; @absent gets those that were not mounted (path.c). */
+int paths_live_remove(const struct target *t, const struct path_spec *saved, size_t n_saved,
+		      const bool *gone, bool *absent, struct err *e);
+
 struct net_ctx;
 /* Netlink sockets in the host and in the running container's network
  * namespace (checked against the container's pidfd). */

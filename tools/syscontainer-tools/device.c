@@ -12,13 +12,13 @@
 #include "store_qos.h"
 #include "util.h"
 
-enum { F_FORCE = 256, F_FOLLOW };
-
 static int device_flag(int id, const char *name, const char *arg, void *ctx, struct err *e)
 {
 	struct device_flags *f = ctx;
 
 	(void)name;
+	if (id == F_CDI_DIR || id == F_IGNORE_UNSUPPORTED)
+		return cdi_flag(f->cdi, id, arg, e);
 	if (id >= CLI_F_QOS && id < CLI_F_QOS + QOS_KINDS)
 		return qos_req_add(&f->qos, (enum qos_kind)(id - CLI_F_QOS), arg, e);
 	f->force |= id == F_FORCE;
@@ -93,6 +93,7 @@ static int save_added(struct device_flags *f, struct target *t, const struct sav
 	}
 	for (size_t i = 0; i < n; i++)
 		store_add_device(&t->store, &add[i]);
+	cdi_add_save(f->cdi, t);
 	qos_req_save(t->store.doc, &f->qos);
 	if (store_save(&t->store, e) < 0) {
 		remove_rules(t, f->rules, f->n_rules);
@@ -114,41 +115,61 @@ static void report_added(const struct device_flags *f, const struct target *t,
 	qos_req_report(t->id, &f->qos, live);
 }
 
-int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
-		const struct device_spec *specs, size_t n, struct err *e)
+/* The batch @specs on open target @t, whose saved devices are @saved. */
+static int add_batch(struct device_flags *f, struct cli *cli, struct target *t,
+		     const struct saved_device *saved, size_t n_saved,
+		     const struct device_spec *specs, size_t n, struct err *e)
 {
 	_cleanup_free_ struct saved_device *add = xcalloc(n, sizeof(*add));
 	_cleanup_free_ struct host_device *hosts = xcalloc(n, sizeof(*hosts));
-	struct saved_device *saved = NULL;
 	struct device_ctr c = { 0 };
-	size_t n_saved = 0;
-	bool live;
+	bool live = t->running && !f->config_only;
+	int r = -1;
+
+	if (check_conflicts(specs, n, saved, n_saved, t->id, e) < 0 ||
+	    stat_hosts(f, specs, n, add, hosts, e) < 0 ||
+	    qos_req_resolve(&f->qos, add, n, saved, n_saved, t->id, e) < 0)
+		goto out;
+	if (live && (live_ctr(t, &c, e) < 0 ||
+		     device_live_add(&c, saved, n_saved, add, hosts, n, f->force, e) < 0))
+		goto out;
+	if (live && cdi_add_live(f->cdi, cli, t, e) < 0) {
+		device_live_undo_add(&c, saved, n_saved, add, n);
+		goto out;
+	}
+	if ((live && qos_req_apply(t, &f->qos, e) < 0) || save_added(f, t, add, n, e) < 0) {
+		if (live) {
+			cdi_undo_live(f->cdi, t);
+			device_live_undo_add(&c, saved, n_saved, add, n);
+		}
+		goto out;
+	}
+	report_added(f, t, add, n, live);
+	cdi_report_added(f->cdi, cli, t, live);
+	if (live)
+		cli_systemd_devices(cli, "add-device", t, add, n, NULL);
+	r = 0;
+out:
+	device_cgroup_free(&c.cg);
+	return r;
+}
+
+int add_devices(struct device_flags *f, struct cli *cli, const char *arg,
+		const struct device_spec *specs, size_t n, struct err *e)
+{
+	_cleanup_free_ struct device_spec *batch = NULL;
+	struct saved_device *saved = NULL;
+	size_t n_saved = 0, nb = 0;
 	struct target t;
 	int r = -1;
 
 	if (target_open(cli, arg, f->config_only ? TARGET_MAY_BE_STOPPED : TARGET_MUST_RUN,
 			STORE_CREATE, &t, e) < 0)
 		return -1;
-	live = t.running && !f->config_only;
-	if (store_devices(&t.store, &saved, &n_saved, e) < 0 ||
-	    check_conflicts(specs, n, saved, n_saved, t.id, e) < 0 ||
-	    stat_hosts(f, specs, n, add, hosts, e) < 0 ||
-	    qos_req_resolve(&f->qos, add, n, saved, n_saved, t.id, e) < 0)
-		goto out;
-	if (live && (live_ctr(&t, &c, e) < 0 ||
-		     device_live_add(&c, saved, n_saved, add, hosts, n, f->force, e) < 0))
-		goto out;
-	if ((live && qos_req_apply(&t, &f->qos, e) < 0) || save_added(f, &t, add, n, e) < 0) {
-		if (live)
-			device_live_undo_add(&c, saved, n_saved, add, n);
-		goto out;
-	}
-	report_added(f, &t, add, n, live);
-	if (live)
-		cli_systemd_devices(cli, "add-device", &t, add, n, NULL);
-	r = 0;
-out:
-	device_cgroup_free(&c.cg);
+	/* the nodes of CDI devices join the batch */
+	if (store_devices(&t.store, &saved, &n_saved, e) == 0 &&
+	    cdi_batch(f->cdi, &t, saved, n_saved, specs, n, &batch, &nb, e) == 0)
+		r = add_batch(f, cli, &t, saved, n_saved, batch, nb, e);
 	saved_devices_free(saved, n_saved);
 	target_close(&t);
 	return r;
@@ -192,23 +213,27 @@ static int run_device(struct cli *cli, const struct cli_args *a)
 {
 	const struct command *cmd = a->cmd;
 	int mode = cmd == &cmd_add_device ? SPEC_DEVICE_ADD : SPEC_DEVICE_REMOVE;
-	struct device_flags f = { 0 };
+	struct device_flags f = { .cdi = cdi_req_new() };
 	struct device_spec *specs = NULL;
+	char **args = a->pos + 1;
 	size_t n = a->n_pos - 1;
 	struct err e = { 0 };
 	int r = EXIT_USAGE;
 
-	if (cli_flags_apply(cmd, a, device_flag, &f) < 0 ||
-	    parse_specs(cmd, mode, a->pos + 1, n, &specs) < 0)
+	if (cli_flags_apply(cmd, a, device_flag, &f) < 0 || cdi_args(cmd, f.cdi, &f, args, &n) < 0 ||
+	    parse_specs(cmd, mode, args, n, &specs) < 0)
 		goto out;
-	if (f.follow && mode == SPEC_DEVICE_ADD && follow_partitions(&f, cli, &specs, &n, &e) < 0)
+	if (mode == SPEC_DEVICE_ADD && (r = cdi_resolve_all(cmd, f.cdi)) != 0)
+		;
+	else if (f.follow && mode == SPEC_DEVICE_ADD && follow_partitions(&f, cli, &specs, &n, &e) < 0)
 		r = fail(cmd, &e);
 	else if (mode == SPEC_DEVICE_ADD)
 		r = add_devices(&f, cli, a->pos[0], specs, n, &e) < 0 ? fail(cmd, &e) : 0;
 	else
-		r = remove_devices(cli, a->pos[0], specs, n, f.follow, &e) < 0 ? fail(cmd, &e) : 0;
+		r = remove_devices(cli, a->pos[0], specs, n, f.follow, f.cdi, &e) < 0 ? fail(cmd, &e) : 0;
 	free_specs(specs, n);
 out:
+	cdi_req_free(f.cdi);
 	qos_req_free(&f.qos);
 	free(f.parents);
 	free(f.follow_disk);
@@ -223,11 +248,16 @@ const struct command cmd_add_device = {
 		"it at every start. PERMS is a subset of rwm (default rwm); CTRDEV defaults to\n"
 		"HOSTDEV. A container path may hold one device; a batch is all or nothing.\n"
 		"The QoS flags set limits of a block device of this command or of one\n"
-		"already added.\n",
+		"already added.\n"
+		"A CDI device (vendor.com/class=name) is looked up in the CDI spec files\n"
+		"(*.json, *.yaml) of /etc/cdi then /var/run/cdi (the later wins), and its\n"
+		"deviceNodes, mounts and netDevices are applied as devices, bind mounts and\n"
+		"eth interfaces; saved by name, it is looked up again at every start.\n",
 	.name = "add-device",
 	.run = run_device,
-	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]... [--force] [--update-config-only] "
-		"[--follow-partition] [QoS flags]",
+	.args = "CONTAINER HOSTDEV[:CTRDEV][:PERMS]|VENDOR/CLASS=NAME... [--force] "
+		"[--update-config-only] [--follow-partition] [--cdi-spec-dir DIR] "
+		"[--ignore-unsupported] [QoS flags]",
 	.flags = CLI_FLAGS(
 		{ "force", F_FORCE, NULL, "replace a file already at the container path", 0 },
 		{ "follow-partition", F_FOLLOW, NULL, "each HOSTDEV is a whole disk: its partitions come\n"
@@ -235,7 +265,13 @@ const struct command cmd_add_device = {
 		  "listed again from the disk at every start, and a\n"
 		  "udev rule adds or removes those that appear or go", 0 },
 		{ "update-config-only", CLI_F_CONFIG_ONLY, NULL, "only save; do not touch the container (which then\n"
-		  "need not be running)", 0 }),
+		  "need not be running)", 0 },
+		{ "cdi-spec-dir", F_CDI_DIR, "DIR", "look CDI devices up in DIR instead of /etc/cdi and\n"
+		  "/var/run/cdi (repeatable, later wins); saved with\n"
+		  "the devices and searched again at every start", 0 },
+		{ "ignore-unsupported", F_IGNORE_UNSUPPORTED, NULL, "CDI edits that cannot apply to a running container\n"
+		  "(env, hooks, additionalGIDs, intelRdt, other\n"
+		  "mounts than bind mounts) are warnings, not errors", 0 }),
 	.shared_flags = qos_flags,
 	.notes = "Symlinks in the container path are refused, never followed.\n",
 	.min_pos = 2,
@@ -301,7 +337,7 @@ static int mark_gone(const char *id, const struct device_spec *specs, size_t n, 
 }
 
 int remove_devices(struct cli *cli, const char *arg, const struct device_spec *specs,
-		   size_t n, bool follow, struct err *e)
+		   size_t n, bool follow, struct cdi_req *cdi, struct err *e)
 {
 	struct saved_device *saved = NULL;
 	size_t n_saved = 0;
@@ -314,7 +350,8 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 	if (store_devices(&t.store, &saved, &n_saved, e) < 0)
 		goto out;
 	gone = xcalloc(n_saved ? n_saved : 1, sizeof(bool));
-	if (mark_gone(t.id, specs, n, follow, saved, n_saved, gone, e) < 0)
+	if (mark_gone(t.id, specs, n, follow, saved, n_saved, gone, e) < 0 ||
+	    cdi_remove_mark(cdi, &t, saved, n_saved, gone, e) < 0)
 		goto out;
 	if (t.running && remove_live(&t, saved, n_saved, gone, e) < 0)
 		goto out;
@@ -327,7 +364,7 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 		if (saved[i].type == 'b' && !still_used(saved, n_saved, gone, i))
 			qos_clear_device(&t, t.store.doc, saved[i].major, saved[i].minor, t.running);
 	}
-	if (store_save(&t.store, e) < 0)
+	if (cdi_remove_rest(cdi, cli, &t, e) < 0 || store_save(&t.store, e) < 0)
 		goto out;
 	for (size_t i = 0; i < n_saved; i++) {
 		if (!gone[i])
@@ -337,6 +374,7 @@ int remove_devices(struct cli *cli, const char *arg, const struct device_spec *s
 		log_info("%s: removed device %s at %s%s", t.id, saved[i].host, saved[i].ctr,
 			 t.running ? "" : ", saved state only");
 	}
+	cdi_report_removed(cdi, &t);
 	cli_systemd_devices(cli, "remove-device", &t, saved, n_saved, gone);
 	r = 0;
 out:
@@ -349,10 +387,12 @@ const struct command cmd_remove_device = {
 		"container, its cgroup access is withdrawn (unless the runtime itself or\n"
 		"another saved device grants it), and it is no longer re-added at restart.\n"
 		"Either path may be left empty (':/dev/x' or '/dev/sdb:'). A stopped container\n"
-		"only has its saved state changed.\n",
+		"only has its saved state changed. A CDI device (vendor.com/class=name) takes\n"
+		"away exactly what it applied: its nodes and their access, its mounts and\n"
+		"its interfaces (but what another CDI device still uses).\n",
 	.name = "remove-device",
 	.run = run_device,
-	.args = "CONTAINER HOSTDEV[:CTRDEV]... [--follow-partition]",
+	.args = "CONTAINER HOSTDEV[:CTRDEV]|VENDOR/CLASS=NAME... [--follow-partition]",
 	.flags = CLI_FLAGS(
 		{ "follow-partition", F_FOLLOW, NULL, "the partitions that came with a removed disk go too\n"
 		  "(without it they stay, and list-device shows them)", 0 }),

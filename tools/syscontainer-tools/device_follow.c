@@ -128,7 +128,7 @@ static int udev_partition(struct cli *cli, bool add, const char *id, const char 
 	if (!add) {
 		/* host and container path: a rule left behind by a disk that has
 		 * gone never takes away the partition of the one followed now */
-		if (remove_devices(cli, id, &spec, 1, false, &quiet) < 0 && quiet.code != ENOENT) {
+		if (remove_devices(cli, id, &spec, 1, false, NULL, &quiet) < 0 && quiet.code != ENOENT) {
 			*e = quiet;
 			return -1;
 		}

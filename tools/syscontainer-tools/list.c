@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "store.h"
+#include "store_cdi.h"
 #include "store_net.h"
 #include "store_qos.h"
 #include "util.h"
@@ -88,6 +89,36 @@ static int print_qos(const struct target *t, struct err *e)
 	return r;
 }
 
+static void print_places(const char *what, char *const *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *place = text(l[i]);
+
+		cli_printf("    %-6s %s\n", what, place);
+	}
+}
+
+/* CDI devices by name, with the places of what each applied at the last
+ * start (their nodes and mounts are in the lists above). */
+static int print_cdi(const struct target *t, struct err *e)
+{
+	struct saved_cdi *c = NULL;
+	size_t n = 0;
+
+	if (store_cdi(t->store.doc, &c, &n, e) < 0)
+		return -1;
+	cli_printf("cdi devices (%zu):\n", n);
+	for (size_t i = 0; i < n; i++) {
+		cli_printf("  %s%s\n", c[i].name, c[i].ignore_unsupported ? " (ignore unsupported)" : "");
+		print_places("dir", c[i].dirs, c[i].n_dirs);
+		print_places("node", c[i].nodes, c[i].n_nodes);
+		print_places("mount", c[i].mounts, c[i].n_mounts);
+		print_places("nic", c[i].netdevs, c[i].n_netdevs);
+	}
+	saved_cdi_free(c, n);
+	return 0;
+}
+
 static int print_text(const struct target *t, struct err *e)
 {
 	struct saved_device *devs = NULL;
@@ -117,9 +148,9 @@ static int print_text(const struct target *t, struct err *e)
 	}
 	saved_devices_free(devs, nd);
 	path_specs_free(paths, np);
-	if (print_qos(t, e) < 0)
+	if (print_qos(t, e) < 0 || print_net(t, e) < 0)
 		return -1;
-	return print_net(t, e);
+	return print_cdi(t, e);
 }
 
 static int run_list(struct cli *cli, const struct cli_args *a)
@@ -142,7 +173,9 @@ static int run_list(struct cli *cli, const struct cli_args *a)
 const struct command cmd_list = {
 	.help = "Show everything saved for the container and whether it is running. A QoS\n"
 		"setting that the next start would skip says why (its device is gone, or a\n"
-		"weight's device is not on the bfq scheduler).\n",
+		"weight's device is not on the bfq scheduler). A CDI device is shown by name\n"
+		"with the places of what it applied (its nodes, mounts and interfaces are\n"
+		"in the lists above; in the JSON, cdiDevices names them).\n",
 	.name = "list",
 	.run = run_list,
 	.args = "CONTAINER [--json [--pretty]]",

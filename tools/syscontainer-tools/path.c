@@ -153,7 +153,8 @@ static int run_paths(struct cli *cli, const struct cli_args *a)
 
 const struct command cmd_add_path = {
 	.help = "Bind-mount each host file or directory into the running container\n"
-		"(recursively, read-only with ro; default rw) and save it so the prestart\n"
+		"(recursively, read-only with ro; default rw; nosuid, nodev, noexec may be\n"
+		"added, as in ro,nosuid) and save it so the prestart\n"
 		"hook mounts it again at every start. A missing mount point is created; a\n"
 		"container path may hold one host path; a batch is all or nothing.\n"
 		"The options private, rprivate and rslave of the original tool are accepted;\n"
@@ -162,7 +163,7 @@ const struct command cmd_add_path = {
 		"exist) and mounted at its next start.\n",
 	.name = "add-path",
 	.run = run_paths,
-	.args = "CONTAINER HOSTPATH:CTRPATH[:ro|rw]...",
+	.args = "CONTAINER HOSTPATH:CTRPATH[:ro|rw[,nosuid][,nodev][,noexec]]...",
 	.notes = "Symlinks in the container path are refused, never followed.\n",
 	.min_pos = 2,
 	.max_pos = CLI_MANY,
@@ -185,8 +186,7 @@ static bool already_absent(int code)
 	return code == EINVAL || code == ENOENT || code == ENOTDIR;
 }
 
-/* Unmount the paths marked @gone; @absent gets those that were not mounted. */
-static int remove_live(const struct target *t, const struct path_spec *saved, size_t n_saved,
+int paths_live_remove(const struct target *t, const struct path_spec *saved, size_t n_saved,
 		       const bool *gone, bool *absent, struct err *e)
 {
 	_cleanup_free_ struct ns_op *ops = xcalloc(n_saved ? n_saved : 1, sizeof(*ops));
@@ -266,7 +266,7 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 		}
 		gone[at] = true;
 	}
-	if (t.running && remove_live(&t, saved, n_saved, gone, absent, e) < 0)
+	if (t.running && paths_live_remove(&t, saved, n_saved, gone, absent, e) < 0)
 		goto out;
 	for (size_t i = n_saved; i-- > 0;)
 		if (gone[i])

@@ -1,0 +1,257 @@
+/* prestart, the CDI part: every CDI device saved by name is looked up
+ * again in its spec directories, so that a spec regenerated since (a
+ * driver update, a renumbered device) is followed. What it applies now
+ * replaces, in the saved lists, what it applied before; the device,
+ * bind and network parts of prestart then apply them as every other.
+ * A device that no longer resolves (or whose host nodes, paths or
+ * interfaces are gone, or whose places others took) is skipped with a
+ * warning and the container still starts; its entry stays, with nothing
+ * applied, and is looked up again at the next start. */
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+
+#include "device.h"
+#include "device_cdi.h"
+#include "json.h"
+#include "log.h"
+#include "prestart.h"
+#include "store_cdi.h"
+#include "store_net.h"
+#include "util.h"
+
+/* The edits of @c as they resolve now; -1 with why when it is skipped. */
+static int resolve_now(const struct saved_cdi *c, struct cdi_items *it, struct err *e)
+{
+	struct cdi_device d;
+	size_t nd;
+	const char *const *dirs = cdi_dirs_or_default(c->dirs, c->n_dirs, &nd);
+	int r = cdi_resolve(dirs, nd, c->name, &d, e);
+
+	if (r < 0)
+		return -1;
+	r = cdi_items_from(&d, it, e);
+	cdi_device_free(&d);
+	if (r < 0)
+		return -1;
+	if (it->n_unsupported && !c->ignore_unsupported)
+		r = err_set(e, ENOTSUP, "%s (it was added without --ignore-unsupported)",
+			    it->unsupported[0]);
+	for (size_t i = 0; r == 0 && i < it->n_netdevs; i++)
+		if (!if_nametoindex(it->netdevs[i].host))
+			r = err_set(e, ENODEV, "no host interface %s", it->netdevs[i].host);
+	if (r < 0)
+		cdi_items_free(it);
+	return r;
+}
+
+/* Drop from the saved lists every item that a CDI device applied. */
+static int drop_applied(struct store *s, const struct saved_cdi *c, size_t n, struct err *e)
+{
+	struct saved_device *d = NULL;
+	struct path_spec *b = NULL;
+	struct nic_spec *nics = NULL;
+	size_t nd = 0, nb = 0, nn = 0;
+	int r = -1;
+
+	if (store_devices(s, &d, &nd, e) < 0 || store_binds(s, &b, &nb, e) < 0 ||
+	    store_nics(s->doc, &nics, &nn, e) < 0)
+		goto out;
+	for (size_t i = nd; i-- > 0;)
+		if (saved_cdi_owner(c, n, CDI_NODES, d[i].ctr))
+			store_remove_device(s, i);
+	for (size_t i = nb; i-- > 0;)
+		if (saved_cdi_owner(c, n, CDI_MOUNTS, b[i].ctr))
+			store_remove_bind(s, i);
+	for (size_t i = nn; i-- > 0;)
+		if (saved_cdi_owner(c, n, CDI_NETDEVS, nics[i].ctr))
+			store_remove_nic(s->doc, i);
+	r = 0;
+out:
+	saved_devices_free(d, nd);
+	path_specs_free(b, nb);
+	free(nics);
+	return r;
+}
+
+/* May item @ctr of kind @k go in? 1: it is new; 0: an earlier CDI device
+ * of this start applied it, the same (@same), and it is shared; -1: the
+ * place is taken. */
+static int place_free(const struct saved_cdi *done, size_t n_done, enum cdi_place k,
+		      const char *ctr, bool taken, bool same)
+{
+	if (!taken)
+		return 1;
+	return same && saved_cdi_owner(done, n_done, k, ctr) ? 0 : -1;
+}
+
+static int check_nodes(struct store *s, const struct saved_cdi *done, size_t n_done,
+		       const struct cdi_items *it, bool *is_new, struct err *e)
+{
+	struct saved_device *d = NULL;
+	size_t nd = 0;
+	int r = store_devices(s, &d, &nd, e);
+
+	for (size_t i = 0; r == 0 && i < it->n_nodes; i++) {
+		const struct device_spec *x = &it->nodes[i];
+		bool taken = false, same = false;
+
+		for (size_t j = 0; j < nd; j++)
+			if (!strcmp(d[j].ctr, x->ctr)) {
+				taken = true;
+				same = !strcmp(d[j].host, x->host) && !strcmp(d[j].perms, x->perms);
+			}
+		r = place_free(done, n_done, CDI_NODES, x->ctr, taken, same);
+		if (r < 0)
+			err_set(e, EEXIST, "container path %s is taken", x->ctr);
+		is_new[i] = r == 1;
+		r = r < 0 ? -1 : 0;
+	}
+	saved_devices_free(d, nd);
+	return r;
+}
+
+static int check_mounts(struct store *s, const struct saved_cdi *done, size_t n_done,
+			const struct cdi_items *it, bool *is_new, struct err *e)
+{
+	struct path_spec *b = NULL;
+	size_t nb = 0;
+	int r = store_binds(s, &b, &nb, e);
+
+	for (size_t i = 0; r == 0 && i < it->n_mounts; i++) {
+		const struct path_spec *x = &it->mounts[i];
+		bool taken = false, same = false;
+
+		for (size_t j = 0; j < nb; j++)
+			if (!strcmp(b[j].ctr, x->ctr)) {
+				taken = true;
+				same = !strcmp(b[j].host, x->host) && !strcmp(b[j].options, x->options);
+			}
+		r = place_free(done, n_done, CDI_MOUNTS, x->ctr, taken, same);
+		if (r < 0)
+			err_set(e, EEXIST, "container path %s is taken", x->ctr);
+		is_new[it->n_nodes + i] = r == 1;
+		r = r < 0 ? -1 : 0;
+	}
+	path_specs_free(b, nb);
+	return r;
+}
+
+static int check_nics(struct store *s, const struct cdi_items *it, struct err *e)
+{
+	struct nic_spec *nics = NULL;
+	size_t nn = 0;
+	int r = store_nics(s->doc, &nics, &nn, e);
+
+	for (size_t i = 0; r == 0 && i < it->n_netdevs; i++)
+		r = nic_conflicts(&it->netdevs[i], nics, nn, e);
+	free(nics);
+	return r;
+}
+
+/* Add the new items of @it to the saved lists; the host nodes are read
+ * for their numbers first, so that a failure adds nothing. */
+static int add_items(struct store *s, const struct cdi_items *it, const bool *is_new,
+		     struct err *e)
+{
+	_cleanup_free_ struct saved_device *d = xcalloc(it->n_nodes + 1, sizeof(*d));
+
+	for (size_t i = 0; i < it->n_nodes; i++) {
+		struct host_device h;
+
+		if (host_device_stat(it->nodes[i].host, &h, e) < 0)
+			return -1;
+		d[i] = (struct saved_device){ .type = h.type, .major = h.major, .minor = h.minor,
+					      .host = it->nodes[i].host, .ctr = it->nodes[i].ctr,
+					      .parent = "" };
+		strcpy(d[i].perms, it->nodes[i].perms);
+	}
+	for (size_t i = 0; i < it->n_nodes; i++)
+		if (is_new[i])
+			store_add_device(s, &d[i]);
+	for (size_t i = 0; i < it->n_mounts; i++)
+		if (is_new[it->n_nodes + i])
+			store_add_bind(s, &it->mounts[i]);
+	for (size_t i = 0; i < it->n_netdevs; i++)
+		store_add_nic(s->doc, &it->netdevs[i]);
+	return 0;
+}
+
+static void list_set(char ***list, size_t *n, const char *(*at)(const struct cdi_items *, size_t),
+		     const struct cdi_items *it, size_t count)
+{
+	str_list_free(*list, *n);
+	*list = xcalloc(count + 1, sizeof(char *));
+	for (*n = 0; *n < count; (*n)++)
+		(*list)[*n] = xstrdup(at(it, *n));
+}
+
+static const char *node_at(const struct cdi_items *it, size_t i) { return it->nodes[i].ctr; }
+static const char *mount_at(const struct cdi_items *it, size_t i) { return it->mounts[i].ctr; }
+static const char *nic_at(const struct cdi_items *it, size_t i) { return it->netdevs[i].ctr; }
+
+/* Entry @c of CDI device @i applies @it (NULL: nothing) from now on. */
+static void entry_set(struct saved_cdi *c, const struct cdi_items *it)
+{
+	static const struct cdi_items none;
+
+	it = it ? it : &none;
+	list_set(&c->nodes, &c->n_nodes, node_at, it, it->n_nodes);
+	list_set(&c->mounts, &c->n_mounts, mount_at, it, it->n_mounts);
+	list_set(&c->netdevs, &c->n_netdevs, nic_at, it, it->n_netdevs);
+}
+
+/* Entry @i again: resolved, checked against what is saved (and what the
+ * entries before it applied, which it may share), added. */
+static int apply_entry(struct prestart *p, struct saved_cdi *c, size_t i, struct err *why)
+{
+	struct cdi_items it;
+	_cleanup_free_ bool *is_new = NULL;
+	int r;
+
+	if (resolve_now(&c[i], &it, why) < 0)
+		return -1;
+	is_new = xcalloc(it.n_nodes + it.n_mounts + 1, sizeof(bool));
+	r = check_nodes(&p->store, c, i, &it, is_new, why);
+	if (r == 0)
+		r = check_mounts(&p->store, c, i, &it, is_new, why);
+	if (r == 0)
+		r = check_nics(&p->store, &it, why);
+	if (r == 0)
+		r = add_items(&p->store, &it, is_new, why);
+	if (r == 0)
+		entry_set(&c[i], &it);
+	cdi_items_free(&it);
+	return r;
+}
+
+int prestart_cdi(struct prestart *p, struct err *e)
+{
+	_cleanup_cjson_ cJSON *before = NULL;
+	struct saved_cdi *c = NULL;
+	size_t n = 0;
+	int r = -1;
+
+	if (store_cdi(p->store.doc, &c, &n, e) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	before = cJSON_Duplicate(p->store.doc, true);
+	if (drop_applied(&p->store, c, n, e) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct err why = { 0 };
+
+		if (apply_entry(p, c, i, &why) == 0)
+			continue;
+		log_warn("%s: CDI device %s skipped: %s", p->st->id, c[i].name, why.msg);
+		entry_set(&c[i], NULL);
+	}
+	for (size_t i = 0; i < n; i++)
+		store_replace_cdi(p->store.doc, i, &c[i]);
+	p->cdi_changed = !cJSON_Compare(before, p->store.doc, true);
+	r = 0;
+out:
+	saved_cdi_free(c, n);
+	return r;
+}

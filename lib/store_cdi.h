@@ -1,0 +1,55 @@
+/* The CDI part of hook.json: "cdiDevices", one entry per CDI device
+ * (vendor.com/class=name) added by name. What was applied for it lives
+ * in the ordinary lists (deviceToAdd, bindToAdd, networkInterfaces), so
+ * that the hook, the cgroup and systemd code, list and check treat those
+ * like every other device, path and interface; the entry names its own
+ * by container path (and interface name), which those lists keep unique
+ * per container. */
+#ifndef SCH_STORE_CDI_H
+#define SCH_STORE_CDI_H
+
+#include <cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct saved_cdi {
+	char *name;             /* Name: vendor.com/class=name */
+	char **dirs;            /* SpecDirs: --cdi-spec-dir as given, searched again
+				 * at every start; none: the default directories */
+	size_t n_dirs;
+	bool ignore_unsupported; /* IgnoreUnsupported: --ignore-unsupported */
+	char **nodes;           /* DeviceNodes: PathInContainer of its deviceToAdd entries */
+	size_t n_nodes;
+	char **mounts;          /* Mounts: container paths of its bindToAdd entries */
+	size_t n_mounts;
+	char **netdevs;         /* NetDevices: CtrNicName of its networkInterfaces entries */
+	size_t n_netdevs;
+};
+
+/* The three lists of an entry. */
+enum cdi_place { CDI_NODES, CDI_MOUNTS, CDI_NETDEVS };
+char *const *saved_cdi_list(const struct saved_cdi *c, enum cdi_place k, size_t *n);
+/* The entry of @c (n entries) that lists @place of kind @k, or NULL. */
+const struct saved_cdi *saved_cdi_owner(const struct saved_cdi *c, size_t n, enum cdi_place k,
+					const char *place);
+
+/* Read and validate "cdiDevices" (absent: none). */
+int store_cdi(const cJSON *doc, struct saved_cdi **out, size_t *n, struct err *e);
+int store_cdi_validate(const cJSON *doc, struct err *e);
+void saved_cdi_free(struct saved_cdi *c, size_t n);
+/* Index of the entry named @name in @c, or -1. */
+long saved_cdi_find(const struct saved_cdi *c, size_t n, const char *name);
+/* Whether @path (or interface name) is in @list. */
+bool saved_cdi_has(char *const *list, size_t n, const char *path);
+
+void store_add_cdi(cJSON *doc, const struct saved_cdi *c);
+void store_remove_cdi(cJSON *doc, size_t index);
+/* Replace entry @index with @c. */
+void store_replace_cdi(cJSON *doc, size_t index, const struct saved_cdi *c);
+
+/* The saved list as it is in @doc (borrowed; NULL when absent). */
+const cJSON *store_cdi_json(const cJSON *doc);
+
+#endif
