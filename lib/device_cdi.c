@@ -92,16 +92,17 @@ static int add_nodes(const struct cdi_device *d, struct cdi_items *it, struct er
 		const struct cdi_node *n = &d->nodes[i];
 		struct device_spec *s = &it->nodes[it->n_nodes];
 
-		if (n->type == 'p') {
+		if (n->type == 'p' || !n->permissions[0]) {
 			unsupported(it, "%s: deviceNodes %s: %s", d->spec_file, n->path,
-				    "a fifo is not a device this tool adds");
+				    n->type == 'p' ? "a fifo is not a device this tool adds" :
+				    "a node without cgroup access (permissions none)");
 			continue;
 		}
 		if (check_node(d->spec_file, n, e) < 0)
 			return -1;
 		s->host = xstrdup(n->host_path);
 		s->ctr = xstrdup(n->path);
-		snprintf(s->perms, sizeof(s->perms), "%s", n->permissions[0] ? n->permissions : "rwm");
+		snprintf(s->perms, sizeof(s->perms), "%s", n->permissions);
 		it->n_nodes++;
 	}
 	return 0;
@@ -158,6 +159,7 @@ static int add_netdevs(const struct cdi_device *d, struct cdi_items *it, struct 
 		strcpy(s->type, "eth");
 		strcpy(s->host, n->host_interface_name);
 		strcpy(s->ctr, n->name);
+		s->qlen = -1;       /* mtu 0 and qlen -1: the link keeps its own */
 		s->orig_up = -1;
 	}
 	return 0;

@@ -228,6 +228,63 @@ check_match "the saved device is still listed" '"PathInContainer":"/dev/saved-nu
 check_match "the saved path is still listed" "$saved_dir:/mnt/saved:rw" \
 	"$("$TOOL" list-path "$id" 2>&1)"
 
+# --- CDI devices: bad spec files, each in a directory of its own ------------
+# (the kind is bad.example.com/x; --cdi-spec-dir DIR points at one case)
+cdi=$E2E_TMP/cdi
+cdi_spec() {  # cdi_spec CASE FILE TEXT
+	mkdir -p "$cdi/$1"
+	printf '%s' "$3" >"$cdi/$1/$2"
+}
+node='{"path":"/dev/cdi-x","hostPath":"/dev/null"}'
+good_dev="{\"name\":\"x\",\"containerEdits\":{\"deviceNodes\":[$node]}}"
+cdi_spec json bad.json '{"cdiVersion":"0.5.0","kind":"bad.example.com/x","devices":['
+cdi_spec yaml bad.yaml "$(printf 'cdiVersion: 0.5.0\nkind: bad.example.com/x\ndevices: [\n  - name: x\n')"
+cdi_spec unknown unknown.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[$good_dev],\"bogusField\":1}"
+cdi_spec unknown-node unknown-node.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"deviceNodes\":[{\"path\":\"/dev/cdi-x\",\"bogusNode\":1}]}}]}"
+cdi_spec kind kind.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x/y\",\"devices\":[$good_dev]}"
+cdi_spec version version.json "{\"cdiVersion\":\"9.9.9\",\"kind\":\"bad.example.com/x\",\"devices\":[$good_dev]}"
+cdi_spec dup dup.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[$good_dev,$good_dev]}"
+cdi_spec nohost nohost.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"deviceNodes\":[{\"path\":\"/dev/cdi-x\",\"hostPath\":\"/dev/sch-no-such-node\"}]}}]}"
+cdi_spec nomount nomount.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"mounts\":[{\"hostPath\":\"$missing\",\"containerPath\":\"/mnt/cdi-x\"}]}}]}"
+cdi_spec numbers numbers.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"deviceNodes\":[{\"path\":\"/dev/cdi-x\",\"hostPath\":\"/dev/null\",\"type\":\"c\",\"major\":1,\"minor\":5}]}}]}"
+cdi_spec symlink symlink.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"mounts\":[{\"hostPath\":\"$other_dir\",\"containerPath\":\"/mnt/cdi-link/sub\"}]}}]}"
+cdi_spec env env.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"env\":[\"A=1\"],\"deviceNodes\":[$node]}}]}"
+cdi_spec tmpfs tmpfs.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"mounts\":[{\"hostPath\":\"tmpfs\",\"containerPath\":\"/mnt/cdi-t\",\"type\":\"tmpfs\"}]}}]}"
+cdi_spec twice twice.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"containerEdits\":{\"deviceNodes\":[{\"path\":\"/dev/cdi-x\",\"hostPath\":\"/dev/zero\"}]},\"devices\":[$good_dev]}"
+cdi_spec taken taken.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"deviceNodes\":[{\"path\":\"/dev/saved-null\",\"hostPath\":\"/dev/zero\"}]}}]}"
+cdi_spec taken-mount taken.json "{\"cdiVersion\":\"0.5.0\",\"kind\":\"bad.example.com/x\",\"devices\":[{\"name\":\"x\",\"containerEdits\":{\"mounts\":[{\"hostPath\":\"$other_dir\",\"containerPath\":\"/mnt/saved\"}]}}]}"
+# the running container plants /mnt/cdi-link -> / (before the watch)
+e2e_exec "$id" ln -s / /mnt/cdi-link
+cdi_cases=(
+	"1|$cdi/json/bad.json|cdi: malformed JSON|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/json"
+	"1|$cdi/yaml/bad.yaml|cdi: malformed YAML|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/yaml"
+	"1|unknown.json.*bogusField|cdi: unknown field|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/unknown"
+	"1|unknown-node.json.*bogusNode|cdi: unknown field of a node|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/unknown-node"
+	"1|kind|cdi: a bad kind|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/kind"
+	"1|version.json.*9\.9\.9|cdi: an unsupported cdiVersion|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/version"
+	"1|bad.example.com/x=nothere.*not found|cdi: a name that is missing|add-device|$id|bad.example.com/x=nothere|--cdi-spec-dir|$cdi/unknown"
+	"1|dup.json.*x|cdi: duplicate device names|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/dup"
+	"1|/dev/sch-no-such-node|cdi: a node hostPath that does not exist|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/nohost"
+	"1|$missing|cdi: a mount hostPath that does not exist|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/nomount"
+	"1|numbers.json.*1:5.*/dev/null is c 1:3|cdi: numbers that are not the host node's|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/numbers"
+	"1|/mnt/cdi-link is a symlink|cdi: a container path through a symlink|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/symlink"
+	"1|env.json.*env.*--ignore-unsupported|cdi: env (cannot apply live)|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/env"
+	"1|tmpfs.json.*tmpfs|cdi: a tmpfs mount|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/tmpfs"
+	"1|/dev/cdi-x is edited twice|cdi: one container path twice in a device|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/twice"
+	"1|/dev/saved-null of container $id is already used|cdi: a node where a device is saved|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/taken"
+	"1|/mnt/saved of container $id is already used|cdi: a mount where a path is saved|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|$cdi/taken-mount"
+	"2|given twice|cdi: one name twice|add-device|$id|bad.example.com/x=x|bad.example.com/x=x|--cdi-spec-dir|$cdi/nohost"
+	"2|'rel/dir'|cdi: a relative --cdi-spec-dir|add-device|$id|bad.example.com/x=x|--cdi-spec-dir|rel/dir"
+	"2|go with CDI device names|cdi: --cdi-spec-dir without a CDI name|add-device|$id|/dev/zero:/dev/z9|--cdi-spec-dir|$cdi/json"
+	"2|does not go with CDI|cdi: --follow-partition with a CDI name|add-device|$id|bad.example.com/x=x|--follow-partition"
+	"1|bad.example.com/x=x was not added|cdi: remove of a name not added|remove-device|$id|bad.example.com/x=x"
+)
+watch_target "$id" "$store" "$E2E_TMP/hook.json.before"
+for c in "${cdi_cases[@]}"; do
+	cli_case "$c"
+done
+e2e_exec "$id" rm /mnt/cdi-link
+
 # --- the hook, fed bad OCI states on stdin -----------------------------------
 states=$E2E_TMP/states
 mkdir -p "$states"

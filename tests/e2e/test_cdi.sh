@@ -139,6 +139,25 @@ e2e_restart "$id"
 check_eq "d2 back in the spec: applied again" "character special file 1:3" \
 	"$(in_ctr stat -c '%F %t:%T' /dev/cdi-null)"
 
+# netDevices (spec 1.1): one end of a throw-away veth pair of this test
+# is lent to the container under another name, and given back
+nic=cdia$$
+E2E_CLEANUPS+=("ip link del cdib$$")
+ip link add "$nic" type veth peer name "cdib$$"
+jq -n --arg nic "$nic" '{cdiVersion: "1.1.0", kind: "sch-e2e.example.com/net",
+	devices: [{name: "n1", containerEdits: {netDevices: [{hostInterfaceName: $nic, name: "cdinet0"}]}}]}' \
+	>"$specdir/net.json"
+check "add-device of a CDI device with a netDevice" \
+	"$TOOL" add-device "$id" sch-e2e.example.com/net=n1 --cdi-spec-dir "$specdir"
+check "netDevice: cdinet0 is in the container" in_ctr ip link show cdinet0
+check_fails "netDevice: $nic is no longer on the host" ip link show "$nic"
+e2e_restart "$id"
+check "netDevice: cdinet0 is in the container after a restart" in_ctr ip link show cdinet0
+check "remove-device of the netDevice's CDI device" "$TOOL" remove-device "$id" sch-e2e.example.com/net=n1
+check_fails "netDevice: cdinet0 has left the container" in_ctr ip link show cdinet0
+check "netDevice: $nic is back on the host" ip link show "$nic"
+check_eq "hook.json keeps no interface" 0 "$(jq '.networkInterfaces // [] | length' "$store")"
+
 # a hostile rootfs: /mnt/cdi replaced by a symlink to a host directory
 check "add d1 again" "$TOOL" add-device "$id" "$kind=d1" --cdi-spec-dir "$specdir"
 e2e_stop "$id"
