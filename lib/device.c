@@ -25,6 +25,19 @@ int host_device_stat(const char *path, struct host_device *d, struct err *e)
 	return 0;
 }
 
+int saved_device_host(const struct saved_device *d, struct host_device *h, struct err *e)
+{
+	if (host_device_stat(d->host, h, e) < 0)
+		return -1;
+	if (d->node.has_mode)
+		h->perm = d->node.mode & 07777;
+	if (d->node.has_uid)
+		h->uid = d->node.uid;
+	if (d->node.has_gid)
+		h->gid = d->node.gid;
+	return 0;
+}
+
 bool device_refresh(struct saved_device *d, const struct host_device *h)
 {
 	bool changed = d->type != h->type || d->major != h->major || d->minor != h->minor;

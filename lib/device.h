@@ -28,6 +28,10 @@ struct host_device {
  * character or block device. */
 int host_device_stat(const char *path, struct host_device *d, struct err *e);
 
+/* host_device_stat of saved device @d's host node, with the mode and
+ * owner @d gives instead of the host node's. */
+int saved_device_host(const struct saved_device *d, struct host_device *h, struct err *e);
+
 /* Refresh type/major/minor of @d from its host node @h; true if changed
  * (hosts renumber devices across reboots). */
 bool device_refresh(struct saved_device *d, const struct host_device *h);

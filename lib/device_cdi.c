@@ -103,6 +103,9 @@ static int add_nodes(const struct cdi_device *d, struct cdi_items *it, struct er
 		s->host = xstrdup(n->host_path);
 		s->ctr = xstrdup(n->path);
 		snprintf(s->perms, sizeof(s->perms), "%s", n->permissions);
+		s->node = (struct node_attrs){ .has_mode = n->has_file_mode, .mode = n->file_mode,
+					       .has_uid = n->uid >= 0, .uid = (unsigned)n->uid,
+					       .has_gid = n->gid >= 0, .gid = (unsigned)n->gid };
 		it->n_nodes++;
 	}
 	return 0;

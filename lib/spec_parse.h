@@ -9,10 +9,19 @@
 
 /* hostpath[:containerpath][:permissions]; permissions ⊆ "rwm", default "rwm";
  * the container path defaults to the host path. */
+/* Mode and owner of a device node in the container when they are not the
+ * host node's (a CDI spec's fileMode, uid, gid); zero: all the host's. */
+struct node_attrs {
+	bool has_mode, has_uid, has_gid;
+	unsigned mode;          /* permission bits, <= 07777 */
+	unsigned uid, gid;      /* in the container */
+};
+
 struct device_spec {
 	char *host;     /* cleaned absolute path, or NULL (remove form only) */
 	char *ctr;      /* cleaned absolute path, or NULL (remove form only) */
 	char perms[4];
+	struct node_attrs node;
 };
 
 enum { SPEC_DEVICE_ADD = 0, SPEC_DEVICE_REMOVE = 1 };

@@ -34,6 +34,31 @@ const char *store_root(const char *flag)
 static void device_elems_free(struct saved_device *d, size_t n);
 static void path_elems_free(struct path_spec *p, size_t n);
 
+/* An optional whole number member within [0, @max]. */
+static int opt_uint(const cJSON *it, const char *key, unsigned max, bool *has, unsigned *out,
+		    struct err *e)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, key);
+
+	*has = v != NULL;
+	if (!v)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > max ||
+	    v->valuedouble != (double)(unsigned)v->valuedouble)
+		return err_set(e, EINVAL, "%s is not a number from 0 to %u", key, max);
+	*out = (unsigned)v->valuedouble;
+	return 0;
+}
+
+static int node_from_json(const cJSON *it, struct node_attrs *n, struct err *e)
+{
+	if (opt_uint(it, "FileMode", 07777, &n->has_mode, &n->mode, e) < 0 ||
+	    opt_uint(it, "Uid", 0xfffffffe, &n->has_uid, &n->uid, e) < 0 ||
+	    opt_uint(it, "Gid", 0xfffffffe, &n->has_gid, &n->gid, e) < 0)
+		return -1;
+	return 0;
+}
+
 static int device_from_json(const cJSON *it, struct saved_device *d, struct err *e)
 {
 	const char *type, *host, *ctr, *perms, *parent;
@@ -70,7 +95,7 @@ static int device_from_json(const cJSON *it, struct saved_device *d, struct err 
 	strcpy(d->perms, perms);
 	d->parent = xstrdup(parent ? parent : "");
 	d->follow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "FollowPartition"));
-	return 0;
+	return node_from_json(it, &d->node, e);
 }
 
 static int device_elem(const cJSON *it, void *out, void *arg, struct err *e)
@@ -389,6 +414,12 @@ void store_add_device(struct store *s, const struct saved_device *d)
 	cJSON_AddStringToObject(o, "Parent", d->parent ? d->parent : "");
 	if (d->follow)
 		cJSON_AddTrueToObject(o, "FollowPartition");
+	if (d->node.has_mode)
+		cJSON_AddNumberToObject(o, "FileMode", d->node.mode);
+	if (d->node.has_uid)
+		cJSON_AddNumberToObject(o, "Uid", d->node.uid);
+	if (d->node.has_gid)
+		cJSON_AddNumberToObject(o, "Gid", d->node.gid);
 	cJSON_AddItemToArray(json_array_member(s->doc, KEY_DEVICES), o);
 }
 

@@ -36,6 +36,7 @@ struct saved_device {
 	char perms[4];          /* CgroupPermissions */
 	char *parent;           /* Parent: the disk of a partition, or "" */
 	bool follow;            /* FollowPartition: a disk whose partitions follow it */
+	struct node_attrs node; /* FileMode, Uid, Gid: when not the host node's */
 };
 
 /* --root, else $SYSCONTAINER_HOOKS_ROOT, else STORE_ROOT_DEFAULT. */

@@ -163,7 +163,7 @@ static int add_items(struct store *s, const struct cdi_items *it, const bool *is
 			return -1;
 		d[i] = (struct saved_device){ .type = h.type, .major = h.major, .minor = h.minor,
 					      .host = it->nodes[i].host, .ctr = it->nodes[i].ctr,
-					      .parent = "" };
+					      .parent = "", .node = it->nodes[i].node };
 		strcpy(d[i].perms, it->nodes[i].perms);
 	}
 	for (size_t i = 0; i < it->n_nodes; i++)

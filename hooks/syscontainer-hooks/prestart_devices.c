@@ -162,7 +162,7 @@ void prestart_device_ops(struct prestart *p)
 
 		if ((p->dev_hint && p->dev_hint[i]) || !partition_ok(p, d))
 			continue;
-		if (host_device_stat(d->host, &h, &why) < 0) {
+		if (saved_device_host(d, &h, &why) < 0) {
 			log_warn("%s: device %s skipped: %s", p->st->id, d->host, why.msg);
 			continue;
 		}

@@ -4,6 +4,7 @@
 
 #include <cJSON.h>
 
+#include "device.h"
 #include "device_cdi.h"
 #include "json.h"
 #include "store.h"
@@ -157,7 +158,45 @@ static void entries_round_trip(void **state)
 	saved_cdi_free(got, n);
 }
 
+/* A CDI node's fileMode, uid and gid are saved with it and read back;
+ * absent, the host node's apply. */
+static void node_attrs_saved(void **state)
+{
+	struct store s = { .doc = cJSON_CreateObject() };
+	struct saved_device a = { .type = 'c', .major = 1, .minor = 3, .host = "/dev/null",
+				  .ctr = "/dev/a", .perms = "rw", .parent = "",
+				  .node = { .has_mode = true, .mode = 0640, .has_gid = true, .gid = 5 } };
+	struct saved_device b = a, *got = NULL;
+	struct host_device h;
+	size_t n = 0;
+	struct err e = { 0 };
+
+	(void)state;
+	b.ctr = "/dev/b";
+	b.node = (struct node_attrs){ 0 };
+	store_add_device(&s, &a);
+	store_add_device(&s, &b);
+	assert_int_equal(store_devices(&s, &got, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_memory_equal(&got[0].node, &a.node, sizeof(a.node));
+	assert_memory_equal(&got[1].node, &b.node, sizeof(b.node));
+	assert_int_equal(saved_device_host(&got[0], &h, &e), 0);
+	assert_int_equal(h.perm, 0640);
+	assert_int_equal(h.gid, 5);
+	assert_int_equal(h.uid, 0);
+	assert_int_equal(saved_device_host(&got[1], &h, &e), 0);
+	assert_int_equal(h.perm, 0666);
+	saved_devices_free(got, n);
+	cJSON_Delete(s.doc);
+}
+
 static const char *const bad_docs[][2] = {
+	{ "{\"deviceToAdd\":[{\"Type\":\"c\",\"Major\":1,\"Minor\":3,\"PathOnHost\":\"/dev/null\","
+	  "\"PathInContainer\":\"/dev/n\",\"CgroupPermissions\":\"rw\",\"FileMode\":4096}]}",
+	  "FileMode is not a number from 0 to 4095" },
+	{ "{\"deviceToAdd\":[{\"Type\":\"c\",\"Major\":1,\"Minor\":3,\"PathOnHost\":\"/dev/null\","
+	  "\"PathInContainer\":\"/dev/n\",\"CgroupPermissions\":\"rw\",\"Uid\":-1}]}",
+	  "Uid is not a number" },
 	{ "{\"cdiDevices\":{}}", "not an array" },
 	{ "{\"cdiDevices\":[1]}", "not an object" },
 	{ "{\"cdiDevices\":[{}]}", "Name is not a CDI device name" },
@@ -188,6 +227,7 @@ int main(void)
 		cmocka_unit_test(mount_types),
 		cmocka_unit_test(items_from_device),
 		cmocka_unit_test(entries_round_trip),
+		cmocka_unit_test(node_attrs_saved),
 		cmocka_unit_test(bad_entries),
 	};
 

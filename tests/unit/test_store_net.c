@@ -92,8 +92,8 @@ static void nic_list_of_a_record(void **state)
 static void devices_replaced(void **state)
 {
 	struct saved_device d[2] = {
-		{ 'b', 7, 0, "/dev/loop0", "/dev/loop0", "rwm", "", false },
-		{ 'c', 1, 3, "/dev/null", "/dev/n", "rw", "", false },
+		{ 'b', 7, 0, "/dev/loop0", "/dev/loop0", "rwm", "", false, { 0 } },
+		{ 'c', 1, 3, "/dev/null", "/dev/n", "rw", "", false, { 0 } },
 	};
 	struct store s = { .doc = cJSON_CreateObject(), .lock_fd = -1 };
 	struct saved_device *got = NULL;

@@ -96,10 +96,10 @@ static void device_forms(void **state)
 }
 
 static const struct saved_device saved[] = {
-	{ 'b', 7, 3, "/dev/loop3", "/dev/a", "r", "", false },
-	{ 'b', 7, 3, "/dev/loop3", "/dev/b", "w", "", false },
-	{ 'c', 1, 3, "/dev/null", "/dev/n", "r", "", false },
-	{ 'b', 7, 4, "/dev/loop4", "/dev/c", "rwm", "", false },
+	{ 'b', 7, 3, "/dev/loop3", "/dev/a", "r", "", false, { 0 } },
+	{ 'b', 7, 3, "/dev/loop3", "/dev/b", "w", "", false, { 0 } },
+	{ 'c', 1, 3, "/dev/null", "/dev/n", "r", "", false, { 0 } },
+	{ 'b', 7, 4, "/dev/loop4", "/dev/c", "rwm", "", false, { 0 } },
 };
 
 static void wanted(void **state)

@@ -228,7 +228,7 @@ static void relative_paths(void **state)
 
 static void derived_partitions(void **state)
 {
-	struct saved_device disk = { 'b', 7, 0, "/dev/disk/by-id/x", "/dev/data", "rw", "", true };
+	struct saved_device disk = { 'b', 7, 0, "/dev/disk/by-id/x", "/dev/data", "rw", "", true, { 0 } };
 	const struct partition parts[] = { { "loop5p1", 259, 3 }, { "loop5p2", 259, 4 } };
 	struct saved_device *d = partition_devices(&disk, "loop5", parts, 2);
 

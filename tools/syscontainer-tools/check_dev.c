@@ -95,7 +95,7 @@ static void look_devices(struct dev_check *c, const struct device_cgroup *cg, ch
 		struct check_item *it = item(c, i);
 		struct err why = { 0 };
 
-		if (host_device_stat(d->host, &c->hosts[i], &why) < 0) {
+		if (saved_device_host(d, &c->hosts[i], &why) < 0) {
 			check_drift(it, xasprintf("host node: %s", why.msg));
 			continue;
 		}
@@ -146,7 +146,7 @@ static int read_access(const struct device_cgroup *cg, struct dev_check *c, char
 	if (!cg->v2)
 		return cgroup_device_list(cg->dir, list, n, e);
 	for (size_t i = 0; i < c->n; i++)
-		c->present[i] = host_device_stat(c->d[i].host, &c->hosts[i], &(struct err){ 0 }) == 0;
+		c->present[i] = saved_device_host(&c->d[i], &c->hosts[i], &(struct err){ 0 }) == 0;
 	return v2_granted(cg, c->d, c->n, c->present, v2_ok, e);
 }
 

@@ -65,7 +65,9 @@ static int stat_hosts(const struct device_flags *f, const struct device_spec *sp
 		      struct saved_device *add, struct host_device *hosts, struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (host_device_stat(specs[i].host, &hosts[i], e) < 0)
+		add[i].host = specs[i].host;
+		add[i].node = specs[i].node;
+		if (saved_device_host(&add[i], &hosts[i], e) < 0)
 			return -1;
 		add[i].type = hosts[i].type;
 		add[i].major = hosts[i].major;

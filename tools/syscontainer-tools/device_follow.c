@@ -116,7 +116,7 @@ static int udev_partition(struct cli *cli, bool add, const char *id, const char 
 	_cleanup_free_ char *ctr = partition_ctr_path(disk, kernel, ctr_disk);
 	_cleanup_free_ char *host = xasprintf("/dev/%s", kernel);
 	_cleanup_free_ char *disk_host = NULL;
-	struct device_spec spec = { host, ctr, "rwm" };
+	struct device_spec spec = { .host = host, .ctr = ctr, .perms = "rwm" };
 	struct device_flags f = { .force = true };
 	struct container c;
 	struct err quiet = { 0 };
