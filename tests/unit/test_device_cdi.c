@@ -200,7 +200,7 @@ static const char *const bad_docs[][2] = {
 	{ "{\"cdiDevices\":{}}", "not an array" },
 	{ "{\"cdiDevices\":[1]}", "not an object" },
 	{ "{\"cdiDevices\":[{}]}", "Name is not a CDI device name" },
-	{ "{\"cdiDevices\":[{\"Name\":\"nodomain/x=y\"}]}", "Name is not a CDI device name" },
+	{ "{\"cdiDevices\":[{\"Name\":\"a.com/b\"}]}", "Name is not a CDI device name" },
 	{ "{\"cdiDevices\":[{\"Name\":\"a.com/b=c\",\"DeviceNodes\":\"x\"}]}", "DeviceNodes" },
 	{ "{\"cdiDevices\":[{\"Name\":\"a.com/b=c\",\"Mounts\":[1]}]}", "Mounts" },
 	{ "{\"cdiDevices\":[{\"Name\":\"a.com/b=c\",\"NetDevices\":[\"\"]}]}", "NetDevices[0] is empty" },
