@@ -144,9 +144,17 @@ check_eq "d2 back in the spec: applied again" "character special file 1:3" \
 nic=cdia$$
 E2E_CLEANUPS+=("ip link del cdib$$")
 ip link add "$nic" type veth peer name "cdib$$"
-jq -n --arg nic "$nic" '{cdiVersion: "1.1.0", kind: "sch-e2e.example.com/net",
-	devices: [{name: "n1", containerEdits: {netDevices: [{hostInterfaceName: $nic, name: "cdinet0"}]}}]}' \
-	>"$specdir/net.json"
+# (a YAML spec file)
+cat >"$specdir/net.yaml" <<EOF
+cdiVersion: "1.1.0"
+kind: sch-e2e.example.com/net
+devices:
+  - name: n1
+    containerEdits:
+      netDevices:
+        - hostInterfaceName: $nic
+          name: cdinet0
+EOF
 check "add-device of a CDI device with a netDevice" \
 	"$TOOL" add-device "$id" sch-e2e.example.com/net=n1 --cdi-spec-dir "$specdir"
 check "netDevice: cdinet0 is in the container" in_ctr ip link show cdinet0
@@ -157,6 +165,21 @@ check "remove-device of the netDevice's CDI device" "$TOOL" remove-device "$id" 
 check_fails "netDevice: cdinet0 has left the container" in_ctr ip link show cdinet0
 check "netDevice: $nic is back on the host" ip link show "$nic"
 check_eq "hook.json keeps no interface" 0 "$(jq '.networkInterfaces // [] | length' "$store")"
+
+# an edit that cannot apply live: refused, or skipped with a warning
+jq -n '{cdiVersion: "0.5.0", kind: "sch-e2e.example.com/env", devices: [{name: "e1",
+	containerEdits: {env: ["A=1"], deviceNodes: [{path: "/dev/cdi-env", hostPath: "/dev/null"}]}}]}' \
+	>"$specdir/env.json"
+run_capture "$TOOL" add-device "$id" sch-e2e.example.com/env=e1 --cdi-spec-dir "$specdir"
+expect_output "env without --ignore-unsupported" 1 "env.json: devices\[0\].containerEdits.env: cannot apply"
+run_capture "$TOOL" add-device "$id" sch-e2e.example.com/env=e1 --cdi-spec-dir "$specdir" --ignore-unsupported
+check_eq "env with --ignore-unsupported: added" 0 "$RC"
+check_match "  with a warning naming the edit" "warning: .*env.json: devices\[0\].containerEdits.env.*skipped" \
+	"$(cat "$ERR")"
+check "  its node is there" in_ctr test -c /dev/cdi-env
+e2e_restart "$id"
+check "  and after a restart (the flag is saved)" in_ctr test -c /dev/cdi-env
+check "remove it" "$TOOL" remove-device "$id" sch-e2e.example.com/env=e1
 
 # a hostile rootfs: /mnt/cdi replaced by a symlink to a host directory
 check "add d1 again" "$TOOL" add-device "$id" "$kind=d1" --cdi-spec-dir "$specdir"
