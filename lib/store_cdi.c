@@ -168,19 +168,16 @@ static cJSON *cdi_to_json(const struct saved_cdi *c)
 	return o;
 }
 
-void store_add_cdi(cJSON *doc, const struct saved_cdi *c)
+void store_set_cdi(cJSON *doc, long index, const struct saved_cdi *c)
 {
-	cJSON_AddItemToArray(json_array_member(doc, KEY_CDI), cdi_to_json(c));
-}
+	cJSON *arr = json_array_member(doc, KEY_CDI);
 
-void store_remove_cdi(cJSON *doc, size_t index)
-{
-	cJSON_DeleteItemFromArray(json_array_member(doc, KEY_CDI), (int)index);
-}
-
-void store_replace_cdi(cJSON *doc, size_t index, const struct saved_cdi *c)
-{
-	cJSON_ReplaceItemInArray(json_array_member(doc, KEY_CDI), (int)index, cdi_to_json(c));
+	if (!c)
+		cJSON_DeleteItemFromArray(arr, (int)index);
+	else if (index < 0)
+		cJSON_AddItemToArray(arr, cdi_to_json(c));
+	else
+		cJSON_ReplaceItemInArray(arr, (int)index, cdi_to_json(c));
 }
 
 const cJSON *store_cdi_json(const cJSON *doc)

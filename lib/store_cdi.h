@@ -44,10 +44,9 @@ long saved_cdi_find(const struct saved_cdi *c, size_t n, const char *name);
 /* Whether @path (or interface name) is in @list. */
 bool saved_cdi_has(char *const *list, size_t n, const char *path);
 
-void store_add_cdi(cJSON *doc, const struct saved_cdi *c);
-void store_remove_cdi(cJSON *doc, size_t index);
-/* Replace entry @index with @c. */
-void store_replace_cdi(cJSON *doc, size_t index, const struct saved_cdi *c);
+/* Entry @index becomes @c; a negative @index appends @c, a NULL @c
+ * removes entry @index. */
+void store_set_cdi(cJSON *doc, long index, const struct saved_cdi *c);
 
 /* The saved list as it is in @doc (borrowed; NULL when absent). */
 const cJSON *store_cdi_json(const cJSON *doc);

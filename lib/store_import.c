@@ -7,6 +7,7 @@
 
 #include "store.h"
 #include "store_net.h"
+#include "store_places.h"
 #include "util.h"
 
 static const char *const top_keys[] = {
@@ -128,31 +129,25 @@ static int unique(const char *key, const char *const *names, size_t n, const cha
 
 int store_check_unique(const cJSON *doc, struct err *e)
 {
-	struct store s = { .doc = (cJSON *)doc, .lock_fd = -1 };
-	struct saved_device *d = NULL;
-	struct path_spec *p = NULL;
-	struct nic_spec *nics = NULL;
 	_cleanup_free_ const char **names = NULL;
-	size_t nd = 0, np = 0, nn = 0;
+	struct saved_places p;
+	size_t nd, np, nn;
 	int r = -1;
 
-	if (store_devices(&s, &d, &nd, e) < 0 || store_binds(&s, &p, &np, e) < 0 ||
-	    store_nics(doc, &nics, &nn, e) < 0)
-		goto out;
+	if (store_places(doc, &p, e) < 0)
+		return -1;
+	nd = p.n_devs, np = p.n_binds, nn = p.n_nics;
 	names = xcalloc(nd + np + nn + 1, sizeof(*names));
 	for (size_t i = 0; i < nd; i++)
-		names[i] = d[i].ctr;
+		names[i] = p.devs[i].ctr;
 	for (size_t i = 0; i < np; i++)
-		names[nd + i] = p[i].ctr;
+		names[nd + i] = p.binds[i].ctr;
 	for (size_t i = 0; i < nn; i++)
-		names[nd + np + i] = nics[i].ctr;
+		names[nd + np + i] = p.nics[i].ctr;
 	if (unique("deviceToAdd", names, nd, "use container path", "", e) == 0 &&
 	    unique("bindToAdd", names + nd, np, "use container path", "", e) == 0 &&
 	    unique("networkInterfaces", names + nd + np, nn, "name", " in the container", e) == 0)
 		r = 0;
-out:
-	saved_devices_free(d, nd);
-	path_specs_free(p, np);
-	free(nics);
+	saved_places_free(&p);
 	return r;
 }

@@ -18,6 +18,7 @@
 #include "prestart.h"
 #include "store_cdi.h"
 #include "store_net.h"
+#include "store_places.h"
 #include "util.h"
 
 /* The edits of @c as they resolve now; -1 with why when it is skipped. */
@@ -48,104 +49,81 @@ static int resolve_now(const struct saved_cdi *c, struct cdi_items *it, struct e
 /* Drop from the saved lists every item that a CDI device applied. */
 static int drop_applied(struct store *s, const struct saved_cdi *c, size_t n, struct err *e)
 {
-	struct saved_device *d = NULL;
-	struct path_spec *b = NULL;
-	struct nic_spec *nics = NULL;
-	size_t nd = 0, nb = 0, nn = 0;
-	int r = -1;
+	struct saved_places p;
 
-	if (store_devices(s, &d, &nd, e) < 0 || store_binds(s, &b, &nb, e) < 0 ||
-	    store_nics(s->doc, &nics, &nn, e) < 0)
-		goto out;
-	for (size_t i = nd; i-- > 0;)
-		if (saved_cdi_owner(c, n, CDI_NODES, d[i].ctr))
+	if (store_places(s->doc, &p, e) < 0)
+		return -1;
+	for (size_t i = p.n_devs; i-- > 0;)
+		if (saved_cdi_owner(c, n, CDI_NODES, p.devs[i].ctr))
 			store_remove_device(s, i);
-	for (size_t i = nb; i-- > 0;)
-		if (saved_cdi_owner(c, n, CDI_MOUNTS, b[i].ctr))
+	for (size_t i = p.n_binds; i-- > 0;)
+		if (saved_cdi_owner(c, n, CDI_MOUNTS, p.binds[i].ctr))
 			store_remove_bind(s, i);
-	for (size_t i = nn; i-- > 0;)
-		if (saved_cdi_owner(c, n, CDI_NETDEVS, nics[i].ctr))
+	for (size_t i = p.n_nics; i-- > 0;)
+		if (saved_cdi_owner(c, n, CDI_NETDEVS, p.nics[i].ctr))
 			store_remove_nic(s->doc, i);
-	r = 0;
-out:
-	saved_devices_free(d, nd);
-	path_specs_free(b, nb);
-	free(nics);
-	return r;
+	saved_places_free(&p);
+	return 0;
 }
 
-/* May item @ctr of kind @k go in? 1: it is new; 0: an earlier CDI device
- * of this start applied it, the same (@same), and it is shared; -1: the
- * place is taken. */
-static int place_free(const struct saved_cdi *done, size_t n_done, enum cdi_place k,
-		      const char *ctr, bool taken, bool same)
-{
-	if (!taken)
-		return 1;
-	return same && saved_cdi_owner(done, n_done, k, ctr) ? 0 : -1;
-}
+/* What makes two items at one container path the same. */
+struct place {
+	const char *ctr, *host, *extra;
+};
 
-static int check_nodes(struct store *s, const struct saved_cdi *done, size_t n_done,
-		       const struct cdi_items *it, bool *is_new, struct err *e)
+/* is_new[i] for each of @n @items: its place is free; or it is taken by
+ * the same item that an earlier CDI device of this start applied (@done),
+ * shared; or it is taken: EEXIST. */
+static int mark_places(const struct place *saved, size_t ns, const struct place *items, size_t n,
+		       const struct saved_cdi *done, size_t n_done, enum cdi_place k,
+		       bool *is_new, struct err *e)
 {
-	struct saved_device *d = NULL;
-	size_t nd = 0;
-	int r = store_devices(s, &d, &nd, e);
-
-	for (size_t i = 0; r == 0 && i < it->n_nodes; i++) {
-		const struct device_spec *x = &it->nodes[i];
+	for (size_t i = 0; i < n; i++) {
 		bool taken = false, same = false;
 
-		for (size_t j = 0; j < nd; j++)
-			if (!strcmp(d[j].ctr, x->ctr)) {
+		for (size_t j = 0; j < ns; j++)
+			if (!strcmp(saved[j].ctr, items[i].ctr)) {
 				taken = true;
-				same = !strcmp(d[j].host, x->host) && !strcmp(d[j].perms, x->perms);
+				same = !strcmp(saved[j].host, items[i].host) &&
+				       !strcmp(saved[j].extra, items[i].extra);
 			}
-		r = place_free(done, n_done, CDI_NODES, x->ctr, taken, same);
-		if (r < 0)
-			err_set(e, EEXIST, "container path %s is taken", x->ctr);
-		is_new[i] = r == 1;
-		r = r < 0 ? -1 : 0;
+		if (taken && !(same && saved_cdi_owner(done, n_done, k, items[i].ctr)))
+			return err_set(e, EEXIST, "container path %s is taken", items[i].ctr);
+		is_new[i] = !taken;
 	}
-	saved_devices_free(d, nd);
-	return r;
+	return 0;
 }
 
-static int check_mounts(struct store *s, const struct saved_cdi *done, size_t n_done,
+/* The places of @it, then of what is saved now, checked: nodes, mounts,
+ * interfaces. */
+static int check_places(struct store *s, const struct saved_cdi *done, size_t n_done,
 			const struct cdi_items *it, bool *is_new, struct err *e)
 {
-	struct path_spec *b = NULL;
-	size_t nb = 0;
-	int r = store_binds(s, &b, &nb, e);
+	size_t nmax = it->n_nodes + it->n_mounts + 1;
+	struct saved_places p;
+	int r;
 
-	for (size_t i = 0; r == 0 && i < it->n_mounts; i++) {
-		const struct path_spec *x = &it->mounts[i];
-		bool taken = false, same = false;
+	if (store_places(s->doc, &p, e) < 0)
+		return -1;
+	_cleanup_free_ struct place *items = xcalloc(nmax, sizeof(*items));
+	_cleanup_free_ struct place *saved = xcalloc(p.n_devs + p.n_binds + 1, sizeof(*saved));
 
-		for (size_t j = 0; j < nb; j++)
-			if (!strcmp(b[j].ctr, x->ctr)) {
-				taken = true;
-				same = !strcmp(b[j].host, x->host) && !strcmp(b[j].options, x->options);
-			}
-		r = place_free(done, n_done, CDI_MOUNTS, x->ctr, taken, same);
-		if (r < 0)
-			err_set(e, EEXIST, "container path %s is taken", x->ctr);
-		is_new[it->n_nodes + i] = r == 1;
-		r = r < 0 ? -1 : 0;
-	}
-	path_specs_free(b, nb);
-	return r;
-}
-
-static int check_nics(struct store *s, const struct cdi_items *it, struct err *e)
-{
-	struct nic_spec *nics = NULL;
-	size_t nn = 0;
-	int r = store_nics(s->doc, &nics, &nn, e);
-
+	for (size_t i = 0; i < it->n_nodes; i++)
+		items[i] = (struct place){ it->nodes[i].ctr, it->nodes[i].host, it->nodes[i].perms };
+	for (size_t i = 0; i < it->n_mounts; i++)
+		items[it->n_nodes + i] = (struct place){ it->mounts[i].ctr, it->mounts[i].host,
+							  it->mounts[i].options };
+	for (size_t i = 0; i < p.n_devs; i++)
+		saved[i] = (struct place){ p.devs[i].ctr, p.devs[i].host, p.devs[i].perms };
+	for (size_t i = 0; i < p.n_binds; i++)
+		saved[p.n_devs + i] = (struct place){ p.binds[i].ctr, p.binds[i].host, p.binds[i].options };
+	r = mark_places(saved, p.n_devs, items, it->n_nodes, done, n_done, CDI_NODES, is_new, e);
+	if (r == 0)
+		r = mark_places(saved + p.n_devs, p.n_binds, items + it->n_nodes, it->n_mounts, done,
+				n_done, CDI_MOUNTS, is_new + it->n_nodes, e);
 	for (size_t i = 0; r == 0 && i < it->n_netdevs; i++)
-		r = nic_conflicts(&it->netdevs[i], nics, nn, e);
-	free(nics);
+		r = nic_conflicts(&it->netdevs[i], p.nics, p.n_nics, e);
+	saved_places_free(&p);
 	return r;
 }
 
@@ -212,11 +190,7 @@ static int apply_entry(struct prestart *p, struct saved_cdi *c, size_t i, struct
 	if (resolve_now(&c[i], &it, why) < 0)
 		return -1;
 	is_new = xcalloc(it.n_nodes + it.n_mounts + 1, sizeof(bool));
-	r = check_nodes(&p->store, c, i, &it, is_new, why);
-	if (r == 0)
-		r = check_mounts(&p->store, c, i, &it, is_new, why);
-	if (r == 0)
-		r = check_nics(&p->store, &it, why);
+	r = check_places(&p->store, c, i, &it, is_new, why);
 	if (r == 0)
 		r = add_items(&p->store, &it, is_new, why);
 	if (r == 0)
@@ -248,7 +222,7 @@ int prestart_cdi(struct prestart *p, struct err *e)
 		entry_set(&c[i], NULL);
 	}
 	for (size_t i = 0; i < n; i++)
-		store_replace_cdi(p->store.doc, i, &c[i]);
+		store_set_cdi(p->store.doc, (long)i, &c[i]);
 	p->cdi_changed = !cJSON_Compare(before, p->store.doc, true);
 	r = 0;
 out:

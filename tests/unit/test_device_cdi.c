@@ -132,8 +132,8 @@ static void entries_round_trip(void **state)
 	struct err e = { 0 };
 
 	(void)state;
-	store_add_cdi(doc, &a);
-	store_add_cdi(doc, &b);
+	store_set_cdi(doc, -1, &a);
+	store_set_cdi(doc, -1, &b);
 	assert_int_equal(store_validate(doc, &e), 0);
 	assert_int_equal(store_cdi(doc, &got, &n, &e), 0);
 	assert_int_equal(n, 2);
@@ -149,10 +149,10 @@ static void entries_round_trip(void **state)
 	assert_int_equal(saved_cdi_find(got, n, "a.com/b=d"), 1);
 	assert_int_equal(saved_cdi_find(got, n, "a.com/b=e"), -1);
 	saved_cdi_free(got, n);
-	store_replace_cdi(doc, 0, &b);
+	store_set_cdi(doc, 0, &b);
 	assert_int_equal(store_cdi(doc, &got, &n, &e), -1);
 	assert_err_mentions(e, "a.com/b=d is there twice");
-	store_remove_cdi(doc, 0);
+	store_set_cdi(doc, 0, NULL);
 	assert_int_equal(store_cdi(doc, &got, &n, &e), 0);
 	assert_int_equal(n, 1);
 	saved_cdi_free(got, n);

@@ -109,7 +109,7 @@ void cdi_add_save(const struct cdi_req *r, struct target *t)
 	for (size_t i = 0; r && i < r->n_nics; i++)
 		store_add_nic(t->store.doc, &r->nics[i]);
 	for (size_t i = 0; r && i < r->n; i++)
-		store_add_cdi(t->store.doc, &r->entries[i]);
+		store_set_cdi(t->store.doc, -1, &r->entries[i]);
 }
 
 int cdi_remove_mark(struct cdi_req *r, const struct target *t, const struct saved_device *saved,
@@ -202,7 +202,7 @@ int cdi_remove_rest(struct cdi_req *r, struct cli *cli, struct target *t, struct
 		return -1;
 	for (size_t i = r->n_saved; i-- > 0;)
 		if (r->drop[i])
-			store_remove_cdi(t->store.doc, i);
+			store_set_cdi(t->store.doc, (long)i, NULL);
 	return 0;
 }
 

@@ -92,7 +92,7 @@ static int print_qos(const struct target *t, struct err *e)
 static void print_places(const char *what, char *const *l, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		_cleanup_free_ char *place = text(l[i]);
+		_cleanup_free_ char *place = cli_text(l[i]);
 
 		cli_printf("    %-6s %s\n", what, place);
 	}
