@@ -301,6 +301,16 @@ expect_output() {
 	fi
 }
 
+# e2e_require_helper NAME: the test program NAME that make builds in
+# $E2E_BUILD/tests; missing (a build made before it existed), the test
+# fails at once and names it, rather than running checks that prove nothing
+e2e_require_helper() {
+	[ -x "$E2E_BUILD/tests/$1" ] && return 0
+	not_ok "the test program $E2E_BUILD/tests/$1 is built (make)"
+	e2e_summary
+	exit 1
+}
+
 # e2e_require_root: the suite creates containers; it must not pass by skipping
 e2e_require_root() {
 	if [ "$(id -u)" != 0 ]; then

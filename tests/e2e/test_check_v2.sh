@@ -9,6 +9,7 @@
 E2E_CGROUP=v2
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
+e2e_require_helper devctl
 
 check_eq "/sys/fs/cgroup is a cgroup2 hierarchy here" cgroup2fs "$(stat -f -c %T /sys/fs/cgroup)"
 id=$(e2e_name chkv2)

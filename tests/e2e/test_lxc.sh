@@ -9,6 +9,7 @@
 # what liblxc's OCI hook runner does.
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
+e2e_require_helper lcr-hook-runner
 
 RUNNER=$E2E_BUILD/tests/lcr-hook-runner
 LXCPATH=$E2E_TMP/lxcpath

@@ -8,6 +8,7 @@
 E2E_CGROUP=v2
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
+e2e_require_helper devctl
 DEVCTL=$E2E_BUILD/tests/devctl
 
 id=$(e2e_name nobpf)

@@ -13,6 +13,7 @@
 E2E_CGROUP=v2
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
+e2e_require_helper devctl
 
 check_eq "/sys/fs/cgroup is a cgroup2 hierarchy here" cgroup2fs "$(stat -f -c %T /sys/fs/cgroup)"
 if ! command -v bpftool >/dev/null; then
@@ -141,13 +142,13 @@ runtime_rules "hook twice"
 DEVCTL=$E2E_BUILD/tests/devctl
 cg=$(cgdir "$id")
 a="b:$(devnum "$l_rw" | tr ' ' :):r" c="c:10:237:rw"
-"$DEVCTL" allow "$cg" "$a"
+check "our program with one device" "$DEVCTL" allow "$cg" "$a"
 first=$(prog_id "$id") size_a=$(prog_bytes "$id")
 check "the same devices again" "$DEVCTL" allow "$cg" "$a"
 check_eq "the same devices again: the program was not replaced" "$first" "$(prog_id "$id")"
 check "other devices" "$DEVCTL" allow "$cg" "$a" "$c"
 check_eq "other devices: one program" 1 "$(n_progs "$id")"
-"$DEVCTL" allow "$cg" "$a"
+check "the first devices again" "$DEVCTL" allow "$cg" "$a"
 check_eq "the first devices again: the same size as the first time (swapped, not stacked)" \
 	"$size_a" "$(prog_bytes "$id")"
 
