@@ -190,30 +190,42 @@ struct two_ns {
 	struct net_ctx c;
 };
 
-static void two_ns_open(struct two_ns *t)
+/* Each of these tests gets two network namespaces of its own (*state),
+ * closed by the teardown even when the test fails; without them (not
+ * root) the test is skipped. */
+static int two_ns_setup(void **state)
 {
+	struct two_ns *t = calloc(1, sizeof(*t));
 	struct err e = { 0 };
 
-	if (unshare(CLONE_NEWNET) < 0) {
-		print_message("# no network namespace of our own (%s): not root?\n",
-			      strerror(errno));
-		skip();
+	*state = NULL;
+	if (!t || unshare(CLONE_NEWNET) < 0) {
+		free(t);
+		return 0;
 	}
+	t->c.host_netns_fd = -1;        /* nothing for the teardown to close yet */
 	t->host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	assert_true(t->host >= 0);
-	assert_int_equal(unshare(CLONE_NEWNET), 0);
-	t->ctr = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	assert_true(t->ctr >= 0);
-	assert_int_equal(setns(t->host, CLONE_NEWNET), 0);
-	assert_int_equal(net_ctx_open(t->ctr, &t->c, &e), 0);
+	t->ctr = unshare(CLONE_NEWNET) == 0 ? open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC) : -1;
+	*state = t;
+	if (t->host < 0 || t->ctr < 0 || setns(t->host, CLONE_NEWNET) < 0)
+		return -1;
+	return net_ctx_open(t->ctr, &t->c, &e);
 }
 
-static void two_ns_close(struct two_ns *t)
+static int two_ns_teardown(void **state)
 {
-	net_ctx_close(&t->c);
-	close(t->ctr);
-	close(t->host);
+	struct two_ns *t = *state;
+
+	if (t) {
+		net_ctx_close(&t->c);
+		close(t->ctr);
+		close(t->host);
+		free(t);
+	}
+	return unit_case_teardown(state);
 }
+
+#define TWO_NS_TEST(f) cmocka_unit_test_setup_teardown(f, two_ns_setup, two_ns_teardown)
 
 static bool has_link(struct nl *nl, const char *name)
 {
@@ -242,29 +254,26 @@ static void ctr_has_own_link(struct two_ns *t)
 
 static void add_nics_and_routes(void **state)
 {
-	struct two_ns t;
+	struct two_ns *t = unit_netns_state(state);
 	struct nic_spec nics[2];
 	struct route_spec r = { .dest = "default", .gw = "10.9.0.1" };
 	struct nl_link_info li;
 	struct route_req q;
 	struct err e = { 0 };
 
-	(void)state;
-	two_ns_open(&t);
 	nics[0] = unit_veth("ha", "eth1", "10.9.0.2/24");
 	nics[1] = unit_veth("hb", "eth2", "10.9.1.2/24");
 	nics[1].mtu = 1400;
-	assert_int_equal(net_add_nics(&t.c, nics, 2, &r, 1, &e), 0);
-	assert_int_equal(nl_link_info(t.c.ctr, "eth2", &li, &e), 0);
+	assert_int_equal(net_add_nics(&t->c, nics, 2, &r, 1, &e), 0);
+	assert_int_equal(nl_link_info(t->c.ctr, "eth2", &li, &e), 0);
 	assert_true(li.up);
 	assert_int_equal(li.mtu, 1400);
-	assert_int_equal(nl_link_info(t.c.host, "hb", &li, &e), 0);
+	assert_int_equal(nl_link_info(t->c.host, "hb", &li, &e), 0);
 	assert_true(li.up);
 	/* the route is there: adding it again collides */
-	assert_int_equal(route_to_req(&t.c, &r, &q, &e), 0);
-	assert_int_equal(nl_route(t.c.ctr, RTM_NEWROUTE, &q, &e), -1);
+	assert_int_equal(route_to_req(&t->c, &r, &q, &e), 0);
+	assert_int_equal(nl_route(t->c.ctr, RTM_NEWROUTE, &q, &e), -1);
 	assert_int_equal(e.code, EEXIST);
-	two_ns_close(&t);
 }
 
 /* The second nic's name is taken in the container by a link that is not
@@ -272,34 +281,31 @@ static void add_nics_and_routes(void **state)
  * left as it was. */
 static void add_nics_undoes_only_its_own(void **state)
 {
-	struct two_ns t;
+	struct two_ns *t = unit_netns_state(state);
 	struct nic_spec nics[3];
 	struct err e = { 0 };
 
-	(void)state;
-	two_ns_open(&t);
-	ctr_has_own_link(&t);
+	ctr_has_own_link(t);
 	nics[0] = unit_veth("ha", "eth1", "10.9.0.2/24");
 	nics[1] = unit_veth("hb", "x1", "10.9.1.2/24");
 	nics[2] = unit_veth("hc", "eth3", "10.9.2.2/24");
-	assert_int_equal(net_add_nics(&t.c, nics, 3, NULL, 0, &e), -1);
+	assert_int_equal(net_add_nics(&t->c, nics, 3, NULL, 0, &e), -1);
 	assert_int_equal(e.code, EEXIST);
 	assert_err_mentions(e, "add veth interface x1");
 	assert_err_line(e);
-	assert_true(has_link(t.c.ctr, "x1"));
-	assert_true(has_link(t.c.ctr, "x2"));
-	assert_false(has_link(t.c.ctr, "eth1"));
-	assert_false(has_link(t.c.ctr, "eth3"));
-	assert_false(has_link(t.c.host, "ha"));
-	assert_false(has_link(t.c.host, "hc"));
-	two_ns_close(&t);
+	assert_true(has_link(t->c.ctr, "x1"));
+	assert_true(has_link(t->c.ctr, "x2"));
+	assert_false(has_link(t->c.ctr, "eth1"));
+	assert_false(has_link(t->c.ctr, "eth3"));
+	assert_false(has_link(t->c.host, "ha"));
+	assert_false(has_link(t->c.host, "hc"));
 }
 
 /* A route the kernel refuses fails the call with that route's text, and
  * what the call made goes again. */
 static void add_route_refused_undoes(void **state)
 {
-	struct two_ns t;
+	struct two_ns *t = unit_netns_state(state);
 	struct nic_spec n;
 	struct route_spec r[2] = {
 		{ .dest = "10.20.0.0/16", .dev = "eth1" },
@@ -307,40 +313,34 @@ static void add_route_refused_undoes(void **state)
 	};
 	struct err e = { 0 };
 
-	(void)state;
-	two_ns_open(&t);
 	n = unit_veth("ha", "eth1", "10.9.0.2/24");
-	assert_int_equal(net_add_nics(&t.c, &n, 1, r, 2, &e), -1);
+	assert_int_equal(net_add_nics(&t->c, &n, 1, r, 2, &e), -1);
 	assert_err_mentions(e, "add route default via 10.99.0.1: ");
 	assert_err_line(e);
-	assert_false(has_link(t.c.ctr, "eth1"));
-	assert_false(has_link(t.c.host, "ha"));
-	two_ns_close(&t);
+	assert_false(has_link(t->c.ctr, "eth1"));
+	assert_false(has_link(t->c.host, "ha"));
 }
 
 /* A bridge that is missing changes nothing, even for the nics before it. */
 static void missing_bridge_changes_nothing(void **state)
 {
-	struct two_ns t;
+	struct two_ns *t = unit_netns_state(state);
 	struct nic_spec nics[2];
 	struct err e = { 0 };
 
-	(void)state;
-	two_ns_open(&t);
 	nics[0] = unit_veth("ha", "eth1", "10.9.0.2/24");
 	nics[1] = unit_veth("hb", "eth2", "10.9.1.2/24");
 	strcpy(nics[1].bridge, "nobr");
 	/* no Open vSwitch either: its socket names nothing */
 	setenv("SYSCONTAINER_HOOKS_OVSDB", "/nonexistent/db.sock", 1);
-	assert_int_equal(net_add_nics(&t.c, nics, 2, NULL, 0, &e), -1);
+	assert_int_equal(net_add_nics(&t->c, nics, 2, NULL, 0, &e), -1);
 	unsetenv("SYSCONTAINER_HOOKS_OVSDB");
 	assert_int_equal(e.code, ENODEV);
 	assert_err_mentions(e, "add veth interface eth2: no bridge named nobr: not a Linux bridge "
 			    "(no interface of that name) and not an Open vSwitch bridge "
 			    "(ovsdb-server: connect to /nonexistent/db.sock: No such file or directory)");
-	assert_false(has_link(t.c.ctr, "eth1"));
-	assert_false(has_link(t.c.host, "ha"));
-	two_ns_close(&t);
+	assert_false(has_link(t->c.ctr, "eth1"));
+	assert_false(has_link(t->c.host, "ha"));
 }
 
 int main(void)
@@ -351,10 +351,10 @@ int main(void)
 		cmocka_unit_test_teardown(route_requests, unit_case_teardown),
 		cmocka_unit_test_teardown(route_requests_refused, unit_case_teardown),
 		cmocka_unit_test(route_text_forms),
-		cmocka_unit_test(add_nics_and_routes),
-		cmocka_unit_test(add_nics_undoes_only_its_own),
-		cmocka_unit_test(add_route_refused_undoes),
-		cmocka_unit_test(missing_bridge_changes_nothing),
+		TWO_NS_TEST(add_nics_and_routes),
+		TWO_NS_TEST(add_nics_undoes_only_its_own),
+		TWO_NS_TEST(add_route_refused_undoes),
+		TWO_NS_TEST(missing_bridge_changes_nothing),
 	};
 
 	return cmocka_run_group_tests_name("test_net_add", tests, NULL, NULL);

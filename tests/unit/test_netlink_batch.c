@@ -33,15 +33,6 @@ static int netns_teardown(void **state)
 	return unit_case_teardown(state);
 }
 
-static struct nl *netns_nl(void **state)
-{
-	if (!*state) {
-		print_message("# no network namespace of our own: not root?\n");
-		skip();
-	}
-	return *state;
-}
-
 #define NETNS_TEST(f) cmocka_unit_test_setup_teardown(f, netns_setup, netns_teardown)
 
 static void queue_addr(struct nl *nl, int index, const char *cidr, int tag)
@@ -66,7 +57,7 @@ static void lo_up(struct nl *nl, int tag)
 
 static void batch_in_order_first_failure(void **state)
 {
-	struct nl *nl = netns_nl(state);
+	struct nl *nl = unit_netns_state(state);
 	struct route_req r = { .family = AF_INET, .oif = 1 };
 	struct err e = { 0 };
 	int tag = -1;
@@ -98,7 +89,7 @@ static void batch_in_order_first_failure(void **state)
 /* More requests than one send holds: several sends, tags still right. */
 static void batch_overflow(void **state)
 {
-	struct nl *nl = netns_nl(state);
+	struct nl *nl = unit_netns_state(state);
 	struct err e = { 0 };
 	char cidr[32];
 	int tag = -1;
@@ -127,7 +118,7 @@ static void batch_overflow(void **state)
  * while its veth request is built) does not confuse the batch's ACKs. */
 static void batch_single_request_between(void **state)
 {
-	struct nl *nl = netns_nl(state);
+	struct nl *nl = unit_netns_state(state);
 	struct err e = { 0 };
 	struct ip_addr a;
 	void *slot;
@@ -147,7 +138,7 @@ static void batch_single_request_between(void **state)
  * ACK matched and its own tag, in one send or several. */
 static void batch_interleaved_singles(void **state)
 {
-	struct nl *nl = netns_nl(state);
+	struct nl *nl = unit_netns_state(state);
 	struct err e = { 0 };
 	char cidr[32];
 	int idx = 0, tag = -1;
@@ -182,7 +173,7 @@ static void batch_interleaved_singles(void **state)
  * request and from a batch alike: both are read by the one receive loop. */
 static void kernel_extack_kept(void **state)
 {
-	struct nl *nl = netns_nl(state);
+	struct nl *nl = unit_netns_state(state);
 	struct route_req r = { .family = AF_INET };
 	struct nl_link_info li;
 	struct err e = { 0 };
@@ -213,7 +204,7 @@ static void kernel_extack_kept(void **state)
 
 static void links_dump(void **state)
 {
-	struct nl *nl = netns_nl(state);
+	struct nl *nl = unit_netns_state(state);
 	struct nl_link *links = NULL;
 	struct err e = { 0 };
 	size_t n = 0;

@@ -150,11 +150,41 @@ static void respell_keys(void **state)
 	assert_true(cJSON_Compare(out, want, true));
 }
 
+/* A document, and the message it is refused with (NULL: accepted). */
+struct doc_row {
+	const char *doc, *msg;
+};
+
+/* @check takes or refuses (EINVAL, the row's message) each row's document. */
+static void check_rows(const struct doc_row *rows, size_t n,
+		       int (*check)(const cJSON *doc, struct err *e))
+{
+	for (size_t k = 0; k < n; k++) {
+		_cleanup_cjson_ cJSON *doc = parse(rows[k].doc);
+		struct err e = { 0 };
+
+		unit_case("%s", rows[k].doc);
+		if (!rows[k].msg) {
+			assert_int_equal(check(doc, &e), 0);
+			continue;
+		}
+		assert_int_equal(check(doc, &e), -1);
+		assert_int_equal(e.code, EINVAL);
+		assert_string_equal(e.msg, rows[k].msg);
+	}
+	unit_case_done();
+}
+
+static int respell(const cJSON *doc, struct err *e)
+{
+	_cleanup_cjson_ cJSON *out = store_respell(doc, e);
+
+	return out ? 0 : -1;
+}
+
 static void respell_refused(void **state)
 {
-	static const struct {
-		const char *in, *msg;
-	} rows[] = {
+	static const struct doc_row rows[] = {
 		{ "[]", "not a JSON object" },
 		{ "{\"devices\":[]}", "unknown field \"devices\"" },
 		{ "{\"bindToAdd\":[],\"BINDTOADD\":[]}", "repeated field \"BINDTOADD\"" },
@@ -165,16 +195,7 @@ static void respell_refused(void **state)
 	};
 
 	(void)state;
-	for (size_t k = 0; k < ARRAY_SIZE(rows); k++) {
-		_cleanup_cjson_ cJSON *in = parse(rows[k].in);
-		struct err e = { 0 };
-
-		unit_case("%s", rows[k].in);
-		assert_null(store_respell(in, &e));
-		assert_int_equal(e.code, EINVAL);
-		assert_string_equal(e.msg, rows[k].msg);
-	}
-	unit_case_done();
+	check_rows(rows, ARRAY_SIZE(rows), respell);
 }
 
 #define NIC_JSON(ctr, ip) \
@@ -182,9 +203,7 @@ static void respell_refused(void **state)
 
 static void unique_names(void **state)
 {
-	static const struct {
-		const char *doc, *msg;
-	} rows[] = {
+	static const struct doc_row rows[] = {
 		{ "{\"networkInterfaces\":[" NIC_JSON("eth1", "10.0.0.2/24") ","
 		  NIC_JSON("eth2", "10.0.1.2/24") "],\"bindToAdd\":[\"/a:/b\",\"/a:/c\"]}", NULL },
 		{ "{\"networkInterfaces\":[" NIC_JSON("eth1", "10.0.0.2/24") ","
@@ -195,19 +214,7 @@ static void unique_names(void **state)
 	};
 
 	(void)state;
-	for (size_t k = 0; k < ARRAY_SIZE(rows); k++) {
-		_cleanup_cjson_ cJSON *doc = parse(rows[k].doc);
-		struct err e = { 0 };
-
-		unit_case("%s", rows[k].doc);
-		if (!rows[k].msg) {
-			assert_int_equal(store_check_unique(doc, &e), 0);
-			continue;
-		}
-		assert_int_equal(store_check_unique(doc, &e), -1);
-		assert_string_equal(e.msg, rows[k].msg);
-	}
-	unit_case_done();
+	check_rows(rows, ARRAY_SIZE(rows), store_check_unique);
 }
 
 int main(void)

@@ -113,6 +113,18 @@ static inline int unit_case_teardown(void **state)
 		return cmocka_run_group_tests_name(name, tests, NULL, NULL);	\
 	}
 
+/* The state a setup left in *@state for a test that needs a network
+ * namespace of its own; NULL (the setup could not unshare one: not root)
+ * skips the test. */
+static inline void *unit_netns_state(void **state)
+{
+	if (!*state) {
+		print_message("# no network namespace of our own: not root?\n");
+		skip();
+	}
+	return *state;
+}
+
 /* The predicate @ok says yes to each of the @n_good strings @good and no to
  * each of the @n_bad strings @bad; a failure names the string. */
 static inline void unit_assert_predicate(bool (*ok)(const char *), const char *const *good,
