@@ -3,6 +3,7 @@
  * of their own and hand the worker that namespace, with a temp dir as the
  * container root. */
 #include "unit.h"
+#include "util.h"
 
 #include <sched.h>
 #include <sys/mount.h>
@@ -57,7 +58,7 @@ static void node(struct ns_op *op, const char *path, int minor)
 
 static void assert_node(const struct unit_fixture *f, const char *rel, int minor)
 {
-	char *p = unit_join(f->root, rel);
+	_cleanup_free_ char *p = unit_join(f->root, rel);
 	struct stat st;
 
 	if (lstat(p, &st) < 0)
@@ -65,7 +66,6 @@ static void assert_node(const struct unit_fixture *f, const char *rel, int minor
 	assert_true(S_ISCHR(st.st_mode));
 	assert_int_equal(minor(st.st_rdev), minor);
 	assert_int_equal(st.st_mode & 07777, 0640);
-	free(p);
 }
 
 /* Nodes in several directories, in an order that goes back and forth
@@ -96,7 +96,7 @@ static void nodes_many_dirs(void **state)
 static void mount_between_nodes(void **state)
 {
 	struct unit_fixture *f = *state;
-	char *other = unit_join(f->top, "other");
+	_cleanup_free_ char *other = unit_join(f->top, "other");
 	struct ns_op ops[3];
 	struct err e = { 0 };
 	char *under;
@@ -127,7 +127,6 @@ static void mount_between_nodes(void **state)
 	assert_int_equal(access(under, F_OK), -1);
 	free(under);
 	close(tree);
-	free(other);
 }
 
 static void remove_nodes(void **state)
@@ -135,7 +134,7 @@ static void remove_nodes(void **state)
 	struct unit_fixture *f = *state;
 	struct ns_op ops[5];
 	struct err e = { 0 };
-	char *file = unit_join(f->root, "dev/file");
+	_cleanup_free_ char *file = unit_join(f->root, "dev/file");
 	char *gone;
 
 	node(&ops[0], "/dev/a", 1);
@@ -165,7 +164,6 @@ static void remove_nodes(void **state)
 	assert_int_equal(access(gone, F_OK), -1);
 	free(gone);
 	assert_int_equal(access(file, F_OK), 0);
-	free(file);
 }
 
 /* A symlink on the way fails that node and, with stop_on_error, stops the
@@ -173,9 +171,9 @@ static void remove_nodes(void **state)
 static void stop_at_symlink(void **state)
 {
 	struct unit_fixture *f = *state;
-	char *outside = unit_join(f->top, "outside");
-	char *link = unit_join(f->root, "evil");
-	char *leak = unit_join(outside, "n");
+	_cleanup_free_ char *outside = unit_join(f->top, "outside");
+	_cleanup_free_ char *link = unit_join(f->root, "evil");
+	_cleanup_free_ char *leak = unit_join(outside, "n");
 	struct ns_op ops[3];
 	struct err e = { 0 };
 
@@ -191,15 +189,12 @@ static void stop_at_symlink(void **state)
 	assert_non_null(strstr(e.msg, "/evil"));
 	assert_false(ops[2].done);
 	assert_int_equal(access(leak, F_OK), -1);
-	free(outside);
-	free(link);
-	free(leak);
 }
 
 static void root_missing(void **state)
 {
 	struct unit_fixture *f = *state;
-	char *missing = unit_join(f->root, "nope");
+	_cleanup_free_ char *missing = unit_join(f->root, "nope");
 	struct ns_op op;
 	struct err e = { 0 };
 
@@ -208,7 +203,6 @@ static void root_missing(void **state)
 	assert_err_line(e);
 	assert_err_mentions(e, "nope");
 	assert_false(op.done);
-	free(missing);
 }
 
 /* ns_start returns at once; the caller works; ns_wait collects. */
@@ -250,7 +244,7 @@ static void bound_nodes(void **state)
 {
 	struct unit_fixture *f = *state;
 	char *path = unit_join(f->root, "dev/sub/a"), *dir = unit_join(f->root, "dev/sub");
-	char *b = unit_join(f->root, "dev/sub/b");
+	_cleanup_free_ char *b = unit_join(f->root, "dev/sub/b");
 	struct ns_op ops[3];
 	struct err e = { 0 };
 	struct stat st;
@@ -289,7 +283,6 @@ static void bound_nodes(void **state)
 	umount2(path, MNT_DETACH);
 	free(path);
 	free(dir);
-	free(b);
 }
 
 #define NS_TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

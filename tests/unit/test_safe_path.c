@@ -2,6 +2,7 @@
  * out: a temp dir stands in for the rootfs, opened O_PATH as the hook
  * opens the real one. */
 #include "unit.h"
+#include "util.h"
 
 #include "safe_path.h"
 
@@ -39,13 +40,12 @@ static int setup(void **state)
 /* @fd refers to the same inode as <root>/@rel. */
 static void assert_same_file(int fd, const struct unit_fixture *f, const char *rel)
 {
-	char *p = unit_at(f, rel);
+	_cleanup_free_ char *p = unit_at(f, rel);
 	struct stat a, b;
 
 	assert_int_equal(fstat(fd, &a), 0);
 	assert_int_equal(lstat(p, &b), 0);
 	assert_true(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
-	free(p);
 }
 
 /* Only "root" in <top>, and /etc without our probe. */
@@ -363,22 +363,20 @@ static const struct {
 
 static void plant(const struct unit_fixture *f, const char *rel, size_t i)
 {
-	char *p = unit_at(f, rel);
+	_cleanup_free_ char *p = unit_at(f, rel);
 
 	if (S_ISDIR(not_regular[i].mode))
 		assert_int_equal(mkdir(p, 0755), 0);
 	else if (mknod(p, not_regular[i].mode, not_regular[i].rdev) < 0)
 		skip();         /* device nodes need CAP_MKNOD */
-	free(p);
 }
 
 static void unplant(const struct unit_fixture *f, const char *rel)
 {
-	char *p = unit_at(f, rel);
+	_cleanup_free_ char *p = unit_at(f, rel);
 
 	if (unlink(p) < 0)
 		assert_int_equal(rmdir(p), 0);
-	free(p);
 }
 
 /* Every way in refuses it with one line naming the path and its kind; a

@@ -1,5 +1,6 @@
 /* The per-container state file <root>/<id>/hook.json. */
 #include "unit.h"
+#include "util.h"
 #include "unit_store.h"
 
 #include <signal.h>
@@ -113,14 +114,14 @@ static void read_unknown(void **state)
 static void create_and_save(void **state)
 {
 	struct unit_fixture *f = *state;
-	char *path = hook_json(f, "c1");
-	char *dir = unit_join(f->root, "c1");
+	_cleanup_free_ char *path = hook_json(f, "c1");
+	_cleanup_free_ char *dir = unit_join(f->root, "c1");
 	cJSON *doc = NULL;
 	struct store s;
 	struct err e = { 0 };
 	struct stat st;
 	size_t len = 0;
-	char *text;
+	_cleanup_free_ char *text;
 
 	assert_int_equal(store_open(f->root, "c1", STORE_CREATE, &s, &e), 0);
 	assert_string_equal(s.dir, dir);
@@ -151,9 +152,6 @@ static void create_and_save(void **state)
 	assert_int_equal(unit_count_entries(dir), 1);
 	assert_int_equal(unit_count_entries(f->run), 1);       /* .locks, empty */
 	cJSON_Delete(doc);
-	free(text);
-	free(dir);
-	free(path);
 }
 
 static void devices_round_trip(void **state)
@@ -242,14 +240,14 @@ static void unknown_keys_survive(void **state)
 		"{\"readBps\":[{\"major\":8,\"minor\":16,\"path\":\"/dev/sdb\",\"value\":\"1048576\"}],"
 		"\"deviceToAdd\":[],\"version\":3,\"bindToAdd\":null}";
 	struct unit_fixture *f = *state;
-	char *dir = unit_join(f->root, "c1");
-	char *path = hook_json(f, "c1");
+	_cleanup_free_ char *dir = unit_join(f->root, "c1");
+	_cleanup_free_ char *path = hook_json(f, "c1");
 	cJSON *doc = NULL, *want = NULL;
 	struct path_spec p;
 	struct store s;
 	struct err e = { 0 };
 	size_t len = 0;
-	char *text;
+	_cleanup_free_ char *text;
 
 	assert_int_equal(mkdir(f->root, 0700), 0);
 	assert_int_equal(mkdir(dir, 0700), 0);
@@ -274,16 +272,13 @@ static void unknown_keys_survive(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "deviceToAdd")), 1);
 	cJSON_Delete(doc);
 	cJSON_Delete(want);
-	free(text);
-	free(path);
-	free(dir);
 }
 
 static void empty_file(void **state)
 {
 	struct unit_fixture *f = *state;
-	char *dir = unit_join(f->root, "c1");
-	char *path = hook_json(f, "c1");
+	_cleanup_free_ char *dir = unit_join(f->root, "c1");
+	_cleanup_free_ char *path = hook_json(f, "c1");
 	struct store s;
 	struct err e = { 0 };
 
@@ -296,8 +291,6 @@ static void empty_file(void **state)
 	assert_closed(&s);
 	/* the empty file left as it was; no lock left behind */
 	assert_int_equal(unit_count_entries(dir), 1);
-	free(path);
-	free(dir);
 }
 
 static void invalid_ids(void **state)
@@ -334,7 +327,7 @@ static void empty_removes(void **state)
 {
 	struct unit_fixture *f = *state;
 	char *dir = unit_join(f->root, "c1");
-	char *foreign = unit_join(dir, "notes.txt");
+	_cleanup_free_ char *foreign = unit_join(dir, "notes.txt");
 	struct store s;
 	struct err e = { 0 };
 
@@ -366,7 +359,6 @@ static void empty_removes(void **state)
 	dir = unit_join(f->root, "c2");
 	assert_true(unit_exists(dir));
 	free(dir);
-	free(foreign);
 }
 
 /* A failure reported after an earlier one names its own cause. */
