@@ -74,6 +74,11 @@ static void spec_parse_minimal(void **state)
 
 /* A spec with root.path "r" and the members @m. */
 #define SPEC(m) "{\"root\":{\"path\":\"r\"}," m "}"
+/* A spec whose linux.uidMappings (@ug "uid") or gidMappings ("gid") is @v. */
+#define MAPS(ug, v) SPEC("\"linux\":{\"" ug "Mappings\":" v "}")
+/* One mapping, with @size the text of its size member (SIZE) or "" */
+#define MAP(ctr, host, size) "{\"containerID\":" ctr ",\"hostID\":" host size "}"
+#define SIZE(n) ",\"size\":" n
 
 static const struct bad_json spec_bad[] = {
 	{ "no root", "{\"process\":{}}", 0, "root" },
@@ -84,23 +89,15 @@ static const struct bad_json spec_bad[] = {
 	{ "linux not an object", SPEC("\"linux\":[]"), 0, "linux" },
 	{ "cgroupsPath a number", SPEC("\"linux\":{\"cgroupsPath\":5}"), 0,
 	  "cgroupsPath" },
-	{ "uidMappings not an array",
-	  SPEC("\"linux\":{\"uidMappings\":{}}"), 0, "uidMappings" },
-	{ "uidMappings entry without size",
-	  SPEC("\"linux\":{\"uidMappings\":"
-	  "[{\"containerID\":0,\"hostID\":1000}]}"), 0, "size" },
-	{ "uidMappings entry not an object",
-	  SPEC("\"linux\":{\"uidMappings\":[5]}"), 0, "uidMappings[0]" },
+	{ "uidMappings not an array", MAPS("uid", "{}"), 0, "uidMappings" },
+	{ "uidMappings entry without size", MAPS("uid", "[" MAP("0", "1000", "") "]"), 0, "size" },
+	{ "uidMappings entry not an object", MAPS("uid", "[5]"), 0, "uidMappings[0]" },
 	{ "uidMappings second entry hostID negative",
-	  SPEC("\"linux\":{\"uidMappings\":"
-	  "[{\"containerID\":0,\"hostID\":1000,\"size\":1},"
-	  "{\"containerID\":1,\"hostID\":-5,\"size\":1}]}"), 0, "uidMappings[1]: hostID" },
+	  MAPS("uid", "[" MAP("0", "1000", SIZE("1")) "," MAP("1", "-5", SIZE("1")) "]"), 0,
+	  "uidMappings[1]: hostID" },
 	{ "gidMappings containerID above 2^32-1",
-	  SPEC("\"linux\":{\"gidMappings\":"
-	  "[{\"containerID\":4294967296,\"hostID\":0,\"size\":1}]}"), 0, "gidMappings[0]: containerID" },
-	{ "gidMappings size a string",
-	  SPEC("\"linux\":{\"gidMappings\":"
-	  "[{\"containerID\":0,\"hostID\":0,\"size\":\"1\"}]}"), 0, "size" },
+	  MAPS("gid", "[" MAP("4294967296", "0", SIZE("1")) "]"), 0, "gidMappings[0]: containerID" },
+	{ "gidMappings size a string", MAPS("gid", "[" MAP("0", "0", SIZE("\"1\"")) "]"), 0, "size" },
 	{ "env not an array",
 	  SPEC("\"process\":{\"env\":\"A=b\"}"), 0, "env" },
 	{ "env entry a number",
