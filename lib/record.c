@@ -16,13 +16,6 @@
 
 #define KEY_SD "systemdBaseline"
 
-const char *record_dir(void)
-{
-	const char *env = config_get(CONFIG_RUNDIR);
-
-	return env ? env : RECORD_DIR_DEFAULT;
-}
-
 static cJSON *str_array(char *const *s, size_t n)
 {
 	cJSON *arr = cJSON_CreateArray();

@@ -3,13 +3,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
-#include "json.h"
+#include "json_scan.h"
+#include "json_string.h"
 #include "util.h"
 
 /* Set in the environment of the runtime the wrapper runs: a copy of the
@@ -19,44 +21,55 @@
 #define WRAPPED_ENV "SYSCONTAINER_RUNTIME_WRAPPED"
 #define PATH_DEFAULT "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static const char *const keys[] = { "runtime", "hookspec", "root" };
+struct conf_reader {
+	struct runtime_conf *c;
+	struct err *e;
+};
 
-static int conf_string(const cJSON *doc, const char *key, bool absolute, char **out,
-		       struct err *e)
+static int conf_member(struct json_span name, struct json_span v, void *arg)
 {
-	const char *s;
+	static const struct {
+		const char *key;
+		bool absolute;
+		size_t at;
+	} keys[] = {
+		{ "runtime", false, offsetof(struct runtime_conf, runtime) },
+		{ "hookspec", true, offsetof(struct runtime_conf, hookspec) },
+		{ "root", true, offsetof(struct runtime_conf, root) },
+	};
+	struct conf_reader *r = arg;
+	_cleanup_free_ char *key = json_span_string(name);
+	char *s, **slot;
+	size_t i = 0;
 
-	if (json_opt_string(doc, key, &s, e) < 0)
-		return -1;
-	if (!s)
+	while (i < ARRAY_SIZE(keys) && strcmp(key, keys[i].key))
+		i++;
+	if (i == ARRAY_SIZE(keys))
+		return err_set(r->e, EINVAL, "unknown key \"%.40s\"", key);
+	slot = (char **)((char *)r->c + keys[i].at);
+	if (v.p[0] == 'n')      /* null: the default */
 		return 0;
-	if (!s[0] || (absolute && s[0] != '/'))
-		return err_set(e, EINVAL, "\"%s\" is not %s", key,
-			       absolute ? "an absolute path" : "a non-empty string");
-	*out = xstrdup(s);
+	if (*slot)
+		return err_set(r->e, EINVAL, "\"%s\" is there twice", key);
+	if (!(s = json_span_string(v)))
+		return err_set(r->e, EINVAL, "\"%s\" is not a string", key);
+	*slot = s;
+	if (!s[0] || (keys[i].absolute && s[0] != '/'))
+		return err_set(r->e, EINVAL, "\"%s\" is not %s", key,
+			       keys[i].absolute ? "an absolute path" : "a non-empty string");
 	return 0;
 }
 
 int runtime_conf_parse(const char *text, size_t len, struct runtime_conf *c, struct err *e)
 {
-	_cleanup_cjson_ cJSON *doc = NULL;
-	const cJSON *it;
+	struct conf_reader r = { c, e };
+	struct json_member m;
+	enum json_scan_fault fault;
 
-	if (json_parse(text, len, &doc, e) < 0)
-		return -1;
-	if (!cJSON_IsObject(doc))
-		return err_set(e, EINVAL, "not a JSON object");
-	cJSON_ArrayForEach(it, doc) {
-		size_t i = 0;
-
-		while (i < ARRAY_SIZE(keys) && strcmp(it->string, keys[i]))
-			i++;
-		if (i == ARRAY_SIZE(keys))
-			return err_set(e, EINVAL, "unknown key \"%.40s\"", it->string);
-	}
-	if (conf_string(doc, "runtime", false, &c->runtime, e) < 0 ||
-	    conf_string(doc, "hookspec", true, &c->hookspec, e) < 0 ||
-	    conf_string(doc, "root", true, &c->root, e) < 0) {
+	if (json_scan_member(text, len, NULL, &m, &fault) < 0)
+		return json_scan_error(e, fault, &m, len, NULL);
+	if (json_span_each((struct json_span){ text + m.open, m.close + 1 - m.open }, conf_member,
+			   &r)) {
 		runtime_conf_free(c);
 		return -1;
 	}

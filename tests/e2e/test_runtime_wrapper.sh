@@ -87,4 +87,19 @@ run_capture "$WRAPPER" --root "$R" create --bundle "$b" "$id"
 expect_output "a bundle whose hooks are not the spec's" 1 "hooks.prestart\" is not an array"
 check "  config.json left as it was" cmp -s "$E2E_TMP/bad-config.json" "$b/config.json"
 check "  no container made" no_container
+# JSON that cJSON would take but is not JSON (a leading zero), and "hooks"
+# twice (runc would take the last one, a merge could not say which)
+for bad in '{"ociVersion": 01}|invalid JSON at byte 16' '{"hooks": {}, "hooks": {}}|"hooks" is there twice' \
+	'{"process": {"args": ["sh"]}|truncated JSON'; do
+	printf '%s' "${bad%%|*}" >"$b/config.json"
+	run_capture "$WRAPPER" --root "$R" create --bundle "$b" "$id"
+	expect_output "a config.json $(printf '%s' "${bad%%|*}" | head -c 30)" 1 "config.json: ${bad#*|}"
+	check_eq "  config.json left as it was" "${bad%%|*}" "$(cat "$b/config.json")"
+	check "  no container made" no_container
+done
+
+# on the start path of every container: no shared library to load
+check_eq "the wrapper needs no shared library but libc's and the sanitizers'" "" \
+	"$(readelf -d "$WRAPPER" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' |
+	   grep -v -e '^libc\.so' -e '^libasan' -e '^libubsan' -e '^libm\.so' -e '^libgcc_s')"
 e2e_summary

@@ -5,6 +5,7 @@
 
 #include "hookspec.h"
 #include "json.h"
+#include "json_string.h"
 #include "runtime_args.h"
 #include "runtime_conf.h"
 #include "util.h"
@@ -161,14 +162,15 @@ static cJSON *config_of(const char *dir)
 static void inject_keeps_order(void **state)
 {
 	char *dir = bundle_with("{\"hooks\": {\"prestart\": [{\"path\": \"/own\"}]}, \"x\": 1}");
-	cJSON *spec = NULL, *doc, *pre;
+	struct hookspec spec;
+	cJSON *doc, *pre;
 	struct err e = { 0 };
 	int added;
 
 	assert_int_equal(hookspec_load(NULL, "/b/syscontainer-hooks", NULL, &spec, &e), 0);
-	assert_int_equal(hookspec_inject(dir, spec, HOOKSPEC_FOR_RUNTIME, &added, &e), 0);
+	assert_int_equal(hookspec_inject(dir, &spec, HOOKSPEC_FOR_RUNTIME, &added, &e), 0);
 	assert_int_equal(added, 2);
-	assert_int_equal(hookspec_inject(dir, spec, HOOKSPEC_FOR_RUNTIME, &added, &e), 0);
+	assert_int_equal(hookspec_inject(dir, &spec, HOOKSPEC_FOR_RUNTIME, &added, &e), 0);
 	assert_int_equal(added, 0);
 	doc = config_of(dir);
 	pre = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "hooks"), "prestart");
@@ -179,7 +181,7 @@ static void inject_keeps_order(void **state)
 			    "/b/syscontainer-hooks");
 	assert_int_equal(cJSON_GetObjectItem(doc, "x")->valueint, 1);
 	cJSON_Delete(doc);
-	cJSON_Delete(spec);
+	hookspec_free(&spec);
 	unit_rm_rf(dir);
 	free(dir);
 }
@@ -189,22 +191,154 @@ static void inject_refuses(void **state)
 {
 	const char *config = "{\"hooks\": {\"prestart\": {\"path\": \"/own\"}}}";
 	char *dir = bundle_with(config), *path = xasprintf("%s/config.json", dir), *buf = NULL;
-	cJSON *spec = NULL;
+	struct hookspec spec;
 	struct err e = { 0 };
 	size_t len;
 	int added;
 
 	assert_int_equal(hookspec_load(NULL, "/b/syscontainer-hooks", "/store", &spec, &e), 0);
-	assert_int_equal(hookspec_inject(dir, spec, HOOKSPEC_FOR_RUNTIME, &added, &e), -1);
+	assert_int_equal(hookspec_inject(dir, &spec, HOOKSPEC_FOR_RUNTIME, &added, &e), -1);
 	assert_err_line(e);
 	assert_err_mentions(e, "\"hooks.prestart\" is not an array");
 	assert_int_equal(read_file_at(AT_FDCWD, path, 1 << 20, &buf, &len, &e), 0);
 	assert_string_equal(buf, config);
 	free(buf);
 	free(path);
-	cJSON_Delete(spec);
+	hookspec_free(&spec);
 	unit_rm_rf(dir);
 	free(dir);
+}
+
+static char *paths_of(cJSON *doc, const char *point)
+{
+	cJSON *list = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItem(doc, "hooks"), point), *h;
+	struct json_buf b = { 0 };
+
+	json_buf_str(&b, "");
+	cJSON_ArrayForEach(h, list) {
+		cJSON *path = cJSON_GetObjectItem(h, "path");
+
+		json_buf_str(&b, b.len ? " " : "");
+		json_buf_str(&b, cJSON_IsString(path) ? path->valuestring : "?");
+	}
+	return b.p;
+}
+
+/* The shapes "hooks" takes in a bundle: what is added, where, and that a
+ * second merge adds nothing and the text outside "hooks" is kept. */
+static void inject_table(void **state)
+{
+	static const struct {
+		const char *config;
+		int added;
+		const char *prestart, *poststop;
+	} t[] = {
+		{ "{\"hooks\":null,\"x\":1}", 2, "/b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		{ "{\"hooks\":{}}", 2, "/b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		{ "{\"hooks\":{\"prestart\":null}}", 2, "/b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		{ "{\"hooks\":{\"prestart\":[ ]}}", 2, "/b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		{ "{}", 2, "/b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		{ "{\n  \"x\": [1,\n 2]\n}\n", 2, "/b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		{ "{\"hook\\u0073\":{\"prestart\":[{\"path\":\"/own\"}]}}", 2,
+		  "/own /b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		/* ours already there, its members in another order */
+		{ "{\"hooks\":{\"prestart\":[{\"args\":[\"syscontainer-hooks\",\"--state\",\"prestart\"],"
+		  "\"path\":\"/b/syscontainer-hooks\"}]}}", 1,
+		  "/b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		/* with "env": [] it is another entry */
+		{ "{\"hooks\":{\"prestart\":[{\"args\":[\"syscontainer-hooks\",\"--state\",\"prestart\"],"
+		  "\"env\":[],\"path\":\"/b/syscontainer-hooks\"}]}}", 2,
+		  "/b/syscontainer-hooks /b/syscontainer-hooks", "/b/syscontainer-hooks" },
+		{ "{\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":5},7]}}", 2,
+		  "/b/syscontainer-hooks", "/x ? /b/syscontainer-hooks" },
+	};
+	struct hookspec spec;
+	struct err e = { 0 };
+
+	assert_int_equal(hookspec_load(NULL, "/b/syscontainer-hooks", NULL, &spec, &e), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		char *dir = bundle_with(t[i].config), *pre, *post;
+		cJSON *doc;
+		int added;
+
+		unit_case("%s", t[i].config);
+		assert_int_equal(hookspec_inject(dir, &spec, HOOKSPEC_FOR_OPERATOR, &added, &e), 0);
+		assert_int_equal(added, t[i].added);
+		assert_int_equal(hookspec_inject(dir, &spec, HOOKSPEC_FOR_RUNTIME, &added, &e), 0);
+		assert_int_equal(added, 0);
+		if (strchr(t[i].config, '\n')) {       /* the operator's layout is kept */
+			char *path = xasprintf("%s/config.json", dir), *text = unit_read(path, NULL);
+
+			assert_true(str_has_prefix(text, "{\n  \"x\": [1,\n 2]\n,\"hooks\":{\"prestart\":"));
+			assert_string_equal(text + strlen(text) - 4, "]}}\n");
+			free(text);
+			free(path);
+		}
+		doc = config_of(dir);
+		pre = paths_of(doc, "prestart");
+		post = paths_of(doc, "poststop");
+		assert_string_equal(pre, t[i].prestart);
+		assert_string_equal(post, t[i].poststop);
+		free(pre);
+		free(post);
+		cJSON_Delete(doc);
+		unit_rm_rf(dir);
+		free(dir);
+	}
+	unit_case_done();
+	hookspec_free(&spec);
+}
+
+/* An iSulad hook-spec file: checked, and written back as it was read. */
+static void spec_files(void **state)
+{
+	static const struct {
+		const char *text, *needle;      /* needle NULL: loads */
+	} t[] = {
+		{ "{\"prestart\":[{\"path\":\"/h\",\"args\":[\"h\",\"\\u00e9\"],\"env\":[],\"timeout\":30}],"
+		  "\"poststart\":null,\"prestart\":[{\"path\":\"/i\",\"timeout\":2.5}]}", NULL },
+		{ "{\"prestart\":[{\"path\":\"h\"}]}", "absolute" },
+		{ "{\"prestart\":[{\"path\":\"/h\",\"timeout\":0}]}", "hook /h: \"timeout\" is not a positive" },
+		{ "{\"prestart\":[{\"path\":\"/h\",\"timeout\":\"5\"}]}", "not a positive number" },
+		{ "{\"prestart\":[{\"path\":\"/h\",\"args\":[1]}]}", "hook /h: \"args\" holds a non-string" },
+		{ "{\"prestart\":[{\"path\":\"/h\",\"env\":{}}]}", "\"env\" is not an array" },
+		{ "{\"prestart\":[{\"path\":\"/h\",\"user\":\"x\"}]}", "unknown key \"user\"" },
+		{ "{\"prestart\":[{\"path\":\"/h\",\"path\":\"/i\"}]}", "\"path\" is there twice" },
+		{ "{\"prestop\":[]}", "unknown hook point \"prestop\"" },
+		{ "{\"prestart\":{}}", "\"prestart\" is not an array" },
+		{ "{\"prestart\":[3]}", "prestart: a hook is not an object" },
+		{ "{\"prestart\":[", "truncated JSON" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		char *dir = unit_tmpdir(), *file = xasprintf("%s/spec.json", dir);
+		struct hookspec spec;
+		struct json_buf b = { 0 };
+		struct err e = { 0 };
+
+		unit_case("%s", t[i].text);
+		unit_write(file, t[i].text, strlen(t[i].text));
+		assert_int_equal(hookspec_load(file, "/unused", NULL, &spec, &e), t[i].needle ? -1 : 0);
+		if (t[i].needle) {
+			assert_err_line(e);
+			assert_err_mentions(e, t[i].needle);
+		} else {
+			/* null is no hooks; a point named twice has both lists */
+			assert_int_equal(spec.n, 1);
+			assert_int_equal(spec.points[0].n, 2);
+			hook_print(&b, &spec.points[0].hooks[0]);
+			json_buf_str(&b, " ");
+			hook_print(&b, &spec.points[0].hooks[1]);
+			assert_string_equal(b.p, "{\"path\":\"/h\",\"args\":[\"h\",\"\xc3\xa9\"],\"env\":[],"
+					    "\"timeout\":30} {\"path\":\"/i\",\"timeout\":2.5}");
+			free(b.p);
+		}
+		hookspec_free(&spec);
+		unit_rm_rf(dir);
+		free(dir);
+		free(file);
+	}
+	unit_case_done();
 }
 
 int main(void)
@@ -215,6 +349,8 @@ int main(void)
 		UNIT_TEST(conf_bad),
 		UNIT_TEST(inject_keeps_order),
 		UNIT_TEST(inject_refuses),
+		UNIT_TEST(inject_table),
+		UNIT_TEST(spec_files),
 	};
 
 	return cmocka_run_group_tests_name("test_runtime_args", tests, NULL, NULL);

@@ -9,10 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
 #include "config.h"
 #include "hookspec.h"
-#include "json.h"
 #include "runtime_args.h"
 #include "runtime_conf.h"
 #include "util.h"
@@ -20,13 +18,15 @@
 static int inject(const struct runtime_call *call, const struct runtime_conf *conf,
 		  struct err *e)
 {
-	_cleanup_free_ char *hook = hookspec_hook_beside_self("/usr/local/bin/syscontainer-hooks");
-	_cleanup_cjson_ cJSON *spec = NULL;
+	/* where our hook is matters only for the built-in hook-spec */
+	_cleanup_free_ char *hook = conf->hookspec ? NULL :
+		hookspec_hook_beside_self("/usr/local/bin/syscontainer-hooks");
+	_cleanup_hookspec_ struct hookspec spec = { 0 };
 	const char *bundle = call->bundle ? call->bundle : ".";
 	int added;
 
 	if (hookspec_load(conf->hookspec, hook, conf->root, &spec, e) < 0 ||
-	    hookspec_inject(bundle, spec, HOOKSPEC_FOR_RUNTIME, &added, e) < 0)
+	    hookspec_inject(bundle, &spec, HOOKSPEC_FOR_RUNTIME, &added, e) < 0)
 		return err_wrap(e, "put the hooks into bundle %s", bundle);
 	return 0;
 }
@@ -51,7 +51,6 @@ int main(int argc, char **argv)
 	runtime_args_parse(argc, argv, &call);
 	/* with a flag runc does not have, runc refuses the command itself */
 	if (call.creates && !call.unknown) {
-		arena_use_for_cjson();
 		if (inject(&call, &conf, &e) < 0)
 			return fail(&e);
 	}

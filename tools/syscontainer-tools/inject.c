@@ -6,18 +6,17 @@
 
 #include "cli.h"
 #include "hookspec.h"
-#include "json.h"
 #include "log.h"
 #include "util.h"
 
 static int inject(const char *bundle, const char *spec_file, const char *root, struct err *e)
 {
 	_cleanup_free_ char *hook = hookspec_hook_beside_self("/usr/local/bin/syscontainer-hooks");
-	_cleanup_cjson_ cJSON *spec = NULL;
+	_cleanup_hookspec_ struct hookspec spec = { 0 };
 	int added;
 
 	if (hookspec_load(spec_file, hook, root, &spec, e) < 0 ||
-	    hookspec_inject(bundle, spec, HOOKSPEC_FOR_OPERATOR, &added, e) < 0)
+	    hookspec_inject(bundle, &spec, HOOKSPEC_FOR_OPERATOR, &added, e) < 0)
 		return -1;
 	cli_printf("%d hook(s) added to %s/config.json\n", added, bundle);
 	log_info("inject: %d hook(s) added to %s/config.json", added, bundle);
