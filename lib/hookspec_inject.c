@@ -199,21 +199,18 @@ static int write_spliced(const char *path, const char *text, size_t len,
 {
 	size_t cut = m->found ? m->start : m->close, rest = m->found ? m->end : m->close;
 	const char *name = m->found ? "" : m->empty ? "\"hooks\":" : ",\"hooks\":";
-	struct json_buf out = { 0 };
+	struct iovec iov[] = {
+		{ (void *)text, cut },
+		{ (void *)name, strlen(name) },
+		{ (void *)hooks, strlen(hooks) },
+		{ (void *)(text + rest), len - rest },
+	};
 	struct stat st;
-	int r;
 
-	json_buf_add(&out, text, cut);
-	json_buf_str(&out, name);
-	json_buf_str(&out, hooks);
-	json_buf_add(&out, text + rest, len - rest);
 	if (stat(path, &st) < 0)
-		r = err_sys(e, errno, "stat %s", path);
-	else
-		r = write_file_atomic(path, out.p, out.len, st.st_mode & 07777,
-				      how == HOOKSPEC_FOR_RUNTIME ? WRITE_VOLATILE : WRITE_DURABLE, e);
-	free(out.p);
-	return r;
+		return err_sys(e, errno, "stat %s", path);
+	return write_file_atomic_v(path, iov, ARRAY_SIZE(iov), st.st_mode & 07777,
+				   how == HOOKSPEC_FOR_RUNTIME ? WRITE_VOLATILE : WRITE_DURABLE, e);
 }
 
 int hookspec_inject(const char *bundle, const struct hookspec *spec, int how, int *added,

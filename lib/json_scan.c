@@ -82,11 +82,25 @@ static size_t escape(struct scan *s, size_t i)
 	return fail(s, i);
 }
 
+/* The bytes that end a plain run in a string: '"', '\\' and the control
+ * characters. One table look per byte: most of a config.json is in
+ * strings. */
+static const bool string_stop[256] = {
+	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
+
+static size_t plain(const struct scan *s, size_t i)
+{
+	while (i < s->len && !string_stop[(unsigned char)s->t[i]])
+		i++;
+	return i;
+}
+
 /* @i is just after the opening quote; *@escaped tells whether the string
  * holds an escape. Control characters must be escaped in JSON. */
 static size_t string(struct scan *s, size_t i, bool *escaped)
 {
-	while (i < s->len) {
+	while ((i = plain(s, i)) < s->len) {
 		unsigned char c = (unsigned char)s->t[i];
 
 		if (c == '"')

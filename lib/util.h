@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -90,6 +91,10 @@ char *path_clean(const char *path);
 enum { WRITE_VOLATILE = 0, WRITE_DURABLE = 1 };
 int write_file_atomic(const char *path, const char *data, size_t len,
 		      unsigned mode, int durable, struct err *e);
+/* The same, the data in @n_iov pieces (a file rewritten in part is not
+ * copied into one buffer first). */
+int write_file_atomic_v(const char *path, const struct iovec *iov, int n_iov,
+			unsigned mode, int durable, struct err *e);
 
 /* Make directories along @path (mode @mode), like mkdir -p. Host side only. */
 int mkdir_p(const char *path, unsigned mode, struct err *e);
