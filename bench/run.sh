@@ -224,21 +224,30 @@ e2e_wrapper_conf /bin/true
 cp "$wb/plain.json" "$wb/config.json"
 "$WRAPPER" create --bundle "$wb" x && cp "$wb/config.json" "$wb/hooked.json"
 cp "$wb/plain.json" "$wb/config.json"
+# wrapper_rows W K: the three rows of wrapper W, into wrap.K, wrap.K+1, wrap.K+2
+wrapper_rows() {
+	"$bench" 1 - "$1" --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
+		-- cp "$wb/plain.json" "$wb/config.json" >>"$E2E_TMP/wrap.$2" || exit 1
+	cp "$wb/hooked.json" "$wb/config.json"
+	"$bench" 1 - "$1" --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
+		>>"$E2E_TMP/wrap.$(($2 + 1))" || exit 1
+	"$bench" 1 - "$1" --root /run/x state id >>"$E2E_TMP/wrap.$(($2 + 2))" || exit 1
+	cp "$wb/plain.json" "$wb/config.json"
+}
+# $WRAPPER_BEFORE: another build of the wrapper (an older one) in the same
+# rounds, for a comparison that the load of a shared machine does not skew
 for round in $(seq "$RUNS"); do
 	"$bench" 1 - /bin/true --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
 		>>"$E2E_TMP/wrap.0" || exit 1
-	"$bench" 1 - "$WRAPPER" --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
-		-- cp "$wb/plain.json" "$wb/config.json" >>"$E2E_TMP/wrap.1" || exit 1
-	cp "$wb/hooked.json" "$wb/config.json"
-	"$bench" 1 - "$WRAPPER" --root /run/x create --bundle "$wb" --pid-file /run/x/p id \
-		>>"$E2E_TMP/wrap.2" || exit 1
-	"$bench" 1 - "$WRAPPER" --root /run/x state id >>"$E2E_TMP/wrap.3" || exit 1
-	cp "$wb/plain.json" "$wb/config.json"
+	wrapper_rows "$WRAPPER" 1
+	[ -z "${WRAPPER_BEFORE:-}" ] || wrapper_rows "$WRAPPER_BEFORE" 4
 done
 wrap_labels=("/bin/true as the runtime, alone" "syscontainer-runtime create, hooks put in"
-	     "syscontainer-runtime create, hooks there" "syscontainer-runtime state (through)")
-for k in 0 1 2 3; do
-	printf '| %-43s | %s |\n' "${wrap_labels[$k]}" "$(stats "$E2E_TMP/wrap.$k")"
+	     "syscontainer-runtime create, hooks there" "syscontainer-runtime state (through)"
+	     "\$WRAPPER_BEFORE create, hooks put in" "\$WRAPPER_BEFORE create, hooks there"
+	     "\$WRAPPER_BEFORE state (through)")
+for k in 0 1 2 3 4 5 6; do
+	[ -s "$E2E_TMP/wrap.$k" ] && printf '| %-43s | %s |\n' "${wrap_labels[$k]}" "$(stats "$E2E_TMP/wrap.$k")"
 done
 printf '| %-43s | %s bytes |\n' "config.json (Docker-sized) before, after" \
 	"$(stat -c %s "$wb/plain.json"), $(stat -c %s "$wb/hooked.json")"
