@@ -203,21 +203,30 @@ int read_file_at(int dirfd, const char *path, size_t max, char **out,
 	return 0;
 }
 
-int write_all(int fd, const void *buf, size_t len)
+static int writev_all(int fd, struct iovec *iov, int n)
 {
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t r = write(fd, p, len);
+	while (n > 0) {
+		ssize_t r = writev(fd, iov, n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return -1;
-		p += r;
-		len -= (size_t)r;
+		for (; n > 0 && (size_t)r >= iov->iov_len; iov++, n--)
+			r -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + r;
+			iov->iov_len -= (size_t)r;
+		}
 	}
 	return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	struct iovec one = { (void *)buf, len };
+
+	return writev_all(fd, &one, 1);
 }
 
 int write_file(const char *path, const char *s, struct err *e)
@@ -298,25 +307,6 @@ int write_file_atomic(const char *path, const char *data, size_t len,
 	struct iovec one = { (void *)data, len };
 
 	return write_file_atomic_v(path, &one, 1, mode, durable, e);
-}
-
-static int writev_all(int fd, struct iovec *iov, int n)
-{
-	while (n > 0) {
-		ssize_t r = writev(fd, iov, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		for (; n > 0 && (size_t)r >= iov->iov_len; iov++, n--)
-			r -= (ssize_t)iov->iov_len;
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + r;
-			iov->iov_len -= (size_t)r;
-		}
-	}
-	return 0;
 }
 
 int write_file_atomic_v(const char *path, const struct iovec *iov, int n_iov,
