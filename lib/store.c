@@ -259,13 +259,20 @@ static int remove_dir(const char *dir, struct err *e)
 
 	if (!d)
 		return err_sys(e, errno, "open %s", dir);
+	/* hook.json last: until that one unlink the saved state is whole,
+	 * and a forget that failed before it can be run again */
 	while ((de = readdir(d)) != NULL)
-		if (store_own_file(de->d_name) && unlinkat(dirfd(d), de->d_name, 0) < 0 &&
-		    errno != ENOENT) {
+		if (store_own_file(de->d_name) && strcmp(de->d_name, STORE_FILE) &&
+		    unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT) {
 			err_sys(e, errno, "remove %s/%s", dir, de->d_name);
 			closedir(d);
 			return -1;
 		}
+	if (unlinkat(dirfd(d), STORE_FILE, 0) < 0 && errno != ENOENT) {
+		err_sys(e, errno, "remove %s/%s", dir, STORE_FILE);
+		closedir(d);
+		return -1;
+	}
 	closedir(d);
 	if (rmdir(dir) < 0)
 		return err_sys(e, errno, "remove %s", dir);

@@ -89,6 +89,41 @@ check_fails "  without /dev/z0" e2e_exec "$id" test -e /dev/z0
 check_fails "  without eth1" e2e_exec "$id" ip link show eth1
 e2e_stop "$id"
 
+# a forget that fails part way loses nothing: the saved state stays whole,
+# byte for byte, and forget run again completes. It fails first where the
+# rules file cannot be read (a directory in its place), before anything is
+# removed; then where the runtime directory holds a file forget does not
+# remove, after the rules and the namespace pin went.
+half=$(e2e_name half)
+e2e_bundle "$half"
+check "container $half starts" e2e_run "$half"
+check "  a disk with a udev rule" "$TOOL" add-device --follow-partition "$half" "$loop:/dev/disk2"
+check "  a device" "$TOOL" add-device "$half" /dev/zero:/dev/z5
+check "  a veth (a namespace pin)" "$TOOL" add-nic "$half" --type veth --name "fh$s:eth1" \
+	--ip 10.234.$((s % 250)).2/24
+rt kill "$half" KILL >/dev/null 2>&1
+for i in $(seq 50); do rt state "$half" 2>/dev/null | grep -q '"status": "stopped"' && break; sleep 0.1; done
+cp "$SYSCONTAINER_HOOKS_ROOT/$half/hook.json" "$E2E_TMP/half.json"
+mkdir -p "$E2E_TMP/rules-dir"
+SYSCONTAINER_HOOKS_UDEV_RULES=$E2E_TMP/rules-dir run_capture "$TOOL" forget "$half"
+expect_output "forget failing at the rules file" 1 "rules-dir"
+check "  hook.json is as it was" cmp -s "$E2E_TMP/half.json" "$SYSCONTAINER_HOOKS_ROOT/$half/hook.json"
+check "  the rule is still there" grep -q " $half " "$rules"
+check "  the runtime record is still there" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$half/record.json"
+touch "$SYSCONTAINER_HOOKS_RUNDIR/$half/stray"
+run_capture "$TOOL" forget "$half"
+expect_output "forget failing at the runtime directory" 1 "$half: Directory not empty"
+check "  hook.json is as it was" cmp -s "$E2E_TMP/half.json" "$SYSCONTAINER_HOOKS_ROOT/$half/hook.json"
+check_match "  list-device shows the saved device" "/dev/z5" "$("$TOOL" list-device "$half" 2>&1)"
+check_fails "  the rule went" grep -q " $half " "$rules"
+rm -f "$SYSCONTAINER_HOOKS_RUNDIR/$half/stray"
+out=$("$TOOL" forget "$half" 2>&1)
+check_eq "forget run again completes" 0 "$?"
+check_match "  it removed the saved state" "^Forgot container $half: its saved state" "$out"
+check_fails "  the state directory is gone" test -e "$SYSCONTAINER_HOOKS_ROOT/$half"
+check_fails "  the runtime directory is gone" test -e "$SYSCONTAINER_HOOKS_RUNDIR/$half"
+rt delete -f "$half" >/dev/null 2>&1
+
 # created, not started: the runtime's process waits in the container; refused
 created=$(e2e_name created)
 e2e_bundle "$created"

@@ -21,7 +21,10 @@
 
 struct forget {
 	const char *rundir;
+	const char *root;
 	const char *id;
+	size_t rules;           /* udev rules removed */
+	bool checked;           /* the saved state was there: forget_check ran */
 };
 
 /* Whether the container runs, by its record and its process, as the
@@ -113,21 +116,35 @@ out:
 	return r;
 }
 
-/* Under the state lock, just before the saved state goes. */
+/* What is kept beside the saved state: the udev rules, the namespace pin
+ * and the runtime record. Each step finds its work done when run again. */
+static int drop_the_rest(struct forget *f, struct err *e)
+{
+	if (udev_rules_remove(f->root, f->id, NULL, &f->rules, e) < 0 ||
+	    netns_unpin(f->rundir, f->id, e) < 0 || record_remove(f->rundir, f->id, e) < 0)
+		return err_wrap(e, "forget %s", f->id);
+	return 0;
+}
+
+/* Under the state lock. The saved state goes last, once everything else
+ * is gone: a forget that fails on the way leaves it whole, and can be run
+ * again (a step done before finds nothing left to do). */
 static int forget_check(void *arg, const cJSON *doc, struct err *e)
 {
-	if (not_running(arg, e) < 0)
+	struct forget *f = arg;
+
+	f->checked = true;
+	if (not_running(f, e) < 0 || give_back_nics(f, doc, e) < 0)
 		return -1;
-	return give_back_nics(arg, doc, e);
+	return drop_the_rest(f, e);
 }
 
 int cli_forget(struct cli *cli, const char *arg, struct err *e)
 {
 	_cleanup_free_ char *id = NULL;
 	_cleanup_free_ char *rundir_id = NULL;
-	struct forget f = { cli->rundir, NULL };
+	struct forget f = { .rundir = cli->rundir, .root = cli->root };
 	bool saved, record;
-	size_t rules = 0;
 	char note[160];
 
 	if (cli_resolve_id(cli, arg, &id, note, sizeof(note), e) < 0)
@@ -137,25 +154,22 @@ int cli_forget(struct cli *cli, const char *arg, struct err *e)
 	record = access(rundir_id, F_OK) == 0;
 	if (store_forget(cli->root, id, forget_check, &f, e) == 0) {
 		saved = true;
-	} else if (e->code == ENOENT) {
+	} else if (e->code == ENOENT && !f.checked) {
 		saved = false;
 		err_clear(e);
-		if (not_running(&f, e) < 0)
+		if (not_running(&f, e) < 0 || drop_the_rest(&f, e) < 0)
 			return -1;
 	} else {
 		return -1;
 	}
-	if (udev_rules_remove(cli->root, id, NULL, &rules, e) < 0 ||
-	    netns_unpin(cli->rundir, id, e) < 0 || record_remove(cli->rundir, id, e) < 0)
-		return err_wrap(e, "forget %s", id);
-	if (!saved && !record && rules == 0)
+	if (!saved && !record && f.rules == 0)
 		return err_set(e, ENOENT, "nothing is kept for container %s (in %s or %s)", id,
 			       cli->root, cli->rundir);
 	cli_printf("Forgot container %s: %s, %zu udev rule(s)%s\n", id,
-	           saved ? "its saved state" : "no saved state", rules,
+	           saved ? "its saved state" : "no saved state", f.rules,
 	           record ? ", its runtime record" : "");
 	log_info("%s: forgotten (saved state %s, %zu udev rule(s), runtime record %s)", id,
-		 saved ? "removed" : "absent", rules, record ? "removed" : "absent");
+		 saved ? "removed" : "absent", f.rules, record ? "removed" : "absent");
 	return 0;
 }
 
@@ -175,7 +189,8 @@ const struct command cmd_forget = {
 		"link returns to the host. Saved state outlives 'runc delete' on purpose (a\n"
 		"restart is a delete and a run under the same id); this ends it. Nothing is\n"
 		"removed while the state directory holds a file syscontainer-tools did not\n"
-		"write.\n",
+		"write. The saved state goes last: a forget that fails on the way leaves it\n"
+		"whole, and can be run again.\n",
 	.name = "forget",
 	.run = run_forget,
 	.args = "CONTAINER",
