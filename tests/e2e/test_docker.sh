@@ -5,7 +5,9 @@
 # unique prefix of it and the container's name; "docker restart" twice
 # with everything back each time (docker writes a new config.json at every
 # start: the wrapper puts the hooks back into it); "docker stop" leaves no
-# host link; "docker rm"; nothing left in the host's mount table.
+# host link; "docker rm"; nothing left in the host's mount table. Names are
+# resolved by this dockerd: add-device, remove-path and remove-device by
+# name, and a name docker does not have is one line naming docker.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_docker.sh"
 e2e_require_root
@@ -58,6 +60,24 @@ for n in 1 2; do
 	check_eq "  restart $n: the same id" "$id" "$(dk inspect -f '{{.Id}}' "$name")"
 	all_back "after restart $n"
 done
+
+# --- names through this dockerd's API -----------------------------------------
+check "add-device by the docker name" "$TOOL" add-device "$name" /dev/null:/dev/by-name
+check "  the device is in the container" dk exec "$name" test -c /dev/by-name
+check "  it is saved under the full id" grep -q /dev/by-name "$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
+check "remove-path by the docker name" "$TOOL" remove-path "$name" "$E2E_TMP/share:/mnt/share:ro"
+check_fails "  the host path is gone from the container" dk exec "$name" cat /mnt/share/hello
+check_fails "  and from the saved state" grep -q /mnt/share "$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
+check "remove-device by the docker name" "$TOOL" remove-device "$name" /dev/null:/dev/by-name
+check_fails "  the device is gone from the container" dk exec "$name" test -e /dev/by-name
+ghost=ghost-$E2E_TAG
+for how in "--engine docker" ""; do
+	# shellcheck disable=SC2086  # $how is one flag and its value, or nothing
+	run_capture "$TOOL" $how add-device "$ghost" /dev/zero:/dev/gz
+	expect_output "add-device of a name docker does not have${how:+ ($how)}" 1 \
+		"container $ghost is unknown: .*; docker has no container of that name or id"
+done
+check_eq "  nothing saved for it" "$id" "$(ls "$SYSCONTAINER_HOOKS_ROOT")"
 
 # --- stop, rm -----------------------------------------------------------------
 check "docker stop" dk stop -t 1 "$name"

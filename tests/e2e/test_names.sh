@@ -5,7 +5,8 @@
 # and detected from the runtime record; iSulad through an "isula" script
 # that answers "inspect" as iSulad does (iSulad is not packaged for Debian)
 # for a real runc container. Unknown names are reported as unknown, in a
-# bad-input table, with nothing changed.
+# bad-input table, with nothing changed. Docker names are resolved by a
+# real dockerd in test_docker.sh, which runs one.
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
 
