@@ -11,7 +11,9 @@
 # Then the runtime record of an instance that ended without its poststop
 # (its runtime state lost): the next start cleans what it left and starts;
 # and a second container started under the same id while the first runs
-# is refused without touching the first.
+# is refused without touching the first. Last, a veth on an Open vSwitch
+# bridge (our own ovsdb-server and ovs-vswitchd): prestart twice leaves
+# one port, poststop twice removes it once, quietly.
 . "$(dirname "$0")/lib.sh"
 e2e_require_root
 
@@ -159,5 +161,48 @@ check_match "dup: and its address" "inet ${net%.0}.11/24" \
 e2e_stop "$id"
 check_fails "dup: after the stop no host link $host" ip link show "$host"
 check_fails "dup: after the stop no record or pin" test -e "$run"
+
+# ---- an Open vSwitch bridge: prestart twice adds its port once, poststop
+# twice removes it once (our own ovsdb-server and ovs-vswitchd, held by
+# the machine-wide lock of ovs_env.sh only for this block) ----
+. "$(dirname "$0")/ovs_env.sh"
+if ! ovs_start; then
+	not_ok "ovs: our ovsdb-server and ovs-vswitchd start"
+else
+	obr=schtwo$s
+	id=$(e2e_name twovs)
+	host=two$s
+	run=$SYSCONTAINER_HOOKS_RUNDIR/$id
+	ports() { vsctl --bare --columns=name list Port | grep -cx "$host"; }
+	check "ovs: bridge $obr (userspace datapath)" ovs_add_br "$obr"
+	twice_bundle "$id" "$HOOK_LOG"
+	ovs_bundle_env "$(e2e_bundle_dir "$id")"
+	check "ovs: container with the hook listed twice starts" e2e_run "$id"
+	check "ovs: add-nic veth on the OVS bridge" "$TOOL" add-nic "$id" --type veth \
+		--name "$host:eth1" --ip 10.98.$((s % 250)).2/24 --bridge "$obr"
+	check_eq "ovs live: $host is the one port of $obr" "$host" "$(vsctl list-ports "$obr")"
+	e2e_stop "$id"
+	check "ovs: restart with the hook listed twice" e2e_run "$id"
+	check_eq "ovs restart: the runtime printed nothing" "" "$(cat "$E2E_TMP/$id.err")"
+	check_eq "ovs restart: one prestart added the port" 1 \
+		"$(grep -c "port $host added to Open vSwitch bridge $obr" "$HOOK_LOG")"
+	check_eq "ovs restart: $host is the one port of $obr" "$host" "$(vsctl list-ports "$obr")"
+	check_eq "ovs restart: one Port row named $host" 1 "$(ports)"
+	check_eq "ovs restart: one Interface row named $host" 1 \
+		"$(vsctl --bare --columns=name list Interface | grep -cx "$host")"
+	# the stop by hand: the delete runs poststop twice, which must be quiet
+	rt kill "$id" KILL >/dev/null 2>&1
+	for i in $(seq 50); do rt state "$id" 2>/dev/null | grep -q '"status": "stopped"' && break; sleep 0.1; done
+	rt delete "$id" >"$E2E_TMP/ovs-delete.out" 2>&1
+	check_eq "ovs: delete (poststop twice): exit 0, nothing printed" "0 " \
+		"$? $(cat "$E2E_TMP/ovs-delete.out")"
+	check_eq "ovs: no port left on $obr" "" "$(vsctl list-ports "$obr")"
+	check_eq "ovs: no Port or Interface row named $host" "0 0" \
+		"$(ports) $(vsctl --bare --columns=name list Interface | grep -cx "$host")"
+	check_fails "ovs: no host link $host" ip link show "$host"
+	check_fails "ovs: no record or pin" test -e "$run"
+	check_eq "ovs: no hook error in the log" "" "$(grep -E "(warning|error): $id" "$HOOK_LOG")"
+	ovs_stop
+fi
 
 e2e_summary
