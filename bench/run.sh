@@ -234,6 +234,10 @@ wrapper_rows() {
 	"$bench" 1 - "$1" --root /run/x state id >>"$E2E_TMP/wrap.$(($2 + 2))" || exit 1
 	cp "$wb/plain.json" "$wb/config.json"
 }
+# the floor of any wrapper: a static program that only execs the runtime
+printf '#include <unistd.h>\nint main(int c, char **v) { (void)c; execv("/bin/true", v); return 1; }\n' \
+	>"$E2E_TMP/exec-only.c"
+cc -O2 -static -o "$E2E_TMP/exec-only" "$E2E_TMP/exec-only.c" || exit 1
 # $WRAPPER_BEFORE: another build of the wrapper (an older one) in the same
 # rounds, for a comparison that the load of a shared machine does not skew
 for round in $(seq "$RUNS"); do
@@ -241,13 +245,20 @@ for round in $(seq "$RUNS"); do
 		>>"$E2E_TMP/wrap.0" || exit 1
 	wrapper_rows "$WRAPPER" 1
 	[ -z "${WRAPPER_BEFORE:-}" ] || wrapper_rows "$WRAPPER_BEFORE" 4
+	"$bench" 1 - "$E2E_TMP/exec-only" create id >>"$E2E_TMP/wrap.7" || exit 1
 done
 wrap_labels=("/bin/true as the runtime, alone" "syscontainer-runtime create, hooks put in"
 	     "syscontainer-runtime create, hooks there" "syscontainer-runtime state (through)"
 	     "\$WRAPPER_BEFORE create, hooks put in" "\$WRAPPER_BEFORE create, hooks there"
-	     "\$WRAPPER_BEFORE state (through)")
-for k in 0 1 2 3 4 5 6; do
-	[ -s "$E2E_TMP/wrap.$k" ] && printf '| %-43s | %s |\n' "${wrap_labels[$k]}" "$(stats "$E2E_TMP/wrap.$k")"
+	     "\$WRAPPER_BEFORE state (through)" "a static program that only execs /bin/true")
+# what a row adds to /bin/true alone, run by run (the two runs of a round
+# are a few milliseconds apart, so a load that moves both cancels out)
+added() { paste "$E2E_TMP/wrap.0" "$1" | awk '{print $2 - $1}' | sort -n |
+	awk '{a[NR]=$1} END {printf "adds: median %.3f ms  p90 %.3f ms", a[int((NR+1)/2)], a[int(NR*9/10)]}'; }
+for k in 0 7 1 2 3 4 5 6; do
+	[ -s "$E2E_TMP/wrap.$k" ] || continue
+	printf '| %-43s | %s%s |\n' "${wrap_labels[$k]}" "$(stats "$E2E_TMP/wrap.$k")" \
+		"$([ "$k" = 0 ] || printf '; %s' "$(added "$E2E_TMP/wrap.$k")")"
 done
 printf '| %-43s | %s bytes |\n' "config.json (Docker-sized) before, after" \
 	"$(stat -c %s "$wb/plain.json"), $(stat -c %s "$wb/hooked.json")"
