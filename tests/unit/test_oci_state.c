@@ -70,10 +70,15 @@ static const struct state_good state_good[] = {
 	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/b", NULL, NULL, 0 },
 };
 
+/* What a failed parse leaves, and what oci_state_free does. */
+static void state_empty(const struct oci_state *st)
+{
+	assert_true(!st->id && !st->bundle && !st->root && !st->status && st->pid == 0);
+}
+
 static void state_parse_good(void **state)
 {
-	for (size_t i = 0; i < sizeof(state_good) / sizeof(state_good[0]); i++) {
-		const struct state_good *t = &state_good[i];
+	UNIT_EACH(t, state_good) {
 		struct oci_state st;
 		struct err e = { 0 };
 
@@ -85,8 +90,7 @@ static void state_parse_good(void **state)
 		assert_str_or_null(st.status, t->status);
 		assert_int_equal(st.pid, t->pid);
 		oci_state_free(&st);
-		assert_null(st.id);
-		assert_null(st.bundle);
+		state_empty(&st);
 	}
 	unit_case_done();
 }
@@ -116,11 +120,6 @@ static const struct bad_json state_bad[] = {
 	{ "root empty", "{\"id\":\"c1\",\"root\":\"\",\"bundle\":\"/b\"}", 0, "root" },
 	{ "root a number", "{\"id\":\"c1\",\"root\":1,\"bundle\":\"/b\"}", 0, "root" },
 };
-
-static void state_empty(const struct oci_state *st)
-{
-	assert_true(!st->id && !st->bundle && !st->root && !st->status && st->pid == 0);
-}
 
 static void state_parse_bad(void **state)
 {

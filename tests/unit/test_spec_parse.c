@@ -38,10 +38,17 @@ static const struct dev_good dev_good[] = {
 	{ "/dev/sdb:rw", SPEC_DEVICE_REMOVE, "/dev/sdb", NULL, "rw" },
 };
 
+/* What a failed parse leaves, and what device_spec_free does. */
+static void device_spec_empty(const struct device_spec *d)
+{
+	assert_null(d->host);
+	assert_null(d->ctr);
+	assert_int_equal(d->perms[0], '\0');
+}
+
 static void device_spec_good(void **state)
 {
-	for (size_t i = 0; i < sizeof(dev_good) / sizeof(dev_good[0]); i++) {
-		const struct dev_good *t = &dev_good[i];
+	UNIT_EACH(t, dev_good) {
 		struct device_spec d;
 		struct err e = { 0 };
 
@@ -51,8 +58,7 @@ static void device_spec_good(void **state)
 		assert_str_or_null(d.ctr, t->ctr);
 		assert_string_equal(d.perms, t->perms);
 		device_spec_free(&d);
-		assert_null(d.host);
-		assert_null(d.ctr);
+		device_spec_empty(&d);
 	}
 	unit_case_done();
 }
@@ -103,8 +109,7 @@ static const struct dev_bad dev_bad[] = {
 
 static void device_spec_bad(void **state)
 {
-	for (size_t i = 0; i < sizeof(dev_bad) / sizeof(dev_bad[0]); i++) {
-		const struct dev_bad *t = &dev_bad[i];
+	UNIT_EACH(t, dev_bad) {
 		struct device_spec d;
 		struct err e = { 0 };
 
@@ -113,9 +118,7 @@ static void device_spec_bad(void **state)
 		assert_int_equal(parse_device_spec(t->in, t->mode, &d, &e), -1);
 		assert_err(e, EINVAL, t->needle);
 		/* nothing left allocated, nothing half-filled */
-		assert_null(d.host);
-		assert_null(d.ctr);
-		assert_int_equal(d.perms[0], '\0');
+		device_spec_empty(&d);
 	}
 	unit_case_done();
 }
@@ -172,8 +175,7 @@ static const struct path_good path_good[] = {
 
 static void path_spec_good(void **state)
 {
-	for (size_t i = 0; i < sizeof(path_good) / sizeof(path_good[0]); i++) {
-		const struct path_good *t = &path_good[i];
+	UNIT_EACH(t, path_good) {
 		struct path_spec p, again;
 		struct err e = { 0 };
 		char *f, *f2;
@@ -246,8 +248,7 @@ static const struct path_bad path_bad[] = {
 
 static void path_spec_bad(void **state)
 {
-	for (size_t i = 0; i < sizeof(path_bad) / sizeof(path_bad[0]); i++) {
-		const struct path_bad *t = &path_bad[i];
+	UNIT_EACH(t, path_bad) {
 		struct path_spec p;
 		struct err e = { 0 };
 

@@ -113,6 +113,11 @@ static inline int unit_case_teardown(void **state)
 		return cmocka_run_group_tests_name(name, tests, NULL, NULL);	\
 	}
 
+/* Each row of the array @table in turn, as the pointer @t. */
+#define UNIT_EACH(t, table)							\
+	for (const __typeof__((table)[0]) *t = (table);				\
+	     t < (table) + sizeof(table) / sizeof((table)[0]); t++)
+
 /* The state a setup left in *@state for a test that needs a network
  * namespace of its own; NULL (the setup could not unshare one: not root)
  * skips the test. */
