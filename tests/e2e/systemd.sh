@@ -13,7 +13,8 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../debian-root.sh"
 
 SD_ROOT=$E2E_BUILD/systemd-root
-SD_PKGS="systemd dbus runc busybox-static libcjson1 libmnl0"
+# the libraries the hook and the CLI are linked with (the Makefile's PKG_LIBS)
+SD_PKGS="systemd dbus runc busybox-static libcjson1 libmnl0 libyaml-0-2"
 SD_PID=
 SD_CG=
 SD_CGS=()

@@ -6,9 +6,10 @@
 e2e_require_root
 
 # memory bound for the programs (not for AddressSanitizer builds, which
-# reserve large address ranges up front)
+# reserve large address ranges up front; the runtime may be linked in
+# statically, so the binary itself is asked, not ldd)
 limit=""
-ldd "$HOOK" | grep -q libasan || limit="ulimit -v 131072;"
+grep -qa __asan_init "$HOOK" || limit="ulimit -v 131072;"
 bounded() {  # bounded SECONDS CMD...: run under the memory and time bounds
 	local secs=$1
 	shift
