@@ -97,6 +97,36 @@ hook_row() {  # hook_row LABEL N M [BRIDGE...]
 	printf '| hook prestart, %-28s | %s |\n' "$1" "$r"
 }
 
+# N CDI devices saved by name, as add-device leaves them: one spec file of
+# N devices in a directory of this run (device dI: /dev/zero at /dev/cdiI),
+# each looked up again by the hook at every start. Timed in the same
+# rounds as N devices saved as paths (bench-N-0-3, made by hook_row
+# before), so that both see the same machine.
+cdi_row() {  # cdi_row LABEL N
+	local id=bench-cdi-$2 dir=$E2E_TMP/cdi
+	mkdir -p "$dir" "$SYSCONTAINER_HOOKS_ROOT/$id"
+	jq -n --argjson n "$2" '{cdiVersion: "0.5.0", kind: "bench.example.com/dev",
+	  devices: [range($n) | {name: "d\(.)", containerEdits: {deviceNodes: [{path: "/dev/cdi\(.)",
+	            hostPath: "/dev/zero"}]}}]}' >"$dir/bench.json"
+	jq -nc --argjson n "$2" --arg dir "$dir" '{
+	  deviceToAdd: [range($n) | {Type:"c", Major:1, Minor:5, PathOnHost:"/dev/zero",
+	                PathInContainer:"/dev/cdi\(.)", CgroupPermissions:"rwm", Parent:""}],
+	  cdiDevices: [range($n) | {Name:"bench.example.com/dev=d\(.)", SpecDirs:[$dir],
+	                DeviceNodes:["/dev/cdi\(.)"], Mounts:[], NetDevices:[]}]
+	}' >"$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
+	state "$id" "$pid" >"$E2E_TMP/$id.pre"
+	state "$id" >"$E2E_TMP/$id.post"
+	rm -f "$E2E_TMP/cdi.0" "$E2E_TMP/cdi.1"
+	for round in $(seq "$RUNS"); do
+		"$bench" 1 "$E2E_TMP/bench-$2-0-3.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
+			-- sh -c "$(poststop "bench-$2-0-3")" >>"$E2E_TMP/cdi.0" || exit 1
+		"$bench" 1 "$E2E_TMP/$id.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
+			-- sh -c "$(poststop "$id")" >>"$E2E_TMP/cdi.1" || exit 1
+	done
+	printf '| hook prestart, %-28s | %s |\n' "$2 devices (same rounds)" "$(stats "$E2E_TMP/cdi.0")" \
+		"$1" "$(stats "$E2E_TMP/cdi.1")"
+}
+
 bundle_with() {  # bundle_with ID none|true|ours
 	e2e_bundle "$1"
 	local c=$(e2e_bundle_dir "$1")/config.json
@@ -140,6 +170,7 @@ for k in 0 1 2 3 4; do
 	printf '| %-43s | %s |\n' "${floor_labels[$k]}" "$(stats "$E2E_TMP/floor.$k")"
 done
 hook_row "10 devices" 10 0
+cdi_row "10 CDI devices, by name" 10
 hook_row "100 devices" 100 0
 hook_row "1000 devices" 1000 0
 hook_row "1 bridged veth + 2 routes" 0 1 "$br0"

@@ -224,6 +224,9 @@ int prestart_cdi(struct prestart *p, struct err *e)
 	for (size_t i = 0; i < n; i++)
 		store_set_cdi(p->store.doc, (long)i, &c[i]);
 	p->cdi_changed = !cJSON_Compare(before, p->store.doc, true);
+	if (p->cdi_changed)
+		log_info("%s: prestart: the CDI devices apply other items than saved; saving them",
+			 p->st->id);
 	r = 0;
 out:
 	saved_cdi_free(c, n);
