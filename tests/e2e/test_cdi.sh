@@ -100,6 +100,17 @@ check_match "list shows the CDI devices" "cdi devices \(2\):.*$kind=d1.*node +/d
 check_match "list --json shows the resolved nodes" "\"PathOnHost\":\"$loop1\",\"PathInContainer\":\"/dev/cdi-disk\"" \
 	"$("$TOOL" list "$id" --json)"
 
+run_capture "$TOOL" check "$id"
+check_eq "check: the CDI items are as saved (exit 0)" 0 "$RC"
+check_match "  it names the CDI node" "device /dev/cdi-disk \($loop1\): ok" "$(cat "$OUT")"
+in_ctr rm /dev/cdi-zero
+run_capture "$TOOL" check "$id"
+check_eq "check: a CDI node removed inside is drift (exit 1)" 1 "$RC"
+check_match "  named" "device /dev/cdi-zero \(/dev/zero\): node missing" "$(cat "$OUT")"
+check "check --fix puts it back" "$TOOL" check "$id" --fix
+check_eq "  /dev/cdi-zero is char 1:5 again" "character special file 1:5" \
+	"$(in_ctr stat -c '%F %t:%T' /dev/cdi-zero)"
+
 before=$(md5sum <"$store")
 e2e_restart "$id"
 check "restart (the hook runs twice)" test -n "$(e2e_pid "$id")"

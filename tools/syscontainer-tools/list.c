@@ -26,11 +26,16 @@ static int print_net(const struct target *t, struct err *e)
 		return -1;
 	}
 	cli_printf("interfaces (%zu):\n", nn);
-	for (size_t i = 0; i < nn; i++)
-		cli_printf("  %-4s %-15s -> %-15s %s%s%s mtu %d qlen %d%s%s\n", nics[i].type,
-		           nics[i].host, nics[i].ctr, nics[i].ip, nics[i].mac[0] ? " mac " : "",
-		           nics[i].mac, nics[i].mtu, nics[i].qlen, nics[i].bridge[0] ? " bridge " : "",
-		           nics[i].bridge);
+	for (size_t i = 0; i < nn; i++) {
+		char mtu[32] = "mtu and qlen as on the host";
+
+		/* an eth link lent as it is (a CDI netDevice) keeps its own */
+		if (nics[i].mtu)
+			snprintf(mtu, sizeof(mtu), "mtu %d qlen %d", nics[i].mtu, nics[i].qlen);
+		cli_printf("  %-4s %-15s -> %-15s %s%s%s %s%s%s\n", nics[i].type, nics[i].host,
+		           nics[i].ctr, nics[i].ip, nics[i].mac[0] ? " mac " : "", nics[i].mac, mtu,
+		           nics[i].bridge[0] ? " bridge " : "", nics[i].bridge);
+	}
 	cli_printf("routes (%zu):\n", nr);
 	for (size_t i = 0; i < nr; i++) {
 		route_format(&routes[i], ROUTE_TEXT_IP, text, sizeof(text));
