@@ -145,6 +145,21 @@ const struct saved_cdi *saved_cdi_owner(const struct saved_cdi *c, size_t n, enu
 	return NULL;
 }
 
+const char *store_cdi_owner(const cJSON *doc, enum cdi_place k, const char *place)
+{
+	static const char *const keys[] = { "DeviceNodes", "Mounts", "NetDevices" };
+	const cJSON *it, *p;
+
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, KEY_CDI)) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "Name");
+
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(it, keys[k]))
+			if (cJSON_IsString(p) && cJSON_IsString(name) && !strcmp(p->valuestring, place))
+				return name->valuestring;
+	}
+	return NULL;
+}
+
 static void add_list(cJSON *o, const char *key, char *const *list, size_t n)
 {
 	cJSON *arr = cJSON_AddArrayToObject(o, key);

@@ -35,6 +35,11 @@ char *const *saved_cdi_list(const struct saved_cdi *c, enum cdi_place k, size_t 
 const struct saved_cdi *saved_cdi_owner(const struct saved_cdi *c, size_t n, enum cdi_place k,
 					const char *place);
 
+/* The name of the saved CDI device of @doc that lists @place of kind @k
+ * (borrowed from @doc), or NULL: what came with a CDI device goes with
+ * it, not by itself. */
+const char *store_cdi_owner(const cJSON *doc, enum cdi_place k, const char *place);
+
 /* Read and validate "cdiDevices" (absent: none). */
 int store_cdi(const cJSON *doc, struct saved_cdi **out, size_t *n, struct err *e);
 int store_cdi_validate(const cJSON *doc, struct err *e);

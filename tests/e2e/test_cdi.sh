@@ -131,6 +131,8 @@ run_capture "$TOOL" remove-device "$id" :/dev/cdi-disk
 check_eq "a plain remove of a CDI node is refused" 1 "$RC"
 check_match "  naming the CDI device" "came with CDI device $kind=d1" "$(cat "$ERR")"
 
+run_capture "$TOOL" remove-path "$id" "$hostdir:/mnt/cdi"
+expect_output "a remove-path of a CDI mount" 1 "/mnt/cdi of container $id came with CDI device $kind=d1"
 check "remove-device of d1" "$TOOL" remove-device "$id" "$kind=d1"
 check_fails "remove: /dev/cdi-disk is gone" in_ctr test -e /dev/cdi-disk
 check_fails "remove: /dev/cdi-zero is gone" in_ctr test -e /dev/cdi-zero
@@ -180,6 +182,8 @@ check "netDevice: cdinet0 is in the container" in_ctr ip link show cdinet0
 check_fails "netDevice: $nic is no longer on the host" ip link show "$nic"
 e2e_restart "$id"
 check "netDevice: cdinet0 is in the container after a restart" in_ctr ip link show cdinet0
+run_capture "$TOOL" remove-nic "$id" --name cdinet0
+expect_output "a remove-nic of a CDI interface" 1 "interface cdinet0 of container $id came with CDI device"
 check "remove-device of the netDevice's CDI device" "$TOOL" remove-device "$id" sch-e2e.example.com/net=n1
 check_fails "netDevice: cdinet0 has left the container" in_ctr ip link show cdinet0
 check "netDevice: $nic is back on the host" ip link show "$nic"
@@ -217,12 +221,20 @@ check "restart with the symlink gone" e2e_run "$id"
 jq --arg kind "$kind" --arg dir "$hostdir" '.devices += [{name: "d3", containerEdits: {
 	mounts: [{hostPath: $dir, containerPath: "/mnt/evil/sub"}]}}]' "$specdir/disk.json" >"$specdir/d.new" &&
 	mv "$specdir/d.new" "$specdir/disk.json"
-check "the container makes /mnt/evil -> /" in_ctr ln -s / /mnt/evil
+check "the container makes /mnt/evil -> / and /dev/evil -> /etc" \
+	in_ctr sh -c 'ln -s / /mnt/evil && ln -s /etc /dev/evil'
 before=$(md5sum <"$store")
 run_capture "$TOOL" add-device "$id" "$kind=d3" --cdi-spec-dir "$specdir"
 expect_output "live CDI mount through a symlink" 1 "/mnt/evil is a symlink"
 check_eq "  hook.json untouched" "$before" "$(md5sum <"$store")"
 check_fails "  nothing mounted at the host's /sub" mountpoint -q /sub
+jq --arg kind "$kind" '.devices += [{name: "d4", containerEdits: {
+	deviceNodes: [{path: "/dev/evil/cdi-null", hostPath: "/dev/null"}]}}]' "$specdir/disk.json" >"$specdir/d.new" &&
+	mv "$specdir/d.new" "$specdir/disk.json"
+run_capture "$TOOL" add-device "$id" "$kind=d4" --cdi-spec-dir "$specdir"
+expect_output "live CDI node through a symlink" 1 "/dev/evil is a symlink"
+check_eq "  hook.json untouched" "$before" "$(md5sum <"$store")"
+check_fails "  no node at the host's /etc/cdi-null" test -e /etc/cdi-null
 
 e2e_stop "$id"
 e2e_summary

@@ -132,7 +132,7 @@ int cdi_remove_mark(struct cdi_req *r, const struct target *t, const struct save
 	for (size_t i = 0; i < n_saved; i++)
 		if (gone[i] && (owner = saved_cdi_owner(r->saved, r->n_saved, CDI_NODES, saved[i].ctr)))
 			return err_set(e, EBUSY, "device %s of container %s came with CDI device %s: "
-				       "remove that", saved[i].ctr, t->id, owner->name);
+				       "use remove-device with that name", saved[i].ctr, t->id, owner->name);
 	for (size_t i = 0; i < n_saved; i++)
 		gone[i] |= cdi_listed(r, CDI_NODES, saved[i].ctr, true) &&
 			   !cdi_listed(r, CDI_NODES, saved[i].ctr, false);

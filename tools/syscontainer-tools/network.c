@@ -16,6 +16,7 @@
 #include "netns_pin.h"
 #include "netns_share.h"
 #include "record.h"
+#include "store_cdi.h"
 #include "store_net.h"
 #include "util.h"
 
@@ -238,6 +239,13 @@ int nic_target_open(struct cli *cli, const char *arg, const struct nic_flags *f,
 	if (at < 0) {
 		err_set(e, ENOENT, "network interface %s%s%s was not added to container %s",
 			f->nic.host, f->nic.host[0] ? ":" : "", f->nic.ctr, m->t.id);
+		goto fail;
+	}
+	/* a CDI device's interface follows its spec: it goes with the device */
+	if (store_cdi_owner(m->t.store.doc, CDI_NETDEVS, m->saved[at].ctr)) {
+		err_set(e, EBUSY, "interface %s of container %s came with CDI device %s: use "
+			"remove-device with that name", m->saved[at].ctr, m->t.id,
+			store_cdi_owner(m->t.store.doc, CDI_NETDEVS, m->saved[at].ctr));
 		goto fail;
 	}
 	m->at = (size_t)at;

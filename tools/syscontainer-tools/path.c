@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "json.h"
 #include "log.h"
+#include "store_cdi.h"
 #include "util.h"
 
 /* 0, or -1 after a usage error line. */
@@ -262,6 +263,12 @@ static int remove_paths(struct cli *cli, const char *arg, const struct path_spec
 		if (at < 0) {
 			err_set(e, ENOENT, "path %s:%s was not added to container %s", specs[i].host,
 				specs[i].ctr, t.id);
+			goto out;
+		}
+		if (store_cdi_owner(t.store.doc, CDI_MOUNTS, saved[at].ctr)) {
+			err_set(e, EBUSY, "path %s of container %s came with CDI device %s: use "
+				"remove-device with that name",
+				saved[at].ctr, t.id, store_cdi_owner(t.store.doc, CDI_MOUNTS, saved[at].ctr));
 			goto out;
 		}
 		gone[at] = true;
