@@ -52,6 +52,90 @@ static void found_with_spec_edits_first(void **state)
 	free(file);
 }
 
+/* The shape a GPU driver's generator writes (YAML, 0.5.0, spec-wide
+ * nodes, env, hooks and bind mounts, devices by index, UUID and "all"). */
+static const char gpu_yaml[] =
+	"---\n"
+	"cdiVersion: 0.5.0\n"
+	"containerEdits:\n"
+	"  deviceNodes:\n"
+	"  - path: /dev/gpuctl\n"
+	"  - path: /dev/gpu-uvm\n"
+	"  env:\n"
+	"  - GPU_VISIBLE_DEVICES=void\n"
+	"  hooks:\n"
+	"  - args:\n"
+	"    - gpu-ctk\n"
+	"    - hook\n"
+	"    - update-ldcache\n"
+	"    - --folder\n"
+	"    - /usr/lib/x86_64-linux-gnu\n"
+	"    hookName: createContainer\n"
+	"    path: /usr/bin/gpu-ctk\n"
+	"  mounts:\n"
+	"  - containerPath: /usr/lib/x86_64-linux-gnu/libgpu.so.535.1\n"
+	"    hostPath: /usr/lib/x86_64-linux-gnu/libgpu.so.535.1\n"
+	"    options:\n"
+	"    - ro\n"
+	"    - nosuid\n"
+	"    - nodev\n"
+	"    - bind\n"
+	"devices:\n"
+	"- containerEdits:\n"
+	"    deviceNodes:\n"
+	"    - path: /dev/gpu0\n"
+	"  name: \"0\"\n"
+	"- containerEdits:\n"
+	"    deviceNodes:\n"
+	"    - path: /dev/gpu1\n"
+	"  name: 1\n"
+	"- containerEdits:\n"
+	"    deviceNodes:\n"
+	"    - path: /dev/gpu0\n"
+	"    - path: /dev/gpu1\n"
+	"  name: all\n"
+	"- containerEdits:\n"
+	"    deviceNodes:\n"
+	"    - path: /dev/gpu0\n"
+	"  name: GPU-4a1c2d9e-0000-1111-2222-333344445555\n"
+	"kind: example.com/gpu\n";
+
+static void generator_shaped_spec(void **state)
+{
+	struct unit_fixture *d = *state;
+	static const struct {
+		const char *name;
+		size_t nodes;
+		const char *last;
+	} t[] = {
+		{ "example.com/gpu=0", 3, "/dev/gpu0" },
+		{ "example.com/gpu=1", 3, "/dev/gpu1" },
+		{ "example.com/gpu=all", 4, "/dev/gpu1" },
+		{ "example.com/gpu=GPU-4a1c2d9e-0000-1111-2222-333344445555", 3, "/dev/gpu0" },
+	};
+
+	put(d->run, "gpu.yaml", gpu_yaml);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct cdi_device dev;
+		struct err e = { 0 };
+
+		unit_case("%s", t[i].name);
+		if (resolve(d, t[i].name, &dev, &e) < 0)
+			fail_msg("%s", e.msg);
+		assert_int_equal(dev.n_nodes, t[i].nodes);
+		assert_string_equal(dev.nodes[0].path, "/dev/gpuctl");
+		assert_string_equal(dev.nodes[t[i].nodes - 1].path, t[i].last);
+		assert_int_equal(dev.n_mounts, 1);
+		assert_string_equal(dev.mounts[0].options[3], "bind");
+		assert_null(dev.mounts[0].options[4]);
+		assert_int_equal(dev.n_unsupported, 2);
+		assert_non_null(strstr(dev.unsupported[0], "gpu.yaml: containerEdits.env"));
+		assert_non_null(strstr(dev.unsupported[1], "gpu.yaml: containerEdits.hooks"));
+		cdi_device_free(&dev);
+	}
+	unit_case_done();
+}
+
 /* The same device in both directories: the later one is taken... */
 static void later_directory_wins(void **state)
 {
@@ -270,6 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(found_with_spec_edits_first),
+		T(generator_shaped_spec),
 		T(later_directory_wins),
 		T(duplicate_in_one_directory),
 		T(broken_files_of_others),
