@@ -16,7 +16,8 @@ out=$(cat "$E2E_TMP/bench.out")
 num='median [0-9]+\.[0-9]+ ms'
 for row in "exec of an empty static program" "exec of /bin/true" "syscontainer-hooks --version" \
 	"hook prestart, nothing saved" "hook prestart again, same instance" \
-	"hook prestart, 10 devices" "hook prestart, 100 devices" \
+	"hook prestart, 10 devices" "hook prestart, 10 devices \(same rounds\)" \
+	"hook prestart, 10 CDI devices, by name" "hook prestart, 100 devices" \
 	"hook prestart, 1000 devices" "hook prestart, 1 bridged veth \+ 2 routes" \
 	"hook prestart, 4 veths, no bridge, \+ 8 routes" "hook prestart, 4 bridged veths \+ 8 routes" \
 	"hook prestart, 16 veths on 2 bridges \+ 32 rt" "hook prestart, 10 devices, 2 bridged nics, 4 rt" \

@@ -189,6 +189,20 @@ check_fails "netDevice: cdinet0 has left the container" in_ctr ip link show cdin
 check "netDevice: $nic is back on the host" ip link show "$nic"
 check_eq "hook.json keeps no interface" 0 "$(jq '.networkInterfaces // [] | length' "$store")"
 
+# all or nothing: a device whose interface is not there fails after its
+# node and mount went in; both are taken out again, nothing is saved
+jq -n --arg dir "$hostdir" '{cdiVersion: "1.1.0", kind: "sch-e2e.example.com/half", devices: [{name: "h1",
+	containerEdits: {deviceNodes: [{path: "/dev/cdi-half", hostPath: "/dev/null"}],
+	mounts: [{hostPath: $dir, containerPath: "/mnt/cdi-half"}],
+	netDevices: [{hostInterfaceName: "cdinone'$$'", name: "cdihalf0"}]}}]}' >"$specdir/half.json"
+before=$(md5sum <"$store")
+mounts_before=$(in_ctr cat /proc/self/mountinfo | wc -l)
+run_capture "$TOOL" add-device "$id" sch-e2e.example.com/half=h1 --cdi-spec-dir "$specdir"
+expect_output "a CDI device whose interface is missing" 1 "cdinone$$"
+check_fails "  its node was taken out again" in_ctr test -e /dev/cdi-half
+check_eq "  its mount was taken out again" "$mounts_before" "$(in_ctr cat /proc/self/mountinfo | wc -l)"
+check_eq "  hook.json untouched" "$before" "$(md5sum <"$store")"
+
 # an edit that cannot apply live: refused, or skipped with a warning
 jq -n '{cdiVersion: "0.5.0", kind: "sch-e2e.example.com/env", devices: [{name: "e1",
 	containerEdits: {env: ["A=1"], deviceNodes: [{path: "/dev/cdi-env", hostPath: "/dev/null"}]}}]}' \
