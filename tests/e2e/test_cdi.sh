@@ -120,8 +120,13 @@ check_eq "restart with the same spec leaves hook.json as it was" "$before" "$(md
 
 # the spec is regenerated: d1's disk is now loop2
 write_spec "$loop2"
+run_capture "$TOOL" check "$id"
+check_eq "check: a regenerated spec is drift (exit 1)" 1 "$RC"
+check_match "  named, with what the next start applies" \
+	"cdi $kind=d1: the spec now gives /dev/cdi-disk=$loop2, .* not /dev/cdi-disk=$loop1" "$(cat "$OUT")"
 e2e_restart "$id"
 expect_d1 "spec now names $loop2" "$loop2"
+check "check: after the restart, as saved" "$TOOL" check "$id"
 check_fails "the cgroup does not let the container read the old disk" can_read "$loop1"
 check_eq "hook.json saves $loop2 as applied" "$loop2" \
 	"$(jq -r '.deviceToAdd[] | select(.PathInContainer == "/dev/cdi-disk") | .PathOnHost' "$store")"

@@ -84,7 +84,8 @@ static int check_one(struct cli *cli, const char *id, struct check_report *r, bo
 	*running = t.running;
 	if (t.running && check_systemd(cli, &t, r, e) == 0 && check_devices(&t, r, e) == 0 &&
 	    check_paths(&t, r, e) == 0 &&
-	    check_qos(&t, r, e) == 0 && check_udev(cli, &t, r, e) == 0 && check_net(&t, r, e) == 0)
+	    check_qos(&t, r, e) == 0 && check_udev(cli, &t, r, e) == 0 && check_net(&t, r, e) == 0 &&
+	    check_cdi(&t, r, e) == 0)
 		ret = 0;
 	if (!t.running)
 		ret = 0;

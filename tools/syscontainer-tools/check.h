@@ -10,7 +10,7 @@
 /* One saved item and how it is now. */
 struct check_item {
 	const char *kind;       /* "device", "systemd-unit", "path", "interface", "route",
-				 * "qos", "udev-rule" */
+				 * "qos", "udev-rule", "cdi" */
 	char *name;
 	char *drift;            /* NULL: as saved; else what differs, "; "-separated */
 	bool fixed;             /* --fix re-applied it */
@@ -43,5 +43,7 @@ int check_paths(struct target *t, struct check_report *r, struct err *e);
 int check_qos(struct target *t, struct check_report *r, struct err *e);
 int check_udev(struct cli *cli, struct target *t, struct check_report *r, struct err *e);
 int check_net(struct target *t, struct check_report *r, struct err *e);
+/* CDI devices saved by name, looked up again (check_cdi.c). */
+int check_cdi(struct target *t, struct check_report *r, struct err *e);
 
 #endif
