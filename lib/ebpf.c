@@ -191,14 +191,12 @@ size_t ebpf_device_program(const struct dev_rule *rules, size_t n, struct bpf_in
 	return k;
 }
 
-static long sys_bpf(int cmd, union bpf_attr *attr)
+long ebpf_sys(int cmd, union bpf_attr *attr)
 {
 	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
 }
 
-/* A failed bpf(2) call; EPERM is the host's policy (no CAP_BPF, a seccomp
- * filter, lockdown), not the program, and the message says so. */
-static int bpf_fail(struct err *e, int code, const char *what)
+int ebpf_fail(struct err *e, int code, const char *what)
 {
 	return err_sys(e, code, "%s%s", what, code == EPERM ? " (BPF not permitted here)" : "");
 }
@@ -230,11 +228,14 @@ void ebpf_log_reason(const char *log, char *out, size_t size)
 		snprintf(out, size, "%.*s", (int)strcspn(pick, "\n"), pick);
 }
 
-int ebpf_prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t log_size)
+static int prog_load(const struct bpf_insn *insns, size_t n, const char *name, char *log,
+		     uint32_t log_size)
 {
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
+	if (name)
+		snprintf(a.prog_name, sizeof(a.prog_name), "%s", name);
 	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	a.insns = (uint64_t)(uintptr_t)insns;
 	a.insn_cnt = (uint32_t)n;
@@ -245,7 +246,12 @@ int ebpf_prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t l
 		a.log_level = 1;
 		log[0] = '\0';
 	}
-	return (int)sys_bpf(BPF_PROG_LOAD, &a);
+	return (int)ebpf_sys(BPF_PROG_LOAD, &a);
+}
+
+int ebpf_prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t log_size)
+{
+	return prog_load(insns, n, NULL, log, log_size);
 }
 
 /* The first load has no verifier log: a log that outgrows its buffer fails
@@ -253,20 +259,26 @@ int ebpf_prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t l
  * that failed is tried again with a log, grown until the reason fits. */
 int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
 {
+	return ebpf_load_named(insns, n, NULL, fd, e);
+}
+
+int ebpf_load_named(const struct bpf_insn *insns, size_t n, const char *name, int *fd,
+		    struct err *e)
+{
 	_cleanup_free_ char *log = NULL;
 	char reason[256];
 	int saved;
 
-	*fd = ebpf_prog_load(insns, n, NULL, 0);
+	*fd = prog_load(insns, n, name, NULL, 0);
 	if (*fd >= 0)
 		return 0;
 	saved = errno;
 	if (saved == EPERM)
-		return bpf_fail(e, saved, "load a cgroup device program");
+		return ebpf_fail(e, saved, "load a cgroup device program");
 	for (uint32_t size = EBPF_LOG_MIN; size <= EBPF_LOG_MAX; size *= 4) {
 		free(log);
 		log = xmalloc(size);
-		*fd = ebpf_prog_load(insns, n, log, size);
+		*fd = prog_load(insns, n, name, log, size);
 		if (*fd >= 0)
 			return 0;       /* a passing failure: the program is good */
 		if (errno != ENOSPC)
@@ -274,192 +286,4 @@ int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e)
 	}
 	ebpf_log_reason(log, reason, sizeof(reason));
 	return err_sys(e, saved, "load a cgroup device program%s%s", reason[0] ? ": " : "", reason);
-}
-
-static int attach(int cg, int prog, unsigned flags, int replace, struct err *e)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.target_fd = (uint32_t)cg;
-	a.attach_bpf_fd = (uint32_t)prog;
-	a.attach_type = BPF_CGROUP_DEVICE;
-	a.attach_flags = flags;
-	a.replace_bpf_fd = replace >= 0 ? (uint32_t)replace : 0;
-	if (sys_bpf(BPF_PROG_ATTACH, &a) < 0)
-		return bpf_fail(e, errno, "attach the cgroup device program");
-	return 0;
-}
-
-int ebpf_attach(const char *dir, int prog_fd, struct err *e)
-{
-	_cleanup_close_ int cg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (cg < 0)
-		return err_sys(e, errno, "open cgroup %s", dir);
-	return attach(cg, prog_fd, BPF_F_ALLOW_MULTI, -1, e);
-}
-
-/* The ids and attach flags of the device programs attached to @cg. */
-static int query(int cg, uint32_t *ids, uint32_t *cnt, uint32_t *flags, struct err *e)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.query.target_fd = (uint32_t)cg;
-	a.query.attach_type = BPF_CGROUP_DEVICE;
-	a.query.prog_ids = (uint64_t)(uintptr_t)ids;
-	a.query.prog_cnt = *cnt;
-	if (sys_bpf(BPF_PROG_QUERY, &a) < 0)
-		return bpf_fail(e, errno, "query the cgroup's device programs");
-	*cnt = a.query.prog_cnt;
-	*flags = a.query.attach_flags;
-	return 0;
-}
-
-/* The instructions of program @fd. */
-static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
-{
-	struct bpf_prog_info info;
-	union bpf_attr a;
-
-	memset(&info, 0, sizeof(info));
-	memset(&a, 0, sizeof(a));
-	a.info.bpf_fd = (uint32_t)fd;
-	a.info.info_len = sizeof(info);
-	a.info.info = (uint64_t)(uintptr_t)&info;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0)
-		return bpf_fail(e, errno, "read the runtime's device program");
-	*n = info.xlated_prog_len / sizeof(struct bpf_insn);
-	if (*n == 0 || *n > EBPF_MAX_INSNS)
-		return err_set(e, EINVAL, "the runtime's device program cannot be read (%zu instructions)",
-			       *n);
-	*out = xcalloc(*n, sizeof(**out));
-	memset(&info, 0, sizeof(info));
-	info.xlated_prog_len = (uint32_t)(*n * sizeof(struct bpf_insn));
-	info.xlated_prog_insns = (uint64_t)(uintptr_t)*out;
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &a) < 0) {
-		free(*out);
-		*out = NULL;
-		return bpf_fail(e, errno, "read the runtime's device program");
-	}
-	return 0;
-}
-
-/* Program @id: an fd of it and its instructions. */
-static int prog_open(uint32_t id, int *fd, struct bpf_insn **code, size_t *n, struct err *e)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.prog_id = id;
-	*fd = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &a);
-	if (*fd < 0)
-		return bpf_fail(e, errno, "open the cgroup's device program");
-	return prog_insns(*fd, code, n, e);
-}
-
-/* Replace program @id of @cg by our prefix + its own code. */
-static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rules, size_t nr,
-		 struct err *e)
-{
-	_cleanup_close_ int old = -1;
-	_cleanup_close_ int fresh = -1;
-	_cleanup_free_ struct bpf_insn *code = NULL;
-	_cleanup_free_ struct bpf_insn *prog = NULL;
-	size_t n = 0, skip, k;
-	bool all;
-
-	if (prog_open(id, &old, &code, &n, e) < 0)
-		return -1;
-	skip = ebpf_prefix_len(code, n);
-	/* nothing of ours to add or take away: the runtime's program stays */
-	if (nr == 0 && skip == 0)
-		return 0;
-	prog = xcalloc(EBPF_PREFIX_MAX(nr) + (n - skip), sizeof(*prog));
-	k = ebpf_allow_prefix(rules, nr, prog, &all);
-	/* the same prefix again (a hook that runs twice): already in place */
-	if (k == skip && !memcmp(prog, code, k * sizeof(*prog)))
-		return 0;
-	/* after an allow-everything rule the runtime's code could never run */
-	if (!all) {
-		memcpy(prog + k, code + skip, (n - skip) * sizeof(*prog));
-		k += n - skip;
-	}
-	if (ebpf_load(prog, k, &fresh, e) < 0)
-		return -1;
-	if (flags & BPF_F_ALLOW_MULTI)
-		return attach(cg, fresh, BPF_F_ALLOW_MULTI | BPF_F_REPLACE, old, e);
-	/* a single program (override mode) is replaced by attaching anew */
-	return attach(cg, fresh, flags, -1, e);
-}
-
-/* The device programs attached to a cgroup, and the cgroup held open. */
-struct cg_progs {
-	int fd;
-	uint32_t cnt, flags;
-	uint32_t ids[64];
-};
-
-static void cg_progs_close(struct cg_progs *p)
-{
-	if (p->fd >= 0)
-		close(p->fd);
-}
-
-/* Opens cgroup @dir and lists the device programs attached to it. */
-static int cg_progs_open(const char *dir, struct cg_progs *p, struct err *e)
-{
-	p->cnt = sizeof(p->ids) / sizeof(p->ids[0]);
-	p->flags = 0;
-	p->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (p->fd < 0)
-		return err_sys(e, errno, "open cgroup %s", dir);
-	if (query(p->fd, p->ids, &p->cnt, &p->flags, e) < 0)
-		return err_wrap(e, "cgroup %s", dir);
-	return 0;
-}
-
-int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, struct err *e)
-{
-	__attribute__((cleanup(cg_progs_close))) struct cg_progs p = { .fd = -1 };
-
-	if (cg_progs_open(dir, &p, e) < 0)
-		return -1;
-	for (uint32_t i = 0; i < p.cnt; i++)
-		if (widen(p.fd, p.ids[i], p.flags, rules, n, e) < 0)
-			return err_wrap(e, "cgroup %s", dir);
-	return 0;
-}
-
-/* Does program @id begin with exactly the prefix of @rules? */
-static int has_prefix(uint32_t id, const struct dev_rule *rules, size_t nr, bool *ok,
-		      struct err *e)
-{
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ struct bpf_insn *code = NULL;
-	_cleanup_free_ struct bpf_insn *want = NULL;
-	size_t n = 0, k;
-	bool all;
-
-	if (prog_open(id, &fd, &code, &n, e) < 0)
-		return -1;
-	want = xcalloc(EBPF_PREFIX_MAX(nr), sizeof(*want));
-	k = ebpf_allow_prefix(rules, nr, want, &all);
-	*ok = nr ? ebpf_prefix_len(code, n) == k && !memcmp(code, want, k * sizeof(*want))
-		 : ebpf_prefix_len(code, n) == 0;
-	return 0;
-}
-
-int ebpf_allows(const char *dir, const struct dev_rule *rules, size_t n, bool *ok, struct err *e)
-{
-	__attribute__((cleanup(cg_progs_close))) struct cg_progs p = { .fd = -1 };
-
-	*ok = true;
-	if (cg_progs_open(dir, &p, e) < 0)
-		return -1;
-	for (uint32_t i = 0; i < p.cnt && *ok; i++)
-		if (has_prefix(p.ids[i], rules, n, ok, e) < 0)
-			return err_wrap(e, "cgroup %s", dir);
-	return 0;
 }

@@ -47,6 +47,14 @@ int ebpf_load(const struct bpf_insn *insns, size_t n, int *fd, struct err *e);
 /* One BPF_PROG_LOAD of a device program: its fd, or -1 with errno; with
  * @log, the verifier writes its log there (at most @log_size bytes). */
 int ebpf_prog_load(const struct bpf_insn *insns, size_t n, char *log, uint32_t log_size);
+/* The same, named @name (BPF_OBJ_NAME_LEN, [A-Za-z0-9_.]; NULL: none). */
+int ebpf_load_named(const struct bpf_insn *insns, size_t n, const char *name, int *fd,
+		    struct err *e);
+/* bpf(2), for the ebpf*.c files. */
+long ebpf_sys(int cmd, union bpf_attr *attr);
+/* A failed bpf(2) call; EPERM is the host's policy (no CAP_BPF, a seccomp
+ * filter, lockdown), not the program, and the message says so. */
+int ebpf_fail(struct err *e, int code, const char *what);
 /* The line of verifier log @log that says why a load failed, in @out. */
 void ebpf_log_reason(const char *log, char *out, size_t size);
 /* Attach a whole program to the cgroup directory @dir (BPF_F_ALLOW_MULTI). */
