@@ -287,3 +287,24 @@ int ebpf_load_named(const struct bpf_insn *insns, size_t n, const char *name, in
 	ebpf_log_reason(log, reason, sizeof(reason));
 	return err_sys(e, saved, "load a cgroup device program%s%s", reason[0] ? ": " : "", reason);
 }
+
+void ebpf_copy_name(const char *name, char out[EBPF_NAME_LEN])
+{
+	char copy[EBPF_NAME_LEN];
+
+	snprintf(copy, sizeof(copy), "%s", name);
+	if (!strncmp(copy, "sch_", 4))
+		snprintf(out, EBPF_NAME_LEN, "%s", copy);
+	else
+		snprintf(out, EBPF_NAME_LEN, "sch_%.11s", copy);
+}
+
+void ebpf_stale_copies(const char (*names)[EBPF_NAME_LEN], size_t n, bool *drop)
+{
+	bool systemd = false;
+
+	for (size_t i = 0; i < n; i++)
+		systemd |= !strcmp(names[i], EBPF_SYSTEMD_PROG);
+	for (size_t i = 0; i < n; i++)
+		drop[i] = systemd && !strncmp(names[i], "sch_sd_", 7);
+}

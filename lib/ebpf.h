@@ -38,6 +38,16 @@ size_t ebpf_prefix_len(const struct bpf_insn *insns, size_t n);
  * wins, default deny. */
 size_t ebpf_device_program(const struct dev_rule *rules, size_t n, struct bpf_insn *out);
 
+/* Program names: systemd names its device program "sd_devices"; a copy
+ * of a program that we widen is named "sch_" + its name ("sch_sd_devices"). */
+#define EBPF_NAME_LEN 16
+#define EBPF_SYSTEMD_PROG "sd_devices"
+void ebpf_copy_name(const char *name, char out[EBPF_NAME_LEN]);
+/* Which of the programs named @names are stale copies of systemd's:
+ * copies of a systemd program, when systemd's own is attached beside
+ * them (ebpf_cgroup.c says why). */
+void ebpf_stale_copies(const char (*names)[EBPF_NAME_LEN], size_t n, bool *drop);
+
 /* The verifier log of a failed load: 64 KiB first, up to 16 MiB. */
 #define EBPF_LOG_MIN (64u << 10)
 #define EBPF_LOG_MAX (16u << 20)

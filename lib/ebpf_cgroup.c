@@ -52,8 +52,9 @@ static int query(int cg, uint32_t *ids, uint32_t *cnt, uint32_t *flags, struct e
 	return 0;
 }
 
-/* The instructions of program @fd. */
-static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
+/* The instructions of program @fd, and its name. */
+static int prog_insns(int fd, struct bpf_insn **out, size_t *n, char name[EBPF_NAME_LEN],
+		      struct err *e)
 {
 	struct bpf_prog_info info;
 	union bpf_attr a;
@@ -65,6 +66,7 @@ static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
 	a.info.info = (uint64_t)(uintptr_t)&info;
 	if (ebpf_sys(BPF_OBJ_GET_INFO_BY_FD, &a) < 0)
 		return ebpf_fail(e, errno, "read the runtime's device program");
+	snprintf(name, EBPF_NAME_LEN, "%.*s", EBPF_NAME_LEN - 1, info.name);
 	*n = info.xlated_prog_len / sizeof(struct bpf_insn);
 	if (*n == 0 || *n > EBPF_MAX_INSNS)
 		return err_set(e, EINVAL, "the runtime's device program cannot be read (%zu instructions)",
@@ -81,8 +83,9 @@ static int prog_insns(int fd, struct bpf_insn **out, size_t *n, struct err *e)
 	return 0;
 }
 
-/* Program @id: an fd of it and its instructions. */
-static int prog_open(uint32_t id, int *fd, struct bpf_insn **code, size_t *n, struct err *e)
+/* Program @id: an fd of it, its instructions and its name. */
+static int prog_open(uint32_t id, int *fd, struct bpf_insn **code, size_t *n,
+		     char name[EBPF_NAME_LEN], struct err *e)
 {
 	union bpf_attr a;
 
@@ -91,7 +94,7 @@ static int prog_open(uint32_t id, int *fd, struct bpf_insn **code, size_t *n, st
 	*fd = (int)ebpf_sys(BPF_PROG_GET_FD_BY_ID, &a);
 	if (*fd < 0)
 		return ebpf_fail(e, errno, "open the cgroup's device program");
-	return prog_insns(*fd, code, n, e);
+	return prog_insns(*fd, code, n, name, e);
 }
 
 /* Replace program @id of @cg by our prefix + its own code. */
@@ -102,10 +105,11 @@ static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rul
 	_cleanup_close_ int fresh = -1;
 	_cleanup_free_ struct bpf_insn *code = NULL;
 	_cleanup_free_ struct bpf_insn *prog = NULL;
+	char name[EBPF_NAME_LEN], ours[EBPF_NAME_LEN];
 	size_t n = 0, skip, k;
 	bool all;
 
-	if (prog_open(id, &old, &code, &n, e) < 0)
+	if (prog_open(id, &old, &code, &n, name, e) < 0)
 		return -1;
 	skip = ebpf_prefix_len(code, n);
 	/* nothing of ours to add or take away: the runtime's program stays */
@@ -121,7 +125,8 @@ static int widen(int cg, uint32_t id, uint32_t flags, const struct dev_rule *rul
 		memcpy(prog + k, code + skip, (n - skip) * sizeof(*prog));
 		k += n - skip;
 	}
-	if (ebpf_load(prog, k, &fresh, e) < 0)
+	ebpf_copy_name(name, ours);
+	if (ebpf_load_named(prog, k, ours, &fresh, e) < 0)
 		return -1;
 	if (flags & BPF_F_ALLOW_MULTI)
 		return attach(cg, fresh, BPF_F_ALLOW_MULTI | BPF_F_REPLACE, old, e);
@@ -155,12 +160,65 @@ static int cg_progs_open(const char *dir, struct cg_progs *p, struct err *e)
 	return 0;
 }
 
+static int detach(int cg, int prog, struct err *e)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.target_fd = (uint32_t)cg;
+	a.attach_bpf_fd = (uint32_t)prog;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	if (ebpf_sys(BPF_PROG_DETACH, &a) < 0)
+		return ebpf_fail(e, errno, "detach a stale device program");
+	return 0;
+}
+
+/* systemd keeps the device program it attached, to detach it when it
+ * attaches the next one (at each change of the unit, each reload). Our
+ * copy put in its place is not known to it and stays attached after that:
+ * with every change one more program would stack, holding systemd's older
+ * rules, up to the kernel's 64 (then every attach fails, E2BIG). When
+ * systemd's current program is attached beside them, those copies are
+ * stale: they go, and systemd's program is widened instead. */
+static int drop_stale(struct cg_progs *p, struct err *e)
+{
+	char names[64][EBPF_NAME_LEN];
+	bool drop[64];
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < p->cnt; i++) {
+		_cleanup_close_ int fd = -1;
+		_cleanup_free_ struct bpf_insn *code = NULL;
+		size_t n;
+
+		if (prog_open(p->ids[i], &fd, &code, &n, names[i], e) < 0)
+			return -1;
+	}
+	ebpf_stale_copies(names, p->cnt, drop);
+	for (uint32_t i = 0; i < p->cnt; i++) {
+		union bpf_attr a;
+		_cleanup_close_ int fd = -1;
+
+		if (!drop[i]) {
+			p->ids[k++] = p->ids[i];
+			continue;
+		}
+		memset(&a, 0, sizeof(a));
+		a.prog_id = p->ids[i];
+		fd = (int)ebpf_sys(BPF_PROG_GET_FD_BY_ID, &a);
+		if (fd < 0 || detach(p->fd, fd, e) < 0)
+			return fd < 0 ? ebpf_fail(e, errno, "open a stale device program") : -1;
+	}
+	p->cnt = k;
+	return 0;
+}
+
 int ebpf_set_allowed(const char *dir, const struct dev_rule *rules, size_t n, struct err *e)
 {
 	__attribute__((cleanup(cg_progs_close))) struct cg_progs p = { .fd = -1 };
 
-	if (cg_progs_open(dir, &p, e) < 0)
-		return -1;
+	if (cg_progs_open(dir, &p, e) < 0 || drop_stale(&p, e) < 0)
+		return err_wrap(e, "cgroup %s", dir);
 	for (uint32_t i = 0; i < p.cnt; i++)
 		if (widen(p.fd, p.ids[i], p.flags, rules, n, e) < 0)
 			return err_wrap(e, "cgroup %s", dir);
@@ -174,10 +232,11 @@ static int has_prefix(uint32_t id, const struct dev_rule *rules, size_t nr, bool
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ struct bpf_insn *code = NULL;
 	_cleanup_free_ struct bpf_insn *want = NULL;
+	char name[EBPF_NAME_LEN];
 	size_t n = 0, k;
 	bool all;
 
-	if (prog_open(id, &fd, &code, &n, e) < 0)
+	if (prog_open(id, &fd, &code, &n, name, e) < 0)
 		return -1;
 	want = xcalloc(EBPF_PREFIX_MAX(nr), sizeof(*want));
 	k = ebpf_allow_prefix(rules, nr, want, &all);

@@ -22,8 +22,8 @@ e2e_require_root
 
 t_start=$SECONDS
 sd_root_or_end
-a=$(e2e_loop) b=$(e2e_loop)
-if ! check "systemd boots as PID 1 in private namespaces and is running" sd_boot "$a" "$b"; then
+a=$(e2e_loop) b=$(e2e_loop) c=$(e2e_loop)
+if ! check "systemd boots as PID 1 in private namespaces and is running" sd_boot "$a" "$b" "$c"; then
 	e2e_summary
 	exit 1
 fi
@@ -115,6 +115,25 @@ check_eq "a second check exits 0" 0 "$RC"
 check_match "the unit is ok" "^$id systemd-unit $unit: ok$" "$(cat "$OUT")"
 
 check "SetUnitProperties with the device went over the bus" grep -q "/dev/block/$na" "$E2E_TMP/bus.log"
+
+# systemd replaces its device program at each change of the unit and
+# detaches only the one it attached: our widened copy of it must not stay
+# behind, or programs stack up to the kernel's 64 and every attach fails.
+# Each cycle changes the unit twice (a device number nothing else holds).
+progs() { in_sd "$E2E_BUILD/tests/devctl" info "/sys/fs/cgroup/system.slice/$1" | awk '{ print $2 }'; }
+fails=0
+for i in $(seq 70); do
+	tool add-device "$id" "$c:/dev/cycle:r" >/dev/null &&
+		tool remove-device "$id" "$c:/dev/cycle" >/dev/null ||
+		fails=$((fails + 1))
+done
+check_eq "70 add-device and remove-device cycles all succeed" 0 "$fails"
+check "then add-device still works" tool add-device "$id" "$c:/dev/cycle:r"
+check "and the device reads" readable "$id" /dev/cycle
+reload
+check "and after a reload" readable "$id" /dev/cycle
+n=$(progs "$unit")
+check "at most 3 device programs are attached to the unit's cgroup (got $n)" test "$n" -le 3
 
 # the hook listed twice at prestart (iSulad's hook-spec merge): one entry
 # per device in DeviceAllow=, and runc's entries alone are kept as its own

@@ -244,6 +244,44 @@ static void load_refused(void **state)
 	assert_err(e, EACCES, "load a cgroup device program: R0 !read_ok");
 }
 
+static void names(void **state)
+{
+	/* the attached programs' names, and which are dropped as stale */
+	static const struct {
+		const char *what;
+		char names[3][EBPF_NAME_LEN];
+		size_t n;
+		bool drop[3];
+	} t[] = {
+		{ "a copy of systemd's beside its current one: stale",
+		  { "sch_sd_devices", "sd_devices", "sch_" }, 3, { true, false, false } },
+		{ "systemd's only program is our copy: kept",
+		  { "sch_sd_devices", "sch_" }, 2, { false, false } },
+		{ "the runtime's copies are never stale", { "sch_", "sd_devices" }, 2, { false, false } },
+		{ "nothing of systemd's", { "", "sch_" }, 2, { false, false } },
+	};
+	char name[EBPF_NAME_LEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		bool drop[3];
+
+		unit_case("%s", t[i].what);
+		ebpf_stale_copies(t[i].names, t[i].n, drop);
+		for (size_t k = 0; k < t[i].n; k++)
+			assert_int_equal(drop[k], t[i].drop[k]);
+	}
+	unit_case_done();
+	ebpf_copy_name("sd_devices", name);
+	assert_string_equal(name, "sch_sd_devices");
+	ebpf_copy_name(name, name);
+	assert_string_equal(name, "sch_sd_devices");
+	ebpf_copy_name("", name);
+	assert_string_equal(name, "sch_");
+	ebpf_copy_name("a_very_long_name", name);
+	assert_string_equal(name, "sch_a_very_long");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +294,7 @@ int main(void)
 		cmocka_unit_test(log_reason),
 		cmocka_unit_test(load_long_log),
 		cmocka_unit_test(load_refused),
+		cmocka_unit_test(names),
 	};
 
 	return cmocka_run_group_tests_name("test_ebpf", tests, NULL, NULL);
