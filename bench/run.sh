@@ -1,6 +1,6 @@
 #!/bin/bash
 # Benchmarks of the hook on the container start path (root, after make).
-#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|wrapper|all]
+#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|wrapper|all|systemd]
 # (a) the hook alone against a stand-in container (a process in its own
 #     mount and network namespaces and devices cgroup) with 0..1000 saved
 #     devices and 1..16 veth nics with 2 routes each, on host bridges as
@@ -13,7 +13,9 @@
 # (c) syscontainer-runtime's own cost: the wrapper in front of /bin/true
 #     against /bin/true alone, on a config.json of Docker's size.
 # Medians of RUNS runs (default 100; at most 200 for (b)); the third
-# argument picks (a), (b), (c) (hook, start, wrapper) or all.
+# argument picks (a), (b), (c) (hook, start, wrapper) or all; "systemd"
+# (not in all) times the hook for a container in a systemd unit, with
+# systemd as PID 1 in private namespaces (bench/systemd.sh).
 set -u
 E2E_BUILD=${1:-build}
 RUNS=${2:-100}
@@ -363,3 +365,6 @@ done
 # the program the last v2 run left: ours over runc's, and only one
 printf '| %-43s | %s |\n' "cgroup v2: programs on the container" "$(in_ns "$devctl" info "$v2cg" 2>&1)"
 fi
+
+# --- systemd as PID 1 (bench/systemd.sh): only when asked for by name ---
+if [ "$PART" = systemd ]; then . "$top/bench/systemd.sh"; fi
