@@ -13,35 +13,52 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../debian-root.sh"
 
 SD_ROOT=$E2E_BUILD/systemd-root
-# the libraries the hook and the CLI are linked with (the Makefile's PKG_LIBS)
-SD_PKGS="systemd dbus runc busybox-static libcjson1 libmnl0 libyaml-0-2"
 SD_PID=
 SD_CG=
 SD_CGS=()
 
-# sd_root: the cached root, built when missing (under a lock: two test
-# scripts of one run may want it at once)
+# sd_pkgs: what the root holds: systemd, dbus, runc, busybox, and the
+# packages of the libraries the hook and the CLI are linked with (as the
+# host's dpkg names them), so that a new library of theirs reaches the root
+sd_pkgs() {
+	local f libs
+	libs=$(ldd "$E2E_BUILD/syscontainer-hooks" "$E2E_BUILD/syscontainer-tools" |
+		awk '$3 ~ /^\// { print $3 }' | sort -u)
+	{
+		echo systemd dbus runc busybox-static
+		for f in $libs; do dpkg -S "$f" 2>/dev/null || dpkg -S "/usr$f"; done |
+			cut -d: -f1
+	} | tr ' ' '\n' | sort -u | tr '\n' ' '
+}
+
+# sd_apt ROOT PKGS: install into the root (the packages' scripts want
+# /proc; it stays in this namespace)
+sd_apt() {
+	unshare -m sh -c 'mount -t proc proc "$1/proc" &&
+		chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get -q update &&
+		chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends $2' sd "$1" "$2" >"$E2E_TMP/apt.log" 2>&1 && return 0
+	tail -n 20 "$E2E_TMP/apt.log"
+	return 1
+}
+
+# sd_root: the cached root, built when missing, or given the packages it
+# lacks (under a lock: two test scripts of one run may want it at once)
 sd_root() {
-	local tmp=$SD_ROOT.tmp t0=$SECONDS
+	local tmp=$SD_ROOT.tmp t0=$SECONDS pkgs
+	pkgs=$(sd_pkgs) || return 1
 	exec 8>"$SD_ROOT.lock"
 	flock 8
-	if [ -f "$SD_ROOT/.sch-ready" ] && [ "$(cat "$SD_ROOT/.sch-ready")" = "$SD_PKGS" ]; then
+	if [ -f "$SD_ROOT/.sch-ready" ] && { [ "$(cat "$SD_ROOT/.sch-ready")" = "$pkgs" ] ||
+		{ sd_apt "$SD_ROOT" "$pkgs" && echo "$pkgs" >"$SD_ROOT/.sch-ready"; }; }; then
 		exec 8>&-
 		return 0
 	fi
 	rm -rf --one-file-system "$tmp" "$SD_ROOT"
 	debian_debootstrap "$tmp" "$E2E_TMP/debootstrap.log" || { exec 8>&-; return 1; }
 	copy_apt_config "$tmp"
-	# the packages' scripts want /proc; it stays in this namespace
-	if ! unshare -m sh -c 'mount -t proc proc "$1/proc" &&
-		chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get -q update &&
-		chroot "$1" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			--no-install-recommends $2' sd "$tmp" "$SD_PKGS" >"$E2E_TMP/apt.log" 2>&1; then
-		tail -n 20 "$E2E_TMP/apt.log"
-		exec 8>&-
-		return 1
-	fi
-	echo "$SD_PKGS" >"$tmp/.sch-ready"
+	sd_apt "$tmp" "$pkgs" || { exec 8>&-; return 1; }
+	echo "$pkgs" >"$tmp/.sch-ready"
 	mv "$tmp" "$SD_ROOT"
 	echo "# the systemd root was built in $((SECONDS - t0)) s ($SD_ROOT)"
 	exec 8>&-
