@@ -71,6 +71,16 @@ const char *const *cdi_default_dirs(void);
  * (a broken file of another vendor must not stop ours). */
 int cdi_resolve(const char *const *dirs, size_t n_dirs, const char *name,
 		struct cdi_device *out, struct err *e);
+
+/* cdi_resolve for @n names at once, each spec file read and parsed once
+ * (the hook resolves every saved device at each start): out[i] and
+ * errs[i] are what cdi_resolve(dirs, n_dirs, names[i], ...) would give.
+ * Returns 0 when every name resolved, -1 when one or more did not (their
+ * errs[i] say why; the others' out[i] are filled). Every out[i] is to be
+ * freed with cdi_device_free, filled or not. */
+int cdi_resolve_many(const char *const *dirs, size_t n_dirs, const char *const *names,
+		     size_t n, struct cdi_device *out, struct err *errs);
+
 void cdi_device_free(struct cdi_device *d);
 
 #endif

@@ -148,7 +148,7 @@ static int string_field(struct cdi_ctx *c, const cJSON *obj, const char *key,
 
 	if (cdi_get_string(c, obj, key, false, &v) < 0)
 		return -1;
-	mark = cdi_push(c, "%s", key);
+	mark = cdi_push(c, key);
 	if (fn(c, v, out) < 0)
 		return -1;
 	cdi_pop(c, mark);
@@ -218,7 +218,7 @@ static int ifname_field(struct cdi_ctx *c, const cJSON *it, const char *key, cha
 
 	if (cdi_get_string(c, it, key, true, &v) < 0)
 		return -1;
-	mark = cdi_push(c, "%s", key);
+	mark = cdi_push(c, key);
 	if (!cdi_is_ifname(v))
 		return cdi_fail(c, "must be an interface name (1 to 15 bytes, no '/', ':' "
 				"or white space)");
@@ -324,6 +324,7 @@ static int read_rdt(struct cdi_ctx *c, const cJSON *obj)
 static int read_unsupported(struct cdi_ctx *c, const cJSON *obj, struct cdi_edits *ed)
 {
 	static const char *const keys[] = { "env", "hooks", "additionalGids", "intelRdt" };
+	char path[256];
 	if (cdi_get_strings(c, obj, "env", is_env, "NAME=VALUE", NULL) < 0 ||
 	    cdi_each(c, obj, "hooks", read_hook, NULL) < 0 ||
 	    cdi_each(c, obj, "additionalGids", read_gid, NULL) < 0 ||
@@ -334,8 +335,9 @@ static int read_unsupported(struct cdi_ctx *c, const cJSON *obj, struct cdi_edit
 			continue;
 		ed->unsupported = grow(ed->unsupported, ed->n_unsupported, sizeof(char *));
 		ed->unsupported[ed->n_unsupported++] =
-			c->len ? xasprintf("%s: %s.%s", c->file, c->path, keys[i])
-			       : xasprintf("%s: %s", c->file, keys[i]);
+			c->depth ? xasprintf("%s: %s.%s", c->file, cdi_path(c, path, sizeof(path)),
+					     keys[i])
+				 : xasprintf("%s: %s", c->file, keys[i]);
 	}
 	return 0;
 }
@@ -382,4 +384,51 @@ void cdi_edits_move(struct cdi_edits *dst, struct cdi_edits *src)
 	free(src->netdevs);
 	free(src->unsupported);
 	memset(src, 0, sizeof(*src));
+}
+
+static char **strv_dup(char *const *v)
+{
+	size_t n = 0;
+	char **r;
+
+	while (v && v[n])
+		n++;
+	r = xcalloc(n + 1, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		r[i] = xstrdup(v[i]);
+	return r;
+}
+
+void cdi_edits_copy(struct cdi_edits *dst, const struct cdi_edits *src)
+{
+	struct cdi_edits c = { 0 };
+
+	c.n_nodes = src->n_nodes;
+	c.nodes = xcalloc(src->n_nodes + 1, sizeof(*c.nodes));
+	for (size_t i = 0; i < src->n_nodes; i++) {
+		c.nodes[i] = src->nodes[i];
+		c.nodes[i].path = xstrdup(src->nodes[i].path);
+		c.nodes[i].host_path = xstrdup(src->nodes[i].host_path);
+	}
+	c.n_mounts = src->n_mounts;
+	c.mounts = xcalloc(src->n_mounts + 1, sizeof(*c.mounts));
+	for (size_t i = 0; i < src->n_mounts; i++) {
+		const struct cdi_mount *m = &src->mounts[i];
+
+		c.mounts[i].host_path = xstrdup(m->host_path);
+		c.mounts[i].container_path = xstrdup(m->container_path);
+		c.mounts[i].type = m->type ? xstrdup(m->type) : NULL;
+		c.mounts[i].options = strv_dup(m->options);
+	}
+	c.n_netdevs = src->n_netdevs;
+	c.netdevs = xcalloc(src->n_netdevs + 1, sizeof(*c.netdevs));
+	for (size_t i = 0; i < src->n_netdevs; i++) {
+		c.netdevs[i].host_interface_name = xstrdup(src->netdevs[i].host_interface_name);
+		c.netdevs[i].name = xstrdup(src->netdevs[i].name);
+	}
+	c.n_unsupported = src->n_unsupported;
+	c.unsupported = xcalloc(src->n_unsupported + 1, sizeof(char *));
+	for (size_t i = 0; i < src->n_unsupported; i++)
+		c.unsupported[i] = xstrdup(src->unsupported[i]);
+	cdi_edits_move(dst, &c);
 }

@@ -8,41 +8,55 @@
 
 #include "util.h"
 
-size_t cdi_push(struct cdi_ctx *c, const char *fmt, ...)
+size_t cdi_push(struct cdi_ctx *c, const char *key)
 {
-	size_t old = c->len;
-	va_list ap;
-	int n;
-
-	if (c->len < sizeof(c->path) - 1 && c->len > 0 && fmt[0] != '[')
-		c->path[c->len++] = '.';
-	va_start(ap, fmt);
-	n = vsnprintf(c->path + c->len, sizeof(c->path) - c->len, fmt, ap);
-	va_end(ap);
-	/* a path cut short still names the field's place well enough */
-	c->len = n < 0 ? c->len : c->len + (size_t)n;
-	if (c->len >= sizeof(c->path))
-		c->len = sizeof(c->path) - 1;
-	c->path[c->len] = '\0';
-	return old;
+	if (c->depth < CDI_PATH_DEPTH)
+		c->seg[c->depth] = (struct cdi_seg){ .key = key };
+	return c->depth++;
 }
 
-void cdi_pop(struct cdi_ctx *c, size_t len)
+size_t cdi_push_index(struct cdi_ctx *c, size_t index)
 {
-	c->len = len;
-	c->path[len] = '\0';
+	if (c->depth < CDI_PATH_DEPTH)
+		c->seg[c->depth] = (struct cdi_seg){ .index = index };
+	return c->depth++;
+}
+
+void cdi_pop(struct cdi_ctx *c, size_t depth)
+{
+	c->depth = depth;
+}
+
+const char *cdi_path(const struct cdi_ctx *c, char *buf, size_t size)
+{
+	size_t len = 0, n = c->depth < CDI_PATH_DEPTH ? c->depth : CDI_PATH_DEPTH;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++) {
+		char key[68];
+		int r;
+
+		if (c->seg[i].key)
+			r = snprintf(buf + len, size - len, "%s%s", i ? "." : "",
+				     cdi_printable(c->seg[i].key, key));
+		else
+			r = snprintf(buf + len, size - len, "[%zu]", c->seg[i].index);
+		len += r > 0 ? (size_t)r : 0;
+	}
+	return buf;
 }
 
 int cdi_fail(struct cdi_ctx *c, const char *fmt, ...)
 {
-	char msg[ERR_MSG_MAX];
+	char msg[ERR_MSG_MAX], path[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (c->len)
-		return err_set(c->e, EINVAL, "%s: %s: %s", c->file, c->path, msg);
+	if (c->depth)
+		return err_set(c->e, EINVAL, "%s: %s: %s", c->file,
+			       cdi_path(c, path, sizeof(path)), msg);
 	return err_set(c->e, EINVAL, "%s: %s", c->file, msg);
 }
 
@@ -101,13 +115,12 @@ int cdi_check_object(struct cdi_ctx *c, const cJSON *obj, const struct cdi_key *
 	if (!cJSON_IsObject(obj))
 		return cdi_fail(c, "must be an object");
 	cJSON_ArrayForEach(m, obj) {
-		char buf[68];
 		size_t i = 0, mark;
 		int r = 0;
 
 		while (i < n_keys && strcmp(keys[i].name, m->string))
 			i++;
-		mark = cdi_push(c, "%s", cdi_printable(m->string, buf));
+		mark = cdi_push(c, m->string);
 		if (i == n_keys)
 			r = cdi_fail(c, "unknown field");
 		else
@@ -136,7 +149,7 @@ int cdi_get_string(struct cdi_ctx *c, const cJSON *obj, const char *key, bool re
 		   const char **out)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-	size_t mark = cdi_push(c, "%s", key);
+	size_t mark = cdi_push(c, key);
 
 	*out = NULL;
 	if (!it || cJSON_IsNull(it)) {
@@ -154,7 +167,7 @@ int cdi_get_string(struct cdi_ctx *c, const cJSON *obj, const char *key, bool re
 int cdi_get_uint(struct cdi_ctx *c, const cJSON *obj, const char *key, double max, long *out)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-	size_t mark = cdi_push(c, "%s", key);
+	size_t mark = cdi_push(c, key);
 	double v;
 
 	*out = -1;
@@ -173,7 +186,7 @@ int cdi_get_uint(struct cdi_ctx *c, const cJSON *obj, const char *key, double ma
 int cdi_get_bool(struct cdi_ctx *c, const cJSON *obj, const char *key, bool *out)
 {
 	const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-	size_t mark = cdi_push(c, "%s", key);
+	size_t mark = cdi_push(c, key);
 
 	*out = false;
 	if (it && !cJSON_IsNull(it)) {
@@ -189,13 +202,13 @@ int cdi_each(struct cdi_ctx *c, const cJSON *obj, const char *key,
 	     int (*fn)(struct cdi_ctx *c, const cJSON *item, void *arg), void *arg)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key);
-	size_t mark = cdi_push(c, "%s", key), i = 0;
+	size_t mark = cdi_push(c, key), i = 0;
 	const cJSON *it, *items = cJSON_IsArray(arr) ? arr : NULL;
 
 	if (arr && !cJSON_IsNull(arr) && !items)
 		return cdi_fail(c, "must be an array");
 	cJSON_ArrayForEach(it, items) {
-		size_t at = cdi_push(c, "[%zu]", i++);
+		size_t at = cdi_push_index(c, i++);
 
 		if (fn(c, it, arg) < 0)
 			return -1;
@@ -263,7 +276,7 @@ int cdi_get_abs_path(struct cdi_ctx *c, const cJSON *obj, const char *key, bool 
 		return -1;
 	if (!v || !*v)
 		return 0;
-	mark = cdi_push(c, "%s", key);
+	mark = cdi_push(c, key);
 	if (v[0] != '/')
 		return cdi_fail(c, "must be an absolute path");
 	cdi_pop(c, mark);

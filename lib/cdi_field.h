@@ -14,19 +14,31 @@
 /* Versions as numbers: 1.1.0 is 10100. */
 #define CDI_V(a, b, c) ((a) * 10000 + (b) * 100 + (c))
 
+/* The field being read, as a stack of keys and indexes: formatted only
+ * for a message, since almost every field read is a good one. A key is
+ * the caller's literal or a member name of the tree being read. */
+#define CDI_PATH_DEPTH 16
+struct cdi_seg {
+	const char *key;        /* NULL for an index */
+	size_t index;
+};
+
 struct cdi_ctx {
 	const char *file;
 	int version;            /* the file's cdiVersion, as CDI_V */
-	char path[256];         /* the field being read */
-	size_t len;
+	struct cdi_seg seg[CDI_PATH_DEPTH];
+	size_t depth;
 	struct err *e;
 };
 
-/* Append ".key" (or "key" at the top, or "[i]" with a format starting
- * with '['); returns what cdi_pop takes to go back. */
-size_t cdi_push(struct cdi_ctx *c, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void cdi_pop(struct cdi_ctx *c, size_t len);
+/* Enter the field @key, or the item @index of an array; each returns
+ * what cdi_pop takes to go back. */
+size_t cdi_push(struct cdi_ctx *c, const char *key);
+size_t cdi_push_index(struct cdi_ctx *c, size_t index);
+void cdi_pop(struct cdi_ctx *c, size_t depth);
+
+/* "devices[1].containerEdits" in @buf of @size bytes ("" at the top). */
+const char *cdi_path(const struct cdi_ctx *c, char *buf, size_t size);
 
 /* EINVAL "FILE: PATH: message"; returns -1. */
 int cdi_fail(struct cdi_ctx *c, const char *fmt, ...)

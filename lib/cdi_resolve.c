@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cdi_field.h"
+#include "cdi_name.h"
 #include "cdi_spec.h"
 #include "config.h"
 #include "json.h"
@@ -41,12 +42,20 @@ const char *const *cdi_default_dirs(void)
 	return list;
 }
 
-struct scan {
+/* One name asked for. */
+struct want {
 	const char *name;               /* vendor.com/class=dev */
 	char kind[CDI_NAME_MAX];        /* vendor.com/class */
 	const char *dev;
-	struct cdi_spec best;           /* from the latest directory so far */
-	struct cdi_spec here;           /* from the directory being read */
+	struct cdi_device best;         /* from the latest directory so far */
+	struct cdi_device here;         /* from the directory being read */
+	struct err *e;
+	bool failed;
+};
+
+struct scan {
+	struct want *w;
+	size_t n;
 	char *broken;                   /* the first file whose kind is unknown */
 };
 
@@ -138,69 +147,17 @@ static cJSON *load(struct scan *s, const char *path)
 	return doc;
 }
 
-static int read_one(struct scan *s, const char *path, struct err *e)
+/* The device @d of the spec @s, with the spec's edits first. */
+static void take(struct cdi_device *out, const char *name, const struct cdi_spec *s,
+		 const struct cdi_spec_device *d)
 {
-	_cleanup_cjson_ cJSON *doc = load(s, path);
-	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(doc, "kind");
-	struct cdi_spec spec;
-	struct err why = { 0 };
-
-	if (!doc)
-		return 0;
-	if (!cdi_string_of(kind)) {
-		/* the validator says best what is wrong with it */
-		if (cdi_spec_from_tree(path, doc, &spec, &why) == 0)
-			cdi_spec_free(&spec);
-		note_broken(s, &why);
-		return 0;
-	}
-	if (strcmp(cdi_string_of(kind), s->kind))
-		return 0;
-	if (cdi_spec_from_tree(path, doc, &spec, e) < 0)
-		return -1;
-	if (!cdi_spec_device(&spec, s->dev)) {
-		cdi_spec_free(&spec);
-		return 0;
-	}
-	if (s->here.file) {
-		err_set(e, EINVAL, "%s and %s both declare it, in one directory",
-			s->here.file, spec.file);
-		cdi_spec_free(&spec);
-		return -1;
-	}
-	s->here = spec;
-	return 0;
-}
-
-static int scan_dir(struct scan *s, const char *dir, struct err *e)
-{
-	char **files;
-	size_t n;
-	int r = 0;
-
-	if (list_dir(s, dir, &files, &n, e) < 0)
-		return -1;
-	for (size_t i = 0; i < n && r == 0; i++)
-		r = read_one(s, files[i], e);
-	str_list_free(files, n);
-	if (r == 0 && s->here.file) {
-		cdi_spec_free(&s->best);
-		s->best = s->here;
-		memset(&s->here, 0, sizeof(s->here));
-	}
-	return r;
-}
-
-static void fill(struct scan *s, struct cdi_device *out)
-{
-	struct cdi_spec_device *dev = (struct cdi_spec_device *)cdi_spec_device(&s->best, s->dev);
 	struct cdi_edits all = { 0 };
 
-	snprintf(out->name, sizeof(out->name), "%s", s->name);
-	out->spec_file = xstrdup(s->best.file);
-	out->cdi_version = xstrdup(s->best.version);
-	cdi_edits_move(&all, &s->best.edits);
-	cdi_edits_move(&all, &dev->edits);
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	out->spec_file = xstrdup(s->file);
+	out->cdi_version = xstrdup(s->version);
+	cdi_edits_copy(&all, &s->edits);
+	cdi_edits_copy(&all, &d->edits);
 	out->nodes = all.nodes;
 	out->n_nodes = all.n_nodes;
 	out->mounts = all.mounts;
@@ -211,8 +168,102 @@ static void fill(struct scan *s, struct cdi_device *out)
 	out->n_unsupported = all.n_unsupported;
 }
 
-static int not_found(struct scan *s, const char *const *dirs, size_t n_dirs,
-		     struct err *e)
+static void fail_want(struct want *w, const struct err *why)
+{
+	*w->e = *why;
+	err_wrap(w->e, "cdi device %s", w->name);
+	w->failed = true;
+	cdi_device_free(&w->best);
+	cdi_device_free(&w->here);
+}
+
+/* The device of @w in @spec (of its kind), read from @path. */
+static void found(struct want *w, const struct cdi_spec *spec, const char *path)
+{
+	const struct cdi_spec_device *d = cdi_spec_device(spec, w->dev);
+	struct err dup = { 0 };
+
+	if (!d)
+		return;
+	if (w->here.spec_file) {
+		err_set(&dup, EINVAL, "%s and %s both declare it, in one directory",
+			w->here.spec_file, path);
+		fail_want(w, &dup);
+		return;
+	}
+	take(&w->here, w->name, spec, d);
+}
+
+/* A file without a kind, or with a kind of the wrong syntax, may be
+ * the one meant: the validator says best what is wrong with it. */
+static bool kind_known(struct scan *s, const char *path, const cJSON *doc, const char *kind)
+{
+	struct cdi_spec spec;
+	struct err why = { 0 };
+
+	if (kind && cdi_is_kind(kind, strlen(kind)))
+		return true;
+	if (cdi_spec_from_tree(path, doc, &spec, &why) == 0)
+		cdi_spec_free(&spec);
+	note_broken(s, &why);
+	return false;
+}
+
+/* Each file is parsed once, and validated once if any name wants its kind. */
+static void read_one(struct scan *s, const char *path)
+{
+	_cleanup_cjson_ cJSON *doc = load(s, path);
+	const char *kind = cdi_string_of(cJSON_GetObjectItemCaseSensitive(doc, "kind"));
+	struct cdi_spec spec = { 0 };
+	struct err why = { 0 };
+	int parsed = 0;
+
+	if (!doc || !kind_known(s, path, doc, kind))
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		struct want *w = &s->w[i];
+
+		if (w->failed || strcmp(kind, w->kind))
+			continue;
+		if (!parsed)
+			parsed = cdi_spec_from_tree(path, doc, &spec, &why) == 0 ? 1 : -1;
+		if (parsed < 0)
+			fail_want(w, &why);
+		else
+			found(w, &spec, path);
+	}
+	if (parsed > 0)
+		cdi_spec_free(&spec);
+}
+
+static void scan_dir(struct scan *s, const char *dir)
+{
+	struct err why = { 0 };
+	char **files;
+	size_t n;
+
+	if (list_dir(s, dir, &files, &n, &why) < 0) {
+		for (size_t i = 0; i < s->n; i++)
+			if (!s->w[i].failed)
+				fail_want(&s->w[i], &why);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		read_one(s, files[i]);
+	str_list_free(files, n);
+	for (size_t i = 0; i < s->n; i++) {
+		struct want *w = &s->w[i];
+
+		if (w->failed || !w->here.spec_file)
+			continue;
+		cdi_device_free(&w->best);
+		w->best = w->here;
+		memset(&w->here, 0, sizeof(w->here));
+	}
+}
+
+static int not_found(const struct scan *s, const struct want *w, const char *const *dirs,
+		     size_t n_dirs)
 {
 	char where[ERR_MSG_MAX] = "";
 	size_t len = 0;
@@ -223,36 +274,65 @@ static int not_found(struct scan *s, const char *const *dirs, size_t n_dirs,
 	if (n_dirs == 0)
 		snprintf(where, sizeof(where), "no directory");
 	if (s->broken)
-		return err_set(e, EINVAL, "cdi device %s: not found in %s; %s", s->name, where,
+		return err_set(w->e, EINVAL, "cdi device %s: not found in %s; %s", w->name, where,
 			       s->broken);
-	return err_set(e, ENOENT, "cdi device %s: not found in %s", s->name, where);
+	return err_set(w->e, ENOENT, "cdi device %s: not found in %s", w->name, where);
+}
+
+static void want_init(struct want *w, const char *name, struct err *e)
+{
+	char buf[68];
+
+	w->name = name;
+	w->e = e;
+	err_clear(e);
+	if (!cdi_is_qualified_name(name)) {
+		err_set(e, EINVAL, "cdi device '%s': not a name vendor.com/class=name",
+			cdi_printable(name, buf));
+		w->failed = true;
+		return;
+	}
+	w->dev = strchr(name, '=') + 1;
+	snprintf(w->kind, sizeof(w->kind), "%.*s", (int)(w->dev - 1 - name), name);
+}
+
+int cdi_resolve_many(const char *const *dirs, size_t n_dirs, const char *const *names,
+		     size_t n, struct cdi_device *out, struct err *errs)
+{
+	struct scan s = { .w = xcalloc(n ? n : 1, sizeof(*s.w)), .n = n };
+	int r = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		want_init(&s.w[i], names[i], &errs[i]);
+	}
+	for (size_t d = 0; d < n_dirs; d++)
+		scan_dir(&s, dirs[d]);
+	for (size_t i = 0; i < n; i++) {
+		struct want *w = &s.w[i];
+
+		if (w->failed || !w->best.spec_file) {
+			if (!w->failed)
+				not_found(&s, w, dirs, n_dirs);
+			r = -1;
+			continue;
+		}
+		out[i] = w->best;
+		memset(&w->best, 0, sizeof(w->best));
+	}
+	for (size_t i = 0; i < n; i++) {
+		cdi_device_free(&s.w[i].best);
+		cdi_device_free(&s.w[i].here);
+	}
+	free(s.w);
+	free(s.broken);
+	return r;
 }
 
 int cdi_resolve(const char *const *dirs, size_t n_dirs, const char *name,
 		struct cdi_device *out, struct err *e)
 {
-	struct scan s = { .name = name };
-	char buf[68];
-	int r = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (!cdi_is_qualified_name(name))
-		return err_set(e, EINVAL, "cdi device '%s': not a name vendor.com/class=name",
-			       cdi_printable(name, buf));
-	s.dev = strchr(name, '=') + 1;
-	snprintf(s.kind, sizeof(s.kind), "%.*s", (int)(s.dev - 1 - name), name);
-	for (size_t i = 0; i < n_dirs && r == 0; i++)
-		r = scan_dir(&s, dirs[i], e);
-	if (r < 0)
-		err_wrap(e, "cdi device %s", name);
-	else if (!s.best.file)
-		r = not_found(&s, dirs, n_dirs, e);
-	else
-		fill(&s, out);
-	cdi_spec_free(&s.best);
-	cdi_spec_free(&s.here);
-	free(s.broken);
-	return r;
+	return cdi_resolve_many(dirs, n_dirs, &name, 1, out, e);
 }
 
 void cdi_device_free(struct cdi_device *d)

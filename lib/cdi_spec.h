@@ -56,6 +56,8 @@ void cdi_spec_free(struct cdi_spec *s);
 int cdi_edits_read(struct cdi_ctx *c, const cJSON *obj, struct cdi_edits *out);
 /* Move @src's entries to the end of @dst's, leaving @src empty. */
 void cdi_edits_move(struct cdi_edits *dst, struct cdi_edits *src);
+/* Append copies of @src's entries to @dst's. */
+void cdi_edits_copy(struct cdi_edits *dst, const struct cdi_edits *src);
 void cdi_edits_free(struct cdi_edits *ed);
 bool cdi_edits_empty(const struct cdi_edits *ed);
 

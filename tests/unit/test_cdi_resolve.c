@@ -256,6 +256,62 @@ static void not_found(void **state)
 			    "content");
 }
 
+/* Several names in one pass: each gets what cdi_resolve would give it. */
+static void many_names(void **state)
+{
+	struct unit_fixture *d = *state;
+	const char *dirs[] = { d->root, d->run };
+	const char *names[] = {
+		"vendor.com/disk=b", "vendor.com/disk=zz", "not a name", "vendor.com/disk=a",
+		"vendor.com/dup=x", "other.com/net=n",
+	};
+	struct cdi_device out[6];
+	struct err errs[6];
+
+	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/old-a") ","
+				    DEV("b", "/dev/b") "]"));
+	put(d->run, "v.yaml", "cdiVersion: 0.5.0\nkind: vendor.com/disk\ndevices:\n- name: a\n"
+	    "  containerEdits:\n    deviceNodes: [{path: /dev/a}]\n");
+	put(d->run, "dup1.json", SPEC("vendor.com/dup", "\"devices\":[" DEV("x", "/dev/x") "]"));
+	put(d->run, "dup2.json", SPEC("vendor.com/dup", "\"devices\":[" DEV("x", "/dev/x") "]"));
+	put(d->run, "net.json", "{\"cdiVersion\":\"1.1.0\",\"kind\":\"other.com/net\",\"devices\":"
+	    "[{\"name\":\"n\",\"containerEdits\":{\"netDevices\":[{\"hostInterfaceName\":"
+	    "\"veth7\",\"name\":\"eth7\"}]}}]}");
+	assert_int_equal(cdi_resolve_many(dirs, 2, names, 6, out, errs), -1);
+	assert_string_equal(out[0].nodes[0].path, "/dev/b");
+	assert_int_equal(errs[0].code, 0);
+	assert_err(errs[1], ENOENT, "cdi device vendor.com/disk=zz: not found in ");
+	assert_null(out[1].nodes);
+	assert_err(errs[2], EINVAL, "cdi device 'not a name': not a name");
+	assert_string_equal(out[3].nodes[0].path, "/dev/a");
+	assert_string_equal(out[3].name, "vendor.com/disk=a");
+	assert_err(errs[4], EINVAL, "dup1.json and ");
+	assert_null(out[4].spec_file);
+	assert_string_equal(out[5].netdevs[0].host_interface_name, "veth7");
+	for (size_t i = 0; i < 6; i++)
+		cdi_device_free(&out[i]);
+	/* all found: 0 */
+	assert_int_equal(cdi_resolve_many(dirs, 2, (const char *[]){ names[5], names[0] }, 2,
+					  out, errs), 0);
+	assert_string_equal(out[1].nodes[0].path, "/dev/b");
+	cdi_device_free(&out[0]);
+	cdi_device_free(&out[1]);
+}
+
+/* A file whose kind has the wrong syntax may be the one meant: named
+ * when the device is not found. */
+static void bad_kind_told(void **state)
+{
+	struct unit_fixture *d = *state;
+	struct cdi_device dev;
+	struct err e = { 0 };
+
+	put(d->run, "typo.json", SPEC("bad.example.com/x/y", "\"devices\":[" DEV("x", "/dev/x") "]"));
+	assert_int_equal(resolve(d, "bad.example.com/x=x", &dev, &e), -1);
+	assert_err(e, EINVAL, "cdi device bad.example.com/x=x: not found in ");
+	assert_err_mentions(e, "/run/typo.json: kind: must be vendor.com/class");
+}
+
 static void bad_names(void **state)
 {
 	struct unit_fixture *d = *state;
@@ -360,6 +416,8 @@ int main(void)
 		T(broken_files_of_others),
 		T(our_broken_spec),
 		T(not_found),
+		T(many_names),
+		T(bad_kind_told),
 		T(bad_names),
 		T(odd_files),
 		UNIT_TEST(default_dirs),
