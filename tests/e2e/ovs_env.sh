@@ -14,10 +14,12 @@ OVS_SOCK=$OVS_DIR/db.sock
 vsctl() { ovs-vsctl --db="unix:$OVS_SOCK" --timeout=10 "$@"; }
 
 ovs_stop() {
-	local p
+	local p brs
 	[ -n "${OVS_LOCK_FD:-}" ] || return 0
 	# the bridges first, so that ovs-vswitchd takes down their tap links
-	for p in $(vsctl list-br 2>/dev/null); do vsctl --no-wait del-br "$p"; done
+	# (waiting for it: killed before it gets there, it leaves them)
+	brs=$(vsctl list-br 2>/dev/null)
+	for p in $brs; do vsctl del-br "$p"; done
 	for p in vswitchd ovsdb; do
 		[ -s "$OVS_DIR/$p.pid" ] && kill "$(cat "$OVS_DIR/$p.pid")"
 	done
@@ -26,6 +28,8 @@ ovs_stop() {
 		[ -s "$OVS_DIR/$p.pid" ] && kill -9 "$(cat "$OVS_DIR/$p.pid")" 2>/dev/null
 		rm -f "$OVS_DIR/$p.pid"
 	done
+	# a tap link its ovs-vswitchd left all the same: the name is ours
+	for p in $brs; do ip link del "$p" 2>/dev/null; done
 	exec {OVS_LOCK_FD}>&-
 	OVS_LOCK_FD=
 	return 0

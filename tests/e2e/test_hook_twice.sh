@@ -203,6 +203,7 @@ else
 	check_fails "ovs: no record or pin" test -e "$run"
 	check_eq "ovs: no hook error in the log" "" "$(grep -E "(warning|error): $id" "$HOOK_LOG")"
 	ovs_stop
+	check_fails "ovs: no link $obr left once our ovs-vswitchd stopped" ip link show "$obr"
 fi
 
 e2e_summary
