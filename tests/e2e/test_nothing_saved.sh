@@ -14,11 +14,15 @@ failed=0
 for i in $(seq "$N"); do
 	id=$base-$i
 	E2E_CONTAINERS+=("$id")
+	# a failure says which start and why: it is rare (one start in
+	# over a thousand), and the error goes with the run
 	if ! rt run -d --bundle "$b" "$id" </dev/null >/dev/null 2>"$E2E_TMP/run.err"; then
 		failed=$((failed + 1))
+		echo "# start $i failed: $(head -c 400 "$E2E_TMP/run.err" | tr '\n' ' ')"
 		continue
 	fi
-	[ -s "$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json" ] || failed=$((failed + 1))
+	[ -s "$SYSCONTAINER_HOOKS_RUNDIR/$id/record.json" ] ||
+		{ failed=$((failed + 1)); echo "# start $i: no record"; }
 	rt delete -f "$id" >/dev/null 2>&1
 done
 check_eq "$N containers started with the hook and removed" 0 "$failed"
