@@ -87,6 +87,9 @@ static int device_from_json(const cJSON *it, struct saved_device *d, struct err 
 		return err_set(e, EINVAL, "PathInContainer is not an absolute file path");
 	if (!device_perms_valid(perms))
 		return err_set(e, EINVAL, "CgroupPermissions is not a subset of rwm");
+	/* before anything is allocated: a refused entry is not freed */
+	if (node_from_json(it, &d->node, e) < 0)
+		return -1;
 	d->type = type[0];
 	d->major = (int64_t)maj->valuedouble;
 	d->minor = (int64_t)min->valuedouble;
@@ -95,7 +98,7 @@ static int device_from_json(const cJSON *it, struct saved_device *d, struct err 
 	strcpy(d->perms, perms);
 	d->parent = xstrdup(parent ? parent : "");
 	d->follow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(it, "FollowPartition"));
-	return node_from_json(it, &d->node, e);
+	return 0;
 }
 
 static int device_elem(const cJSON *it, void *out, void *arg, struct err *e)
