@@ -194,6 +194,27 @@ check_fails "netDevice: cdinet0 has left the container" in_ctr ip link show cdin
 check "netDevice: $nic is back on the host" ip link show "$nic"
 check_eq "hook.json keeps no interface" 0 "$(jq '.networkInterfaces // [] | length' "$store")"
 
+# the spec's top-level edits, shared by two devices of it: applied once,
+# kept while one of them stays
+jq -n '{cdiVersion: "0.5.0", kind: "sch-e2e.example.com/shared",
+	containerEdits: {deviceNodes: [{path: "/dev/cdi-common", hostPath: "/dev/null"}]},
+	devices: [{name: "s1", containerEdits: {deviceNodes: [{path: "/dev/cdi-s1", hostPath: "/dev/zero"}]}},
+		  {name: "s2", containerEdits: {deviceNodes: [{path: "/dev/cdi-s2", hostPath: "/dev/zero"}]}}]}' \
+	>"$specdir/shared.json"
+check "add s1 (with the spec's common node)" \
+	"$TOOL" add-device "$id" sch-e2e.example.com/shared=s1 --cdi-spec-dir "$specdir"
+check "add s2 in another command: the common node is shared, not refused" \
+	"$TOOL" add-device "$id" sch-e2e.example.com/shared=s2 --cdi-spec-dir "$specdir"
+check_eq "  saved once" 1 "$(jq '[.deviceToAdd[] | select(.PathInContainer == "/dev/cdi-common")] | length' "$store")"
+e2e_restart "$id"
+check "  both and the common node after a restart" in_ctr test -c /dev/cdi-common -a -c /dev/cdi-s1 -a -c /dev/cdi-s2
+check "remove s1" "$TOOL" remove-device "$id" sch-e2e.example.com/shared=s1
+check_fails "  its own node is gone" in_ctr test -e /dev/cdi-s1
+check "  the common node stays for s2" in_ctr test -c /dev/cdi-common
+check "remove s2" "$TOOL" remove-device "$id" sch-e2e.example.com/shared=s2
+check_fails "  the common node went with the last of them" in_ctr test -e /dev/cdi-common
+check_eq "  nothing of them saved" 0 "$(jq '[.deviceToAdd[] | select(.PathInContainer | startswith("/dev/cdi-s") or . == "/dev/cdi-common")] | length' "$store")"
+
 # all or nothing: a device whose interface is not there fails after its
 # node and mount went in; both are taken out again, nothing is saved
 jq -n --arg dir "$hostdir" '{cdiVersion: "1.1.0", kind: "sch-e2e.example.com/half", devices: [{name: "h1",
