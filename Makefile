@@ -91,13 +91,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(BUILD)/libsch.a
 	$(CC) $(CFLAGS) -Wno-unused-parameter $(shell pkg-config --cflags cmocka) -o $@ $< \
 		$(BUILD)/libsch.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
+# LDFLAGS too: devctl also runs inside the systemd test's root, where only
+# a statically linked sanitizer runtime is found (make asan)
 $(BUILD)/tests/devctl: tests/e2e/devctl.c $(BUILD)/libsch.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsch.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsch.a $(LDLIBS)
 
 $(BUILD)/tests/lcr-hook-runner: tests/e2e/lcr_hook_runner.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 # libFuzzer targets (clang), with AddressSanitizer and UBSan.
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
