@@ -44,6 +44,18 @@ const char *store_cdi_owner(const cJSON *doc, enum cdi_place k, const char *plac
 int store_cdi(const cJSON *doc, struct saved_cdi **out, size_t *n, struct err *e);
 int store_cdi_validate(const cJSON *doc, struct err *e);
 void saved_cdi_free(struct saved_cdi *c, size_t n);
+
+struct cdi_device;
+/* Every entry of @c resolved as cdi_resolve would (in its own spec
+ * directories, or the defaults): out[i] filled, or errs[i] saying why
+ * entry i does not resolve, the others unaffected. The entries saved
+ * with the same directories are resolved together, each spec file read
+ * once (store_cdi_resolve.c). Returns -1 when one or more did not
+ * resolve. Every out[i] is to be freed with cdi_device_free. */
+int saved_cdi_resolve(const struct saved_cdi *c, size_t n, struct cdi_device *out,
+		      struct err *errs);
+/* cdi_device_free of each of @n, then free(@d); @d may be NULL. */
+void cdi_devices_free(struct cdi_device *d, size_t n);
 /* Index of the entry named @name in @c, or -1. */
 long saved_cdi_find(const struct saved_cdi *c, size_t n, const char *name);
 /* Whether @path (or interface name) is in @list. */

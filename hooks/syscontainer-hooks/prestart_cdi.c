@@ -21,18 +21,18 @@
 #include "store_places.h"
 #include "util.h"
 
-/* The edits of @c as they resolve now; -1 with why when it is skipped. */
-static int resolve_now(const struct saved_cdi *c, struct cdi_items *it, struct err *e)
+/* The edits of @c as @d, its device as it resolves now (@why when it
+ * does not), gives them; -1 with why when it is skipped. */
+static int resolve_now(const struct saved_cdi *c, const struct cdi_device *d,
+		       const struct err *why, struct cdi_items *it, struct err *e)
 {
-	struct cdi_device d;
-	size_t nd;
-	const char *const *dirs = cdi_dirs_or_default(c->dirs, c->n_dirs, &nd);
-	int r = cdi_resolve(dirs, nd, c->name, &d, e);
+	int r;
 
-	if (r < 0)
+	if (!d->spec_file) {
+		*e = *why;
 		return -1;
-	r = cdi_items_from(&d, it, e);
-	cdi_device_free(&d);
+	}
+	r = cdi_items_from(d, it, e);
 	if (r < 0)
 		return -1;
 	if (it->n_unsupported && !c->ignore_unsupported)
@@ -179,15 +179,17 @@ static void entry_set(struct saved_cdi *c, const struct cdi_items *it)
 	list_set(&c->netdevs, &c->n_netdevs, nic_at, it, it->n_netdevs);
 }
 
-/* Entry @i again: resolved, checked against what is saved (and what the
- * entries before it applied, which it may share), added. */
-static int apply_entry(struct prestart *p, struct saved_cdi *c, size_t i, struct err *why)
+/* Entry @i again, as @d (@found: why it does not resolve): checked
+ * against what is saved (and what the entries before it applied, which
+ * it may share), added. */
+static int apply_entry(struct prestart *p, struct saved_cdi *c, size_t i,
+		       const struct cdi_device *d, const struct err *found, struct err *why)
 {
 	struct cdi_items it;
 	_cleanup_free_ bool *is_new = NULL;
 	int r;
 
-	if (resolve_now(&c[i], &it, why) < 0)
+	if (resolve_now(&c[i], d, found, &it, why) < 0)
 		return -1;
 	is_new = xcalloc(it.n_nodes + it.n_mounts + 1, sizeof(bool));
 	r = check_places(&p->store, c, i, &it, is_new, why);
@@ -202,6 +204,8 @@ static int apply_entry(struct prestart *p, struct saved_cdi *c, size_t i, struct
 int prestart_cdi(struct prestart *p, struct err *e)
 {
 	_cleanup_cjson_ cJSON *before = NULL;
+	_cleanup_free_ struct err *found = NULL;
+	struct cdi_device *d = NULL;
 	struct saved_cdi *c = NULL;
 	size_t n = 0;
 	int r = -1;
@@ -213,10 +217,14 @@ int prestart_cdi(struct prestart *p, struct err *e)
 	before = cJSON_Duplicate(p->store.doc, true);
 	if (drop_applied(&p->store, c, n, e) < 0)
 		goto out;
+	/* each spec file read once for all the names saved with its dirs */
+	d = xcalloc(n, sizeof(*d));
+	found = xcalloc(n, sizeof(*found));
+	saved_cdi_resolve(c, n, d, found);
 	for (size_t i = 0; i < n; i++) {
 		struct err why = { 0 };
 
-		if (apply_entry(p, c, i, &why) == 0)
+		if (apply_entry(p, c, i, &d[i], &found[i], &why) == 0)
 			continue;
 		log_warn("%s: CDI device %s skipped: %s", p->st->id, c[i].name, why.msg);
 		entry_set(&c[i], NULL);
@@ -229,6 +237,7 @@ int prestart_cdi(struct prestart *p, struct err *e)
 			 p->st->id);
 	r = 0;
 out:
+	cdi_devices_free(d, n);
 	saved_cdi_free(c, n);
 	return r;
 }

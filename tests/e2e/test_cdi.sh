@@ -208,6 +208,24 @@ check "add s2 in another command: the common node is shared, not refused" \
 check_eq "  saved once" 1 "$(jq '[.deviceToAdd[] | select(.PathInContainer == "/dev/cdi-common")] | length' "$store")"
 e2e_restart "$id"
 check "  both and the common node after a restart" in_ctr test -c /dev/cdi-common -a -c /dev/cdi-s1 -a -c /dev/cdi-s2
+# d2, s1 and s2 are saved with one spec directory and looked up together:
+# a name among them that no longer resolves is skipped alone
+cp "$specdir/shared.json" "$E2E_TMP/shared.json"
+jq 'del(.devices[1])' "$E2E_TMP/shared.json" >"$specdir/shared.json"
+e2e_restart "$id"
+check_match "s2 gone from its spec: the hook warns that s2 is skipped" \
+	"CDI device sch-e2e.example.com/shared=s2 skipped: .*not found in $specdir" "$(cat "$HOOK_LOG")"
+check "  d2, s1 and the common node, looked up with it, apply" \
+	in_ctr test -c /dev/cdi-null -a -c /dev/cdi-common -a -c /dev/cdi-s1
+check_fails "  s2's node is not there" in_ctr test -e /dev/cdi-s2
+run_capture "$TOOL" check "$id"
+check_match "  check: s2 does not resolve now, naming where it looked" \
+	"cdi sch-e2e.example.com/shared=s2: does not resolve now (.*not found in $specdir)" "$(cat "$OUT")"
+check_fails "  check: d2 and s1, looked up with it, are as saved" \
+	grep -E "cdi ($kind=d2|sch-e2e.example.com/shared=s1): (does|the spec)" "$OUT"
+cp "$E2E_TMP/shared.json" "$specdir/shared.json"
+e2e_restart "$id"
+check "  s2 back in its spec: applied again" in_ctr test -c /dev/cdi-s2
 check "remove s1" "$TOOL" remove-device "$id" sch-e2e.example.com/shared=s1
 check_fails "  its own node is gone" in_ctr test -e /dev/cdi-s1
 check "  the common node stays for s2" in_ctr test -c /dev/cdi-common

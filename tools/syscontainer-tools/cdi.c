@@ -98,22 +98,21 @@ int cdi_resolve_all(const struct command *cmd, struct cdi_req *r)
 	bool stop = false;
 	size_t nd;
 	const char *const *dirs = cdi_dirs_or_default(r->dirs, r->n_dirs, &nd);
+	struct cdi_device *d = xcalloc(r->n + 1, sizeof(*d));
+	_cleanup_free_ struct err *why = xcalloc(r->n + 1, sizeof(*why));
+	int ret = 0;
 
+	/* every spec file read once for all the names */
+	cdi_resolve_many(dirs, nd, (const char *const *)r->names, r->n, d, why);
 	r->items = xcalloc(r->n + 1, sizeof(*r->items));
-	for (size_t i = 0; i < r->n; i++) {
-		struct cdi_device d;
-		struct err e = { 0 };
-		int ret = cdi_resolve(dirs, nd, r->names[i], &d, &e);
-
-		if (ret == 0) {
-			ret = cdi_items_from(&d, &r->items[i], &e);
-			cdi_device_free(&d);
-		}
-		if (ret < 0)
-			return fail(cmd, &e);
-		stop |= report_unsupported(cmd, r, &r->items[i]);
+	for (size_t i = 0; ret == 0 && i < r->n; i++) {
+		if (!d[i].spec_file || cdi_items_from(&d[i], &r->items[i], &why[i]) < 0)
+			ret = fail(cmd, &why[i]);
+		else
+			stop |= report_unsupported(cmd, r, &r->items[i]);
 	}
-	return stop ? EXIT_FAIL : 0;
+	cdi_devices_free(d, r->n);
+	return ret ? ret : stop ? EXIT_FAIL : 0;
 }
 
 static void list_add(char ***list, size_t *n, const char *s)

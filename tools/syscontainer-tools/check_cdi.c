@@ -49,21 +49,19 @@ static char *saved_text(const struct saved_cdi *c, const struct saved_places *p)
 	return text ? text : xstrdup("nothing");
 }
 
-/* What @c resolves to now, the same way; NULL with why when it does not. */
-static char *now_text(const struct saved_cdi *c, struct err *e)
+/* What @d, a saved device as it resolves now, gives, the same way; NULL
+ * with why (@found when it does not resolve). */
+static char *now_text(const struct cdi_device *d, const struct err *found, struct err *e)
 {
-	struct cdi_device d;
 	struct cdi_items it;
-	size_t nd;
-	const char *const *dirs = cdi_dirs_or_default(c->dirs, c->n_dirs, &nd);
 	char *text = NULL;
 
-	if (cdi_resolve(dirs, nd, c->name, &d, e) < 0)
-		return NULL;
-	if (cdi_items_from(&d, &it, e) < 0) {
-		cdi_device_free(&d);
+	if (!d->spec_file) {
+		*e = *found;
 		return NULL;
 	}
+	if (cdi_items_from(d, &it, e) < 0)
+		return NULL;
 	for (size_t i = 0; i < it.n_nodes; i++)
 		place_add(&text, it.nodes[i].ctr, it.nodes[i].host);
 	for (size_t i = 0; i < it.n_mounts; i++)
@@ -71,12 +69,13 @@ static char *now_text(const struct saved_cdi *c, struct err *e)
 	for (size_t i = 0; i < it.n_netdevs; i++)
 		place_add(&text, it.netdevs[i].ctr, it.netdevs[i].host);
 	cdi_items_free(&it);
-	cdi_device_free(&d);
 	return text ? text : xstrdup("nothing");
 }
 
 int check_cdi(struct target *t, struct check_report *r, struct err *e)
 {
+	_cleanup_free_ struct err *found = NULL;
+	struct cdi_device *d = NULL;
 	struct saved_cdi *c = NULL;
 	struct saved_places p;
 	size_t n = 0;
@@ -85,13 +84,16 @@ int check_cdi(struct target *t, struct check_report *r, struct err *e)
 		saved_cdi_free(c, n);
 		return -1;
 	}
+	d = xcalloc(n + 1, sizeof(*d));
+	found = xcalloc(n + 1, sizeof(*found));
+	saved_cdi_resolve(c, n, d, found);
 	for (size_t i = 0; i < n; i++) {
 		struct check_item *it = check_add(r, "cdi", xstrdup(c[i].name), NULL);
 		_cleanup_free_ char *was = saved_text(&c[i], &p);
 		_cleanup_free_ char *now = NULL;
 		struct err why = { 0 };
 
-		now = now_text(&c[i], &why);
+		now = now_text(&d[i], &found[i], &why);
 		if (!now)
 			check_drift(it, xasprintf("does not resolve now (%s): the next start skips it",
 						  why.msg));
@@ -101,6 +103,7 @@ int check_cdi(struct target *t, struct check_report *r, struct err *e)
 		if (it->drift && r->fix)
 			check_fixed(it, err_set(&why, EAGAIN, "a restart applies the spec"), &why);
 	}
+	cdi_devices_free(d, n);
 	saved_places_free(&p);
 	saved_cdi_free(c, n);
 	return 0;
