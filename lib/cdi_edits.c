@@ -20,34 +20,22 @@ static const struct cdi_key edit_keys[] = {
 };
 
 static const struct cdi_key node_keys[] = {
-	{ "path", 0, 0 },
-	{ "hostPath", CDI_V(0, 5, 0), 0 },
-	{ "type", 0, 0 },
-	{ "major", 0, 0 },
-	{ "minor", 0, 0 },
-	{ "fileMode", 0, 0 },
-	{ "permissions", 0, 0 },
-	{ "uid", 0, 0 },
-	{ "gid", 0, 0 },
+	{ "path", 0, 0 }, { "hostPath", CDI_V(0, 5, 0), 0 }, { "type", 0, 0 },
+	{ "major", 0, 0 }, { "minor", 0, 0 },
+	{ "fileMode", 0, 0 }, { "permissions", 0, 0 }, { "uid", 0, 0 }, { "gid", 0, 0 },
 };
 
 static const struct cdi_key mount_keys[] = {
-	{ "hostPath", 0, 0 },
-	{ "containerPath", 0, 0 },
-	{ "type", CDI_V(0, 4, 0), 0 },
-	{ "options", 0, 0 },
+	{ "hostPath", 0, 0 }, { "containerPath", 0, 0 },
+	{ "type", CDI_V(0, 4, 0), 0 }, { "options", 0, 0 },
 };
 
 static const struct cdi_key netdev_keys[] = {
-	{ "hostInterfaceName", 0, 0 },
-	{ "name", 0, 0 },
+	{ "hostInterfaceName", 0, 0 }, { "name", 0, 0 },
 };
 
 static const struct cdi_key hook_keys[] = {
-	{ "hookName", 0, 0 },
-	{ "path", 0, 0 },
-	{ "args", 0, 0 },
-	{ "env", 0, 0 },
+	{ "hookName", 0, 0 }, { "path", 0, 0 }, { "args", 0, 0 }, { "env", 0, 0 },
 	{ "timeout", 0, 0 },
 };
 
@@ -107,8 +95,9 @@ static void *grow(void *arr, size_t n, size_t size)
 }
 
 /* "rwm" in that order from any subset of it; "" for "none". */
-static int permissions(struct cdi_ctx *c, const char *v, char out[4])
+static int permissions(struct cdi_ctx *c, const char *v, void *arg)
 {
+	char *out = arg; /* 4 bytes */
 	size_t k = 0;
 
 	if (!v || !*v) {
@@ -128,8 +117,10 @@ static int permissions(struct cdi_ctx *c, const char *v, char out[4])
 	return 0;
 }
 
-static int node_type(struct cdi_ctx *c, const char *v, char *out)
+static int node_type(struct cdi_ctx *c, const char *v, void *arg)
 {
+	char *out = arg;
+
 	*out = 0;
 	if (!v || !*v)
 		return 0;
@@ -139,21 +130,11 @@ static int node_type(struct cdi_ctx *c, const char *v, char *out)
 	return 0;
 }
 
-/* The string @key of @obj checked by @fn, with the path at the field. */
-static int string_field(struct cdi_ctx *c, const cJSON *obj, const char *key,
-			int (*fn)(struct cdi_ctx *, const char *, char *), char *out)
-{
-	const char *v;
-	size_t mark;
-
-	if (cdi_get_string(c, obj, key, false, &v) < 0)
-		return -1;
-	mark = cdi_push(c, key);
-	if (fn(c, v, out) < 0)
-		return -1;
-	cdi_pop(c, mark);
-	return 0;
-}
+/* @it checked against @keys, then a new zeroed entry at the end of the
+ * array @arr of @n entries; NULL when @it is refused. */
+#define NEW_ENTRY(c, it, keys, arr, n)						\
+	(cdi_check_object(c, it, keys, ARRAY_SIZE(keys)) < 0 ? NULL :		\
+	 ((arr) = grow((arr), (n), sizeof(*(arr))), &(arr)[(n)++]))
 
 static int node_numbers(struct cdi_ctx *c, const cJSON *it, struct cdi_node *n)
 {
@@ -175,16 +156,12 @@ static int node_numbers(struct cdi_ctx *c, const cJSON *it, struct cdi_node *n)
 static int read_node(struct cdi_ctx *c, const cJSON *it, void *arg)
 {
 	struct cdi_edits *ed = arg;
-	struct cdi_node *n;
+	struct cdi_node *n = NEW_ENTRY(c, it, node_keys, ed->nodes, ed->n_nodes);
 
-	if (cdi_check_object(c, it, node_keys, ARRAY_SIZE(node_keys)) < 0)
-		return -1;
-	ed->nodes = grow(ed->nodes, ed->n_nodes, sizeof(*n));
-	n = &ed->nodes[ed->n_nodes++];
-	if (cdi_get_abs_path(c, it, "path", true, &n->path) < 0 ||
+	if (!n || cdi_get_abs_path(c, it, "path", true, &n->path) < 0 ||
 	    cdi_get_abs_path(c, it, "hostPath", false, &n->host_path) < 0 ||
-	    string_field(c, it, "type", node_type, &n->type) < 0 ||
-	    string_field(c, it, "permissions", permissions, n->permissions) < 0 ||
+	    cdi_get_checked(c, it, "type", false, node_type, &n->type, NULL) < 0 ||
+	    cdi_get_checked(c, it, "permissions", false, permissions, n->permissions, NULL) < 0 ||
 	    node_numbers(c, it, n) < 0)
 		return -1;
 	if (!n->host_path)
@@ -195,14 +172,10 @@ static int read_node(struct cdi_ctx *c, const cJSON *it, void *arg)
 static int read_mount(struct cdi_ctx *c, const cJSON *it, void *arg)
 {
 	struct cdi_edits *ed = arg;
-	struct cdi_mount *m;
+	struct cdi_mount *m = NEW_ENTRY(c, it, mount_keys, ed->mounts, ed->n_mounts);
 	const char *type;
 
-	if (cdi_check_object(c, it, mount_keys, ARRAY_SIZE(mount_keys)) < 0)
-		return -1;
-	ed->mounts = grow(ed->mounts, ed->n_mounts, sizeof(*m));
-	m = &ed->mounts[ed->n_mounts++];
-	if (cdi_get_abs_path(c, it, "hostPath", true, &m->host_path) < 0 ||
+	if (!m || cdi_get_abs_path(c, it, "hostPath", true, &m->host_path) < 0 ||
 	    cdi_get_abs_path(c, it, "containerPath", true, &m->container_path) < 0 ||
 	    cdi_get_string(c, it, "type", false, &type) < 0 ||
 	    cdi_get_strings(c, it, "options", NULL, NULL, &m->options) < 0)
@@ -211,34 +184,19 @@ static int read_mount(struct cdi_ctx *c, const cJSON *it, void *arg)
 	return 0;
 }
 
-static int ifname_field(struct cdi_ctx *c, const cJSON *it, const char *key, char **out)
+static int check_ifname(struct cdi_ctx *c, const char *v, void *arg)
 {
-	const char *v;
-	size_t mark;
-
-	if (cdi_get_string(c, it, key, true, &v) < 0)
-		return -1;
-	mark = cdi_push(c, key);
+	(void)arg;
 	if (!cdi_is_ifname(v))
 		return cdi_fail(c, "must be an interface name (1 to 15 bytes, no '/', ':' "
 				"or white space)");
-	cdi_pop(c, mark);
-	*out = xstrdup(v);
 	return 0;
 }
 
-static int read_netdev(struct cdi_ctx *c, const cJSON *it, void *arg)
+/* Neither name of @d is another net device's of @ed. */
+static int check_netdev_unique(struct cdi_ctx *c, const struct cdi_edits *ed,
+			       const struct cdi_netdev *d)
 {
-	struct cdi_edits *ed = arg;
-	struct cdi_netdev *d;
-
-	if (cdi_check_object(c, it, netdev_keys, ARRAY_SIZE(netdev_keys)) < 0)
-		return -1;
-	ed->netdevs = grow(ed->netdevs, ed->n_netdevs, sizeof(*d));
-	d = &ed->netdevs[ed->n_netdevs++];
-	if (ifname_field(c, it, "hostInterfaceName", &d->host_interface_name) < 0 ||
-	    ifname_field(c, it, "name", &d->name) < 0)
-		return -1;
 	for (size_t i = 0; i + 1 < ed->n_netdevs; i++) {
 		if (!strcmp(ed->netdevs[i].host_interface_name, d->host_interface_name))
 			return cdi_fail(c, "hostInterfaceName %s is also netDevices[%zu]'s",
@@ -247,6 +205,21 @@ static int read_netdev(struct cdi_ctx *c, const cJSON *it, void *arg)
 			return cdi_fail(c, "name %s is also netDevices[%zu]'s", d->name, i);
 	}
 	return 0;
+}
+
+static int read_netdev(struct cdi_ctx *c, const cJSON *it, void *arg)
+{
+	struct cdi_edits *ed = arg;
+	struct cdi_netdev *d = NEW_ENTRY(c, it, netdev_keys, ed->netdevs, ed->n_netdevs);
+	const char *host, *name;
+
+	if (!d ||
+	    cdi_get_checked(c, it, "hostInterfaceName", true, check_ifname, NULL, &host) < 0 ||
+	    cdi_get_checked(c, it, "name", true, check_ifname, NULL, &name) < 0)
+		return -1;
+	d->host_interface_name = xstrdup(host);
+	d->name = xstrdup(name);
+	return check_netdev_unique(c, ed, d);
 }
 
 static bool is_env(const char *s)

@@ -265,21 +265,42 @@ void cdi_strv_free(char **v)
 	free(v);
 }
 
-int cdi_get_abs_path(struct cdi_ctx *c, const cJSON *obj, const char *key, bool required,
-		     char **out)
+int cdi_get_checked(struct cdi_ctx *c, const cJSON *obj, const char *key, bool required,
+		    int (*check)(struct cdi_ctx *c, const char *v, void *arg), void *arg,
+		    const char **out)
 {
 	const char *v;
 	size_t mark;
 
-	*out = NULL;
 	if (cdi_get_string(c, obj, key, required, &v) < 0)
 		return -1;
-	if (!v || !*v)
-		return 0;
 	mark = cdi_push(c, key);
-	if (v[0] != '/')
-		return cdi_fail(c, "must be an absolute path");
+	if (check(c, v, arg) < 0)
+		return -1;
 	cdi_pop(c, mark);
-	*out = path_clean(v);
+	if (out)
+		*out = v;
+	return 0;
+}
+
+/* Absent and "" are no path; anything else must start at the root. */
+static int check_abs(struct cdi_ctx *c, const char *v, void *arg)
+{
+	(void)arg;
+	if (v && *v && v[0] != '/')
+		return cdi_fail(c, "must be an absolute path");
+	return 0;
+}
+
+int cdi_get_abs_path(struct cdi_ctx *c, const cJSON *obj, const char *key, bool required,
+		     char **out)
+{
+	const char *v;
+
+	*out = NULL;
+	if (cdi_get_checked(c, obj, key, required, check_abs, NULL, &v) < 0)
+		return -1;
+	if (v && *v)
+		*out = path_clean(v);
 	return 0;
 }

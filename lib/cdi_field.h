@@ -98,6 +98,13 @@ void cdi_strv_free(char **v);
 int cdi_each(struct cdi_ctx *c, const cJSON *obj, const char *key,
 	     int (*fn)(struct cdi_ctx *c, const cJSON *item, void *arg), void *arg);
 
+/* The string @key of @obj as cdi_get_string() gives it (into @out when
+ * not NULL), then passed to @check with @arg while the path is at the
+ * field, so that what @check refuses is told as "key: ...". */
+int cdi_get_checked(struct cdi_ctx *c, const cJSON *obj, const char *key, bool required,
+		    int (*check)(struct cdi_ctx *c, const char *v, void *arg), void *arg,
+		    const char **out);
+
 /* An absolute path, cleaned, from the string @key of @obj. */
 int cdi_get_abs_path(struct cdi_ctx *c, const cJSON *obj, const char *key, bool required,
 		     char **out);

@@ -31,43 +31,30 @@ static const int versions[] = {
 	CDI_V(0, 7, 0), CDI_V(0, 8, 0), CDI_V(1, 0, 0), CDI_V(1, 1, 0),
 };
 
-static int read_version(struct cdi_ctx *c, const cJSON *doc, const char **out)
+/* Sets the version the rest of the file is read by. */
+static int check_version(struct cdi_ctx *c, const char *v, void *arg)
 {
-	const char *v;
-	size_t mark;
 	char buf[16];
 
-	if (cdi_get_string(c, doc, "cdiVersion", true, &v) < 0)
-		return -1;
-	mark = cdi_push(c, "cdiVersion");
+	(void)arg;
 	for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
 		/* "v1.0.0" is read as "1.0.0", as the reference does */
 		if (!strcmp(v + (v[0] == 'v'), cdi_version_str(versions[i], buf))) {
 			c->version = versions[i];
-			cdi_pop(c, mark);
-			*out = v;
 			return 0;
 		}
 	}
 	return cdi_fail(c, "must be a released CDI version from 0.3.0 to 1.1.0");
 }
 
-static int read_kind(struct cdi_ctx *c, const cJSON *doc, const char **out)
+static int check_kind(struct cdi_ctx *c, const char *k, void *arg)
 {
-	const char *k, *slash;
-	size_t mark;
-
-	if (cdi_get_string(c, doc, "kind", true, &k) < 0)
-		return -1;
-	mark = cdi_push(c, "kind");
+	(void)arg;
 	if (!cdi_is_kind(k, strlen(k)))
 		return cdi_fail(c, "must be vendor.com/class (letters, digits, '_', '-', '.', "
 				"starting with a letter and ending with a letter or digit)");
-	slash = strchr(k, '/');
-	if (strchr(slash, '.') && c->version < CDI_V(0, 6, 0))
+	if (strchr(strchr(k, '/'), '.') && c->version < CDI_V(0, 6, 0))
 		return cdi_fail(c, "a '.' in the class needs cdiVersion 0.6.0 or later");
-	cdi_pop(c, mark);
-	*out = k;
 	return 0;
 }
 
@@ -86,15 +73,11 @@ static int read_annotations(struct cdi_ctx *c, const cJSON *obj)
 	return 0;
 }
 
-static int read_name(struct cdi_ctx *c, const cJSON *it, const struct cdi_spec *s,
-		     const char **out)
+/* A device name of the spec @arg, not yet taken by another device. */
+static int check_name(struct cdi_ctx *c, const char *n, void *arg)
 {
-	const char *n;
-	size_t mark;
+	const struct cdi_spec *s = arg;
 
-	if (cdi_get_string(c, it, "name", true, &n) < 0)
-		return -1;
-	mark = cdi_push(c, "name");
 	if (!cdi_is_device_name(n, strlen(n)))
 		return cdi_fail(c, "must be letters, digits, '_', '-', '.' or ':', starting "
 				"and ending with a letter or digit");
@@ -102,8 +85,6 @@ static int read_name(struct cdi_ctx *c, const cJSON *it, const struct cdi_spec *
 		return cdi_fail(c, "a name starting with a digit needs cdiVersion 0.5.0 or later");
 	if (cdi_spec_device(s, n))
 		return cdi_fail(c, "device %s is given twice", n);
-	cdi_pop(c, mark);
-	*out = n;
 	return 0;
 }
 
@@ -115,7 +96,8 @@ static int read_device(struct cdi_ctx *c, const cJSON *it, void *arg)
 	size_t mark;
 
 	if (cdi_check_object(c, it, device_keys, ARRAY_SIZE(device_keys)) < 0 ||
-	    read_name(c, it, s, &name) < 0 || read_annotations(c, it) < 0)
+	    cdi_get_checked(c, it, "name", true, check_name, s, &name) < 0 ||
+	    read_annotations(c, it) < 0)
 		return -1;
 	s->devices = xrealloc(s->devices, (s->n_devices + 1) * sizeof(*d));
 	d = &s->devices[s->n_devices];
@@ -163,9 +145,10 @@ static int read_spec(struct cdi_ctx *c, const cJSON *doc, struct cdi_spec *s)
 
 	if (!cJSON_IsObject(doc))
 		return cdi_fail(c, "a spec must be an object");
-	if (read_version(c, doc, &version) < 0 ||
+	if (cdi_get_checked(c, doc, "cdiVersion", true, check_version, NULL, &version) < 0 ||
 	    cdi_check_object(c, doc, spec_keys, ARRAY_SIZE(spec_keys)) < 0 ||
-	    read_kind(c, doc, &kind) < 0 || read_annotations(c, doc) < 0)
+	    cdi_get_checked(c, doc, "kind", true, check_kind, NULL, &kind) < 0 ||
+	    read_annotations(c, doc) < 0)
 		return -1;
 	s->version = xstrdup(version);
 	s->kind = xstrdup(kind);

@@ -4,48 +4,57 @@
 #include "cdi.h"
 #include "cdi_name.h"
 
-static void qualified_names(void **state)
-{
-	static const struct {
-		const char *name;
-		bool ok;
-	} t[] = {
-		{ "vendor.com/class=name", true },
-		{ "nvidia.com/gpu=0", true },
-		{ "nvidia.com/gpu=all", true },
-		{ "a/b=c", true },
-		{ "foo.bar.baz/foo-bar123.B_az=dev_1:2.x-y", true },
-		{ "Vendor-1.example_x/Class.z=GPU0", true },
-		{ "example.com/net=eth0", true },
-		{ "", false },
-		{ "vendor.com/class", false },          /* no name */
-		{ "vendor.com/class=", false },         /* empty name */
-		{ "vendor.com=name", false },           /* no class */
-		{ "/class=name", false },               /* empty vendor */
-		{ "vendor.com/=name", false },          /* empty class */
-		{ "/dev/sdb", false },                  /* a device path */
-		{ "vendor.com/class/x=name", false },   /* '/' in the class */
-		{ "1vendor.com/class=name", false },    /* vendor starts with a digit */
-		{ "-vendor.com/class=name", false },
-		{ "vendor.com-/class=name", false },    /* vendor ends with '-' */
-		{ "vendor.com/1class=name", false },    /* class starts with a digit */
-		{ "vendor.com/class.=name", false },
-		{ "vendor.com/class=-name", false },    /* name starts with '-' */
-		{ "vendor.com/class=name.", false },    /* name ends with '.' */
-		{ "vendor.com/class=na me", false },
-		{ "vendor.com/class=na/me", false },
-		{ "vendor.com/class=na=me", false },
-		{ "vendor.com/cl ass=name", false },
-		{ "vendor.com/class=n\xc3\xa9", false }, /* not ASCII */
-		{ "ven:dor.com/class=name", false },    /* ':' only in names */
-		{ "vendor.com/class=a:b", true },
-	};
+/* A name, and whether the predicate under test takes it. */
+struct name_case {
+	const char *name;
+	bool ok;
+};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		unit_case("%s", t[i].name);
-		assert_int_equal(cdi_is_qualified_name(t[i].name), t[i].ok);
+/* Each of the @n rows @t: @pred answers its ok; a failure names the row. */
+static void check_names(bool (*pred)(const char *), const struct name_case *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unit_case("'%s'", t[i].name);
+		assert_int_equal(pred(t[i].name), t[i].ok);
 	}
 	unit_case_done();
+}
+
+static const struct name_case qualified[] = {
+	{ "vendor.com/class=name", true },
+	{ "nvidia.com/gpu=0", true },
+	{ "nvidia.com/gpu=all", true },
+	{ "a/b=c", true },
+	{ "foo.bar.baz/foo-bar123.B_az=dev_1:2.x-y", true },
+	{ "Vendor-1.example_x/Class.z=GPU0", true },
+	{ "example.com/net=eth0", true },
+	{ "", false },
+	{ "vendor.com/class", false },          /* no name */
+	{ "vendor.com/class=", false },         /* empty name */
+	{ "vendor.com=name", false },           /* no class */
+	{ "/class=name", false },               /* empty vendor */
+	{ "vendor.com/=name", false },          /* empty class */
+	{ "/dev/sdb", false },                  /* a device path */
+	{ "vendor.com/class/x=name", false },   /* '/' in the class */
+	{ "1vendor.com/class=name", false },    /* vendor starts with a digit */
+	{ "-vendor.com/class=name", false },
+	{ "vendor.com-/class=name", false },    /* vendor ends with '-' */
+	{ "vendor.com/1class=name", false },    /* class starts with a digit */
+	{ "vendor.com/class.=name", false },
+	{ "vendor.com/class=-name", false },    /* name starts with '-' */
+	{ "vendor.com/class=name.", false },    /* name ends with '.' */
+	{ "vendor.com/class=na me", false },
+	{ "vendor.com/class=na/me", false },
+	{ "vendor.com/class=na=me", false },
+	{ "vendor.com/cl ass=name", false },
+	{ "vendor.com/class=n\xc3\xa9", false }, /* not ASCII */
+	{ "ven:dor.com/class=name", false },    /* ':' only in names */
+	{ "vendor.com/class=a:b", true },
+};
+
+static void qualified_names(void **state)
+{
+	check_names(cdi_is_qualified_name, qualified, sizeof(qualified) / sizeof(qualified[0]));
 	assert_false(cdi_is_qualified_name(NULL));
 }
 
@@ -83,21 +92,14 @@ static void kinds_and_names(void **state)
 
 static void interface_names(void **state)
 {
-	static const struct {
-		const char *name;
-		bool ok;
-	} t[] = {
+	static const struct name_case t[] = {
 		{ "eth0", true }, { "a", true }, { "enp0s31f6.100", true },
 		{ "123456789012345", true }, { "1234567890123456", false },
 		{ "", false }, { ".", false }, { "..", false }, { "a/b", false },
 		{ "a:b", false }, { "a b", false }, { "a\tb", false }, { "a\nb", false },
 	};
 
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		unit_case("'%s'", t[i].name);
-		assert_int_equal(cdi_is_ifname(t[i].name), t[i].ok);
-	}
-	unit_case_done();
+	check_names(cdi_is_ifname, t, sizeof(t) / sizeof(t[0]));
 }
 
 int main(void)

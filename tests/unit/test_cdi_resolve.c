@@ -28,18 +28,66 @@ static int resolve(struct unit_fixture *d, const char *name, struct cdi_device *
 	return cdi_resolve(dirs, 2, name, out, e);
 }
 
+/* @name found in the @n directories @dirs, or the test fails with the
+ * error. */
+static void found_in(const char *const *dirs, size_t n, const char *name,
+		     struct cdi_device *out)
+{
+	struct err e = { 0 };
+
+	if (cdi_resolve(dirs, n, name, out, &e) < 0)
+		fail_msg("%s", e.msg);
+}
+
+static void found(struct unit_fixture *d, const char *name, struct cdi_device *out)
+{
+	found_in((const char *[]){ d->root, d->run }, 2, name, out);
+}
+
+/* @name is found, and its first node is @path. */
+static void assert_first_node(struct unit_fixture *d, const char *name, const char *path)
+{
+	struct cdi_device dev;
+
+	unit_case("%s", name);
+	found(d, name, &dev);
+	assert_string_equal(dev.nodes[0].path, path);
+	cdi_device_free(&dev);
+	unit_case_done();
+}
+
+/* @file in @dir: a spec of cdiVersion @version declaring the one device
+ * @qname (KIND=NAME) of the node @path, as YAML when @file ends in .yaml
+ * and as JSON otherwise. */
+static void put_one(const char *dir, const char *file, const char *version,
+		    const char *qname, const char *path)
+{
+	const char *eq = strchr(qname, '=');
+	size_t n = strlen(file);
+	char text[512];
+
+	assert_non_null(eq);
+	if (n > 5 && !strcmp(file + n - 5, ".yaml"))
+		snprintf(text, sizeof(text), "cdiVersion: %s\nkind: %.*s\ndevices:\n- name: %s\n"
+			 "  containerEdits:\n    deviceNodes: [{path: %s}]\n", version,
+			 (int)(eq - qname), qname, eq + 1, path);
+	else
+		snprintf(text, sizeof(text), "{\"cdiVersion\":\"%s\",\"kind\":\"%.*s\",\"devices\":"
+			 "[{\"name\":\"%s\",\"containerEdits\":{\"deviceNodes\":[{\"path\":"
+			 "\"%s\"}]}}]}", version, (int)(eq - qname), qname, eq + 1, path);
+	put(dir, file, text);
+}
+
 static void found_with_spec_edits_first(void **state)
 {
 	struct unit_fixture *d = *state;
 	struct cdi_device dev;
-	struct err e = { 0 };
 	char *file = unit_join(d->root, "v.json");
 
 	put(d->root, "v.json", SPEC("vendor.com/disk", "\"containerEdits\":{\"deviceNodes\":"
 				   "[{\"path\":\"/dev/common\"}],\"env\":[\"A=1\"]},\"devices\":["
 				   DEV("a", "/dev/loop1") "," DEV("b", "/dev/loop2") "]"));
-	if (resolve(d, "vendor.com/disk=b", &dev, &e) < 0)
-		fail_msg("%s", e.msg);
+	found(d, "vendor.com/disk=b", &dev);
 	assert_string_equal(dev.name, "vendor.com/disk=b");
 	assert_string_equal(dev.spec_file, file);
 	assert_string_equal(dev.cdi_version, "0.5.0");
@@ -117,11 +165,9 @@ static void generator_shaped_spec(void **state)
 	put(d->run, "gpu.yaml", gpu_yaml);
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
 		struct cdi_device dev;
-		struct err e = { 0 };
 
 		unit_case("%s", t[i].name);
-		if (resolve(d, t[i].name, &dev, &e) < 0)
-			fail_msg("%s", e.msg);
+		found(d, t[i].name, &dev);
 		assert_int_equal(dev.n_nodes, t[i].nodes);
 		assert_string_equal(dev.nodes[0].path, "/dev/gpuctl");
 		assert_string_equal(dev.nodes[t[i].nodes - 1].path, t[i].last);
@@ -141,21 +187,16 @@ static void later_directory_wins(void **state)
 {
 	struct unit_fixture *d = *state;
 	struct cdi_device dev;
-	struct err e = { 0 };
 
-	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/old") "]"));
-	put(d->run, "v.yaml", "cdiVersion: 0.6.0\nkind: vendor.com/disk\ndevices:\n- name: a\n"
-	    "  containerEdits:\n    deviceNodes: [{path: /dev/new}]\n");
-	if (resolve(d, "vendor.com/disk=a", &dev, &e) < 0)
-		fail_msg("%s", e.msg);
+	put_one(d->root, "v.json", "0.5.0", "vendor.com/disk=a", "/dev/old");
+	put_one(d->run, "v.yaml", "0.6.0", "vendor.com/disk=a", "/dev/new");
+	found(d, "vendor.com/disk=a", &dev);
 	assert_string_equal(dev.nodes[0].path, "/dev/new");
 	assert_string_equal(dev.cdi_version, "0.6.0");
 	assert_non_null(strstr(dev.spec_file, "/run/v.yaml"));
 	cdi_device_free(&dev);
 	/* ...the other order gives the other one */
-	if (cdi_resolve((const char *[]){ d->run, d->root }, 2, "vendor.com/disk=a", &dev,
-			&e) < 0)
-		fail_msg("%s", e.msg);
+	found_in((const char *[]){ d->run, d->root }, 2, "vendor.com/disk=a", &dev);
 	assert_string_equal(dev.nodes[0].path, "/dev/old");
 	cdi_device_free(&dev);
 }
@@ -166,23 +207,19 @@ static void duplicate_in_one_directory(void **state)
 	struct cdi_device dev;
 	struct err e = { 0 };
 
-	put(d->run, "a.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("x", "/dev/a") "]"));
-	put(d->run, "b.yaml", "cdiVersion: 0.5.0\nkind: vendor.com/disk\ndevices:\n- name: x\n"
-	    "  containerEdits:\n    deviceNodes: [{path: /dev/b}]\n");
+	put_one(d->run, "a.json", "0.5.0", "vendor.com/disk=x", "/dev/a");
+	put_one(d->run, "b.yaml", "0.5.0", "vendor.com/disk=x", "/dev/b");
 	assert_int_equal(resolve(d, "vendor.com/disk=x", &dev, &e), -1);
 	assert_err(e, EINVAL, "cdi device vendor.com/disk=x: ");
 	assert_err_mentions(e, "/run/a.json and ");
 	assert_err_mentions(e, "/run/b.yaml both declare it, in one directory");
 	assert_null(dev.nodes);
 	/* another device of those files is not in conflict */
-	put(d->run, "c.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("y", "/dev/y") "]"));
-	assert_int_equal(resolve(d, "vendor.com/disk=y", &dev, &e), 0);
-	cdi_device_free(&dev);
+	put_one(d->run, "c.json", "0.5.0", "vendor.com/disk=y", "/dev/y");
+	assert_first_node(d, "vendor.com/disk=y", "/dev/y");
 	/* nor is the same name in another directory */
-	put(d->root, "a.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("y", "/dev/old") "]"));
-	assert_int_equal(resolve(d, "vendor.com/disk=y", &dev, &e), 0);
-	assert_string_equal(dev.nodes[0].path, "/dev/y");
-	cdi_device_free(&dev);
+	put_one(d->root, "a.json", "0.5.0", "vendor.com/disk=y", "/dev/old");
+	assert_first_node(d, "vendor.com/disk=y", "/dev/y");
 }
 
 /* Another vendor's broken file, and files that are not specs at all, do
@@ -190,8 +227,6 @@ static void duplicate_in_one_directory(void **state)
 static void broken_files_of_others(void **state)
 {
 	struct unit_fixture *d = *state;
-	struct cdi_device dev;
-	struct err e = { 0 };
 	char *fifo = unit_join(d->root, "fifo.json"), *dir = unit_join(d->root, "dir.yaml");
 
 	put(d->root, "0-other.json", SPEC("other.com/gpu", "\"devices\":[{\"name\":\"-bad\"}],"
@@ -202,11 +237,8 @@ static void broken_files_of_others(void **state)
 	put(d->root, "v.json.bak", "{");
 	assert_int_equal(mkfifo(fifo, 0644), 0);
 	assert_int_equal(mkdir(dir, 0755), 0);
-	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/a") "]"));
-	if (resolve(d, "vendor.com/disk=a", &dev, &e) < 0)
-		fail_msg("%s", e.msg);
-	assert_string_equal(dev.nodes[0].path, "/dev/a");
-	cdi_device_free(&dev);
+	put_one(d->root, "v.json", "0.5.0", "vendor.com/disk=a", "/dev/a");
+	assert_first_node(d, "vendor.com/disk=a", "/dev/a");
 	free(fifo);
 	free(dir);
 }
@@ -236,7 +268,7 @@ static void not_found(void **state)
 	const char *dirs[] = { "/nonexistent/cdi", NULL };
 	char want[512];
 
-	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/a") "]"));
+	put_one(d->root, "v.json", "0.5.0", "vendor.com/disk=a", "/dev/a");
 	assert_int_equal(resolve(d, "vendor.com/disk=b", &dev, &e), -1);
 	snprintf(want, sizeof(want), "cdi device vendor.com/disk=b: not found in %s, %s",
 		 d->root, d->run);
@@ -270,10 +302,9 @@ static void many_names(void **state)
 
 	put(d->root, "v.json", SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/old-a") ","
 				    DEV("b", "/dev/b") "]"));
-	put(d->run, "v.yaml", "cdiVersion: 0.5.0\nkind: vendor.com/disk\ndevices:\n- name: a\n"
-	    "  containerEdits:\n    deviceNodes: [{path: /dev/a}]\n");
-	put(d->run, "dup1.json", SPEC("vendor.com/dup", "\"devices\":[" DEV("x", "/dev/x") "]"));
-	put(d->run, "dup2.json", SPEC("vendor.com/dup", "\"devices\":[" DEV("x", "/dev/x") "]"));
+	put_one(d->run, "v.yaml", "0.5.0", "vendor.com/disk=a", "/dev/a");
+	put_one(d->run, "dup1.json", "0.5.0", "vendor.com/dup=x", "/dev/x");
+	put_one(d->run, "dup2.json", "0.5.0", "vendor.com/dup=x", "/dev/x");
 	put(d->run, "net.json", "{\"cdiVersion\":\"1.1.0\",\"kind\":\"other.com/net\",\"devices\":"
 	    "[{\"name\":\"n\",\"containerEdits\":{\"netDevices\":[{\"hostInterfaceName\":"
 	    "\"veth7\",\"name\":\"eth7\"}]}}]}");
@@ -306,7 +337,7 @@ static void bad_kind_told(void **state)
 	struct cdi_device dev;
 	struct err e = { 0 };
 
-	put(d->run, "typo.json", SPEC("bad.example.com/x/y", "\"devices\":[" DEV("x", "/dev/x") "]"));
+	put_one(d->run, "typo.json", "0.5.0", "bad.example.com/x/y=x", "/dev/x");
 	assert_int_equal(resolve(d, "bad.example.com/x=x", &dev, &e), -1);
 	assert_err(e, EINVAL, "cdi device bad.example.com/x=x: not found in ");
 	assert_err_mentions(e, "/run/typo.json: kind: must be vendor.com/class");
@@ -355,13 +386,9 @@ static void odd_files(void **state)
 	put(d->root, "a\nb.json", "{}");
 	assert_int_equal(resolve(d, "vendor.com/disk=a", &dev, &e), -1);
 	assert_err(e, EINVAL, "/a?b.json: a control character in the file name; refused");
-	unit_write(target, SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/t") "]"),
-		   strlen(SPEC("vendor.com/disk", "\"devices\":[" DEV("a", "/dev/t") "]")));
+	put_one(d->top, "target.json", "0.5.0", "vendor.com/disk=a", "/dev/t");
 	assert_int_equal(symlink(target, link), 0);
-	if (resolve(d, "vendor.com/disk=a", &dev, &e) < 0)
-		fail_msg("%s", e.msg);
-	assert_string_equal(dev.nodes[0].path, "/dev/t");
-	cdi_device_free(&dev);
+	assert_first_node(d, "vendor.com/disk=a", "/dev/t");
 	free(big);
 	free(link);
 	free(target);
