@@ -9,6 +9,9 @@
 #define DEV(edits) "\"devices\":[{\"name\":\"d0\",\"containerEdits\":{" edits "}}]"
 #define NODE "\"deviceNodes\":[{\"path\":\"/dev/loop0\"}]"
 #define SPEC(v, rest) "{\"cdiVersion\":\"" v "\",\"kind\":\"vendor.com/class\"," rest "}"
+/* The same in YAML: @edits indented under the one device d0. */
+#define YSPEC(v, rest) "cdiVersion: " v "\nkind: vendor.com/class\n" rest
+#define YDEV(edits) "devices:\n- name: d0\n  containerEdits:\n" edits
 
 struct good {
 	const char *file, *text;
@@ -44,28 +47,25 @@ static const struct good goods[] = {
 	/* null is absent, as Go's decoder has it */
 	{ "a.json", SPEC("0.3.0", "\"containerEdits\":null," DEV(NODE ",\"env\":null")),
 	  1, 1, 0, 0, 0 },
-	{ "a.yaml", "cdiVersion: 0.3.0\nkind: vendor.com/class\ndevices:\n- name: d0\n"
-		    "  containerEdits:\n    deviceNodes:\n    - path: /dev/loop0\n", 1, 1, 0, 0, 0 },
+	{ "a.yaml", YSPEC("0.3.0", YDEV("    deviceNodes:\n    - path: /dev/loop0\n")),
+	  1, 1, 0, 0, 0 },
 	{ "a.yml", "---\ncdiVersion: \"0.5.0\"\nkind: vendor.com/class\ndevices:\n"
 		   "  - name: 0\n    containerEdits:\n      deviceNodes:\n"
 		   "        - path: /dev/x\n          hostPath: /dev/loop1\n"
 		   "          fileMode: 0640\n...\n", 1, 1, 0, 0, 0 },
-	{ "a.yaml", "cdiVersion: 0.7.0\nkind: vendor.com/class\ncontainerEdits:\n"
-		    "  env: [A=1]\n  additionalGids: [0]\ndevices:\n- name: d0\n"
-		    "  containerEdits:\n    mounts:\n    - {hostPath: /h, containerPath: /c}\n"
-		    "    intelRdt: {closID: c}\n", 1, 0, 1, 0, 3 },
-	{ "a.yaml", "cdiVersion: 1.1.0\nkind: vendor.com/class\ndevices:\n- name: d0\n"
-		    "  containerEdits:\n    netDevices:\n    - hostInterfaceName: veth1\n"
-		    "      name: eth1\n", 1, 0, 0, 1, 0 },
-	{ "a.yaml", "cdiVersion: 0.4.0\nkind: vendor.com/class\ndevices:\n- name: d0\n"
-		    "  containerEdits:\n    mounts:\n    - hostPath: /h\n      containerPath: /c\n"
-		    "      type: tmpfs\n", 1, 0, 1, 0, 0 },
+	{ "a.yaml", YSPEC("0.7.0", "containerEdits:\n  env: [A=1]\n  additionalGids: [0]\n"
+			  YDEV("    mounts:\n    - {hostPath: /h, containerPath: /c}\n"
+			       "    intelRdt: {closID: c}\n")), 1, 0, 1, 0, 3 },
+	{ "a.yaml", YSPEC("1.1.0", YDEV("    netDevices:\n    - hostInterfaceName: veth1\n"
+				   "      name: eth1\n")), 1, 0, 0, 1, 0 },
+	{ "a.yaml", YSPEC("0.4.0", YDEV("    mounts:\n    - hostPath: /h\n      containerPath: /c\n"
+				   "      type: tmpfs\n")), 1, 0, 1, 0, 0 },
 	{ "a.yaml", "cdiVersion: 0.6.0\nkind: vendor.com/cl.ass\nannotations:\n  a: b\n"
 		    "devices:\n- name: d0\n  annotations: {x: 1}\n  containerEdits:\n"
 		    "    deviceNodes: [{path: /dev/loop0, permissions: none}]\n", 1, 1, 0, 0, 0 },
-	{ "a.yaml", "cdiVersion: 0.8.0\nkind: vendor.com/class\ndevices:\n- name: d0\n"
-		    "  containerEdits:\n    deviceNodes: [{path: /dev/loop0}]\n"
-		    "    hooks: [{hookName: prestart, path: /bin/x, timeout: 3}]\n", 1, 1, 0, 0, 1 },
+	{ "a.yaml", YSPEC("0.8.0", YDEV("    deviceNodes: [{path: /dev/loop0}]\n"
+			  "    hooks: [{hookName: prestart, path: /bin/x, timeout: 3}]\n")),
+	  1, 1, 0, 0, 1 },
 	/* anchors and aliases, flow style, comments */
 	{ "a.yaml", "# generated\ncdiVersion: 1.0.0\nkind: vendor.com/class\ndevices:\n"
 		    "- name: d0\n  containerEdits: &e {deviceNodes: [{path: /dev/loop0}]}\n"
@@ -199,6 +199,12 @@ static void full_spec_json_and_yaml(void **state)
 }
 
 #define NODE_WITH(f) "\"deviceNodes\":[{\"path\":\"/dev/loop0\"," f "}]"
+#define MOUNT_WITH(f) "\"mounts\":[{\"hostPath\":\"/a\",\"containerPath\":\"/b\"," f "}]"
+/* A bad row whose error is in the edits of the one device d0. */
+#define BAD_EDIT(v, edits, needle) \
+	{ "x.json", SPEC(v, DEV(edits)), "x.json: devices[0].containerEdits." needle }
+/* ...in the fields of its one node. */
+#define BAD_NODE(v, field, needle) BAD_EDIT(v, NODE_WITH(field), "deviceNodes[0]." needle)
 
 static const struct bad {
 	const char *file, *text, *needle;
@@ -227,23 +233,18 @@ static const struct bad {
 	{ "x.json", "{\"cdiVersion\":1.0,\"kind\":\"vendor.com/class\"," DEV(NODE) "}",
 	  "x.json: cdiVersion: must be a string" },
 	/* fields newer than the version */
-	{ "x.json", SPEC("0.5.0", DEV(NODE ",\"netDevices\":[{\"hostInterfaceName\":\"a\","
-				  "\"name\":\"b\"}]")), "x.json: devices[0].containerEdits."
-	  "netDevices: needs cdiVersion 1.1.0 or later, the file declares 0.5.0" },
-	{ "x.json", SPEC("0.4.0", DEV("\"deviceNodes\":[{\"path\":\"/dev/x\",\"hostPath\":\"/a\"}]")),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].hostPath: needs cdiVersion 0.5.0" },
-	{ "x.json", SPEC("0.3.0", DEV("\"mounts\":[{\"hostPath\":\"/a\",\"containerPath\":\"/b\","
-				   "\"type\":\"none\"}]")),
-	  "x.json: devices[0].containerEdits.mounts[0].type: needs cdiVersion 0.4.0" },
+	BAD_EDIT("0.5.0", NODE ",\"netDevices\":[{\"hostInterfaceName\":\"a\",\"name\":\"b\"}]",
+		 "netDevices: needs cdiVersion 1.1.0 or later, the file declares 0.5.0"),
+	BAD_EDIT("0.4.0", "\"deviceNodes\":[{\"path\":\"/dev/x\",\"hostPath\":\"/a\"}]",
+		 "deviceNodes[0].hostPath: needs cdiVersion 0.5.0"),
+	BAD_EDIT("0.3.0", MOUNT_WITH("\"type\":\"none\""), "mounts[0].type: needs cdiVersion 0.4.0"),
 	{ "x.json", SPEC("0.5.0", "\"annotations\":{\"a\":\"b\"}," DEV(NODE)),
 	  "x.json: annotations: needs cdiVersion 0.6.0" },
-	{ "x.json", SPEC("0.6.0", DEV(NODE ",\"additionalGids\":[1]")),
-	  "x.json: devices[0].containerEdits.additionalGids: needs cdiVersion 0.7.0" },
-	{ "x.json", SPEC("1.0.0", DEV(NODE ",\"intelRdt\":{\"enableMonitoring\":true}")),
-	  "x.json: devices[0].containerEdits.intelRdt.enableMonitoring: needs cdiVersion 1.1.0" },
-	{ "x.json", SPEC("1.1.0", DEV(NODE ",\"intelRdt\":{\"enableCMT\":true}")),
-	  "x.json: devices[0].containerEdits.intelRdt.enableCMT: unknown field in cdiVersion "
-	  "1.1.0" },
+	BAD_EDIT("0.6.0", NODE ",\"additionalGids\":[1]", "additionalGids: needs cdiVersion 0.7.0"),
+	BAD_EDIT("1.0.0", NODE ",\"intelRdt\":{\"enableMonitoring\":true}",
+		 "intelRdt.enableMonitoring: needs cdiVersion 1.1.0"),
+	BAD_EDIT("1.1.0", NODE ",\"intelRdt\":{\"enableCMT\":true}",
+		 "intelRdt.enableCMT: unknown field in cdiVersion 1.1.0"),
 	{ "x.json", SPEC("0.4.0", "\"devices\":[{\"name\":\"0\",\"containerEdits\":{" NODE "}}]"),
 	  "x.json: devices[0].name: a name starting with a digit needs cdiVersion 0.5.0" },
 	{ "x.json", "{\"cdiVersion\":\"0.5.0\",\"kind\":\"vendor.com/a.b\"," DEV(NODE) "}",
@@ -252,16 +253,11 @@ static const struct bad {
 	{ "x.json", SPEC("0.3.0", "\"extra\":1," DEV(NODE)), "x.json: extra: unknown field" },
 	{ "x.json", SPEC("0.3.0", "\"devices\":[{\"name\":\"d\",\"x\":{},\"containerEdits\":{"
 			 NODE "}}]"), "x.json: devices[0].x: unknown field" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE ",\"devices\":[]")),
-	  "x.json: devices[0].containerEdits.devices: unknown field" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"Type\":\"c\""))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].Type: unknown field" },
-	{ "x.json", SPEC("0.3.0", DEV("\"mounts\":[{\"hostPath\":\"/a\",\"containerPath\":\"/b\","
-				   "\"readonly\":true}]")),
-	  "x.json: devices[0].containerEdits.mounts[0].readonly: unknown field" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE ",\"hooks\":[{\"hookName\":\"poststop\","
-				  "\"path\":\"/x\",\"when\":1}]")),
-	  "x.json: devices[0].containerEdits.hooks[0].when: unknown field" },
+	BAD_EDIT("0.3.0", NODE ",\"devices\":[]", "devices: unknown field"),
+	BAD_NODE("0.3.0", "\"Type\":\"c\"", "Type: unknown field"),
+	BAD_EDIT("0.3.0", MOUNT_WITH("\"readonly\":true"), "mounts[0].readonly: unknown field"),
+	BAD_EDIT("0.3.0", NODE ",\"hooks\":[{\"hookName\":\"poststop\",\"path\":\"/x\",\"when\":1}]",
+		 "hooks[0].when: unknown field"),
 	{ "x.yaml", "cdiVersion: 0.3.0\nkind: vendor.com/class\ndevices:\n- name: d\n"
 		    "  containerEdits:\n    deviceNodes:\n    - path: /dev/x\n      mode: 1\n",
 	  "x.yaml: devices[0].containerEdits.deviceNodes[0].mode: unknown field" },
@@ -294,66 +290,46 @@ static const struct bad {
 	{ "x.json", SPEC("0.3.0", "\"devices\":[{\"name\":\"a\",\"containerEdits\":{\"env\":[]}}]"),
 	  "x.json: devices[0].containerEdits: is required and must hold" },
 	/* device nodes */
-	{ "x.json", SPEC("0.3.0", DEV("\"deviceNodes\":[{\"type\":\"c\"}]")),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].path: is required" },
-	{ "x.json", SPEC("0.3.0", DEV("\"deviceNodes\":[{\"path\":\"dev/x\"}]")),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].path: must be an absolute path" },
-	{ "x.json", SPEC("0.5.0", DEV(NODE_WITH("\"hostPath\":\"loop0\""))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].hostPath: must be an absolute path" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"type\":\"x\""))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].type: must be one of b, c, u, p" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"type\":\"bc\""))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].type: must be one of b, c, u, p" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"permissions\":\"rwx\""))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].permissions: must be letters of "
-	  "rwm, or none" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"major\":-1"))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].major: must be an integer from 0 "
-	  "to 4294967295" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"minor\":1.5"))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].minor: must be an integer from 0" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"uid\":\"0\""))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].uid: must be an integer" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE_WITH("\"gid\":4294967296"))),
-	  "x.json: devices[0].containerEdits.deviceNodes[0].gid: must be an integer from 0" },
-	{ "x.json", SPEC("0.3.0", DEV("\"deviceNodes\":{}")),
-	  "x.json: devices[0].containerEdits.deviceNodes: must be an array" },
-	{ "x.json", SPEC("0.3.0", DEV("\"deviceNodes\":[\"/dev/x\"]")),
-	  "x.json: devices[0].containerEdits.deviceNodes[0]: must be an object" },
+	BAD_EDIT("0.3.0", "\"deviceNodes\":[{\"type\":\"c\"}]", "deviceNodes[0].path: is required"),
+	BAD_EDIT("0.3.0", "\"deviceNodes\":[{\"path\":\"dev/x\"}]",
+		 "deviceNodes[0].path: must be an absolute path"),
+	BAD_NODE("0.5.0", "\"hostPath\":\"loop0\"", "hostPath: must be an absolute path"),
+	BAD_NODE("0.3.0", "\"type\":\"x\"", "type: must be one of b, c, u, p"),
+	BAD_NODE("0.3.0", "\"type\":\"bc\"", "type: must be one of b, c, u, p"),
+	BAD_NODE("0.3.0", "\"permissions\":\"rwx\"",
+		 "permissions: must be letters of rwm, or none"),
+	BAD_NODE("0.3.0", "\"major\":-1", "major: must be an integer from 0 to 4294967295"),
+	BAD_NODE("0.3.0", "\"minor\":1.5", "minor: must be an integer from 0"),
+	BAD_NODE("0.3.0", "\"uid\":\"0\"", "uid: must be an integer"),
+	BAD_NODE("0.3.0", "\"gid\":4294967296", "gid: must be an integer from 0"),
+	BAD_EDIT("0.3.0", "\"deviceNodes\":{}", "deviceNodes: must be an array"),
+	BAD_EDIT("0.3.0", "\"deviceNodes\":[\"/dev/x\"]", "deviceNodes[0]: must be an object"),
 	/* mounts */
-	{ "x.json", SPEC("0.3.0", DEV("\"mounts\":[{\"containerPath\":\"/b\"}]")),
-	  "x.json: devices[0].containerEdits.mounts[0].hostPath: is required" },
-	{ "x.json", SPEC("0.3.0", DEV("\"mounts\":[{\"hostPath\":\"/a\"}]")),
-	  "x.json: devices[0].containerEdits.mounts[0].containerPath: is required" },
-	{ "x.json", SPEC("0.3.0", DEV("\"mounts\":[{\"hostPath\":\"/a\",\"containerPath\":\"b\"}]")),
-	  "x.json: devices[0].containerEdits.mounts[0].containerPath: must be an absolute path" },
-	{ "x.json", SPEC("0.3.0", DEV("\"mounts\":[{\"hostPath\":\"/a\",\"containerPath\":\"/b\","
-				   "\"options\":[1]}]")),
-	  "x.json: devices[0].containerEdits.mounts[0].options[0]: must be a string" },
+	BAD_EDIT("0.3.0", "\"mounts\":[{\"containerPath\":\"/b\"}]",
+		 "mounts[0].hostPath: is required"),
+	BAD_EDIT("0.3.0", "\"mounts\":[{\"hostPath\":\"/a\"}]",
+		 "mounts[0].containerPath: is required"),
+	BAD_EDIT("0.3.0", "\"mounts\":[{\"hostPath\":\"/a\",\"containerPath\":\"b\"}]",
+		 "mounts[0].containerPath: must be an absolute path"),
+	BAD_EDIT("0.3.0", MOUNT_WITH("\"options\":[1]"), "mounts[0].options[0]: must be a string"),
 	/* net devices */
-	{ "x.json", SPEC("1.1.0", DEV("\"netDevices\":[{\"name\":\"eth1\"}]")),
-	  "x.json: devices[0].containerEdits.netDevices[0].hostInterfaceName: is required" },
-	{ "x.json", SPEC("1.1.0", DEV("\"netDevices\":[{\"hostInterfaceName\":\"v\"}]")),
-	  "x.json: devices[0].containerEdits.netDevices[0].name: is required" },
-	{ "x.json", SPEC("1.1.0", DEV("\"netDevices\":[{\"hostInterfaceName\":\"v\",\"name\":"
-				   "\"eth1234567890123\"}]")),
-	  "x.json: devices[0].containerEdits.netDevices[0].name: must be an interface name" },
-	{ "x.json", SPEC("1.1.0", DEV("\"netDevices\":[{\"hostInterfaceName\":\"a/b\",\"name\":"
-				   "\"e\"}]")),
-	  "x.json: devices[0].containerEdits.netDevices[0].hostInterfaceName: must be an "
-	  "interface name" },
-	{ "x.json", SPEC("1.1.0", DEV("\"netDevices\":[{\"hostInterfaceName\":\"a\",\"name\":"
-				   "\"e\"},{\"hostInterfaceName\":\"b\",\"name\":\"e\"}]")),
-	  "x.json: devices[0].containerEdits.netDevices[1]: name e is also netDevices[0]'s" },
+	BAD_EDIT("1.1.0", "\"netDevices\":[{\"name\":\"eth1\"}]",
+		 "netDevices[0].hostInterfaceName: is required"),
+	BAD_EDIT("1.1.0", "\"netDevices\":[{\"hostInterfaceName\":\"v\"}]",
+		 "netDevices[0].name: is required"),
+	BAD_EDIT("1.1.0", "\"netDevices\":[{\"hostInterfaceName\":\"v\",\"name\":"
+		 "\"eth1234567890123\"}]", "netDevices[0].name: must be an interface name"),
+	BAD_EDIT("1.1.0", "\"netDevices\":[{\"hostInterfaceName\":\"a/b\",\"name\":\"e\"}]",
+		 "netDevices[0].hostInterfaceName: must be an interface name"),
+	BAD_EDIT("1.1.0", "\"netDevices\":[{\"hostInterfaceName\":\"a\",\"name\":\"e\"},"
+		 "{\"hostInterfaceName\":\"b\",\"name\":\"e\"}]",
+		 "netDevices[1]: name e is also netDevices[0]'s"),
 	/* the edits that cannot apply live are still checked */
-	{ "x.json", SPEC("0.3.0", DEV(NODE ",\"env\":[\"=x\"]")),
-	  "x.json: devices[0].containerEdits.env[0]: must be NAME=VALUE" },
-	{ "x.json", SPEC("0.3.0", DEV(NODE ",\"hooks\":[{\"hookName\":\"later\",\"path\":\"/x\"}]")),
-	  "x.json: devices[0].containerEdits.hooks[0].hookName: must be one of prestart" },
-	{ "x.json", SPEC("0.7.0", DEV(NODE ",\"additionalGids\":[-1]")),
-	  "x.json: devices[0].containerEdits.additionalGids[0]: must be an integer" },
-	{ "x.json", SPEC("0.7.0", DEV(NODE ",\"intelRdt\":{\"closID\":1}")),
-	  "x.json: devices[0].containerEdits.intelRdt.closID: must be a string" },
+	BAD_EDIT("0.3.0", NODE ",\"env\":[\"=x\"]", "env[0]: must be NAME=VALUE"),
+	BAD_EDIT("0.3.0", NODE ",\"hooks\":[{\"hookName\":\"later\",\"path\":\"/x\"}]",
+		 "hooks[0].hookName: must be one of prestart"),
+	BAD_EDIT("0.7.0", NODE ",\"additionalGids\":[-1]", "additionalGids[0]: must be an integer"),
+	BAD_EDIT("0.7.0", NODE ",\"intelRdt\":{\"closID\":1}", "intelRdt.closID: must be a string"),
 	/* the top-level edits too */
 	{ "x.json", SPEC("0.3.0", "\"containerEdits\":{\"deviceNodes\":[{\"path\":\"x\"}]},"
 			 DEV(NODE)), "x.json: containerEdits.deviceNodes[0].path: must be an "
