@@ -1,6 +1,6 @@
 #!/bin/bash
 # Benchmarks of the hook on the container start path (root, after make).
-#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|wrapper|all|systemd]
+#   bench/run.sh [BUILD_DIR] [RUNS] [hook|start|v2|wrapper|all|systemd|cdi]
 # (a) the hook alone against a stand-in container (a process in its own
 #     mount and network namespaces and devices cgroup) with 0..1000 saved
 #     devices and 1..16 veth nics with 2 routes each, on host bridges as
@@ -16,6 +16,7 @@
 # argument picks (a), (b), (c) (hook, start, wrapper) or all; "systemd"
 # (not in all) times the hook for a container in a systemd unit, with
 # systemd as PID 1 in private namespaces (bench/systemd.sh).
+# "cdi" (not in all) times only the rows of 10 devices and 10 CDI devices.
 set -u
 E2E_BUILD=${1:-build}
 RUNS=${2:-100}
@@ -103,7 +104,8 @@ hook_row() {  # hook_row LABEL N M [BRIDGE...]
 # N devices in a directory of this run (device dI: /dev/zero at /dev/cdiI),
 # each looked up again by the hook at every start. Timed in the same
 # rounds as N devices saved as paths (bench-N-0-3, made by hook_row
-# before), so that both see the same machine.
+# before), so that both see the same machine. BENCH_HOOK_BEFORE=BINARY:
+# an older hook on the same hook.json, in the same rounds ("before").
 cdi_row() {  # cdi_row LABEL N
 	local id=bench-cdi-$2 dir=$E2E_TMP/cdi
 	mkdir -p "$dir" "$SYSCONTAINER_HOOKS_ROOT/$id"
@@ -118,15 +120,20 @@ cdi_row() {  # cdi_row LABEL N
 	}' >"$SYSCONTAINER_HOOKS_ROOT/$id/hook.json"
 	state "$id" "$pid" >"$E2E_TMP/$id.pre"
 	state "$id" >"$E2E_TMP/$id.post"
-	rm -f "$E2E_TMP/cdi.0" "$E2E_TMP/cdi.1"
+	rm -f "$E2E_TMP/cdi.0" "$E2E_TMP/cdi.1" "$E2E_TMP/cdi.2"
 	for round in $(seq "$RUNS"); do
 		"$bench" 1 "$E2E_TMP/bench-$2-0-3.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
 			-- sh -c "$(poststop "bench-$2-0-3")" >>"$E2E_TMP/cdi.0" || exit 1
 		"$bench" 1 "$E2E_TMP/$id.pre" "$HOOK" --state prestart --log "$E2E_TMP/bench.log" \
 			-- sh -c "$(poststop "$id")" >>"$E2E_TMP/cdi.1" || exit 1
+		[ -z "${BENCH_HOOK_BEFORE:-}" ] ||
+			"$bench" 1 "$E2E_TMP/$id.pre" "$BENCH_HOOK_BEFORE" --state prestart \
+				--log "$E2E_TMP/bench.log" -- sh -c "$(poststop "$id")" >>"$E2E_TMP/cdi.2" || exit 1
 	done
 	printf '| hook prestart, %-28s | %s |\n' "$2 devices (same rounds)" "$(stats "$E2E_TMP/cdi.0")" \
 		"$1" "$(stats "$E2E_TMP/cdi.1")"
+	[ -z "${BENCH_HOOK_BEFORE:-}" ] ||
+		printf '| hook prestart, %-28s | %s |\n' "$1, before" "$(stats "$E2E_TMP/cdi.2")"
 }
 
 bundle_with() {  # bundle_with ID none|true|ours
@@ -143,6 +150,11 @@ part() { [ "$PART" = all ] || [ "$PART" = "$1" ]; }
 
 echo "| what | wall time |"
 echo "| --- | --- |"
+# cdi (not in all): the two rows of CDI devices alone
+if [ "$PART" = cdi ]; then
+	hook_row "10 devices" 10 0
+	cdi_row "10 CDI devices, by name" 10
+fi
 if part hook; then
 # The floor, in the same rounds as the hook with nothing saved: what any
 # exec costs on this machine at this moment (the load of a shared machine
