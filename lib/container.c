@@ -14,14 +14,32 @@
 #include "sock.h"
 #include "util.h"
 
+/* A handle on process @pid, not on its number: a pidfd, or where there
+ * is no pidfd_open (kernels before 5.3, valgrind) the process's /proc
+ * directory, whose lookups fail with ESRCH once the process is reaped,
+ * even when another process has its number by then. */
 static int sys_pidfd_open(int pid)
 {
-	return (int)syscall(SYS_pidfd_open, pid, 0);
+	_cleanup_free_ char *dir = NULL;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	dir = xasprintf("/proc/%d", pid);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		errno = ESRCH;          /* as pidfd_open says it */
+	return fd;
 }
 
-static int sys_pidfd_send_signal(int pidfd, int sig)
+/* 0 while the process of @pidfd (sys_pidfd_open) lives. */
+static int pidfd_alive(int pidfd)
 {
-	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+	int r = (int)syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0);
+
+	if (r == 0 || errno != ENOSYS)
+		return r;
+	return faccessat(pidfd, "stat", F_OK, 0);
 }
 
 int pid_open_mntns(int pid, int *pidfd_out, int *mntns_out, struct err *e)
@@ -35,7 +53,7 @@ int pid_open_mntns(int pid, int *pidfd_out, int *mntns_out, struct err *e)
 	nsfd = open(ns, O_RDONLY | O_CLOEXEC);
 	if (nsfd < 0)
 		return err_sys(e, errno, "open %s", ns);
-	if (sys_pidfd_send_signal(pidfd, 0) < 0)
+	if (pidfd_alive(pidfd) < 0)
 		return err_sys(e, errno, "process %d", pid);
 	*pidfd_out = steal_fd(&pidfd);
 	*mntns_out = steal_fd(&nsfd);
@@ -49,7 +67,7 @@ int pid_open_ns(int pidfd, int pid, const char *ns, int *fd_out, struct err *e)
 
 	if (fd < 0)
 		return err_sys(e, errno, "open %s", path);
-	if (sys_pidfd_send_signal(pidfd, 0) < 0)
+	if (pidfd_alive(pidfd) < 0)
 		return err_sys(e, errno, "process %d", pid);
 	*fd_out = steal_fd(&fd);
 	return 0;
@@ -86,7 +104,7 @@ static int root_pivoted(int pidfd, int pid, bool *pivoted, struct err *e)
 		return err_sys(e, errno, "stat %s", path);
 	if (stat("/", &own) < 0)
 		return err_sys(e, errno, "stat /");
-	if (sys_pidfd_send_signal(pidfd, 0) < 0)
+	if (pidfd_alive(pidfd) < 0)
 		return err_sys(e, errno, "process %d", pid);
 	*pivoted = !same_dir(&ctr, &own);
 	if (*pivoted && stat("/proc/1/root", &host) == 0 && same_dir(&ctr, &host))
