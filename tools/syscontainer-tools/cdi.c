@@ -145,19 +145,27 @@ struct batch {
 	size_t n_out;
 };
 
+/* Container path @ctr asked for again in one request: fine when it is the
+ * same item (host path and @how alike, as two devices of one spec share
+ * an edit), an error naming both host paths otherwise. */
+static int same_again(const char *ctr, const char *had_host, const char *had_how,
+		      const char *host, const char *how, struct err *e)
+{
+	if (strcmp(had_host, host) || strcmp(had_how, how))
+		return err_set(e, EEXIST, "container path %s is given twice, for %s and %s", ctr,
+			       had_host, host);
+	return 0;
+}
+
 /* Node @s of a CDI device: new to the batch (true), or one it already
  * has, or one another saved CDI device brought, the same (false). */
 static int node_is_new(struct batch *b, const struct device_spec *s, bool *is_new, struct err *e)
 {
 	*is_new = false;
-	for (size_t j = 0; j < b->n_out; j++) {
-		if (strcmp(b->out[j].ctr, s->ctr) != 0)
-			continue;
-		if (strcmp(b->out[j].host, s->host) || strcmp(b->out[j].perms, s->perms))
-			return err_set(e, EEXIST, "container path %s is given twice, for %s and %s",
-				       s->ctr, b->out[j].host, s->host);
-		return 0;
-	}
+	for (size_t j = 0; j < b->n_out; j++)
+		if (!strcmp(b->out[j].ctr, s->ctr))
+			return same_again(s->ctr, b->out[j].host, b->out[j].perms, s->host,
+					  s->perms, e);
 	for (size_t j = 0; j < b->n_saved; j++)
 		if (!strcmp(b->saved[j].ctr, s->ctr) && !strcmp(b->saved[j].host, s->host) &&
 		    !strcmp(b->saved[j].perms, s->perms) &&
@@ -171,14 +179,10 @@ static int mount_is_new(struct batch *b, struct cdi_req *r, const struct path_sp
 			bool *is_new, struct err *e)
 {
 	*is_new = false;
-	for (size_t j = 0; j < r->n_mounts; j++) {
-		if (strcmp(r->mounts[j].ctr, p->ctr) != 0)
-			continue;
-		if (strcmp(r->mounts[j].host, p->host) || strcmp(r->mounts[j].options, p->options))
-			return err_set(e, EEXIST, "container path %s is given twice, for %s and %s",
-				       p->ctr, r->mounts[j].host, p->host);
-		return 0;
-	}
+	for (size_t j = 0; j < r->n_mounts; j++)
+		if (!strcmp(r->mounts[j].ctr, p->ctr))
+			return same_again(p->ctr, r->mounts[j].host, r->mounts[j].options, p->host,
+					  p->options, e);
 	for (size_t j = 0; j < b->n_binds; j++) {
 		if (strcmp(b->binds[j].ctr, p->ctr) != 0)
 			continue;
