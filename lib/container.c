@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,6 +123,53 @@ int container_root_in_ns(int pidfd, int pid, const char *rootfs, char **root, st
 	return container_root_pick(pivoted, rootfs, root, e);
 }
 
+/* "/" as a thread that enters a mount namespace sees it (as the CLI's
+ * worker in nsexec.c does): the topmost mount on the namespace's root. */
+struct ns_root_probe {
+	int mntns_fd;
+	struct stat st;
+	int err;
+};
+
+static void *probe_ns_root(void *arg)
+{
+	struct ns_root_probe *p = arg;
+
+	if (unshare(CLONE_FS) < 0 || setns(p->mntns_fd, CLONE_NEWNS) < 0 || stat("/", &p->st) < 0)
+		p->err = errno;
+	return NULL;
+}
+
+/* Whether entering @pid's mount namespace lands in its root. runc does
+ * pivot_root(".", "."), which leaves the old root (the host's) mounted
+ * on top of the new one until it detaches it: /proc/PID/root is the
+ * container's from the pivot on, but "/" of the namespace is the host's
+ * root until then, and what the CLI made there would land on the host
+ * (and be detached with the old root). */
+static int ns_root_is_ctr(int pid, bool *same, struct err *e)
+{
+	_cleanup_free_ char *ns = xasprintf("/proc/%d/ns/mnt", pid);
+	_cleanup_free_ char *root = xasprintf("/proc/%d/root", pid);
+	_cleanup_close_ int fd = open(ns, O_RDONLY | O_CLOEXEC);
+	struct ns_root_probe p = { .mntns_fd = fd };
+	struct stat ctr;
+	pthread_t th;
+	int r;
+
+	if (fd < 0)
+		return err_sys(e, errno, "open %s", ns);
+	r = pthread_create(&th, NULL, probe_ns_root, &p);
+	if (r != 0)
+		return err_sys(e, r, "start a thread to look into %s", ns);
+	pthread_join(th, NULL);
+	if (p.err)
+		return err_sys(e, p.err, "the root of mount namespace %s", ns);
+	if (stat(root, &ctr) < 0)
+		return err_sys(e, errno, "stat %s", root);
+	*same = same_dir(&ctr, &p.st);
+	return 0;
+}
+
 int container_wait_root(int pidfd, int pid, long ms, struct err *e)
 {
 	long deadline = monotonic_ms() + ms;
@@ -128,6 +177,8 @@ int container_wait_root(int pidfd, int pid, long ms, struct err *e)
 
 	for (;;) {
 		if (root_pivoted(pidfd, pid, &pivoted, e) < 0)
+			return -1;
+		if (pivoted && ns_root_is_ctr(pid, &pivoted, e) < 0)
 			return -1;
 		if (pivoted)
 			return 1;
