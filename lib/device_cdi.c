@@ -120,6 +120,7 @@ static int add_mounts(const struct cdi_device *d, struct cdi_items *it, struct e
 		const char *bad = NULL;
 		char *opts = NULL;
 		struct stat st;
+		int r;
 
 		if (!cdi_mount_is_bind(m->type, m->options)) {
 			unsupported(it, "%s: mounts %s: type %s is not a bind mount", d->spec_file,
@@ -137,13 +138,13 @@ static int add_mounts(const struct cdi_device *d, struct cdi_items *it, struct e
 			return err_sys(e, errno, "%s: mounts %s: hostPath %s", d->spec_file,
 				       m->container_path, m->host_path);
 		}
+		/* the flags come from the one parser of path options */
+		r = parse_path_options(m->container_path, opts, p, e);
+		free(opts);
+		if (r < 0)
+			return err_wrap(e, "%s: mounts %s", d->spec_file, m->container_path);
 		p->host = xstrdup(m->host_path);
 		p->ctr = xstrdup(m->container_path);
-		p->options = opts;
-		p->ro = str_has_prefix(opts, "ro");
-		p->nosuid = strstr(opts, "nosuid") != NULL;
-		p->nodev = strstr(opts, "nodev") != NULL;
-		p->noexec = strstr(opts, "noexec") != NULL;
 		it->n_mounts++;
 	}
 	return 0;

@@ -120,8 +120,7 @@ void device_spec_free(struct device_spec *d)
 static const char *const path_opts[] = { "ro", "rw", "private", "rprivate", "rslave", "nosuid",
 					 "nodev", "noexec" };
 
-static int parse_path_options(const char *s, const char *opts, struct path_spec *out,
-			      struct err *e)
+int parse_path_options(const char *s, const char *opts, struct path_spec *out, struct err *e)
 {
 	_cleanup_free_ char *buf = xstrdup(opts);
 	bool seen[ARRAY_SIZE(path_opts)] = { false };

@@ -46,6 +46,10 @@ struct path_spec {
 };
 
 int parse_path_spec(const char *s, struct path_spec *out, struct err *e);
+
+/* The options part alone (as parse_path_spec takes it): sets @out's
+ * options, ro, nosuid, nodev and noexec; @s names the path in errors. */
+int parse_path_options(const char *s, const char *opts, struct path_spec *out, struct err *e);
 void path_spec_free(struct path_spec *p);
 
 /* Format a path spec the way hook.json stores it: "host:ctr:options". */
